@@ -1,0 +1,36 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+// requireFile refuses a warehouse that does not exist yet, rather than
+// creating an empty one behind a read.
+func requireFile(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("warehouse %s does not exist: run 'vigie ingest DIR' (or 'vigie demo') first, or pass --warehouse", path)
+		}
+		return fmt.Errorf("warehouse %s: %w", path, err)
+	}
+	return nil
+}
+
+// parseAsOf reads --as-of (yyyy-mm-dd); empty means today in Europe/Paris.
+func parseAsOf(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		y, m, d := now.In(warehouse.Paris).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, usagef("give the date as yyyy-mm-dd, e.g. --as-of 2026-11-23", "--as-of %q is not a date", s)
+	}
+	return t, nil
+}
