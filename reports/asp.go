@@ -1,0 +1,88 @@
+package reports
+
+import (
+	"fmt"
+	"time"
+)
+
+// ASPRow is one young person of the weekly ASP list (rules.md, PCJ): a PACEA
+// closed for « réorientation vers un autre dispositif » in the week.
+type ASPRow struct {
+	CodeStructure    string
+	IDDossier        string
+	NomUsage         string
+	Prenom           string
+	DateNaissance    time.Time
+	IDDispositif     string
+	DateEntree       time.Time // PACEA entry
+	DateSortie       time.Time // PACEA exit (zero when empty)
+	DateSaisieSortie time.Time // local date-time the exit was entered (zero when empty)
+	NumeroCerfa      string
+	DateEntreeCEJ    time.Time // zero when no CEJ
+}
+
+// ASPList is the printable list of one structure for one week.
+type ASPList struct {
+	CodeStructure string
+	NomStructure  string
+	WeekFrom      time.Time // Monday
+	WeekTo        time.Time // Sunday
+	Rows          []ASPRow
+	GeneratedAt   time.Time
+}
+
+func aspTable(rows []ASPRow) Table {
+	t := Table{
+		Columns: []Column{
+			{Header: "Id dossier", Weight: 11},
+			{Header: "Nom", Weight: 15},
+			{Header: "Prénom", Weight: 13},
+			{Header: "Date de naissance", Weight: 11, Align: "C"},
+			{Header: "Entrée PACEA", Weight: 10, Align: "C"},
+			{Header: "Sortie PACEA", Weight: 10, Align: "C"},
+			{Header: "Saisie de la sortie", Weight: 10, Align: "C"},
+			{Header: "N° CERFA", Weight: 11},
+			{Header: "Entrée CEJ", Weight: 10, Align: "C"},
+		},
+		FontSize: 7.5,
+		Empty:    "Aucun jeune sorti du PACEA pour réorientation vers un autre dispositif cette semaine.",
+	}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []string{r.IDDossier, r.NomUsage, r.Prenom, frDate(r.DateNaissance),
+			frDate(r.DateEntree), frDate(r.DateSortie), frDate(r.DateSaisieSortie), r.NumeroCerfa, frDate(r.DateEntreeCEJ)})
+	}
+	return t
+}
+
+// WriteASPList writes the ASP list of one structure as an A4 PDF, ready for
+// the director to sign and send to the regional ASP office.
+func WriteASPList(path string, l ASPList) error {
+	if err := ValidStructureCode(l.CodeStructure); err != nil {
+		return err
+	}
+	for _, r := range l.Rows {
+		if r.CodeStructure != "" && r.CodeStructure != l.CodeStructure {
+			return fmt.Errorf("asp list of %s: row of dossier %s belongs to %s", l.CodeStructure, r.IDDossier, r.CodeStructure)
+		}
+	}
+	p := NewPDF(PageInfo{
+		Title:       "Liste ASP — sorties PACEA pour réorientation",
+		Structure:   structureLabel(l.CodeStructure, l.NomStructure),
+		Period:      WeekLabel(l.WeekFrom, l.WeekTo),
+		GeneratedAt: l.GeneratedAt,
+	}, Portrait)
+	p.Heading(l.NomStructure)
+	p.Paragraph(WeekLabel(l.WeekFrom, l.WeekTo))
+	p.Paragraph(fmt.Sprintf("Jeunes dont le PACEA a été clos pour « réorientation vers un autre dispositif » avec une sortie datée ou saisie dans la semaine : %d.", len(l.Rows)))
+	p.Table(aspTable(l.Rows))
+	p.SignatureBlock("Je certifie l'exactitude des informations ci-dessus.",
+		"À transmettre signé à la direction régionale de l'ASP.")
+	return p.WriteFile(path)
+}
+
+func structureLabel(code, name string) string {
+	if name == "" || name == code {
+		return code
+	}
+	return code + " — " + name
+}

@@ -1,0 +1,71 @@
+package reports
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// frDate formats a date as dd/mm/yyyy; the zero time prints as "".
+func frDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("02/01/2006")
+}
+
+// frDateHour formats a naive local date-time as dd/mm/yyyy hh:mm.
+func frDateHour(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("02/01/2006 15:04")
+}
+
+var frWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+
+// frLongDate formats a date as « lundi 16/11/2026 ».
+func frLongDate(t time.Time) string {
+	return frWeekdays[t.Weekday()] + " " + frDate(t)
+}
+
+// WeekLabel is « Semaine du lundi 16/11/2026 au dimanche 22/11/2026 ».
+func WeekLabel(from, to time.Time) string {
+	return "Semaine du " + frLongDate(from) + " au " + frLongDate(to)
+}
+
+// frNumber formats a number with a decimal comma and a non-breaking space
+// between thousands; integers print without decimals.
+func frNumber(v float64) string {
+	if v == float64(int64(v)) {
+		return frInt(int64(v))
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.Replace(s, ".", ",", 1)
+}
+
+func frInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// frPercent formats a ratio (0.125) as « 12,5 % »; ok false prints « — ».
+func frPercent(ratio float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	s := strconv.FormatFloat(ratio*100, 'f', 1, 64)
+	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+}

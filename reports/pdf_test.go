@@ -1,0 +1,112 @@
+package reports
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pdfText extracts a PDF's text with pdftotext (poppler-utils).
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+func pdfPages(t *testing.T, text string) int {
+	return strings.Count(text, "\f")
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+var genAt = time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC) // 07:30 in Paris
+
+func TestASPListPDF(t *testing.T) {
+	t.Parallel()
+	rows := []ASPRow{
+		{CodeStructure: "ML-16001", IDDossier: "D001", NomUsage: "Lefèvre", Prenom: "Chloé", DateNaissance: day("2005-02-28"),
+			IDDispositif: "P1", DateEntree: day("2025-03-01"), DateSortie: day("2026-11-18"), DateSaisieSortie: time.Date(2026, 11, 19, 14, 5, 0, 0, time.UTC),
+			NumeroCerfa: "CERFA-123", DateEntreeCEJ: day("2026-11-19")},
+	}
+	for i := 0; i < 80; i++ { // enough to need a second page
+		rows = append(rows, ASPRow{CodeStructure: "ML-16001", IDDossier: fmt.Sprintf("D1%03d", i),
+			NomUsage: "Nom-de-famille-très-long-qui-doit-passer-à-la-ligne-" + itoa(i), Prenom: "Zoé", DateNaissance: day("2004-06-01"),
+			DateEntree: day("2025-01-01"), DateSortie: day("2026-11-16")})
+	}
+	path := filepath.Join(t.TempDir(), "asp.pdf")
+	if d := os.Getenv("VIGIE_KEEP_PDF"); d != "" {
+		path = filepath.Join(d, "asp.pdf")
+	}
+	err := WriteASPList(path, ASPList{CodeStructure: "ML-16001", NomStructure: "Mission Locale de la Charente",
+		WeekFrom: day("2026-11-16"), WeekTo: day("2026-11-22"), Rows: rows, GeneratedAt: genAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", st.Mode().Perm())
+	}
+	text := pdfText(t, path)
+	for _, want := range []string{
+		"Mission Locale de la Charente", "Semaine du lundi 16/11/2026 au dimanche 22/11/2026",
+		"Lefèvre", "Chloé", "28/02/2005", "18/11/2026", "19/11/2026", "CERFA-123",
+		"Nom du directeur / de la directrice", "Date :", "Signature",
+		ConfidentialityNotice, "Généré par vigie le 23/11/2026 à 07:30",
+		"Id dossier", "N° CERFA",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	n := pdfPages(t, text)
+	if n < 2 {
+		t.Fatalf("%d pages, want at least 2", n)
+	}
+	if !strings.Contains(text, "page 2/"+itoa(n)) {
+		t.Errorf("no « page 2/%d » footer", n)
+	}
+	// the header row repeats on every page
+	if got := strings.Count(text, "Id dossier"); got < n {
+		t.Errorf("table header printed %d times on %d pages", got, n)
+	}
+}
+
+func TestASPListRefusesForeignRowsAndBadCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	err := WriteASPList(filepath.Join(dir, "a.pdf"), ASPList{CodeStructure: "ML-1", Rows: []ASPRow{{CodeStructure: "ML-2", IDDossier: "X"}}})
+	if err == nil {
+		t.Error("a row of another structure was accepted")
+	}
+	for _, code := range []string{"../etc", "ML 1", "", "region", "a/b"} {
+		if ValidStructureCode(code) == nil {
+			t.Errorf("structure code %q accepted", code)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("files left behind: %v", entries)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
