@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -110,3 +111,8 @@ func TestASPListRefusesForeignRowsAndBadCodes(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func readAll(r io.Reader) string {
+	b, _ := io.ReadAll(r)
+	return string(b)
+}
