@@ -1,0 +1,462 @@
+// Package ingest loads an extraction (extract-format.md) into the
+// warehouse: every file is read by DuckDB (CSV, Parquet) or through Arrow
+// (XLSX) into a temporary table of text, validated by generated SQL, and the
+// whole extraction is upserted by key in one transaction. Every row read is
+// loaded or quarantined with its file, line, column, value and reason.
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// DefaultMaxRejectRatio is the share of quarantined rows above which an
+// extraction is refused.
+const DefaultMaxRejectRatio = 0.01
+
+// Options tune an ingestion.
+type Options struct {
+	// MaxRejectRatio: above this share of quarantined rows the extraction is
+	// refused. 0 means DefaultMaxRejectRatio; a negative value refuses any
+	// quarantined row.
+	MaxRejectRatio float64
+	// Encoding of CSV files: "" (detect), "utf-8" or "windows-1252".
+	Encoding string
+	// Progress, when set, receives one line per step (a terminal).
+	Progress io.Writer
+	Logger   *slog.Logger
+	// Arguments are recorded with the run.
+	Arguments []string
+	// MemoryLimit for DuckDB during the load (default 1GB); larger loads
+	// spill to disk.
+	MemoryLimit string
+}
+
+// FileResult is the outcome for one file: Read = Loaded + Quarantined.
+type FileResult struct {
+	Table, File, Format, Encoding string
+	Read, Loaded, Quarantined     int64
+	// TransferKept counts rows whose transferred column kept the
+	// destination of a transfer vigie executed.
+	TransferKept int64
+	// ArchivedDropped counts rows of archived dossiers whose identity or
+	// free text was dropped on the way in.
+	ArchivedDropped int64
+	UnknownColumns  []string
+}
+
+// QuarantineSample is one quarantined row, for the command's summary.
+// Value is empty when the column holds a person's identity (Masked).
+type QuarantineSample struct {
+	File   string
+	Line   int64
+	Column string
+	Value  string
+	Masked bool
+	Reason string
+}
+
+// Result is the outcome of an ingestion.
+type Result struct {
+	RunID   int64
+	Files   []FileResult
+	Refused bool
+	// Samples holds the first quarantined rows (at most 20).
+	Samples []QuarantineSample
+	// Quarantined and Read are totals over the extraction.
+	Read, Quarantined int64
+}
+
+// ErrRefused is wrapped by the error of a refused extraction.
+var ErrRefused = errors.New("extraction refused")
+
+// afterUpsert is a test hook called inside the load transaction after each
+// table is upserted (to kill the process half-way in a test).
+var afterUpsert func(table string)
+
+// Run loads the extraction in dir into w.
+func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (*Result, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opt.MaxRejectRatio == 0 {
+		opt.MaxRejectRatio = DefaultMaxRejectRatio
+	}
+	switch opt.Encoding {
+	case EncodingAuto, EncodingUTF8, EncodingWindows1252:
+	default:
+		return nil, fmt.Errorf("unknown encoding %q: use utf-8 or windows-1252", opt.Encoding)
+	}
+	files, err := findFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "ingest", Arguments: opt.Arguments})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{RunID: run.ID}
+	err = load(ctx, w, files, opt, res)
+	if ferr := run.Finish(err); ferr != nil && err == nil {
+		err = ferr
+	}
+	return res, err
+}
+
+// findFiles lists the extract files of dir, one per table at most.
+func findFiles(dir string) (map[string]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read extraction folder: %w", err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		name := strings.ToLower(e.Name())
+		for _, ext := range []string{".csv.gz", ".csv", ".xlsx", ".parquet"} {
+			base, ok := strings.CutSuffix(name, ext)
+			if !ok {
+				continue
+			}
+			if _, known := TableByName(base); known {
+				if prev, dup := files[base]; dup {
+					return nil, warehouse.Refused(fmt.Errorf("%w: two files for table %s: %s and %s; keep one",
+						ErrRefused, base, filepath.Base(prev), e.Name()))
+				}
+				files[base] = filepath.Join(dir, e.Name())
+			}
+			break
+		}
+	}
+	if len(files) == 0 {
+		return nil, warehouse.Refused(fmt.Errorf("%w: %s holds no extract file (expected e.g. dossiers.csv, see extract-format.md)", ErrRefused, dir))
+	}
+	return files, nil
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "\r\033[K"+format, args...)
+	}
+}
+
+func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, opt Options, res *Result) error {
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	macros, err := sqlfiles.Read(w.SQL, "ingest/macros.sql")
+	if err != nil {
+		return err
+	}
+	limit := opt.MemoryLimit
+	if limit == "" {
+		limit = "1GB"
+	}
+	if _, err := conn.ExecContext(ctx, `SET memory_limit = `+warehouse.Literal(limit)); err != nil {
+		return fmt.Errorf("set memory limit: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, macros); err != nil {
+		return fmt.Errorf("load ingest macros: %w", err)
+	}
+	tmpDir, err := os.MkdirTemp(filepath.Dir(w.Path), ".vigie-ingest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpDir)
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE quar (table_name VARCHAR, file VARCHAR, line BIGINT,
+		column_name VARCHAR, value VARCHAR, reason VARCHAR, row_data JSON)`); err != nil {
+		return err
+	}
+	referenced := map[string]bool{}
+	for _, t := range Tables {
+		for _, c := range t.Columns {
+			if c.Ref != "" {
+				referenced[c.Ref] = true
+			}
+		}
+	}
+	keys := map[string]bool{}
+	var stagedTables []*staged
+	n, total := 0, len(files)
+	for _, t := range Tables {
+		file, ok := files[t.Name]
+		if !ok {
+			continue
+		}
+		n++
+		start := time.Now()
+		opt.progress("ingest %d/%d: reading %s", n, total, filepath.Base(file))
+		for _, c := range t.Columns {
+			if c.Ref != "" && !keys[c.Ref] {
+				ref, _ := TableByName(c.Ref)
+				if _, err := conn.ExecContext(ctx, keysSQL(ref, false)); err != nil {
+					return err
+				}
+				keys[c.Ref] = true
+			}
+		}
+		st, err := stageFile(ctx, conn, t, file, tmpDir, opt.Encoding)
+		if err != nil {
+			var ce *columnError
+			if errors.As(err, &ce) {
+				return warehouse.Refused(fmt.Errorf("%w: %w", ErrRefused, err))
+			}
+			return warehouse.Refused(fmt.Errorf("%w: %s cannot be read: %w", ErrRefused, file, err))
+		}
+		if len(st.unknown) > 0 {
+			opt.Logger.Warn("unknown columns ignored", "file", file, "columns", strings.Join(st.unknown, ","))
+		}
+		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
+		if _, err := conn.ExecContext(ctx, stagingSQL(t)); err != nil {
+			return fmt.Errorf("%s: validate: %w", file, err)
+		}
+		fr, err := finishStaging(ctx, conn, st)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		if referenced[t.Name] {
+			if _, err := conn.ExecContext(ctx, keysSQL(t, true)); err != nil {
+				return err
+			}
+			keys[t.Name] = true
+		}
+		res.Files = append(res.Files, *fr)
+		res.Read += fr.Read
+		res.Quarantined += fr.Quarantined
+		stagedTables = append(stagedTables, st)
+		opt.Logger.Debug("staged", "file", file, "rows", fr.Read, "quarantined", fr.Quarantined, "elapsed", time.Since(start))
+	}
+	if err := readSamples(ctx, conn, res); err != nil {
+		return err
+	}
+	if res.Read > 0 && (opt.MaxRejectRatio < 0 && res.Quarantined > 0 ||
+		float64(res.Quarantined)/float64(res.Read) > opt.MaxRejectRatio) {
+		res.Refused = true
+		// Keep the run's counts and quarantine for the analyst; load no data.
+		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error { return record(ctx, tx, res) })
+		if err != nil {
+			return err
+		}
+		opt.progress("")
+		return warehouse.Refused(fmt.Errorf("%w: %d of %d rows quarantined (%.2f %%), above --max-reject-ratio %.4g; the warehouse is unchanged",
+			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
+	}
+	opt.progress("ingest: loading %d tables", len(stagedTables))
+	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+		for _, st := range stagedTables {
+			if err := upsert(ctx, tx, st.table); err != nil {
+				return fmt.Errorf("load %s: %w", st.table.Name, err)
+			}
+			if afterUpsert != nil {
+				afterUpsert(st.table.Name)
+			}
+		}
+		return record(ctx, tx, res)
+	})
+	opt.progress("")
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, enc string) (*staged, error) {
+	lower := strings.ToLower(file)
+	switch {
+	case strings.HasSuffix(lower, ".xlsx"):
+		return stageXLSX(ctx, conn, t, file)
+	case strings.HasSuffix(lower, ".parquet"):
+		return stageParquet(ctx, conn, t, file)
+	default:
+		return stageCSV(ctx, conn, t, file, tmpDir, enc)
+	}
+}
+
+// finishStaging applies the rules that depend on the warehouse (archived
+// dossiers, executed transfers), counts the rows and moves the quarantined
+// ones to quar.
+func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult, error) {
+	t := st.table
+	fr := &FileResult{Table: t.Name, File: st.file, Format: st.format, Encoding: st.encoding, UnknownColumns: st.unknown}
+	stg := stgTable(t)
+	// Archived dossiers stay anonymised: identity and free text dropped.
+	var dropped []string
+	dossierCol := t.Dossier
+	if t.Name == "dossiers" {
+		dossierCol = "id_dossier"
+	}
+	for _, c := range t.Columns {
+		if (t.Name == "dossiers" && c.Identity) || (t.Name != "dossiers" && c.FreeText) {
+			dropped = append(dropped, warehouse.MustIdent("p_"+c.Name)+" = NULL")
+		}
+	}
+	if len(dropped) > 0 && dossierCol != "" {
+		r, err := conn.ExecContext(ctx, `UPDATE `+stg+` SET `+strings.Join(dropped, ", ")+`
+			WHERE err IS NULL AND `+warehouse.MustIdent("p_"+dossierCol)+` IN (SELECT id_dossier FROM dossiers WHERE archive)`)
+		if err != nil {
+			return nil, fmt.Errorf("drop archived identities: %w", err)
+		}
+		fr.ArchivedDropped, _ = r.RowsAffected()
+	}
+	// Executed transfers win over a stale extraction.
+	key := warehouse.MustIdent("p_" + t.Key)
+	for _, c := range t.Columns {
+		if !c.Transferable {
+			continue
+		}
+		p := warehouse.MustIdent("p_" + c.Name)
+		r, err := conn.ExecContext(ctx, `UPDATE `+stg+` AS s SET `+p+` = j.new_value
+			FROM (SELECT row_id, arg_max(new_value, (executed_at, id_transfert)) AS new_value, list(old_value) AS olds
+			      FROM transfer_journal WHERE table_name = ? AND column_name = ? GROUP BY row_id) j
+			WHERE s.err IS NULL AND j.row_id = s.`+key+` AND list_contains(j.olds, s.`+p+`)
+			  AND s.`+p+` IS DISTINCT FROM j.new_value`, t.Name, c.Name)
+		if err != nil {
+			return nil, fmt.Errorf("keep transfers: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		fr.TransferKept += n
+	}
+	// Quarantined rows, kept whole.
+	var obj strings.Builder
+	for i, c := range t.Columns {
+		if i > 0 {
+			obj.WriteString(", ")
+		}
+		obj.WriteString(warehouse.Literal(c.Name) + ", r." + warehouse.MustIdent(c.Name))
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, s.__line, s.err.col, s.err.val, s.err.reason, json_object(`+obj.String()+`)
+		FROM `+stg+` s JOIN `+rawTable(t)+` r USING (__line) WHERE s.err IS NOT NULL ORDER BY s.__line`, t.Name, st.file); err != nil {
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	for _, rj := range st.rejects {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO quar VALUES (?, ?, ?, NULL, NULL, ?, json_object('ligne', ?))`,
+			t.Name, st.file, rj.line, "ligne illisible : "+frenchReject(rj.message), rj.raw); err != nil {
+			return nil, fmt.Errorf("quarantine: %w", err)
+		}
+	}
+	var bad int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE err IS NOT NULL) FROM `+stg).Scan(&bad); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `DROP TABLE `+rawTable(t)); err != nil {
+		return nil, err
+	}
+	rejects := int64(len(st.rejects))
+	fr.Read = st.rows + rejects
+	fr.Quarantined = bad + rejects
+	fr.Loaded = fr.Read - fr.Quarantined
+	return fr, nil
+}
+
+func frenchReject(msg string) string {
+	switch {
+	case strings.Contains(msg, "Expected Number of Columns"):
+		return "nombre de colonnes incorrect (" + msg + ")"
+	case strings.Contains(strings.ToLower(msg), "quote"):
+		return "guillemets mal fermés (" + msg + ")"
+	default:
+		return msg
+	}
+}
+
+// upsert replaces, by key, the table's rows with the staged ones.
+func upsert(ctx context.Context, tx *sql.Tx, t *Table) error {
+	tbl := warehouse.MustIdent(t.Name)
+	key := warehouse.MustIdent(t.Key)
+	pkey := warehouse.MustIdent("p_" + t.Key)
+	stg := stgTable(t)
+	cols := make([]string, len(t.Columns))
+	pcols := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = warehouse.MustIdent(c.Name)
+		pcols[i] = "s." + warehouse.MustIdent("p_"+c.Name)
+	}
+	if t.Name == "dossiers" {
+		// Columns kept by vigie survive the reload of a dossier.
+		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE keep_dossiers AS
+			SELECT id_dossier, annee_naissance, archive, date_archivage, motif_archivage FROM dossiers
+			WHERE id_dossier IN (SELECT p_id_dossier FROM stg_dossiers WHERE err IS NULL)`); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+tbl+` WHERE `+key+` IN (SELECT `+pkey+` FROM `+stg+` WHERE err IS NULL)`); err != nil {
+		return err
+	}
+	insert := `INSERT INTO ` + tbl + ` (` + strings.Join(cols, ", ")
+	if t.Name == "dossiers" {
+		insert += `, annee_naissance, archive, date_archivage, motif_archivage) SELECT ` + strings.Join(pcols, ", ") + `,
+			CASE WHEN k.archive THEN k.annee_naissance ELSE year(s.p_date_naissance) END,
+			coalesce(k.archive, false), k.date_archivage, k.motif_archivage
+			FROM ` + stg + ` s LEFT JOIN keep_dossiers k ON k.id_dossier = s.p_id_dossier WHERE s.err IS NULL ORDER BY s.__line`
+	} else {
+		insert += `) SELECT ` + strings.Join(pcols, ", ") + ` FROM ` + stg + ` s WHERE s.err IS NULL ORDER BY s.__line`
+	}
+	_, err := tx.ExecContext(ctx, insert)
+	return err
+}
+
+// record writes the per-file counts and the quarantine of the run.
+func record(ctx context.Context, tx *sql.Tx, res *Result) error {
+	for _, f := range res.Files {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO run_files (run_id, table_name, file, format, encoding, rows_read,
+			rows_loaded, rows_quarantined, rows_transfer_kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			res.RunID, f.Table, f.File, f.Format, warehouse.NullString(f.Encoding), f.Read, f.Loaded, f.Quarantined, f.TransferKept); err != nil {
+			return fmt.Errorf("record counts: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quarantine SELECT ?, table_name, file, line, column_name, value, reason, row_data
+		FROM quar ORDER BY table_name, file, line`, res.RunID); err != nil {
+		return fmt.Errorf("record quarantine: %w", err)
+	}
+	return nil
+}
+
+// identityColumns lists, per table, the columns never printed.
+func isIdentity(table, column string) bool {
+	t, ok := TableByName(table)
+	if !ok {
+		return false
+	}
+	c, ok := t.Column(column)
+	return ok && (c.Identity || c.FreeText)
+}
+
+func readSamples(ctx context.Context, conn *sql.Conn, res *Result) error {
+	rows, err := conn.QueryContext(ctx, `SELECT table_name, file, line, column_name, value, reason FROM quar
+		ORDER BY file, line LIMIT 20`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tbl, file, reason string
+		var line int64
+		var col, val sql.NullString
+		if err := rows.Scan(&tbl, &file, &line, &col, &val, &reason); err != nil {
+			return err
+		}
+		s := QuarantineSample{File: file, Line: line, Column: col.String, Value: val.String, Reason: reason}
+		if col.String == "" || isIdentity(tbl, col.String) {
+			s.Value, s.Masked = "", val.Valid
+		}
+		res.Samples = append(res.Samples, s)
+	}
+	sort.SliceStable(res.Samples, func(i, j int) bool { return res.Samples[i].File < res.Samples[j].File })
+	return rows.Err()
+}
