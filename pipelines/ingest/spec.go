@@ -9,18 +9,18 @@ type Kind int
 
 // Column kinds of the extract format.
 const (
-	Text        Kind = iota
-	Date             // dd/mm/yyyy or yyyy-mm-dd
-	DateTime         // a date and a local time
-	DateOrTime       // a date, or a date and a local time
-	Decimal          // 1234,56 or 1234.56
-	Bool             // oui/non, o/n, vrai/faux, true/false, 1/0
-	Code             // normalised, checked against Codes
-	CodeList         // codes separated by |
-	TextList         // values separated by |
-	Month            // yyyy-mm
-	Identifier       // letters, digits, - and _ (structure codes)
-	SpacedDigits     // digits, spaces removed on the way in (SIRET)
+	Text         Kind = iota
+	Date              // dd/mm/yyyy or yyyy-mm-dd
+	DateTime          // a date and a local time
+	DateOrTime        // a date, or a date and a local time
+	Decimal           // 1234,56 or 1234.56
+	Bool              // oui/non, o/n, vrai/faux, true/false, 1/0
+	Code              // normalised, checked against Codes
+	CodeList          // codes separated by |
+	TextList          // values separated by |
+	Month             // yyyy-mm
+	Identifier        // letters, digits, - and _ (structure codes)
+	SpacedDigits      // digits, spaces removed on the way in (SIRET)
 )
 
 // Column is one column of an extract table.

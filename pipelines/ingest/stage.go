@@ -313,14 +313,14 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*sta
 		date1904 = *props.Date1904
 	}
 	var (
-		names   []string
-		present map[string]bool
-		unknown []string
-		kinds   []Kind
-		builder *array.RecordBuilder
-		schema  *arrow.Schema
-		batches []arrow.RecordBatch
-		pending int
+		names    []string
+		present  map[string]bool
+		unknown  []string
+		kinds    []Kind
+		builder  *array.RecordBuilder
+		schema   *arrow.Schema
+		batches  []arrow.RecordBatch
+		pending  int
 		sheetRow int64
 	)
 	release := func() {
