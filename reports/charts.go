@@ -80,7 +80,7 @@ func (p *PDF) ColumnChart(title string, categories []string, series []Series) {
 	if len(categories) == 0 || len(series) == 0 {
 		return
 	}
-	const chartH, axisW, labelH = 55.0, 12.0, 8.0
+	const chartH, axisW, labelH = 42.0, 12.0, 8.0
 	legendRows := (len(series) + 5) / 6
 	p.ensure(chartH + labelH + 12 + float64(legendRows)*5)
 	p.Subheading(title)

@@ -168,7 +168,7 @@ func (p *PDF) Heading(text string) {
 
 // Subheading prints a smaller title.
 func (p *PDF) Subheading(text string) {
-	p.ensure(20)
+	p.ensure(28) // the title, a table header and its first rows stay together
 	f := p.f
 	f.Ln(1)
 	f.SetFont(fontFamily, "B", 10)
