@@ -1,0 +1,262 @@
+package controls
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// newWarehouse opens a fresh warehouse in t.TempDir() and loads the given
+// fixture files of testdata/controls.
+func newWarehouse(t testing.TB, fixtures ...string) *warehouse.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	for _, f := range fixtures {
+		body, err := os.ReadFile(filepath.Join("..", "..", "testdata", "controls", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.DB.ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("load %s: %v", f, err)
+		}
+	}
+	return w
+}
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// index maps rule|id_objet to the finding.
+func index(fs []Finding) map[string]Finding {
+	m := make(map[string]Finding, len(fs))
+	for _, f := range fs {
+		m[f.Rule+"|"+f.IDObjet] = f
+	}
+	return m
+}
+
+func runAt(t *testing.T, w *warehouse.Warehouse, asOf string) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), w, Options{AsOf: date(asOf)})
+	if err != nil {
+		t.Fatalf("run at %s: %v", asOf, err)
+	}
+	return res
+}
+
+// caseIDRe reads the test case an object of the fixture stands for:
+// RULE_in_… (a finding of RULE), RULE_out_… (none), RULE_erreur_… (a finding
+// of that gravité).
+var caseIDRe = regexp.MustCompile(`^([A-Z]{3}-[0-9]{2})_(in|out|erreur|alerte|info)_`)
+
+// TestRulesBoundaries checks every object of the fixture named after a rule:
+// just inside a boundary yields that rule's finding, just outside does not.
+func TestRulesBoundaries(t *testing.T) {
+	t.Parallel()
+	w := newWarehouse(t, "rules.sql")
+	res := runAt(t, w, "2026-11-23")
+	found := index(res.Findings)
+
+	rows, err := w.DB.Query(`
+SELECT id_utilisateur FROM utilisateurs UNION ALL SELECT id_dossier FROM dossiers
+UNION ALL SELECT id_rdv FROM rendez_vous UNION ALL SELECT id_situation FROM situations
+UNION ALL SELECT id_dispositif FROM dispositifs UNION ALL SELECT id_partenaire FROM partenaires
+UNION ALL SELECT id_allocation FROM allocations`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		m := caseIDRe.FindStringSubmatch(id)
+		if m == nil {
+			continue
+		}
+		n++
+		rule, want := m[1], m[2]
+		f, ok := found[rule+"|"+id]
+		switch want {
+		case "out":
+			if ok {
+				t.Errorf("%s: unexpected %s finding: %s", id, rule, f.Detail)
+			}
+		case "in":
+			if !ok {
+				t.Errorf("%s: missing %s finding", id, rule)
+			}
+		default:
+			if !ok {
+				t.Errorf("%s: missing %s finding", id, rule)
+			} else if f.Gravite != want {
+				t.Errorf("%s: %s gravité %s, want %s", id, rule, f.Gravite, want)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 100 {
+		t.Fatalf("only %d named cases read from the fixture", n)
+	}
+}
+
+// TestRulesExplicit covers cases that need another as-of date or an object
+// that is not named after its rule (structures, RDV-03 dossiers' gravité).
+func TestRulesExplicit(t *testing.T) {
+	t.Parallel()
+	w := newWarehouse(t, "rules.sql")
+	results := map[string]map[string]Finding{}
+	for _, d := range []string{"2026-11-23", "2026-02-28", "2026-03-01"} {
+		results[d] = index(runAt(t, w, d).Findings)
+	}
+	cases := []struct {
+		asOf, rule, id, want string // want: gravité, or "" for no finding
+	}{
+		{"2026-11-23", "RGS-01", "RGS_m1", "erreur"},
+		{"2026-11-23", "RGS-02", "RGS_0", "alerte"},
+		{"2026-11-23", "RGS-02", "RGS_15", "alerte"},
+		{"2026-11-23", "RGS-03", "RGS_15", ""},
+		{"2026-11-23", "RGS-02", "RGS_16", ""},
+		{"2026-11-23", "RGS-03", "RGS_16", "info"},
+		{"2026-11-23", "RGS-03", "RGS_60", "info"},
+		{"2026-11-23", "RGS-03", "RGS_61", ""},
+		{"2026-11-23", "RDV-03", "RDV-03_in_two", "info"},
+		// age on the birthday and the day before
+		{"2026-11-23", "PAC-05", "PAC-05_birthday", "erreur"},
+		{"2026-11-23", "PAC-05", "PAC-05_day_before", ""},
+		{"2026-11-23", "PAC-05", "PAC-05_closed", ""},
+		// born 29 February 2000: 26 on 1 March 2026, not on 28 February
+		{"2026-02-28", "PAC-05", "PAC-05_feb29", ""},
+		{"2026-03-01", "PAC-05", "PAC-05_feb29", "erreur"},
+		{"2026-11-23", "PAC-02", "PAC-02_alerte_open", "alerte"},
+		// USR-05 on the desactive director; USR-01 names the other account
+		{"2026-11-23", "USR-05", "USR-01_in_dir_desactive", "alerte"},
+		{"2026-11-23", "USR-05", "USR-01_in_dir_actif", ""},
+		{"2026-11-23", "USR-05", "USR-05_out_desabonne", ""},
+		{"2026-11-23", "USR-04", "u_ref", ""},
+	}
+	for _, c := range cases {
+		f, ok := results[c.asOf][c.rule+"|"+c.id]
+		switch {
+		case c.want == "" && ok:
+			t.Errorf("%s at %s: unexpected %s finding: %s", c.id, c.asOf, c.rule, f.Detail)
+		case c.want != "" && !ok:
+			t.Errorf("%s at %s: missing %s finding", c.id, c.asOf, c.rule)
+		case ok && f.Gravite != c.want:
+			t.Errorf("%s at %s: %s gravité %s, want %s", c.id, c.asOf, c.rule, f.Gravite, c.want)
+		}
+	}
+}
+
+// TestDetails checks that details name the values at fault, in French, and
+// never a young person's identity.
+func TestDetails(t *testing.T) {
+	t.Parallel()
+	w := newWarehouse(t, "rules.sql")
+	res := runAt(t, w, "2026-11-23")
+	found := index(res.Findings)
+	wants := map[string][]string{
+		"RDV-01|RDV-01_in_yesterday_2330": {"22/11/2026"},
+		"PCJ-01|PCJ-01_in_same_day":       {"pcj2_pacea", "01/07/2026", "30/06/2026"},
+		"PAC-06|PAC-06_in_300":            {"300,00 €", "03/2026", "02/2026", "500,00 €"},
+		"SIE-04|SIE-04_in_a":              {"SIE-04_in_b"},
+		"USR-01|USR-01_in_dir_actif":      {"USR-01_in_dir_desactive"},
+		"RGS-02|RGS_15":                   {"08/12/2026"},
+		"DOS-01|DOS-01_in_meeting":        {"22/06/2026"},
+	}
+	for key, subs := range wants {
+		f, ok := found[key]
+		if !ok {
+			t.Errorf("%s: no finding", key)
+			continue
+		}
+		for _, s := range subs {
+			if !strings.Contains(f.Detail, s) {
+				t.Errorf("%s: detail %q does not name %q", key, f.Detail, s)
+			}
+		}
+	}
+	for _, f := range res.Findings {
+		if f.Detail == "" || strings.Contains(f.Detail, "Prénom") || strings.Contains(f.Detail, "2006") {
+			t.Errorf("%s %s: detail %q is empty or names the young person", f.Rule, f.IDObjet, f.Detail)
+		}
+		for _, nir := range []string{"269054958815781", "769054958815724"} {
+			if strings.Contains(f.Detail, nir) {
+				t.Errorf("%s %s: detail prints a NIR", f.Rule, f.IDObjet)
+			}
+		}
+	}
+	// sorted by rule then id_objet, byte order
+	if !sort.SliceIsSorted(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.IDObjet < b.IDObjet
+	}) {
+		t.Error("findings are not sorted by rule then id_objet")
+	}
+}
+
+// TestArchivedDossier checks that an archived dossier appears in no finding
+// and no nominative list, while aggregates count it.
+func TestArchivedDossier(t *testing.T) {
+	t.Parallel()
+	w := newWarehouse(t, "rules.sql")
+	res := runAt(t, w, "2026-11-23")
+	for _, f := range res.Findings {
+		if f.IDDossier == "ARCH" || strings.HasPrefix(f.IDObjet, "arch_") || f.IDObjet == "ARCH" {
+			t.Errorf("archived dossier in finding %s %s", f.Rule, f.IDObjet)
+		}
+	}
+	asp, err := WeeklyASP(context.Background(), w, date("2026-11-23"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range asp {
+		if r.IDDossier == "ARCH" {
+			t.Error("archived dossier in the ASP list")
+		}
+	}
+	var upcoming, counted int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM upcoming_rdv WHERE run_id = ? AND id_dossier = 'ARCH'`, res.RunID).Scan(&upcoming); err != nil {
+		t.Fatal(err)
+	}
+	if upcoming != 0 {
+		t.Error("archived dossier in the upcoming appointments")
+	}
+	// ML-A, counsellor u_ref, 2026-10-26 .. 2026-11-22: the archived dossier's 1 prevu + 2 absent count.
+	if err := w.DB.QueryRow(`SELECT absent FROM indicator_rdv WHERE run_id = ? AND niveau = 'conseiller' AND id_utilisateur = 'u_ref'`, res.RunID).Scan(&counted); err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM rendez_vous WHERE statut = 'absent' AND id_utilisateur = 'u_ref'
+		AND CAST(date_heure AS DATE) BETWEEN DATE '2026-10-26' AND DATE '2026-11-22'`).Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	if counted != want || want < 2 {
+		t.Errorf("absent appointments of u_ref: indicator %d, rows %d", counted, want)
+	}
+}

@@ -1,0 +1,65 @@
+-- DOS: dossier quality, rules.md.
+--
+--   DOS-01 info    dormant (« en veille »): the last physical meeting (entretien_individuel,
+--                  atelier, information_collective; its local date), or date_inscription when
+--                  none, + 5 months < D
+--   DOS-02 alerte  adresse_normalisee false (not empty) and npai not true
+--   DOS-03 alerte  neither email nor telephone_mobile
+--   DOS-04 erreur  nir present and invalid: not 15 characters, or its key <> 97 - (the 13-digit
+--                  number mod 97), 2A read as 19 and 2B as 18; gravité alerte instead when valid
+--                  but starting with 7 or 8 (a temporary number)
+--   DOS-05 alerte  a dossier with an en_cours programme and no id_conseiller_referent
+--
+-- Parameter $1: the as-of date D. Archived dossiers are left out.
+-- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
+WITH d AS (
+    SELECT * FROM dossiers WHERE NOT archive
+),
+rencontres AS (
+    SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere
+    FROM evenements e
+    WHERE e.nature IN ('entretien_individuel', 'atelier', 'information_collective')
+    GROUP BY e.id_dossier
+),
+veille AS (
+    SELECT d.id_dossier, d.code_structure, r.derniere, d.date_inscription,
+           coalesce(r.derniere, d.date_inscription) AS reference
+    FROM d LEFT JOIN rencontres r ON r.id_dossier = d.id_dossier
+)
+SELECT 'DOS-01' AS rule, 'info' AS gravite, code_structure, 'dossier' AS objet, id_dossier AS id_objet,
+       NULL AS id_lie, id_dossier,
+       'Dossier en veille : ' || CASE WHEN derniere IS NULL
+           THEN 'aucune rencontre physique depuis l''inscription le ' || date_fr(date_inscription)
+           ELSE 'dernière rencontre physique le ' || date_fr(derniere) END
+           || ', plus de 5 mois avant le ' || date_fr($1::DATE) || '.' AS detail
+FROM veille
+WHERE plus_mois(reference, 5) < $1::DATE
+UNION ALL
+SELECT 'DOS-02', 'alerte', code_structure, 'dossier', id_dossier, NULL, id_dossier,
+       'Adresse non normalisée (et non signalée NPAI) : corrigez-la pour que les courriers arrivent.'
+FROM d WHERE adresse_normalisee = false AND npai IS NOT TRUE
+UNION ALL
+SELECT 'DOS-03', 'alerte', code_structure, 'dossier', id_dossier, NULL, id_dossier,
+       'Ni adresse e-mail ni téléphone mobile : le jeune ne peut pas être joint par message.'
+FROM d WHERE vide(email) AND vide(telephone_mobile)
+UNION ALL
+SELECT 'DOS-04',
+       CASE WHEN nir_valide(nir) THEN 'alerte' ELSE 'erreur' END,
+       code_structure, 'dossier', id_dossier, NULL, id_dossier,
+       CASE WHEN nir_valide(nir)
+           THEN 'NIR provisoire (commençant par ' || substr(nir, 1, 1) || ') : il ne peut pas être certifié.'
+           WHEN length(nir) <> 15
+           THEN 'NIR invalide : ' || length(nir) || ' caractères au lieu de 15.'
+           ELSE 'NIR invalide : sa clé ne correspond pas au numéro.'
+       END
+FROM d
+WHERE NOT vide(nir) AND (NOT nir_valide(nir) OR substr(nir, 1, 1) IN ('7', '8'))
+UNION ALL
+SELECT 'DOS-05', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id_dossier,
+       'Dossier avec un dispositif en cours ('
+           || (SELECT string_agg(DISTINCT p.code_dispositif, ', ' ORDER BY p.code_dispositif) FROM dispositifs p
+               WHERE p.id_dossier = d.id_dossier AND p.etat = 'en_cours')
+           || ') mais sans conseiller référent.'
+FROM d
+WHERE vide(id_conseiller_referent)
+  AND EXISTS (SELECT 1 FROM dispositifs p WHERE p.id_dossier = d.id_dossier AND p.etat = 'en_cours')

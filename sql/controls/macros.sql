@@ -1,0 +1,75 @@
+-- macros: helpers shared by every control file (rules.md, Conventions).
+--
+-- Created as TEMP macros on the connection that runs the controls, so they
+-- live in no schema and can change with the code. Names are French where
+-- they echo the rules' words.
+--
+--   vide(x)              an empty value: NULL or only spaces
+--   plus_mois(d, n)      d + n calendar months, the day clamped to the month's end
+--   anniversaire(dn, n)  the n-th birthday of someone born on dn; a 29 February
+--                        birthday falls on 1 March in other years
+--   age_au(dn, d)        age in completed years at d
+--   date_fr(d)           dd/mm/yyyy
+--   euros(x)             1234,50 €
+--   mots(x)              the words of x, lower-case and accents removed; a word is
+--                        a run of letters and digits
+--   texte(x)             x lower-case with accents removed (for "contains")
+--   siret_norm(s)        s without spaces
+--   luhn_ok(s)           s (digits) passes the Luhn check
+--   siret_valide(s)      14 digits and Luhn, or La Poste (SIREN 356000000) with a
+--                        digit sum that is a multiple of 5
+--   nir_valide(n)        15 characters and key = 97 - (13-digit number mod 97),
+--                        2A read as 19 and 2B as 18
+CREATE OR REPLACE TEMP MACRO vide(x) AS (x IS NULL OR trim(CAST(x AS VARCHAR)) = '');
+
+CREATE OR REPLACE TEMP MACRO plus_mois(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE);
+
+CREATE OR REPLACE TEMP MACRO anniversaire(dn, n) AS (
+    CASE
+        WHEN month(dn) = 2 AND day(dn) = 29 AND day(CAST(dn + to_years(CAST(n AS INTEGER)) AS DATE)) = 28
+            THEN CAST(dn + to_years(CAST(n AS INTEGER)) AS DATE) + 1
+        ELSE CAST(dn + to_years(CAST(n AS INTEGER)) AS DATE)
+    END);
+
+CREATE OR REPLACE TEMP MACRO age_au(dn, d) AS (
+    year(d) - year(dn) - CASE WHEN d < anniversaire(dn, year(d) - year(dn)) THEN 1 ELSE 0 END);
+
+CREATE OR REPLACE TEMP MACRO date_fr(d) AS strftime(CAST(d AS DATE), '%d/%m/%Y');
+
+CREATE OR REPLACE TEMP MACRO euros(x) AS replace(printf('%.2f', CAST(x AS DOUBLE)), '.', ',') || ' €';
+
+CREATE OR REPLACE TEMP MACRO texte(x) AS strip_accents(lower(x));
+
+CREATE OR REPLACE TEMP MACRO mots(x) AS regexp_split_to_array(strip_accents(lower(x)), '[^\pL\pN]+');
+
+CREATE OR REPLACE TEMP MACRO siret_norm(s) AS regexp_replace(s, '\s', '', 'g');
+
+CREATE OR REPLACE TEMP MACRO luhn_ok(s) AS (
+    list_sum(list_transform(range(1, length(s) + 1), lambda k:
+        CASE WHEN (length(s) - k) % 2 = 1
+            THEN (TRY_CAST(substr(s, k, 1) AS INTEGER) * 2) % 10 + (TRY_CAST(substr(s, k, 1) AS INTEGER) * 2) // 10
+            ELSE TRY_CAST(substr(s, k, 1) AS INTEGER)
+        END)) % 10 = 0);
+
+CREATE OR REPLACE TEMP MACRO siret_valide(s) AS (
+    CASE WHEN regexp_full_match(s, '[0-9]{14}')
+        THEN luhn_ok(s)
+            OR (substr(s, 1, 9) = '356000000'
+                AND list_sum(list_transform(range(1, 15), lambda k: TRY_CAST(substr(s, k, 1) AS INTEGER))) % 5 = 0)
+        ELSE false
+    END);
+
+CREATE OR REPLACE TEMP MACRO nir_chiffres(n) AS (
+    CASE upper(substr(n, 6, 2))
+        WHEN '2A' THEN substr(n, 1, 5) || '19' || substr(n, 8, 6)
+        WHEN '2B' THEN substr(n, 1, 5) || '18' || substr(n, 8, 6)
+        ELSE substr(n, 1, 13)
+    END);
+
+CREATE OR REPLACE TEMP MACRO nir_valide(n) AS (
+    CASE WHEN length(n) = 15
+              AND regexp_full_match(nir_chiffres(n), '[0-9]{13}')
+              AND regexp_full_match(substr(n, 14, 2), '[0-9]{2}')
+        THEN 97 - (TRY_CAST(nir_chiffres(n) AS BIGINT) % 97) = TRY_CAST(substr(n, 14, 2) AS INTEGER)
+        ELSE false
+    END);

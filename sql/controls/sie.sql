@@ -1,0 +1,42 @@
+-- SIE: company attachment to the SIENE base (« Portefeuille Partenaires »), rules.md.
+--
+-- Scope: partners with actif true.
+--
+--   SIE-01 alerte  rattache_siene false
+--   SIE-02 erreur  siret present but invalid once spaces are removed: valid means 14 digits and
+--                  the Luhn check, or SIREN 356000000 (La Poste) and a digit sum multiple of 5
+--   SIE-03 alerte  siret empty
+--   SIE-04 alerte  two or more partners of the same structure share a valid siret: one finding
+--                  for each of them, the detail naming the others
+--
+-- Parameter $1: the as-of date D (unused: the rules do not depend on it).
+-- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
+WITH p AS (
+    SELECT id_partenaire, code_structure, rattache_siene, siret,
+           siret_norm(siret) AS s
+    FROM partenaires
+    WHERE actif AND $1::DATE IS NOT NULL
+),
+valides AS (
+    SELECT *, list(id_partenaire ORDER BY id_partenaire) OVER (PARTITION BY code_structure, s) AS memes
+    FROM p
+    WHERE s <> '' AND siret_valide(s)
+)
+SELECT 'SIE-01' AS rule, 'alerte' AS gravite, code_structure, 'partenaire' AS objet, id_partenaire AS id_objet,
+       NULL AS id_lie, NULL AS id_dossier,
+       'Partenaire non rattaché à la base entreprises SIENE.' AS detail
+FROM p WHERE NOT rattache_siene
+UNION ALL
+SELECT 'SIE-02', 'erreur', code_structure, 'partenaire', id_partenaire, NULL, NULL,
+       'SIRET « ' || s || ' » invalide : il faut 14 chiffres et une clé de contrôle correcte.'
+FROM p WHERE s <> '' AND NOT siret_valide(s)
+UNION ALL
+SELECT 'SIE-03', 'alerte', code_structure, 'partenaire', id_partenaire, NULL, NULL,
+       'Partenaire sans SIRET : il ne peut pas être rattaché à SIENE.'
+FROM p WHERE siret IS NULL OR s = ''
+UNION ALL
+SELECT 'SIE-04', 'alerte', code_structure, 'partenaire', id_partenaire, NULL, NULL,
+       'SIRET ' || s || ' partagé avec '
+           || CASE WHEN len(memes) = 2 THEN 'le partenaire ' ELSE 'les partenaires ' END
+           || array_to_string(list_filter(memes, lambda x: x <> id_partenaire), ', ') || ' : doublon probable.'
+FROM valides WHERE len(memes) >= 2
