@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arml-na/vigie/pipelines/controls"
+)
+
+func init() {
+	register(newControlsCmd)
+	registerDemoStep(demoStep{order: 20, name: "controls", run: demoControls})
+}
+
+type controlsOptions struct {
+	asOf, from, to string
+	structures     []string
+	rules          []string
+	gravites       []string
+	suivi          string
+	history        bool
+}
+
+var ruleFilterRe = regexp.MustCompile(`^[A-Z]{3}(-[0-9]{2})?$`)
+
+func (o *controlsOptions) validate() (opts controls.Options, err error) {
+	if opts.AsOf, err = parseAsOf(o.asOf, time.Now()); err != nil {
+		return opts, err
+	}
+	for _, p := range []struct {
+		name string
+		val  string
+		dst  *time.Time
+	}{{"--from", o.from, &opts.From}, {"--to", o.to, &opts.To}} {
+		if p.val == "" {
+			continue
+		}
+		if *p.dst, err = time.Parse(time.DateOnly, p.val); err != nil {
+			return opts, usagef("give the date as yyyy-mm-dd", "%s %q is not a date", p.name, p.val)
+		}
+	}
+	if f, t := opts.Period(); t.Before(f) {
+		return opts, usagef("--to must not be before --from", "the period %s .. %s is empty", f.Format(time.DateOnly), t.Format(time.DateOnly))
+	}
+	for _, s := range o.structures {
+		if !controls.ValidStructure(s) {
+			return opts, usagef("a structure code holds letters, digits, - and _ only, e.g. --structure ML-16001", "bad structure code %q", s)
+		}
+	}
+	opts.Structures = o.structures
+	for i, r := range o.rules {
+		o.rules[i] = strings.ToUpper(r)
+		if !ruleFilterRe.MatchString(o.rules[i]) {
+			return opts, usagef("give a rule (--rule PCJ-01) or a family (--rule PCJ)", "bad rule %q", r)
+		}
+	}
+	for _, g := range o.gravites {
+		switch g {
+		case controls.Erreur, controls.Alerte, controls.Info:
+		default:
+			return opts, usagef("use --gravite erreur, alerte or info", "unknown gravité %q", g)
+		}
+	}
+	switch o.suivi {
+	case "", controls.Nouveau, controls.Persistant, controls.Resolu:
+	default:
+		return opts, usagef("use --suivi nouveau, persistant or resolu", "unknown suivi %q", o.suivi)
+	}
+	return opts, nil
+}
+
+// keep tells whether a finding passes the print filters.
+func (o *controlsOptions) keep(f controls.Finding) bool {
+	if len(o.rules) > 0 {
+		ok := false
+		for _, r := range o.rules {
+			if f.Rule == r || strings.HasPrefix(f.Rule, r+"-") {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if len(o.gravites) > 0 {
+		ok := false
+		for _, g := range o.gravites {
+			ok = ok || f.Gravite == g
+		}
+		if !ok {
+			return false
+		}
+	}
+	return o.suivi == "" || o.suivi == f.Suivi
+}
+
+func newControlsCmd(a *app) *cobra.Command {
+	o := &controlsOptions{}
+	cmd := &cobra.Command{
+		Use:   "controls",
+		Short: "Run every control of the rules and print the findings",
+		Long: `Run every control of contract/rules.md (RDV, FOR, PCJ, SIE, PAC, USR, RGS, DOS)
+for the as-of date, record the run with its findings and indicators, and print
+the findings: rule,gravite,code_structure,objet,id_objet,id_dossier,detail,
+sorted by rule then id_objet. Findings are no failure: the exit status is 0.
+
+Each finding is compared with the previous run for its structure: --history
+adds the columns suivi (nouveau or persistant), premiere_detection and
+nb_runs; --suivi resolu prints the findings of the previous run that are gone.
+--structure limits the run itself; --rule, --gravite and --suivi only filter
+what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
+		Example: `  vigie controls --as-of 2026-11-23
+  vigie controls --as-of 2026-11-23 --structure ML-16001 --rule PCJ --format csv
+  vigie controls --gravite erreur --suivi nouveau --history`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			opts, err := o.validate()
+			if err != nil {
+				return err
+			}
+			opts.Arguments = os.Args[1:]
+			ctx := cmd.Context()
+			w, err := a.openWarehouse(ctx)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			res, err := controls.Run(ctx, w, opts)
+			if err != nil {
+				return err
+			}
+			list := res.Findings
+			if o.suivi == controls.Resolu {
+				list = res.Resolved
+			}
+			t := findingsTable(list, o.keep, o.history || o.suivi != "")
+			return t.write(a.stdout, a.format)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.asOf, "as-of", "", "the day the run is for, yyyy-mm-dd (default today in Europe/Paris)")
+	f.StringVar(&o.from, "from", "", "first day of the appointment indicators (default as-of minus 28 days)")
+	f.StringVar(&o.to, "to", "", "last day of the appointment indicators (default the day before as-of)")
+	f.StringSliceVar(&o.structures, "structure", nil, "run for these structures only (repeatable)")
+	f.StringSliceVar(&o.rules, "rule", nil, "print these rules or families only, e.g. PCJ-01 or PCJ (repeatable)")
+	f.StringSliceVar(&o.gravites, "gravite", nil, "print this gravité only: erreur, alerte or info (repeatable)")
+	f.StringVar(&o.suivi, "suivi", "", "print nouveau, persistant or resolu findings only")
+	f.BoolVar(&o.history, "history", false, "add the columns suivi, premiere_detection and nb_runs")
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+// findingsTable lays findings out with the columns of cli.md, plus the
+// history columns when asked.
+func findingsTable(fs []controls.Finding, keep func(controls.Finding) bool, history bool) *table {
+	t := &table{columns: []string{"rule", "gravite", "code_structure", "objet", "id_objet", "id_dossier", "detail"}}
+	if history {
+		t.columns = append(t.columns, "suivi", "premiere_detection", "nb_runs")
+	}
+	t.types = make([]string, len(t.columns))
+	for i := range t.types {
+		t.types[i] = "VARCHAR"
+	}
+	if history {
+		t.types[len(t.types)-2] = "DATE"
+		t.types[len(t.types)-1] = "INTEGER"
+	}
+	for _, f := range fs {
+		if !keep(f) {
+			continue
+		}
+		var dossier any
+		if f.IDDossier != "" {
+			dossier = f.IDDossier
+		}
+		row := []any{f.Rule, f.Gravite, f.CodeStructure, f.Objet, f.IDObjet, dossier, f.Detail}
+		if history {
+			row = append(row, f.Suivi, f.FirstSeen, int64(f.Runs))
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+// demoControls runs the controls on the demo region and sums the findings up
+// by family and gravité.
+func demoControls(ctx context.Context, _ *app, d *demoRun) error {
+	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, Arguments: []string{"demo"}, Job: "demo"})
+	if err != nil {
+		return err
+	}
+	type count struct{ erreur, alerte, info int }
+	byFamily := map[string]*count{}
+	total := count{}
+	for _, f := range res.Findings {
+		fam := f.Rule[:3]
+		c := byFamily[fam]
+		if c == nil {
+			c = &count{}
+			byFamily[fam] = c
+		}
+		for _, x := range []*count{c, &total} {
+			switch f.Gravite {
+			case controls.Erreur:
+				x.erreur++
+			case controls.Alerte:
+				x.alerte++
+			default:
+				x.info++
+			}
+		}
+	}
+	fmt.Fprintf(d.Summary, "Contrôles au %s : %d constats (%d erreurs, %d alertes, %d informations), run %d.\n",
+		d.AsOf.Format("02/01/2006"), len(res.Findings), total.erreur, total.alerte, total.info, res.RunID)
+	for _, fam := range controls.Families {
+		c := byFamily[fam]
+		if c == nil {
+			c = &count{}
+		}
+		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, familyNames[fam])
+	}
+	return nil
+}
+
+var familyNames = map[string]string{
+	"RDV": "rendez-vous",
+	"FOR": "entrées en formation",
+	"PCJ": "chevauchements PACEA / CEJ",
+	"SIE": "rattachement SIENE des partenaires",
+	"PAC": "parcours PACEA",
+	"USR": "comptes utilisateurs",
+	"RGS": "certificat de signature RGS",
+	"DOS": "qualité des dossiers",
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arml-na/vigie/pipelines/controls"
+)
+
+func init() {
+	register(newWeeklyASPCmd)
+	registerDemoStep(demoStep{order: 25, name: "weekly-asp", run: demoWeeklyASP})
+}
+
+func newWeeklyASPCmd(a *app) *cobra.Command {
+	var asOf, structure string
+	cmd := &cobra.Command{
+		Use:   "weekly-asp",
+		Short: "Print the ASP list of the week before the as-of date",
+		Long: `Print the ASP list (contract/rules.md, PCJ): every PACEA left with the motif
+reorientation_autre_dispositif whose exit date, or the local date its exit was
+entered, falls in the week (Monday to Sunday) before the week of the as-of
+date. Archived dossiers are left out. The list holds names and birth dates:
+it is meant for the structure's signed list to the ASP.
+
+Columns: code_structure,id_dossier,nom_usage,prenom,date_naissance,
+id_dispositif,date_entree,date_sortie,date_saisie_sortie,numero_cerfa,
+date_entree_cej.`,
+		Example: `  vigie weekly-asp --as-of 2026-11-23
+  vigie weekly-asp --as-of 2026-11-23 --structure ML-16001 --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			d, err := parseAsOf(asOf, time.Now())
+			if err != nil {
+				return err
+			}
+			if structure != "" && !controls.ValidStructure(structure) {
+				return usagef("a structure code holds letters, digits, - and _ only, e.g. --structure ML-16001", "bad structure code %q", structure)
+			}
+			ctx := cmd.Context()
+			w, err := a.openWarehouseReadOnly(ctx)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			rows, err := controls.QueryWeeklyASP(ctx, w, d, structure)
+			if err != nil {
+				return err
+			}
+			t, err := readTable(rows)
+			if err != nil {
+				return fmt.Errorf("weekly-asp: %w", err)
+			}
+			return t.write(a.stdout, a.format)
+		},
+	}
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the day the list is made, yyyy-mm-dd (default today in Europe/Paris)")
+	cmd.Flags().StringVar(&structure, "structure", "", "one structure only")
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+// demoWeeklyASP counts the ASP list of each structure.
+func demoWeeklyASP(ctx context.Context, _ *app, d *demoRun) error {
+	rows, err := controls.WeeklyASP(ctx, d.Warehouse, d.AsOf, "")
+	if err != nil {
+		return err
+	}
+	mon, sun := controls.WeekBefore(d.AsOf)
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[r.CodeStructure]++
+	}
+	codes := make([]string, 0, len(counts))
+	for c := range counts {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	fmt.Fprintf(d.Summary, "Liste ASP de la semaine du %s au %s : %d jeunes dans %d structures.\n",
+		mon.Format("02/01/2006"), sun.Format("02/01/2006"), len(rows), len(codes))
+	for _, c := range codes {
+		fmt.Fprintf(d.Summary, "  %-12s %4d\n", c, counts[c])
+	}
+	return nil
+}
