@@ -35,13 +35,13 @@ func aspTable(rows []ASPRow) Table {
 	t := Table{
 		Columns: []Column{
 			{Header: "Id dossier", Weight: 11},
-			{Header: "Nom", Weight: 15},
-			{Header: "Prénom", Weight: 13},
+			{Header: "Nom", Weight: 14},
+			{Header: "Prénom", Weight: 12},
 			{Header: "Date de naissance", Weight: 11, Align: "C"},
 			{Header: "Entrée PACEA", Weight: 10, Align: "C"},
 			{Header: "Sortie PACEA", Weight: 10, Align: "C"},
 			{Header: "Saisie de la sortie", Weight: 10, Align: "C"},
-			{Header: "N° CERFA", Weight: 11},
+			{Header: "N° CERFA", Weight: 15},
 			{Header: "Entrée CEJ", Weight: 10, Align: "C"},
 		},
 		FontSize: 7.5,

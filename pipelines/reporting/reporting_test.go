@@ -1,0 +1,278 @@
+package reporting
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// loaded returns a warehouse holding testdata/reports/extraction and two
+// weekly controls runs (2026-11-16 and 2026-11-23).
+func loaded(t testing.TB) *warehouse.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if _, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	for _, d := range []string{"2026-11-16", "2026-11-23"} {
+		if _, err := controls.Run(ctx, w, controls.Options{AsOf: day(d)}); err != nil {
+			t.Fatalf("controls %s: %v", d, err)
+		}
+	}
+	return w
+}
+
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+// xlsxText returns every cell of every sheet, one per line.
+func xlsxText(t *testing.T, path string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, s := range f.GetSheetList() {
+		rows, err := f.GetRows(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "\t"))
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// filesText is the text of every PDF and workbook under dir.
+func filesText(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		n++
+		switch filepath.Ext(p) {
+		case ".pdf":
+			b.WriteString(pdfText(t, p))
+		case ".xlsx":
+			b.WriteString(xlsxText(t, p))
+		default:
+			t.Errorf("unexpected file %s", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("%s holds %d files, want 3", dir, n)
+	}
+	return b.String()
+}
+
+func TestReportRun(t *testing.T) {
+	t.Parallel()
+	w := loaded(t)
+	out := t.TempDir()
+	if d := os.Getenv("VIGIE_KEEP_REPORTS"); d != "" {
+		out = d
+	}
+	gen := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
+	res, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Out: out, GeneratedAt: gen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Structures != 2 || len(res.Files) != 2*3+2 {
+		t.Fatalf("result %+v", res)
+	}
+	a := filepath.Join(out, "ML-16001", "2026-11-23")
+	b := filepath.Join(out, "ML-17002", "2026-11-23")
+	textA, textB := filesText(t, a), filesText(t, b)
+
+	// Each structure's files hold its own rows, and none of the other's.
+	own := map[string][]string{
+		"A": {"ML-16001", "D16-001", "Chloé", "Lefèvre", "Dupré", "Jérôme", "Réorientation", "E16-2", "CERFA-16-001", "Antenne d'Angoulême"},
+		"B": {"ML-17002", "D17-001", "D17-002", "Kévin", "Saintongeais", "Martinez", "E17-1", "CERFA-17-001", "Royan"},
+	}
+	for _, w := range own["A"] {
+		if !strings.Contains(textA, w) {
+			t.Errorf("ML-16001's files lack %q", w)
+		}
+		if strings.Contains(textB, w) {
+			t.Errorf("ML-17002's files hold %q of ML-16001", w)
+		}
+	}
+	for _, w := range []string{"Oléronaise", "Anaïs"} { // D17-002: in no nominative list
+		if strings.Contains(textA, w) || strings.Contains(textB, w) {
+			t.Errorf("a report holds %q", w)
+		}
+	}
+	for _, w := range own["B"] {
+		if !strings.Contains(textB, w) {
+			t.Errorf("ML-17002's files lack %q", w)
+		}
+		if strings.Contains(textA, w) {
+			t.Errorf("ML-16001's files hold %q of ML-17002", w)
+		}
+	}
+
+	dash := pdfText(t, filepath.Join(a, "tableau-de-bord-ML-16001-2026-11-23.pdf"))
+	for _, want := range []string{"Mission Locale de la Charente", "Situation au 23/11/2026", "RDV-02", "SIE-02", "SIE-03", "RGS-02",
+		"Taux d'absence par conseiller", "25/11/2026 14:30", "Jérôme Lefèvre", "Semaine du lundi 16/11/2026 au dimanche 22/11/2026",
+		"Constats du contrôle du 23/11/2026", "16/11", "23/11"} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	asp := pdfText(t, filepath.Join(a, "liste-asp-ML-16001-2026-11-23.pdf"))
+	for _, want := range []string{"D16-001", "Lefèvre", "Chloé", "28/02/2005", "01/03/2025", "18/11/2026", "19/11/2026", "CERFA-16-001", "Signature", "=Réorientation", "Anaëlle", "22/11/2026"} {
+		if !strings.Contains(asp, want) {
+			t.Errorf("ASP list lacks %q", want)
+		}
+	}
+
+	f, err := excelize.OpenFile(filepath.Join(a, "classeur-ML-16001-2026-11-23.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Liste ASP")
+	if len(rows) != 3 || rows[1][1] != "D16-001" || rows[1][3] != "Chloé" || rows[2][1] != "D16-004" {
+		t.Errorf("Liste ASP rows %q", rows)
+	}
+	for cell, want := range map[string]string{"E2": "28/02/2005", "G2": "01/03/2025", "H2": "18/11/2026", "I2": "19/11/2026 14:05", "K2": "19/11/2026"} {
+		typ, _ := f.GetCellType("Liste ASP", cell)
+		v, _ := f.GetCellValue("Liste ASP", cell)
+		raw, _ := f.GetCellValue("Liste ASP", cell, excelize.Options{RawCellValue: true})
+		if v != want || (typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber) || strings.Contains(raw, "/") {
+			t.Errorf("Liste ASP %s = %q (raw %q, type %v), want the date %s", cell, v, raw, typ, want)
+		}
+	}
+	// D16-004's nom_usage starts with '=' and its CERFA number with '+': text, never formulas.
+	for cell, want := range map[string]string{"C3": "=Réorientation", "J3": "+33-CERFA"} {
+		v, _ := f.GetCellValue("Liste ASP", cell)
+		formula, _ := f.GetCellFormula("Liste ASP", cell)
+		typ, _ := f.GetCellType("Liste ASP", cell)
+		if v != want || formula != "" || typ != excelize.CellTypeInlineString {
+			t.Errorf("Liste ASP %s = %q (formula %q, type %v), want the text %q", cell, v, formula, typ, want)
+		}
+	}
+	rdv, _ := f.GetRows("Rendez-vous")
+	var dupre []string
+	for _, r := range rdv {
+		if len(r) > 0 && r[0] == "Chloé Dupré" {
+			dupre = r
+		}
+	}
+	// Chloé Dupré: 1 present, 1 absent over the 28 days before D.
+	if len(dupre) < 10 || dupre[3] != "1" || dupre[4] != "1" {
+		t.Errorf("Rendez-vous line of Chloé Dupré: %q", dupre)
+	}
+	if raw, _ := f.GetCellValue("Rendez-vous", "J2", excelize.Options{RawCellValue: true}); raw == "" {
+		t.Error("no absence rate")
+	}
+	trend, _ := f.GetRows("Tendance")
+	if len(trend) != 3 {
+		t.Errorf("Tendance: %d rows, want a header and 2 runs", len(trend))
+	}
+
+	reg := filepath.Join(out, "region", "2026-11-23")
+	regText := pdfText(t, filepath.Join(reg, "synthese-regionale-2026-11-23.pdf")) + xlsxText(t, filepath.Join(reg, "classeur-regional-2026-11-23.xlsx"))
+	for _, want := range []string{"ML-16001", "ML-17002", "Mission Locale de Saintes", "Synthèse régionale"} {
+		if !strings.Contains(regText, want) {
+			t.Errorf("regional files lack %q", want)
+		}
+	}
+	for _, name := range []string{"Chloé", "Kévin", "Saintongeais", "Oléronaise", "D16-001", "D17-001"} {
+		if strings.Contains(regText, name) {
+			t.Errorf("regional files hold %q", name)
+		}
+	}
+}
+
+func TestReportOneStructure(t *testing.T) {
+	t.Parallel()
+	w := loaded(t)
+	out := t.TempDir()
+	res, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Structure: "ML-17002", Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Structures != 1 || res.RegionDir != "" || len(res.Files) != 3 {
+		t.Errorf("result %+v", res)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 || entries[0].Name() != "ML-17002" {
+		t.Errorf("out holds %v", entries)
+	}
+	if _, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Structure: "ML-99999", Out: out}); err == nil {
+		t.Error("an unknown structure was accepted")
+	}
+	if _, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Structure: "../etc", Out: out}); err == nil {
+		t.Error("a bad structure code was accepted")
+	}
+}
+
+func TestReportWithoutControls(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, filepath.Join(out, "ML-16001", "2026-11-23", "tableau-de-bord-ML-16001-2026-11-23.pdf"))
+	if !strings.Contains(text, "Aucun contrôle n'est enregistré") {
+		t.Error("the dashboard does not say that no controls run exists")
+	}
+	// The ASP list does not depend on the controls run.
+	if asp := pdfText(t, filepath.Join(out, "ML-16001", "2026-11-23", "liste-asp-ML-16001-2026-11-23.pdf")); !strings.Contains(asp, "CERFA-16-001") {
+		t.Error("ASP list without its row")
+	}
+}
