@@ -20,6 +20,10 @@ func dashboardPDFName(code string, asOf time.Time) string {
 func workbookName(code string, asOf time.Time) string {
 	return "classeur-" + code + "-" + asOf.Format(time.DateOnly) + ".xlsx"
 }
+
+// ASPFileName names the signed ASP list of a structure.
+func ASPFileName(code string, asOf time.Time) string { return aspPDFName(code, asOf) }
+
 func aspPDFName(code string, asOf time.Time) string {
 	return "liste-asp-" + code + "-" + asOf.Format(time.DateOnly) + ".pdf"
 }

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 )
@@ -83,7 +86,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		region.Trend = append(region.Trend, r.Trend...)
 		if opts.Progress != nil {
 			dir, _ := reports.StructureDir(opts.Out, s.code, opts.AsOf)
-			fmt.Fprintf(opts.Progress, "%s: %d constats, %d jeunes sur la liste ASP → %s\n", s.code, len(r.Findings), len(r.ASP.Rows), dir)
+			fmt.Fprintf(opts.Progress, "%s: %s, %s sur la liste ASP → %s\n", s.code, plural(len(r.Findings), "constat"), plural(len(r.ASP.Rows), "jeune"), dir)
 		}
 	}
 	if opts.Structure == "" {
@@ -98,4 +101,60 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		}
 	}
 	return res, nil
+}
+
+// WriteASPLists writes only the signed ASP list of each structure (or of
+// one), into Out/<code>/<as-of>/, for the Monday send to the ASP.
+func WriteASPLists(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.GeneratedAt.IsZero() {
+		opts.GeneratedAt = time.Now()
+	}
+	list, err := listStructures(ctx, w, opts.AsOf, opts.Structure)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Structure != "" && len(list) == 0 {
+		return nil, warehouse.Refused(fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", opts.Structure))
+	}
+	rows, err := controls.WeeklyASP(ctx, w, opts.AsOf, opts.Structure)
+	if err != nil {
+		return nil, err
+	}
+	byStructure := map[string][]reports.ASPRow{}
+	for _, r := range rows {
+		byStructure[r.CodeStructure] = append(byStructure[r.CodeStructure], reports.ASPRow(r))
+	}
+	mon, sun := controls.WeekBefore(opts.AsOf)
+	res := &Result{}
+	for _, s := range list {
+		dir, err := reports.StructureDir(opts.Out, s.code, opts.AsOf)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("report folder: %w", err)
+		}
+		path := filepath.Join(dir, reports.ASPFileName(s.code, opts.AsOf))
+		err = reports.WriteASPList(path, reports.ASPList{CodeStructure: s.code, NomStructure: s.nom, WeekFrom: mon, WeekTo: sun,
+			Rows: byStructure[s.code], GeneratedAt: opts.GeneratedAt})
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, path)
+		res.Structures++
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "%s: %s → %s\n", s.code, plural(len(byStructure[s.code]), "jeune"), path)
+		}
+	}
+	return res, nil
+}
+
+func plural(n int, word string) string {
+	if n > 1 {
+		return fmt.Sprintf("%d %ss", n, word)
+	}
+	return fmt.Sprintf("%d %s", n, word)
 }
