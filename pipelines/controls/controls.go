@@ -119,6 +119,15 @@ type Result struct {
 	// Resolved lists the findings of the previous run of each structure that
 	// this run no longer finds, in the same order.
 	Resolved []Finding
+	// Timings holds how long each step took (a family's SQL file, a
+	// recording step), in the order they ran.
+	Timings []Timing
+}
+
+// Timing is the duration of one step of a run.
+type Timing struct {
+	Step     string
+	Duration time.Duration
 }
 
 // Day returns t's calendar date as midnight UTC, the way vigie carries a date.
@@ -156,11 +165,12 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		return nil, fmt.Errorf("controls: %w", err)
 	}
 	defer conn.Close()
+	res = &Result{RunID: run.ID, AsOf: asOf, From: from, To: to}
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		if err := evaluate(ctx, tx, w, asOf, opts.Structures); err != nil {
+		if err := evaluate(ctx, tx, w, asOf, opts.Structures, res); err != nil {
 			return err
 		}
-		return record(ctx, tx, w, run.ID, asOf, from, to, opts.Structures)
+		return record(ctx, tx, w, run.ID, asOf, from, to, opts.Structures, res)
 	})
 	if err != nil {
 		return nil, err
@@ -169,7 +179,6 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS cur_findings; DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
 	}
-	res = &Result{RunID: run.ID, AsOf: asOf, From: from, To: to}
 	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, run.ID); err != nil {
 		return nil, err
 	}
@@ -182,7 +191,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 // evaluate creates the helper macros and the temp tables cur_findings (every
 // rule's findings, restricted to the run's structures) and run_scope (the
 // structures the run covers) on tx's connection.
-func evaluate(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, asOf time.Time, structures []string) error {
+func evaluate(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, asOf time.Time, structures []string, res *Result) error {
 	if err := execFile(ctx, tx, w, "controls/macros.sql"); err != nil {
 		return err
 	}
@@ -197,9 +206,11 @@ func evaluate(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, asOf time
 		if err != nil {
 			return err
 		}
+		start := time.Now()
 		if _, err := tx.ExecContext(ctx, "INSERT INTO cur_findings "+q, dateArg(asOf)); err != nil {
 			return fmt.Errorf("controls %s: %w", name, err)
 		}
+		res.Timings = append(res.Timings, Timing{fam, time.Since(start)})
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE run_scope AS
 SELECT code_structure FROM structures UNION SELECT code_structure FROM cur_findings`); err != nil {
@@ -228,7 +239,7 @@ SELECT code_structure FROM structures UNION SELECT code_structure FROM cur_findi
 }
 
 // record stores the run, its findings with their history and its indicators.
-func record(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string) error {
+func record(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, res *Result) error {
 	var scope any // NULL: every structure
 	if len(structures) > 0 {
 		scope = "filtered"
@@ -251,9 +262,11 @@ SELECT ?, ?::DATE, ?::DATE, ?::DATE,
 		{"controls/indicator_siene.sql", []any{runID}},
 	}
 	for _, s := range steps {
+		start := time.Now()
 		if err := execFile(ctx, tx, w, s.file, s.args...); err != nil {
 			return err
 		}
+		res.Timings = append(res.Timings, Timing{s.file, time.Since(start)})
 	}
 	return nil
 }
