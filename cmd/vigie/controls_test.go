@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// controlsWarehouse builds a warehouse from the controls fixture.
+func controlsWarehouse(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join("..", "..", "testdata", "controls", "rules.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.ExecContext(ctx, string(body)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runVigie(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	return code, out.String(), errb.String()
+}
+
+func readCSV(t *testing.T, s string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v\n%s", err, s)
+	}
+	return recs
+}
+
+func TestControlsCommand(t *testing.T) {
+	path := controlsWarehouse(t)
+	code, out, errs := runVigie(t, "--warehouse", path, "controls", "--as-of", "2026-11-23", "--format", "csv", "--rule", "pcj", "--gravite", "erreur")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	recs := readCSV(t, out)
+	if got := strings.Join(recs[0], ","); got != "rule,gravite,code_structure,objet,id_objet,id_dossier,detail" {
+		t.Errorf("header %s", got)
+	}
+	if len(recs) < 4 {
+		t.Fatalf("%d PCJ findings", len(recs)-1)
+	}
+	for _, r := range recs[1:] {
+		if !strings.HasPrefix(r[0], "PCJ-") || r[1] != "erreur" {
+			t.Errorf("filtered row %v", r)
+		}
+	}
+	// the second run: every finding persists, nothing is resolved
+	code, out, _ = runVigie(t, "--warehouse", path, "controls", "--as-of", "2026-11-30", "--format", "csv", "--suivi", "persistant", "--rule", "RGS-01")
+	recs = readCSV(t, out)
+	if code != 0 || len(recs) != 2 || recs[1][7] != "persistant" || recs[1][8] != "2026-11-23" || recs[1][9] != "2" {
+		t.Errorf("exit %d, persistent RGS-01: %v", code, recs)
+	}
+
+	for _, bad := range [][]string{
+		{"controls", "--gravite", "grave"},
+		{"controls", "--rule", "PCJ01"},
+		{"controls", "--structure", "../etc"},
+		{"controls", "--as-of", "23/11/2026"},
+		{"controls", "--from", "2026-11-20", "--to", "2026-11-10"},
+		{"weekly-asp", "--structure", "a/b"},
+	} {
+		if code, _, _ := runVigie(t, append([]string{"--warehouse", path}, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}
+
+func TestWeeklyASPCommand(t *testing.T) {
+	path := controlsWarehouse(t)
+	code, out, errs := runVigie(t, "--warehouse", path, "weekly-asp", "--as-of", "2026-11-23", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	recs := readCSV(t, out)
+	if got := strings.Join(recs[0], ","); got != "code_structure,id_dossier,nom_usage,prenom,date_naissance,id_dispositif,date_entree,date_sortie,date_saisie_sortie,numero_cerfa,date_entree_cej" {
+		t.Errorf("header %s", got)
+	}
+	if len(recs) != 4 || recs[1][5] != "asp_in_exit_monday" || recs[1][4] != "2006-05-10" || recs[1][10] != "2026-11-17" {
+		t.Errorf("rows %v", recs[1:])
+	}
+}
