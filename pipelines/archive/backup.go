@@ -1,0 +1,176 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+// The sheet names and headers of the two identity exports.
+const (
+	backupSheet         = "Sauvegarde avant archivage"
+	correspondenceSheet = "Correspondance des dossiers"
+)
+
+var (
+	backupHeader         = []string{"id_dossier", "code_structure", "nom_usage", "nom_naissance", "prenom", "date_naissance", "date_archivage", "motif"}
+	correspondenceHeader = []string{"id_dossier", "code_structure", "nom_usage", "nom_naissance", "prenom", "date_naissance"}
+)
+
+// File is an identity file written by the batch: its path and SHA-256 (hex).
+type File struct {
+	Path   string
+	SHA256 string
+	Rows   int
+}
+
+// writeXLSX writes rows under header to dir/name as an XLSX whose one sheet is
+// sheet: mode 0600, written to a temporary name in the same folder, synced,
+// closed and renamed, so nobody ever reads half a file. A time.Time cell
+// becomes a real Excel date (dd/mm/yyyy).
+func writeXLSX(dir, name, sheet string, header []string, rows *sql.Rows) (f File, err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return File{}, fmt.Errorf("backup folder %s: %w", dir, err)
+	}
+	x := excelize.NewFile()
+	defer func() {
+		if cerr := x.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close workbook: %w", cerr)
+		}
+	}()
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return File{}, fmt.Errorf("sheet name: %w", err)
+	}
+	dateFmt := "dd/mm/yyyy"
+	dateStyle, err := x.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return File{}, fmt.Errorf("date style: %w", err)
+	}
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return File{}, fmt.Errorf("stream writer: %w", err)
+	}
+	_ = sw.SetColWidth(1, len(header), 18)
+	head := make([]any, len(header))
+	for i, h := range header {
+		head[i] = h
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return File{}, fmt.Errorf("header row: %w", err)
+	}
+	n := 0
+	vals := make([]any, len(header))
+	ptrs := make([]any, len(header))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return File{}, fmt.Errorf("read row: %w", err)
+		}
+		cells := make([]any, len(vals))
+		for i, v := range vals {
+			switch t := v.(type) {
+			case time.Time:
+				// DATE values come as midnight UTC: keep the calendar day.
+				cells[i] = excelize.Cell{StyleID: dateStyle, Value: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)}
+			case []byte:
+				cells[i] = string(t)
+			default:
+				cells[i] = t
+			}
+		}
+		n++
+		cell, err := excelize.CoordinatesToCellName(1, n+1)
+		if err != nil {
+			return File{}, err
+		}
+		if err := sw.SetRow(cell, cells); err != nil {
+			return File{}, fmt.Errorf("row %d: %w", n+1, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return File{}, fmt.Errorf("read rows: %w", err)
+	}
+	if err := sw.Flush(); err != nil {
+		return File{}, fmt.Errorf("flush sheet: %w", err)
+	}
+	final := filepath.Join(dir, name)
+	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return File{}, fmt.Errorf("create %s: %w", final, err)
+	}
+	tmpName := tmp.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			_ = tmp.Close()
+			_ = os.Remove(tmpName)
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return File{}, fmt.Errorf("chmod %s: %w", tmpName, err)
+	}
+	h := sha256.New()
+	if err := x.Write(io.MultiWriter(tmp, h)); err != nil {
+		return File{}, fmt.Errorf("write %s: %w", final, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return File{}, fmt.Errorf("sync %s: %w", final, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return File{}, fmt.Errorf("close %s: %w", final, err)
+	}
+	if err := os.Rename(tmpName, final); err != nil {
+		return File{}, fmt.Errorf("rename to %s: %w", final, err)
+	}
+	ok = true
+	if err := syncDir(dir); err != nil {
+		return File{}, err
+	}
+	abs, err := filepath.Abs(final)
+	if err != nil {
+		abs = final
+	}
+	return File{Path: abs, SHA256: hex.EncodeToString(h.Sum(nil)), Rows: n}, nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close()
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return d.Close()
+}
+
+// Backup writes the yearly full correspondence export (id, names, birth date,
+// structure of every dossier not yet archived) to outDir, mode 0600, named
+// after asOf.
+func Backup(ctx context.Context, w *warehouse.Warehouse, outDir string, asOf time.Time) (File, error) {
+	q, err := readSQL(w.SQL, "archive/correspondence.sql")
+	if err != nil {
+		return File{}, err
+	}
+	rows, err := w.DB.QueryContext(ctx, q)
+	if err != nil {
+		return File{}, fmt.Errorf("correspondence export: %w", err)
+	}
+	defer rows.Close()
+	name := "correspondance-dossiers-" + day(asOf) + ".xlsx"
+	return writeXLSX(outDir, name, correspondenceSheet, correspondenceHeader, rows)
+}

@@ -1,0 +1,40 @@
+-- anonymise: archives the dossiers of archive_selection (rules.md ARC), run in one transaction.
+--
+-- Parameter of the first statement: D, the date_archivage. The identity columns become NULL (the
+-- birth year is kept in annee_naissance), then the free text of the dossier's other rows, then the
+-- identity a quarantined row of such a dossier may still hold. Statements end with ";" at a line end.
+UPDATE dossiers AS x SET
+    annee_naissance       = coalesce(x.annee_naissance, year(x.date_naissance)),
+    prenom                = NULL,
+    nom_usage             = NULL,
+    nom_naissance         = NULL,
+    date_naissance        = NULL,
+    nir                   = NULL,
+    email                 = NULL,
+    telephone_mobile      = NULL,
+    telephone_fixe        = NULL,
+    adresse_voie          = NULL,
+    adresse_complement    = NULL,
+    numero_france_travail = NULL,
+    numero_allocataire    = NULL,
+    archive               = true,
+    date_archivage        = CAST(? AS DATE),
+    motif_archivage       = s.motif
+FROM archive_selection s
+WHERE x.id_dossier = s.id_dossier;
+
+UPDATE evenements SET commentaire = NULL
+WHERE commentaire IS NOT NULL AND id_dossier IN (SELECT id_dossier FROM archive_selection);
+
+UPDATE situations SET commentaire = NULL
+WHERE commentaire IS NOT NULL AND id_dossier IN (SELECT id_dossier FROM archive_selection);
+
+UPDATE rendez_vous SET objet = NULL, motif_absence = NULL
+WHERE (objet IS NOT NULL OR motif_absence IS NOT NULL)
+  AND id_dossier IN (SELECT id_dossier FROM archive_selection);
+
+UPDATE quarantine SET
+    value    = NULL,
+    row_data = json_object('id_dossier', json_extract_string(row_data, '$.id_dossier'))
+WHERE table_name IN ('dossiers', 'evenements', 'situations', 'rendez_vous', 'dispositifs', 'ressources')
+  AND json_extract_string(row_data, '$.id_dossier') IN (SELECT id_dossier FROM archive_selection);
