@@ -14,7 +14,7 @@
 --   mots(x)              the words of x, lower-case and accents removed; a word is
 --                        a run of letters and digits
 --   texte(x)             x lower-case with accents removed (for "contains")
---   siret_norm(s)        s without spaces
+--   siret_norm(s)        s without spaces (including the no-break spaces of French number formats)
 --   luhn_ok(s)           s (digits) passes the Luhn check
 --   siret_valide(s)      14 digits and Luhn, or La Poste (SIREN 356000000) with a
 --                        digit sum that is a multiple of 5
@@ -42,7 +42,7 @@ CREATE OR REPLACE TEMP MACRO texte(x) AS strip_accents(lower(x));
 
 CREATE OR REPLACE TEMP MACRO mots(x) AS regexp_split_to_array(strip_accents(lower(x)), '[^\pL\pN]+');
 
-CREATE OR REPLACE TEMP MACRO siret_norm(s) AS regexp_replace(s, '\s', '', 'g');
+CREATE OR REPLACE TEMP MACRO siret_norm(s) AS regexp_replace(s, '[\s\x{00A0}\x{202F}]', '', 'g');
 
 CREATE OR REPLACE TEMP MACRO luhn_ok(s) AS (
     list_sum(list_transform(range(1, length(s) + 1), lambda k:

@@ -234,6 +234,7 @@ INSERT INTO partenaires (id_partenaire, code_structure, raison_sociale, siret, r
     ('SIE-02_out_laposte_luhn', 'ML-C', 'v5', '35600000000048', true, NULL, true),
     ('SIE-02_out_laposte_sum', 'ML-C', 'v6', '35600000049837', true, NULL, true),
     ('SIE-02_out_spaces', 'ML-B', 'v7', '488 537 812 00015', true, NULL, true),
+    ('SIE-02_out_no_break_spaces', 'ML-B', 'v8', '440' || chr(160) || '797' || chr(8239) || '074 00026', true, NULL, true),
     ('SIE-02_in_i1', 'ML-C', 'i1', '44079707400027', true, NULL, true),
     ('SIE-02_in_i2', 'ML-C', 'i2', '48853781200016', true, NULL, true),
     ('SIE-02_in_laposte_sum', 'ML-C', 'i3', '35600000049838', true, NULL, true),
