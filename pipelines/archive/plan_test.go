@@ -10,19 +10,19 @@ func TestPlanBoundaries(t *testing.T) {
 	w := openTest(t)
 	// Dossiers, each set up for one boundary of rules.md ARC.
 	for _, p := range []person{
-		{id: "A31", naissance: "1995-11-23"},     // 31 on 2026-11-23
-		{id: "A30", naissance: "1995-11-24"},     // 30 on 2026-11-23, 31 the day after
-		{id: "A27", naissance: "1999-11-23"},     // 27 on 2026-11-23
-		{id: "A26", naissance: "1999-11-24"},     // 26 on 2026-11-23
-		{id: "F29", naissance: "2000-02-29"},     // 27 on 2027-03-01, not on 2027-02-28
-		{id: "OPEN", naissance: "1980-01-01"},    // 46 but an open programme
-		{id: "SUSP", naissance: "1980-01-01"},    // suspendu counts as open
-		{id: "CLOS", naissance: "1980-01-01"},    // only closed programmes: age_31
-		{id: "EAV28", naissance: "1998-01-01"},   // closed eav, 28: kept
-		{id: "EAV31", naissance: "1995-01-01"},   // eav, 31: archived all the same
-		{id: "NOEAV28", naissance: "1998-01-01"}, // no eav, 28: age_27
-		{id: "M29", naissance: "2004-05-05"},     // last meeting 2024-06-30: limit 2026-11-30
-		{id: "CLAMP", naissance: "2004-05-05"},   // last meeting 2024-01-31: + 29 months = 2026-06-30
+		{id: "A31", naissance: "1995-11-23"},                              // 31 on 2026-11-23
+		{id: "A30", naissance: "1995-11-24"},                              // 30 on 2026-11-23, 31 the day after
+		{id: "A27", naissance: "1999-11-23"},                              // 27 on 2026-11-23
+		{id: "A26", naissance: "1999-11-24"},                              // 26 on 2026-11-23
+		{id: "F29", naissance: "2000-02-29"},                              // 27 on 2027-03-01, not on 2027-02-28
+		{id: "OPEN", naissance: "1980-01-01"},                             // 46 but an open programme
+		{id: "SUSP", naissance: "1980-01-01"},                             // suspendu counts as open
+		{id: "CLOS", naissance: "1980-01-01"},                             // only closed programmes: age_31
+		{id: "EAV28", naissance: "1998-01-01"},                            // closed eav, 28: kept
+		{id: "EAV31", naissance: "1995-01-01"},                            // eav, 31: archived all the same
+		{id: "NOEAV28", naissance: "1998-01-01"},                          // no eav, 28: age_27
+		{id: "M29", naissance: "2004-05-05"},                              // last meeting 2024-06-30: limit 2026-11-30
+		{id: "CLAMP", naissance: "2004-05-05"},                            // last meeting 2024-01-31: + 29 months = 2026-06-30
 		{id: "INSCR", naissance: "2004-05-05", inscription: "2024-06-30"}, // no meeting: inscription
 		{id: "PHONE", naissance: "2004-05-05", inscription: "2024-06-30"}, // a phone call is no meeting
 		{id: "LATE", naissance: "2004-05-05", inscription: "2024-06-30"},  // meeting at 23:30 local

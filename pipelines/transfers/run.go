@@ -1,0 +1,319 @@
+package transfers
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// execer is what a *sql.Tx and a *sql.Conn share.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// statements holds the SQL of a run, read once.
+type statements map[string]string
+
+func load(fsys fs.FS) (statements, error) {
+	st := statements{}
+	for _, name := range []string{"pending", "check_user", "check_lieu", "record_status", "effect_dossiers",
+		"effect_structure", "effect_via_dossier", "referenced_user", "referenced_lieu", "referenced_value", "record_deletable"} {
+		text, err := sqlfiles.Read(fsys, "transfers/"+name+".sql")
+		if err != nil {
+			return nil, err
+		}
+		st[name] = text
+	}
+	return st, nil
+}
+
+// splice puts the quoted identifiers of t into a template.
+func splice(text string, t target) (string, error) {
+	var pairs []string
+	for _, p := range [][2]string{{"{{table}}", t.table}, {"{{column}}", t.column}, {"{{key}}", t.key}} {
+		q, err := warehouse.Ident(p[1])
+		if err != nil {
+			return "", err
+		}
+		pairs = append(pairs, p[0], q)
+	}
+	return strings.NewReplacer(pairs...).Replace(text), nil
+}
+
+// split returns the statements of a file, each ending with ";" at a line end.
+func split(text string) []string {
+	var out []string
+	for _, s := range strings.SplitAfter(text, ";\n") {
+		body := strings.TrimSpace(s)
+		code := false
+		for _, l := range strings.Split(body, "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+				code = true
+			}
+		}
+		if code {
+			out = append(out, body)
+		}
+	}
+	return out
+}
+
+// Pending returns every request not yet final, in execution order, each
+// marked due or not at the instant opts.At.
+func Pending(ctx context.Context, w *warehouse.Warehouse, opts Options) ([]Request, error) {
+	text, err := sqlfiles.Read(w.SQL, "transfers/pending.sql")
+	if err != nil {
+		return nil, err
+	}
+	return pending(ctx, w.DB, text, opts)
+}
+
+func pending(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, text string, opts Options) ([]Request, error) {
+	rows, err := db.QueryContext(ctx, text, warehouse.LocalTimestamp(opts.At))
+	if err != nil {
+		return nil, fmt.Errorf("read transfer requests: %w", err)
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		var r Request
+		var ref, sel sql.NullString
+		if err := rows.Scan(&r.ID, &r.Structure, &r.Type, &ref, &r.Source, &r.Destination, &sel, &r.DateDemande, &r.Due); err != nil {
+			return nil, fmt.Errorf("read transfer requests: %w", err)
+		}
+		r.TableReference = ref.String
+		for _, id := range strings.Split(sel.String, "|") {
+			if id = strings.TrimSpace(id); id != "" {
+				r.Selection = append(r.Selection, id)
+			}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read transfer requests: %w", err)
+	}
+	return out, nil
+}
+
+// Run executes every due request not yet final at opts.At, in order, each in
+// its own transaction, and lists the deletable sources. In a dry run all of it
+// happens in one transaction that is rolled back.
+func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
+	if opts.At.IsZero() {
+		return nil, errors.New("transfers: no instant")
+	}
+	st, err := load(w.SQL)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("transfers: %w", err)
+	}
+	defer conn.Close()
+	reqs, err := pending(ctx, conn, st["pending"], opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	var executed []Request
+	if opts.DryRun {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		for _, r := range reqs {
+			o, err := process(ctx, tx, st, r, opts)
+			if err != nil {
+				return nil, err
+			}
+			res.Outcomes = append(res.Outcomes, o)
+			if o.Statut == StatusExecuted {
+				executed = append(executed, r)
+			}
+		}
+		res.Deletable, err = deletable(ctx, tx, st, executed)
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+	for _, r := range reqs {
+		var o Outcome
+		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+			var err error
+			o, err = process(ctx, tx, st, r, opts)
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Outcomes = append(res.Outcomes, o)
+		if o.Statut == StatusExecuted {
+			executed = append(executed, r)
+		}
+	}
+	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+		var err error
+		if res.Deletable, err = deletable(ctx, tx, st, executed); err != nil {
+			return err
+		}
+		for _, d := range res.Deletable {
+			if _, err := tx.ExecContext(ctx, st["record_deletable"], opts.RunID, d.CodeStructure, d.Element,
+				warehouse.NullString(d.Table), warehouse.NullString(d.Column), d.Value, d.IDTransfert); err != nil {
+				return fmt.Errorf("record deletable sources: %w", err)
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// process checks one request and, when due and acceptable, executes it; the
+// final outcome is recorded in ex (the request's transaction).
+func process(ctx context.Context, ex execer, st statements, r Request, opts Options) (Outcome, error) {
+	if !r.Due {
+		return Outcome{IDTransfert: r.ID, Statut: StatusPending}, nil
+	}
+	now := warehouse.LocalTimestamp(warehouse.Now())
+	record := func(o Outcome) (Outcome, error) {
+		if _, err := ex.ExecContext(ctx, st["record_status"], o.IDTransfert, o.Statut, warehouse.NullString(o.Raison),
+			o.Lignes, now, opts.RunID); err != nil {
+			return o, fmt.Errorf("record outcome of transfer %s: %w", r.ID, err)
+		}
+		return o, nil
+	}
+	t, why, err := check(ctx, ex, st, r)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if why != "" {
+		return record(Outcome{IDTransfert: r.ID, Statut: StatusRefused, Raison: why})
+	}
+	n, err := apply(ctx, ex, st, r, t, now, opts.RunID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return record(Outcome{IDTransfert: r.ID, Statut: StatusExecuted, Lignes: n})
+}
+
+// check returns the column a request changes, or the French reason it is
+// refused (rules.md TRF).
+func check(ctx context.Context, ex execer, st statements, r Request) (target, string, error) {
+	t, why := targetOf(r)
+	if why != "" {
+		return t, why, nil
+	}
+	if r.Source == r.Destination {
+		return t, "la source et la destination sont identiques (" + r.Source + ")", nil
+	}
+	switch r.Type {
+	case "conseiller_referent", "referent_partenaire", "referent_offre":
+		var structure, etat string
+		var referent bool
+		err := ex.QueryRowContext(ctx, st["check_user"], r.Destination).Scan(&structure, &etat, &referent)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return t, "le compte destinataire " + r.Destination + " n'existe pas", nil
+		case err != nil:
+			return t, "", fmt.Errorf("check transfer %s: %w", r.ID, err)
+		case structure != r.Structure:
+			return t, "le compte destinataire " + r.Destination + " n'appartient pas à la structure " + r.Structure, nil
+		case etat != "actif":
+			return t, "le compte destinataire " + r.Destination + " n'est pas actif (état " + etat + ")", nil
+		case r.Type == "conseiller_referent" && !referent:
+			return t, "le compte destinataire " + r.Destination + " n'a pas la fonction conseiller_referent", nil
+		}
+	case "lieu_rattachement":
+		var ok bool
+		if err := ex.QueryRowContext(ctx, st["check_lieu"], r.Destination, r.Structure).Scan(&ok); err != nil {
+			return t, "", fmt.Errorf("check transfer %s: %w", r.ID, err)
+		}
+		if !ok {
+			return t, "le lieu destinataire " + r.Destination + " n'est pas un lieu actif de la structure " + r.Structure, nil
+		}
+	}
+	return t, "", nil
+}
+
+// apply journals then changes the rows of the request, returning how many
+// changed.
+func apply(ctx context.Context, ex execer, st statements, r Request, t target, now string, runID int64) (int64, error) {
+	file := map[scope]string{scopeDossiers: "effect_dossiers", scopeStructure: "effect_structure", scopeViaDossier: "effect_via_dossier"}[t.scope]
+	text, err := splice(st[file], t)
+	if err != nil {
+		return 0, err
+	}
+	stmts := split(text)
+	if len(stmts) != 2 {
+		return 0, fmt.Errorf("transfers/%s.sql: %d statements, want 2", file, len(stmts))
+	}
+	var sel any
+	if len(r.Selection) > 0 {
+		sel = strings.Join(r.Selection, "|")
+	}
+	scopeArgs := []any{r.Structure, r.Source, sel, sel}
+	journal := append([]any{r.ID, t.table, t.column, r.Destination, now, runID}, scopeArgs...)
+	jr, err := ex.ExecContext(ctx, stmts[0], journal...)
+	if err != nil {
+		return 0, fmt.Errorf("journal transfer %s: %w", r.ID, err)
+	}
+	ur, err := ex.ExecContext(ctx, stmts[1], append([]any{r.Destination}, scopeArgs...)...)
+	if err != nil {
+		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
+	}
+	journaled, _ := jr.RowsAffected()
+	changed, err := ur.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
+	}
+	if journaled != changed {
+		return 0, fmt.Errorf("transfer %s: %d rows changed but %d journaled", r.ID, changed, journaled)
+	}
+	return changed, nil
+}
+
+// deletable lists the sources of the executed requests that nothing live
+// references any more, once each.
+func deletable(ctx context.Context, ex execer, st statements, executed []Request) ([]Deletable, error) {
+	var out []Deletable
+	seen := map[string]bool{}
+	for _, r := range executed {
+		t, _ := targetOf(r)
+		d := Deletable{CodeStructure: r.Structure, Element: t.element, Value: r.Source, IDTransfert: r.ID}
+		var referenced bool
+		var err error
+		switch t.element {
+		case ElementUser:
+			err = ex.QueryRowContext(ctx, st["referenced_user"], r.Source).Scan(&referenced)
+		case ElementLieu:
+			err = ex.QueryRowContext(ctx, st["referenced_lieu"], r.Source, r.Structure).Scan(&referenced)
+		case ElementValue:
+			d.Table, d.Column = t.table, t.column
+			var q string
+			if q, err = splice(st["referenced_value"], t); err == nil {
+				err = ex.QueryRowContext(ctx, q, r.Structure, r.Source).Scan(&referenced)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("deletable sources of transfer %s: %w", r.ID, err)
+		}
+		k := strings.Join([]string{d.CodeStructure, d.Element, d.Table, d.Column, d.Value}, "\x00")
+		if referenced || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out, nil
+}
