@@ -51,8 +51,10 @@ func NewPDF(info PageInfo, o Orientation) *PDF {
 	f := gofpdf.New(string(o), "mm", "A4", "")
 	p := &PDF{f: f, info: info}
 	f.SetCompression(true)
-	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	// gofpdf writes into the font bytes it is given (table checksums):
+	// each document gets its own copy, so documents can render in parallel.
+	f.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(fontRegular))
+	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(fontBold))
 	f.SetMargins(marginSide, marginTop, marginSide)
 	f.SetAutoPageBreak(true, marginBottom)
 	f.AliasNbPages("{nb}")

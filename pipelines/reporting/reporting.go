@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/controls"
@@ -21,6 +23,7 @@ type Options struct {
 	Out         string    // the output folder: Out/<code>/<as-of>/, Out/region/<as-of>/
 	GeneratedAt time.Time // printed in every file; the zero time means now
 	Progress    io.Writer // one line per folder written; nil for none
+	Workers     int       // structures rendered at once; 0 means GOMAXPROCS
 }
 
 // Validate checks the options before any work.
@@ -37,6 +40,95 @@ func (o Options) Validate() error {
 		}
 	}
 	return nil
+}
+
+// outcome is what writing one structure's reports left for the region.
+type outcome struct {
+	files   []string
+	summary reports.StructureSummary
+	trend   []reports.TrendPoint
+}
+
+// writeStructures loads the structures one by one and renders them on
+// Workers goroutines; at most Workers+1 structures are in memory at once.
+// The first error stops the run.
+func writeStructures(parent context.Context, w *warehouse.Warehouse, opts Options, list []structureRow) ([]outcome, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	type job struct {
+		i int
+		r *reports.StructureReport
+	}
+	out := make([]outcome, len(list))
+	jobs := make(chan job)
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				files, err := reports.WriteStructure(opts.Out, j.r)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				out[j.i] = outcome{files: files, summary: reports.Summarize(j.r), trend: j.r.Trend}
+				if opts.Progress != nil {
+					mu.Lock()
+					fmt.Fprintf(opts.Progress, "%s: %s, %s sur la liste ASP → %s\n", j.r.CodeStructure, plural(len(j.r.Findings), "constat"),
+						plural(len(j.r.ASP.Rows), "jeune"), filepath.Dir(files[0]))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i, s := range list {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := reports.ValidStructureCode(s.code); err != nil {
+			fail(fmt.Errorf("report: %w", err))
+			break
+		}
+		r, err := loadStructure(ctx, w, opts.AsOf, s)
+		if err != nil {
+			fail(err)
+			break
+		}
+		r.GeneratedAt = opts.GeneratedAt
+		select {
+		case jobs <- job{i, r}:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
 }
 
 // Result says what a report run wrote.
@@ -62,32 +154,17 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	if opts.Structure != "" && len(list) == 0 {
 		return nil, warehouse.Refused(fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", opts.Structure))
 	}
+	outcomes, err := writeStructures(ctx, w, opts, list)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{}
 	region := &reports.RegionReport{AsOf: opts.AsOf, GeneratedAt: opts.GeneratedAt}
-	for _, s := range list {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := reports.ValidStructureCode(s.code); err != nil {
-			return nil, fmt.Errorf("report: %w", err)
-		}
-		r, err := loadStructure(ctx, w, opts.AsOf, s)
-		if err != nil {
-			return nil, err
-		}
-		r.GeneratedAt = opts.GeneratedAt
-		files, err := reports.WriteStructure(opts.Out, r)
-		if err != nil {
-			return nil, err
-		}
-		res.Files = append(res.Files, files...)
+	for _, o := range outcomes {
+		res.Files = append(res.Files, o.files...)
 		res.Structures++
-		region.Structures = append(region.Structures, reports.Summarize(r))
-		region.Trend = append(region.Trend, r.Trend...)
-		if opts.Progress != nil {
-			dir, _ := reports.StructureDir(opts.Out, s.code, opts.AsOf)
-			fmt.Fprintf(opts.Progress, "%s: %s, %s sur la liste ASP → %s\n", s.code, plural(len(r.Findings), "constat"), plural(len(r.ASP.Rows), "jeune"), dir)
-		}
+		region.Structures = append(region.Structures, o.summary)
+		region.Trend = append(region.Trend, o.trend...)
 	}
 	if opts.Structure == "" {
 		files, err := reports.WriteRegion(opts.Out, region)

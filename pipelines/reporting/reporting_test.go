@@ -117,7 +117,7 @@ func TestReportRun(t *testing.T) {
 		out = d
 	}
 	gen := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
-	res, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Out: out, GeneratedAt: gen})
+	res, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Out: out, GeneratedAt: gen, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
