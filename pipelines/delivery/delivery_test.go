@@ -1,0 +1,247 @@
+package delivery
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/hex"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+func openWarehouse(t *testing.T) *warehouse.Warehouse {
+	t.Helper()
+	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	return w
+}
+
+// writeRandom writes a file of random bytes and returns its SHA-256.
+func writeRandom(t *testing.T, path string, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// attachments parses a received message: subject and attachment name → SHA-256.
+func attachments(t *testing.T, data []byte) (string, map[string]string) {
+	t.Helper()
+	m, err := mail.ReadMessage(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	out := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.FileName() == "" {
+			continue
+		}
+		// multipart.Reader decodes quoted-printable only; attachments are base64.
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := decodeBase64Lines(string(b))
+		if err != nil {
+			t.Fatalf("attachment %s: %v", p.FileName(), err)
+		}
+		s := sha256.Sum256(raw)
+		out[p.FileName()] = hex.EncodeToString(s[:])
+	}
+	return subject, out
+}
+
+func TestDeliverSMTPExactlyOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := startTestServer(t)
+	w := openWarehouse(t)
+	dir := t.TempDir()
+	files := []File{
+		{Path: filepath.Join(dir, "liste_asp_ML33A.pdf"), Audience: "ML33A"},
+		{Path: filepath.Join(dir, "liste_asp_ML64B.pdf"), Audience: "ML64B"},
+		{Path: filepath.Join(dir, "classeur_regional.xlsx"), Audience: Analysts},
+	}
+	sums := map[string]string{}
+	for i, f := range files {
+		sums[filepath.Base(f.Path)] = writeRandom(t, f.Path, 20000+i*1000)
+	}
+	recipients := []Recipient{
+		{ID: "direction_ML33A", Name: "Direction ML33A", Email: "dir@ml33a.test", Structure: "ML33A"},
+		{ID: "direction_ML64B", Name: "Direction Béarn", Email: "dir@ml64b.test", Structure: "ML64B"},
+		{ID: "direction_ML87C", Email: "dir@ml87c.test", Structure: "ML87C"}, // no file this week
+		{ID: "analyste_a1", Name: "Analyste", Email: "a1@arml.test", Analyst: true},
+	}
+	now := time.Date(2026, 4, 7, 7, 5, 0, 0, warehouse.Paris)
+	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "outbox"), Now: func() time.Time { return now },
+		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: testUser, Password: testPassword,
+			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
+	b := Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 4, 7, 7, 0, 0, 0, warehouse.Paris),
+		Subject: "vigie : contrôle hebdomadaire du 7 avril 2026", Body: "Bonjour,\n\nVoici les fichiers de la semaine.", Files: files}
+
+	srv.FailOnce("dir@ml64b.test")
+	res, err := d.Deliver(ctx, b, recipients)
+	if err == nil || !strings.Contains(err.Error(), "direction_ML64B") {
+		t.Fatalf("first delivery: err = %v, want the ML64B failure", err)
+	}
+	if res.Failed != 1 || res.Sent != 5 { // 3 outbox copies + 2 emails
+		t.Errorf("first delivery: %+v", res)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Fatalf("%d messages after first delivery, want 2", n)
+	}
+	// The retry sends only to ML64B.
+	res, err = d.Deliver(ctx, b, recipients)
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if res.Sent != 1 || res.Skipped != 5 || res.Failed != 0 {
+		t.Errorf("retry: %+v", res)
+	}
+	// A third call sends nothing.
+	if res, err = d.Deliver(ctx, b, recipients); err != nil || res.Sent != 0 {
+		t.Errorf("third call: %+v, %v", res, err)
+	}
+
+	want := map[string][]string{
+		"dir@ml33a.test": {"liste_asp_ML33A.pdf"},
+		"dir@ml64b.test": {"liste_asp_ML64B.pdf"},
+		"a1@arml.test":   {"classeur_regional.xlsx"},
+	}
+	got := map[string][]string{}
+	for _, m := range srv.Messages() {
+		if len(m.To) != 1 {
+			t.Fatalf("message to %v: one recipient per message expected", m.To)
+		}
+		subject, att := attachments(t, m.Data)
+		if !strings.Contains(subject, "contrôle hebdomadaire") {
+			t.Errorf("subject %q", subject)
+		}
+		for name, sum := range att {
+			if sums[name] != sum {
+				t.Errorf("%s: attachment %s corrupted", m.To[0], name)
+			}
+			got[m.To[0]] = append(got[m.To[0]], name)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("received by %v, want %v", got, want)
+	}
+	for to, names := range want {
+		sort.Strings(got[to])
+		if strings.Join(got[to], ",") != strings.Join(names, ",") {
+			t.Errorf("%s received %v, want %v (exactly once)", to, got[to], names)
+		}
+	}
+	// Outbox copies are intact, 0600, one folder per recipient.
+	for _, r := range recipients {
+		for _, f := range files {
+			p := filepath.Join(d.OutboxDir(r, b), filepath.Base(f.Path))
+			st, err := os.Stat(p)
+			if !For(f, r) {
+				if err == nil {
+					t.Errorf("%s got %s in its outbox", r.ID, filepath.Base(f.Path))
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("outbox: %v", err)
+			}
+			if st.Mode().Perm() != 0o600 {
+				t.Errorf("%s mode %v", p, st.Mode().Perm())
+			}
+			if s, _ := fileSHA256(p); s != sums[filepath.Base(f.Path)] {
+				t.Errorf("%s corrupted", p)
+			}
+		}
+	}
+	// The ledger: one sent row per recipient, file and channel; the failure kept.
+	rows, err := w.DB.QueryContext(ctx, `SELECT recipient, channel, status, count(*) FROM delivery_ledger GROUP BY ALL ORDER BY ALL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var r, c, s string
+		var n int
+		if err := rows.Scan(&r, &c, &s, &n); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, r+" "+c+" "+s+" "+string(rune('0'+n)))
+	}
+	wantLedger := "analyste_a1 email sent 1|analyste_a1 outbox sent 1|direction_ML33A email sent 1|direction_ML33A outbox sent 1|direction_ML64B email failed 1|direction_ML64B email sent 1|direction_ML64B outbox sent 1"
+	if strings.Join(lines, "|") != wantLedger {
+		t.Errorf("ledger:\n%s\nwant\n%s", strings.Join(lines, "|"), wantLedger)
+	}
+}
+
+func TestDeliverRefusesWrongPassword(t *testing.T) {
+	t.Parallel()
+	srv := startTestServer(t)
+	w := openWarehouse(t)
+	dir := t.TempDir()
+	f := File{Path: filepath.Join(dir, "r.pdf"), Audience: "ML33A"}
+	writeRandom(t, f.Path, 100)
+	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "out"),
+		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: testUser, Password: "wrong",
+			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
+	_, err := d.Deliver(context.Background(), Batch{Job: "j", ScheduledFor: time.Now(), Subject: "s", Files: []File{f}},
+		[]Recipient{{ID: "direction_ML33A", Email: "d@x.test", Structure: "ML33A"}})
+	if err == nil || !strings.Contains(err.Error(), "authenticate") {
+		t.Fatalf("err = %v, want an authentication failure", err)
+	}
+	// Without trusting the self-signed certificate, STARTTLS fails.
+	d.SMTP.Password = testPassword
+	d.SMTP.TLSConfig = nil
+	d.SMTP.Host = "localhost"
+	if _, err := d.Deliver(context.Background(), Batch{Job: "j2", ScheduledFor: time.Now(), Subject: "s", Files: []File{f}},
+		[]Recipient{{ID: "direction_ML33A", Email: "d@x.test", Structure: "ML33A"}}); err == nil {
+		t.Fatal("an untrusted certificate was accepted")
+	}
+	if len(srv.Messages()) != 0 {
+		t.Fatal("a message was accepted")
+	}
+}
+
+func decodeBase64Lines(s string) ([]byte, error) {
+	return base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+}

@@ -1,0 +1,337 @@
+package schedules
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Catch-up policies: what the daemon does, on restart, with the runs it
+// missed while it was down.
+const (
+	CatchUpOnce = "once" // run the latest missed instant of each job once
+	CatchUpSkip = "skip" // run none; record them as missed
+)
+
+// TLS modes of the SMTP connection.
+const (
+	TLSStartTLS = "starttls"
+	TLSImplicit = "tls"
+	TLSNone     = "none"
+)
+
+// Config is vigie's daemon configuration file (YAML).
+type Config struct {
+	Recipients Recipients `yaml:"recipients"`
+	SMTP       *SMTP      `yaml:"smtp"`
+	// Outbox is the folder where every delivered file is copied, one
+	// sub-folder per recipient.
+	Outbox string `yaml:"outbox"`
+	// Inbox is where extraction folders are dropped; one is ingested once its
+	// _READY marker appears, then moved to processed/ or rejected/.
+	Inbox string `yaml:"inbox"`
+	// WorkDir holds the files a run produces, one folder per run.
+	WorkDir string `yaml:"work_dir"`
+	// FreshnessMaxAge is how old the latest extraction may be when a report
+	// is sent (e.g. 8d, 36h).
+	FreshnessMaxAge Duration `yaml:"freshness_max_age"`
+	CatchUp         string   `yaml:"catch_up"`
+	// Deadline is the default time limit of a run; Deadlines overrides it per job.
+	Deadline  Duration            `yaml:"deadline"`
+	Deadlines map[string]Duration `yaml:"deadlines"`
+	Retries   Retries             `yaml:"retries"`
+	Archive   Archive             `yaml:"archive"`
+	// PollInterval is how often the daemon looks at the inbox.
+	PollInterval Duration `yaml:"poll_interval"`
+	// StopGrace is how long, on SIGTERM, the current step may run on
+	// before it is cancelled.
+	StopGrace Duration `yaml:"stop_grace"`
+}
+
+// Recipients are the people files are delivered to.
+type Recipients struct {
+	Directors []Director `yaml:"directors"`
+	Analysts  []Analyst  `yaml:"analysts"`
+}
+
+// Director receives the files of one structure.
+type Director struct {
+	Structure string `yaml:"structure"`
+	Name      string `yaml:"name"`
+	Email     string `yaml:"email"`
+}
+
+// Analyst is one of the regional analysts.
+type Analyst struct {
+	ID    string `yaml:"id"`
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
+}
+
+// SMTP is the mail server files are sent through.
+type SMTP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	TLS      string `yaml:"tls"`
+	Username string `yaml:"username"`
+	// PasswordEnv names the environment variable holding the password; the
+	// cmd layer reads it into Password.
+	PasswordEnv string `yaml:"password_env"`
+	Password    string `yaml:"-"`
+	From        string `yaml:"from"`
+	// CAFile is an optional PEM file of CAs to trust (a private relay).
+	CAFile string `yaml:"ca_file"`
+}
+
+// Retries is the retry policy for transient failures.
+type Retries struct {
+	Attempts int      `yaml:"attempts"` // total attempts, 1 = no retry
+	Backoff  Duration `yaml:"backoff"`  // first wait, doubled each time
+}
+
+// Archive configures the archiving job.
+type Archive struct {
+	// Apply enables archive apply; when false the job only plans.
+	Apply bool `yaml:"apply"`
+	// Structures restricts apply to these structures (empty: all).
+	Structures []string `yaml:"structures"`
+	// BackupDir is where apply writes its backup.
+	BackupDir string `yaml:"backup_dir"`
+}
+
+// ApplyFor tells whether archive apply is enabled for structure code.
+func (a Archive) ApplyFor(code string) bool {
+	if !a.Apply {
+		return false
+	}
+	if len(a.Structures) == 0 {
+		return true
+	}
+	for _, s := range a.Structures {
+		if s == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Duration is a time.Duration written as Go does (90m, 36h) or in days (8d).
+type Duration time.Duration
+
+// UnmarshalYAML reads a duration, naming the value when it is wrong.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ParseDuration reads 8d, 36h, 90m, 1h30m.
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n >= 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: write e.g. 8d, 36h, 90m", s)
+	}
+	return v, nil
+}
+
+// AnalystsAudience is the audience of a file meant for the regional analysts.
+const AnalystsAudience = "analysts"
+
+var structureCode = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// ValidStructureCode tells whether code may name a structure (and a folder).
+func ValidStructureCode(code string) bool { return structureCode.MatchString(code) }
+
+// ParseConfig reads a configuration file, fills the defaults and validates
+// it; name is used in error messages.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var c Config
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	c.defaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &c, nil
+}
+
+// LoadConfig reads and validates the configuration file at path.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return ParseConfig(path, data)
+}
+
+func (c *Config) defaults() {
+	if c.CatchUp == "" {
+		c.CatchUp = CatchUpOnce
+	}
+	if c.FreshnessMaxAge == 0 {
+		c.FreshnessMaxAge = Duration(8 * 24 * time.Hour)
+	}
+	if c.Deadline == 0 {
+		c.Deadline = Duration(2 * time.Hour)
+	}
+	if c.Retries.Attempts == 0 {
+		c.Retries.Attempts = 3
+	}
+	if c.Retries.Backoff == 0 {
+		c.Retries.Backoff = Duration(time.Minute)
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = Duration(time.Minute)
+	}
+	if c.StopGrace == 0 {
+		c.StopGrace = Duration(30 * time.Second)
+	}
+	if c.SMTP != nil {
+		if c.SMTP.TLS == "" {
+			c.SMTP.TLS = TLSStartTLS
+		}
+		if c.SMTP.Port == 0 {
+			switch c.SMTP.TLS {
+			case TLSImplicit:
+				c.SMTP.Port = 465
+			case TLSStartTLS:
+				c.SMTP.Port = 587
+			default:
+				c.SMTP.Port = 25
+			}
+		}
+	}
+}
+
+// Validate checks the configuration; each error names the key and the value.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Outbox == "" {
+		bad("outbox: missing: give the folder where delivered files are copied")
+	}
+	if c.WorkDir == "" {
+		bad("work_dir: missing: give the folder where runs write their files")
+	}
+	if c.CatchUp != CatchUpOnce && c.CatchUp != CatchUpSkip {
+		bad("catch_up = %q: use once or skip", c.CatchUp)
+	}
+	if c.FreshnessMaxAge < 0 {
+		bad("freshness_max_age = %v: must be positive", time.Duration(c.FreshnessMaxAge))
+	}
+	if c.Deadline <= 0 {
+		bad("deadline = %v: must be positive", time.Duration(c.Deadline))
+	}
+	for job, d := range c.Deadlines {
+		if d <= 0 {
+			bad("deadlines.%s = %v: must be positive", job, time.Duration(d))
+		}
+	}
+	if c.Retries.Attempts < 1 || c.Retries.Attempts > 20 {
+		bad("retries.attempts = %d: use 1 (no retry) to 20", c.Retries.Attempts)
+	}
+	if c.Retries.Backoff < 0 {
+		bad("retries.backoff = %v: must be positive", time.Duration(c.Retries.Backoff))
+	}
+	seen := map[string]bool{}
+	for i, d := range c.Recipients.Directors {
+		key := fmt.Sprintf("recipients.directors[%d]", i)
+		if !ValidStructureCode(d.Structure) {
+			bad("%s.structure = %q: a structure code is letters, digits, - and _", key, d.Structure)
+		} else if seen[d.Structure] {
+			bad("%s.structure = %q: this structure already has a director", key, d.Structure)
+		}
+		seen[d.Structure] = true
+		if d.Email != "" {
+			if _, err := mail.ParseAddress(d.Email); err != nil {
+				bad("%s.email = %q: not an email address", key, d.Email)
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for i, a := range c.Recipients.Analysts {
+		key := fmt.Sprintf("recipients.analysts[%d]", i)
+		if !ValidStructureCode(a.ID) {
+			bad("%s.id = %q: give an id of letters, digits, - and _ (it names the outbox folder)", key, a.ID)
+		} else if ids[a.ID] {
+			bad("%s.id = %q: used twice", key, a.ID)
+		}
+		ids[a.ID] = true
+		if a.Email != "" {
+			if _, err := mail.ParseAddress(a.Email); err != nil {
+				bad("%s.email = %q: not an email address", key, a.Email)
+			}
+		}
+	}
+	if len(c.Recipients.Analysts) == 0 {
+		bad("recipients.analysts: empty: give at least one regional analyst (they receive the regional workbook and the freshness alerts)")
+	}
+	for i, s := range c.Archive.Structures {
+		if !ValidStructureCode(s) {
+			bad("archive.structures[%d] = %q: a structure code is letters, digits, - and _", i, s)
+		}
+	}
+	if c.Archive.Apply && c.Archive.BackupDir == "" {
+		bad("archive.backup_dir: missing while archive.apply is true: apply writes its backup there first")
+	}
+	if s := c.SMTP; s != nil {
+		if s.Host == "" {
+			bad("smtp.host: missing")
+		}
+		if s.Port <= 0 || s.Port > 65535 {
+			bad("smtp.port = %d: not a port", s.Port)
+		}
+		if s.TLS != TLSStartTLS && s.TLS != TLSImplicit && s.TLS != TLSNone {
+			bad("smtp.tls = %q: use starttls, tls or none", s.TLS)
+		}
+		if _, err := mail.ParseAddress(s.From); err != nil {
+			bad("smtp.from = %q: not an email address", s.From)
+		}
+		if s.Username != "" && s.PasswordEnv == "" {
+			bad("smtp.password_env: missing while smtp.username = %q: name the environment variable holding the password", s.Username)
+		}
+		if s.Username != "" && s.TLS == TLSNone {
+			bad("smtp.tls = none with smtp.username = %q: a password is never sent in clear, use starttls or tls", s.Username)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DeadlineFor returns the time limit of a run of job.
+func (c *Config) DeadlineFor(job string) time.Duration {
+	if d, ok := c.Deadlines[job]; ok {
+		return time.Duration(d)
+	}
+	return time.Duration(c.Deadline)
+}
+
+// CheckJobs checks that per-job keys name jobs of defs.
+func (c *Config) CheckJobs(defs *Definitions) error {
+	for job := range c.Deadlines {
+		if defs.Job(job) == nil {
+			return fmt.Errorf("deadlines.%s: no such job; jobs: %v", job, defs.Names())
+		}
+	}
+	return nil
+}
