@@ -194,33 +194,40 @@ func findingsTable(fs []controls.Finding, keep func(controls.Finding) bool, hist
 // demoControls runs the controls on the demo region and sums the findings up
 // by family and gravité.
 func demoControls(ctx context.Context, _ *app, d *demoRun) error {
-	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, Arguments: []string{"demo"}, Job: "demo"})
+	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, Arguments: []string{"demo"}, Job: "demo", SkipList: true})
 	if err != nil {
 		return err
 	}
 	type count struct{ erreur, alerte, info int }
 	byFamily := map[string]*count{}
 	total := count{}
-	for _, f := range res.Findings {
-		fam := f.Rule[:3]
-		c := byFamily[fam]
-		if c == nil {
-			c = &count{}
-			byFamily[fam] = c
+	n := 0
+	suivi := map[string]int{}
+	for _, c := range res.Counts {
+		suivi[c.Suivi] += c.N
+		if c.Suivi == controls.Resolu {
+			continue
 		}
-		for _, x := range []*count{c, &total} {
-			switch f.Gravite {
+		n += c.N
+		fam := c.Rule[:3]
+		fc := byFamily[fam]
+		if fc == nil {
+			fc = &count{}
+			byFamily[fam] = fc
+		}
+		for _, x := range []*count{fc, &total} {
+			switch c.Gravite {
 			case controls.Erreur:
-				x.erreur++
+				x.erreur += c.N
 			case controls.Alerte:
-				x.alerte++
+				x.alerte += c.N
 			default:
-				x.info++
+				x.info += c.N
 			}
 		}
 	}
 	fmt.Fprintf(d.Summary, "Contrôles au %s : %d constats (%d erreurs, %d alertes, %d informations), run %d.\n",
-		d.AsOf.Format("02/01/2006"), len(res.Findings), total.erreur, total.alerte, total.info, res.RunID)
+		d.AsOf.Format("02/01/2006"), n, total.erreur, total.alerte, total.info, res.RunID)
 	for _, fam := range controls.Families {
 		c := byFamily[fam]
 		if c == nil {
@@ -228,6 +235,8 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		}
 		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, familyNames[fam])
 	}
+	fmt.Fprintf(d.Summary, "  Depuis le contrôle précédent : %d nouveaux, %d persistants, %d résolus.\n",
+		suivi[controls.Nouveau], suivi[controls.Persistant], suivi[controls.Resolu])
 	return nil
 }
 

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -102,5 +104,38 @@ func TestWeeklyASPCommand(t *testing.T) {
 	}
 	if len(recs) != 4 || recs[1][5] != "asp_in_exit_monday" || recs[1][4] != "2006-05-10" || recs[1][10] != "2026-11-17" {
 		t.Errorf("rows %v", recs[1:])
+	}
+}
+
+func TestDemoSteps(t *testing.T) {
+	path := controlsWarehouse(t)
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var summary bytes.Buffer
+	d := &demoRun{AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Warehouse: w, Summary: &summary}
+	if err := demoControls(ctx, nil, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoWeeklyASP(ctx, nil, d); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM findings WHERE gravite = 'erreur' AND rule LIKE 'PCJ-%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	out := summary.String()
+	for _, want := range []string{
+		"Contrôles au 23/11/2026",
+		fmt.Sprintf("PCJ  %6d erreurs", n),
+		"Liste ASP de la semaine du 16/11/2026 au 22/11/2026 : 3 jeunes dans 1 structure.",
+		"ML-A",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
 	}
 }

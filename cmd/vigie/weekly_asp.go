@@ -83,10 +83,18 @@ func demoWeeklyASP(ctx context.Context, _ *app, d *demoRun) error {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	fmt.Fprintf(d.Summary, "Liste ASP de la semaine du %s au %s : %d jeunes dans %d structures.\n",
-		mon.Format("02/01/2006"), sun.Format("02/01/2006"), len(rows), len(codes))
+	fmt.Fprintf(d.Summary, "Liste ASP de la semaine du %s au %s : %s dans %s.\n",
+		mon.Format("02/01/2006"), sun.Format("02/01/2006"), frCount(len(rows), "jeune", "jeunes"), frCount(len(codes), "structure", "structures"))
 	for _, c := range codes {
 		fmt.Fprintf(d.Summary, "  %-12s %4d\n", c, counts[c])
 	}
 	return nil
+}
+
+// frCount writes n with the French singular (0 and 1) or plural form.
+func frCount(n int, one, many string) string {
+	if n <= 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -46,6 +47,12 @@ type Options struct {
 	From, To time.Time
 	// Structures limits the run to these structure codes; empty means all.
 	Structures []string
+	// MemoryLimit bounds DuckDB's memory during the run (DefaultMemoryLimit
+	// when empty); the previous limit is put back afterwards.
+	MemoryLimit string
+	// SkipList leaves Result.Findings and Result.Resolved empty (Counts is
+	// filled): for callers that read the stored findings themselves.
+	SkipList bool
 	// Arguments, Job and ScheduledFor go to the run record.
 	Arguments    []string
 	Job          string
@@ -119,9 +126,18 @@ type Result struct {
 	// Resolved lists the findings of the previous run of each structure that
 	// this run no longer finds, in the same order.
 	Resolved []Finding
+	// Counts sums the run's findings up by rule, gravité and suivi
+	// (resolu: the resolved ones), sorted by rule, gravite, suivi.
+	Counts []Count
 	// Timings holds how long each step took (a family's SQL file, a
 	// recording step), in the order they ran.
 	Timings []Timing
+}
+
+// Count is the number of findings of one rule, gravité and suivi.
+type Count struct {
+	Rule, Gravite, Suivi string
+	N                    int
 }
 
 // Timing is the duration of one step of a run.
@@ -166,18 +182,26 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	}
 	defer conn.Close()
 	res = &Result{RunID: run.ID, AsOf: asOf, From: from, To: to}
+	restore, err := limitMemory(ctx, conn, opts.MemoryLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		if err := evaluate(ctx, tx, w, asOf, opts.Structures, res); err != nil {
-			return err
-		}
-		return record(ctx, tx, w, run.ID, asOf, from, to, opts.Structures, res)
+		return runSteps(ctx, tx, w, run.ID, asOf, from, to, opts.Structures, res)
 	})
 	if err != nil {
 		return nil, err
 	}
 	// Leave nothing behind on the pooled connection.
-	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS cur_findings; DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs`); err != nil {
+	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
+	}
+	if res.Counts, err = loadCounts(ctx, w.DB, run.ID); err != nil {
+		return nil, err
+	}
+	if opts.SkipList {
+		return res, nil
 	}
 	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, run.ID); err != nil {
 		return nil, err
@@ -188,35 +212,122 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	return res, nil
 }
 
-// evaluate creates the helper macros and the temp tables cur_findings (every
-// rule's findings, restricted to the run's structures) and run_scope (the
-// structures the run covers) on tx's connection.
-func evaluate(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, asOf time.Time, structures []string, res *Result) error {
+// DefaultMemoryLimit bounds DuckDB's memory during a controls run; larger
+// intermediate results spill to disk.
+const DefaultMemoryLimit = "512MB"
+
+var memoryLimitRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|KiB|MiB|GiB)$`)
+
+// limitMemory sets DuckDB's memory limit (a database-wide setting) for the
+// run and returns the function that puts the previous one back.
+func limitMemory(ctx context.Context, conn *sql.Conn, limit string) (func(), error) {
+	if limit == "" {
+		limit = DefaultMemoryLimit
+	}
+	if !memoryLimitRe.MatchString(limit) {
+		return nil, fmt.Errorf("controls: memory limit %q: give a size such as 512MB or 1GB", limit)
+	}
+	var previous, byDefault string
+	get := func(dst *string) error {
+		return conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(dst)
+	}
+	if err := get(&previous); err != nil {
+		return nil, fmt.Errorf("controls: read memory limit: %w", err)
+	}
+	// the setting reads back rounded: remember whether it was the default
+	if _, err := conn.ExecContext(ctx, `RESET memory_limit`); err != nil {
+		return nil, fmt.Errorf("controls: reset memory limit: %w", err)
+	}
+	if err := get(&byDefault); err != nil {
+		return nil, fmt.Errorf("controls: read memory limit: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `SET memory_limit = `+warehouse.Literal(limit)); err != nil {
+		return nil, fmt.Errorf("controls: set memory limit: %w", err)
+	}
+	return func() {
+		// best effort: the run's outcome does not depend on it
+		if previous == byDefault {
+			_, _ = conn.ExecContext(context.Background(), `RESET memory_limit`)
+			return
+		}
+		_, _ = conn.ExecContext(context.Background(), `SET memory_limit = `+warehouse.Literal(previous))
+	}, nil
+}
+
+// familyMarker is the line of record_findings.sql that a family's query
+// replaces.
+const familyMarker = "-- @family"
+
+// runSteps creates the helper macros, the run's scope and record, then
+// stores each family's findings with their history, the resolved findings
+// and the indicators, all on tx's connection.
+func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, res *Result) error {
+	step := func(name string, fn func() error) error {
+		start := time.Now()
+		if err := fn(); err != nil {
+			return err
+		}
+		res.Timings = append(res.Timings, Timing{name, time.Since(start)})
+		return nil
+	}
 	if err := execFile(ctx, tx, w, "controls/macros.sql"); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE cur_findings (
-    rule VARCHAR NOT NULL, gravite VARCHAR NOT NULL, code_structure VARCHAR NOT NULL, objet VARCHAR NOT NULL,
-    id_objet VARCHAR NOT NULL, id_lie VARCHAR, id_dossier VARCHAR, detail VARCHAR NOT NULL)`); err != nil {
-		return fmt.Errorf("controls: create cur_findings: %w", err)
+	if err := scope(ctx, tx, w, runID, asOf, from, to, structures); err != nil {
+		return err
+	}
+	if err := execFile(ctx, tx, w, "controls/prev_runs.sql", runID); err != nil {
+		return err
+	}
+	record, err := sqlfiles.Read(w.SQL, "controls/record_findings.sql")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(record, familyMarker) {
+		return fmt.Errorf("controls: record_findings.sql lacks the line %q", familyMarker)
 	}
 	for _, fam := range Families {
-		name := "controls/" + lower(fam) + ".sql"
+		name := "controls/" + strings.ToLower(fam) + ".sql"
 		q, err := sqlfiles.Read(w.SQL, name)
 		if err != nil {
 			return err
 		}
-		start := time.Now()
-		if _, err := tx.ExecContext(ctx, "INSERT INTO cur_findings "+q, dateArg(asOf)); err != nil {
-			return fmt.Errorf("controls %s: %w", name, err)
+		stmt := strings.Replace(record, familyMarker, q+"\n", 1)
+		if err := step(fam, func() error {
+			if _, err := tx.ExecContext(ctx, stmt, dateArg(asOf), runID); err != nil {
+				return fmt.Errorf("controls %s: %w", name, err)
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
-		res.Timings = append(res.Timings, Timing{fam, time.Since(start)})
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE run_scope AS
-SELECT code_structure FROM structures UNION SELECT code_structure FROM cur_findings`); err != nil {
-		return fmt.Errorf("controls: scope: %w", err)
+	steps := []struct {
+		file string
+		args []any
+	}{
+		{"controls/record_resolved.sql", []any{runID}},
+		{"controls/indicator_rdv.sql", []any{runID, dateArg(from), dateArg(to)}},
+		{"controls/upcoming_rdv.sql", []any{runID, dateArg(asOf)}},
+		{"controls/indicator_siene.sql", []any{runID}},
 	}
+	for _, s := range steps {
+		if err := step(s.file, func() error { return execFile(ctx, tx, w, s.file, s.args...) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scope creates the temp table run_scope (the structures the run covers)
+// and records the run in control_runs.
+func scope(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string) error {
+	if err := execFile(ctx, tx, w, "controls/run_scope.sql"); err != nil {
+		return err
+	}
+	var filtered any // NULL: every structure
 	if len(structures) > 0 {
+		filtered = "filtered"
 		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE wanted (code_structure VARCHAR)`); err != nil {
 			return fmt.Errorf("controls: scope: %w", err)
 		}
@@ -227,7 +338,6 @@ SELECT code_structure FROM structures UNION SELECT code_structure FROM cur_findi
 		}
 		for _, q := range []string{
 			`DELETE FROM run_scope WHERE code_structure NOT IN (SELECT code_structure FROM wanted)`,
-			`DELETE FROM cur_findings WHERE code_structure NOT IN (SELECT code_structure FROM wanted)`,
 			`DROP TABLE wanted`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -235,38 +345,11 @@ SELECT code_structure FROM structures UNION SELECT code_structure FROM cur_findi
 			}
 		}
 	}
-	return nil
-}
-
-// record stores the run, its findings with their history and its indicators.
-func record(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, res *Result) error {
-	var scope any // NULL: every structure
-	if len(structures) > 0 {
-		scope = "filtered"
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO control_runs (run_id, as_of, date_debut, date_fin, structures)
 SELECT ?, ?::DATE, ?::DATE, ?::DATE,
        CASE WHEN ?::VARCHAR IS NULL THEN NULL ELSE (SELECT list(code_structure ORDER BY code_structure) FROM run_scope) END`,
-		runID, dateArg(asOf), dateArg(from), dateArg(to), scope); err != nil {
+		runID, dateArg(asOf), dateArg(from), dateArg(to), filtered); err != nil {
 		return fmt.Errorf("controls: record run: %w", err)
-	}
-	steps := []struct {
-		file string
-		args []any
-	}{
-		{"controls/prev_runs.sql", []any{runID}},
-		{"controls/record_findings.sql", []any{runID, dateArg(asOf)}},
-		{"controls/record_resolved.sql", []any{runID}},
-		{"controls/indicator_rdv.sql", []any{runID, dateArg(from), dateArg(to)}},
-		{"controls/upcoming_rdv.sql", []any{runID, dateArg(asOf)}},
-		{"controls/indicator_siene.sql", []any{runID}},
-	}
-	for _, s := range steps {
-		start := time.Now()
-		if err := execFile(ctx, tx, w, s.file, s.args...); err != nil {
-			return err
-		}
-		res.Timings = append(res.Timings, Timing{s.file, time.Since(start)})
 	}
 	return nil
 }
@@ -292,6 +375,31 @@ const qResolved = `SELECT rule, gravite, code_structure, objet, id_objet, id_lie
 FROM findings_resolved WHERE run_id = ?
 ORDER BY rule, id_objet, id_lie NULLS FIRST, code_structure`
 
+const qCounts = `SELECT rule, gravite, suivi, count(*) FROM findings WHERE run_id = ? GROUP BY ALL
+UNION ALL
+SELECT rule, gravite, 'resolu', count(*) FROM findings_resolved WHERE run_id = ? GROUP BY ALL
+ORDER BY 1, 2, 3`
+
+func loadCounts(ctx context.Context, db *sql.DB, runID int64) ([]Count, error) {
+	rows, err := db.QueryContext(ctx, qCounts, runID, runID)
+	if err != nil {
+		return nil, fmt.Errorf("controls: count findings: %w", err)
+	}
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Rule, &c.Gravite, &c.Suivi, &c.N); err != nil {
+			return nil, fmt.Errorf("controls: count findings: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("controls: count findings: %w", err)
+	}
+	return out, nil
+}
+
 func loadFindings(ctx context.Context, db *sql.DB, q string, runID int64) ([]Finding, error) {
 	rows, err := db.QueryContext(ctx, q, runID)
 	if err != nil {
@@ -313,14 +421,4 @@ func loadFindings(ctx context.Context, db *sql.DB, q string, runID int64) ([]Fin
 		return nil, fmt.Errorf("controls: read findings: %w", err)
 	}
 	return out, nil
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

@@ -18,7 +18,14 @@ func TestHistory(t *testing.T) {
 		}
 	}
 
+	var limitBefore, limitAfter string
+	if err := w.DB.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limitBefore); err != nil {
+		t.Fatal(err)
+	}
 	first := runAt(t, w, "2026-11-16")
+	if err := w.DB.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limitAfter); err != nil || limitAfter != limitBefore {
+		t.Errorf("memory limit %q after the run, %q before (%v)", limitAfter, limitBefore, err)
+	}
 	for _, f := range first.Findings {
 		if f.Suivi != Nouveau || f.Runs != 1 || f.FirstSeen.Format("2006-01-02") != "2026-11-16" {
 			t.Fatalf("first run: %s %s is %s/%d/%s", f.Rule, f.IDObjet, f.Suivi, f.Runs, f.FirstSeen)

@@ -1,15 +1,27 @@
--- record_findings: store the findings of run $1 (as-of date $2) with their history.
+-- record_findings: store one family's findings for run $2 (as-of date $1) with their history.
 --
--- Reads the temp tables cur_findings (this run's findings) and prev_runs (code_structure,
--- prev_run: the latest earlier control run covering the structure, NULL when none). A finding
--- is persistant when the previous run of its structure found the same identity
--- (rule, code_structure, objet, id_objet, id_lie), nouveau otherwise.
+-- The family's query (sql/controls/<family>.sql, whose $1 is the as-of date too) takes the
+-- place of the marker line below. Only the structures of the run (temp table prev_runs, built
+-- from run_scope) are kept. A finding is persistant when the previous run of its structure
+-- (prev_runs.prev_run) found the same identity (rule, code_structure, objet, id_objet, id_lie),
+-- nouveau otherwise.
 INSERT INTO findings
-SELECT $1, c.rule, c.gravite, c.code_structure, c.objet, c.id_objet, c.id_lie, c.id_dossier, c.detail,
+WITH family AS (
+-- @family
+),
+c AS (
+    -- an empty column of a family (NULL) must not get a type other than VARCHAR
+    SELECT CAST(rule AS VARCHAR) AS rule, CAST(gravite AS VARCHAR) AS gravite,
+           CAST(code_structure AS VARCHAR) AS code_structure, CAST(objet AS VARCHAR) AS objet,
+           CAST(id_objet AS VARCHAR) AS id_objet, CAST(id_lie AS VARCHAR) AS id_lie,
+           CAST(id_dossier AS VARCHAR) AS id_dossier, CAST(detail AS VARCHAR) AS detail
+    FROM family
+)
+SELECT $2, c.rule, c.gravite, c.code_structure, c.objet, c.id_objet, c.id_lie, c.id_dossier, c.detail,
        CASE WHEN f.rule IS NULL THEN 'nouveau' ELSE 'persistant' END,
-       coalesce(f.premiere_detection, $2::DATE),
+       coalesce(f.premiere_detection, $1::DATE),
        coalesce(f.nb_runs, 0) + 1
-FROM cur_findings c
+FROM c
 JOIN prev_runs p ON p.code_structure = c.code_structure
 LEFT JOIN findings f
     ON f.run_id = p.prev_run
