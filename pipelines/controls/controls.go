@@ -336,6 +336,14 @@ func scope(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64,
 				return fmt.Errorf("controls: scope: %w", err)
 			}
 		}
+		var unknown sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT string_agg(code_structure, ', ' ORDER BY code_structure) FROM wanted
+WHERE code_structure NOT IN (SELECT code_structure FROM run_scope)`).Scan(&unknown); err != nil {
+			return fmt.Errorf("controls: scope: %w", err)
+		}
+		if unknown.Valid {
+			return warehouse.Refused(fmt.Errorf("controls: structure %s not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", unknown.String))
+		}
 		for _, q := range []string{
 			`DELETE FROM run_scope WHERE code_structure NOT IN (SELECT code_structure FROM wanted)`,
 			`DROP TABLE wanted`,

@@ -2,6 +2,7 @@ package controls
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -98,6 +99,15 @@ func TestHistory(t *testing.T) {
 		if f.Suivi != want {
 			t.Errorf("PCJ-02 pair with %s: %s, want %s", f.IDLie, f.Suivi, want)
 		}
+	}
+
+	// an unknown structure is refused, and the refusal recorded
+	if _, err := Run(ctx, w, Options{AsOf: date("2026-12-07"), Structures: []string{"ML-B", "ML-ZZ"}}); err == nil || !strings.Contains(err.Error(), "ML-ZZ") {
+		t.Errorf("unknown structure: %v", err)
+	}
+	var refused int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM runs WHERE command = 'controls' AND status = 'refused'`).Scan(&refused); err != nil || refused != 1 {
+		t.Errorf("refused runs: %d, %v", refused, err)
 	}
 
 	// the run record and the indicators are stored with the run
