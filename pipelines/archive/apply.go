@@ -102,7 +102,7 @@ var severalIDs = regexp.MustCompile(`[\s,;|]`)
 
 // ErrManualMotif is wrapped by the refusal of a motif a manual archiving does
 // not accept.
-var ErrManualMotif = errors.New("manual archiving accepts only the motifs demande_du_jeune and deces")
+var ErrManualMotif = errors.New("a manual archiving is for motif demande_du_jeune or deces only")
 
 // CheckManual validates the arguments of a manual archiving before any work:
 // one dossier id, and a motif among ManualMotifs.

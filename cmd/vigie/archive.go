@@ -1,0 +1,370 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+func init() {
+	register(newArchiveCmd)
+	registerDemoStep(demoStep{order: 40, name: "archive plan", run: demoArchivePlan})
+}
+
+// commandArguments rebuilds what the user typed after the command's path,
+// for the run record (ids and options only: no identity ever reaches them).
+func commandArguments(cmd *cobra.Command, args []string) []string {
+	out := append([]string(nil), args...)
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		out = append(out, "--"+f.Name+"="+f.Value.String())
+	})
+	return out
+}
+
+func newArchiveCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "archive",
+		Short: "The archiving batch: plan, apply, archive one dossier, backups",
+		Long: `The archiving batch of contract/rules.md (ARC).
+
+  plan     the automatic decision of every dossier not yet archived
+  apply    writes the backup « Sauvegarde avant archivage », then archives what plan says
+  dossier  archives one dossier by hand (motif demande_du_jeune or deces)
+  backup   the yearly full correspondence export (id, names, birth date, structure)
+  compact  rewrites the warehouse file so that no freed block keeps an old value
+
+Archiving is irreversible: identity columns and free text become NULL (the
+birth year is kept), and apply and dossier rewrite the warehouse file so the
+old values cannot be read from its bytes either.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newArchivePlanCmd(a), newArchiveApplyCmd(a), newArchiveDossierCmd(a), newArchiveBackupCmd(a), newArchiveCompactCmd(a))
+	return cmd
+}
+
+func newArchivePlanCmd(a *app) *cobra.Command {
+	var asOf string
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Print the automatic archiving decision of every dossier not yet archived",
+		Long: `Print id_dossier,code_structure,decision,motif for every dossier not yet
+archived, sorted by id_dossier: decision archive or keep, motif
+dispositif_ouvert, age_31, eav_moins_31, age_27, inactif_29_mois or actif
+(rules.md ARC, first match wins). Nothing changes; a count per motif goes to
+standard error.`,
+		Example: `  vigie archive plan --as-of 2026-11-23 --format csv`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			d, err := parseAsOf(asOf, time.Now())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			w, err := a.openWarehouseReadOnly(ctx)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			plan, err := archive.Plan(ctx, w, d)
+			if err != nil {
+				return err
+			}
+			t := stringTable([]string{"id_dossier", "code_structure", "decision", "motif"})
+			for _, p := range plan {
+				t.rows = append(t.rows, []any{p.IDDossier, p.CodeStructure, p.Decision, p.Motif})
+			}
+			fmt.Fprintln(a.stderr, planSummary(plan, d))
+			return t.write(a.stdout, a.format)
+		},
+	}
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the day the plan is for, yyyy-mm-dd (default today in Europe/Paris)")
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+// planSummary sums a plan up in French, by decision and motif.
+func planSummary(plan []archive.Decision, d time.Time) string {
+	counts := map[string]int{}
+	archived := 0
+	for _, p := range plan {
+		counts[p.Motif]++
+		if p.Decision == archive.DecisionArchive {
+			archived++
+		}
+	}
+	part := func(ms ...string) string {
+		var s []string
+		for _, m := range ms {
+			s = append(s, fmt.Sprintf("%s %d", m, counts[m]))
+		}
+		return strings.Join(s, ", ")
+	}
+	return fmt.Sprintf("Plan d'archivage au %s : %d dossiers non archivés, %d à archiver (%s), %d conservés (%s).",
+		d.Format("02/01/2006"), len(plan), archived, part(archive.MotifAge31, archive.MotifAge27, archive.MotifInactif),
+		len(plan)-archived, part(archive.MotifDispositifOuvert, archive.MotifEAV, archive.MotifActif))
+}
+
+func stringTable(cols []string) *table {
+	t := &table{columns: cols, types: make([]string, len(cols))}
+	for i := range t.types {
+		t.types[i] = "VARCHAR"
+	}
+	return t
+}
+
+func archivedTable(res *archive.Result) *table {
+	t := stringTable([]string{"id_dossier", "code_structure", "motif"})
+	for _, x := range res.Archived {
+		t.rows = append(t.rows, []any{x.IDDossier, x.CodeStructure, x.Motif})
+	}
+	return t
+}
+
+// archiveFlags are what apply and dossier share.
+type archiveFlags struct {
+	asOf, backupDir string
+	dryRun          bool
+}
+
+func (f *archiveFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the archiving date D, yyyy-mm-dd (default today in Europe/Paris)")
+	cmd.Flags().StringVar(&f.backupDir, "backup-dir", "", "folder of the backup « Sauvegarde avant archivage » (required unless --dry-run)")
+	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be archived; write no backup, change nothing")
+}
+
+func (f *archiveFlags) validate() (archive.Options, error) {
+	d, err := parseAsOf(f.asOf, time.Now())
+	if err != nil {
+		return archive.Options{}, err
+	}
+	if f.backupDir == "" && !f.dryRun {
+		return archive.Options{}, usagef("give the folder of the backup, e.g. --backup-dir /srv/vigie/sauvegardes",
+			"--backup-dir is required: the backup « Sauvegarde avant archivage » is written before anything is anonymised")
+	}
+	return archive.Options{AsOf: d, BackupDir: f.backupDir, DryRun: f.dryRun}, nil
+}
+
+// runArchive runs one archiving (apply or dossier) as a recorded run, then
+// rewrites the warehouse file once it is closed.
+func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, opts archive.Options,
+	do func(context.Context, *warehouse.Warehouse, archive.Options) (*archive.Result, error)) error {
+	if opts.DryRun {
+		w, err := a.openWarehouseReadOnly(ctx)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		res, err := do(ctx, w, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "Simulation : %d dossiers seraient archivés ; aucune sauvegarde écrite, rien n'est modifié.\n", len(res.Archived))
+		return archivedTable(res).write(a.stdout, a.format)
+	}
+	if err := requireFile(a.warehousePath); err != nil {
+		return err
+	}
+	w, err := a.openWarehouse(ctx)
+	if err != nil {
+		return err
+	}
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: cmd.CommandPath(), Arguments: commandArguments(cmd, args), AsOf: &opts.AsOf})
+	if err != nil {
+		_ = w.Close()
+		return err
+	}
+	opts.RunID = run.ID
+	res, err := do(ctx, w, opts)
+	if res != nil && res.Backup.Path != "" {
+		fmt.Fprintf(a.stderr, "Sauvegarde avant archivage : %s (SHA-256 %s)\n", res.Backup.Path, res.Backup.SHA256)
+	}
+	ferr := run.Finish(err)
+	cerr := w.Close()
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(ferr, cerr); err != nil {
+		return err
+	}
+	if len(res.Archived) > 0 {
+		if err := archive.Compact(ctx, a.warehousePath, sqlfiles.FS()); err != nil {
+			return fmt.Errorf("%d dossiers are archived (run %d) but the warehouse file still holds their old values in freed blocks: %w; run 'vigie archive compact'",
+				len(res.Archived), run.ID, err)
+		}
+	}
+	fmt.Fprintf(a.stderr, "Archivage (run %d) : %d dossiers archivés%s.\n", run.ID, len(res.Archived), motifCounts(res))
+	return archivedTable(res).write(a.stdout, a.format)
+}
+
+func motifCounts(res *archive.Result) string {
+	if len(res.Counts) == 0 {
+		return ""
+	}
+	var s []string
+	for _, m := range res.Motifs() {
+		s = append(s, fmt.Sprintf("%s %d", m, res.Counts[m]))
+	}
+	return " (" + strings.Join(s, ", ") + ")"
+}
+
+func newArchiveApplyCmd(a *app) *cobra.Command {
+	f := &archiveFlags{}
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Write the backup, then archive every dossier the plan archives",
+		Long: `Write the backup « Sauvegarde avant archivage » (XLSX, mode 0600, its path on
+standard error) of every dossier the plan for --as-of archives; only once it is
+on disk, anonymise them all in one transaction, record the batch (run id,
+count per motif, backup path and SHA-256 in archive_batches) and rewrite the
+warehouse file so the old values are gone from its bytes. If the backup
+cannot be written, nothing is archived and the exit status is 1.
+Prints id_dossier,code_structure,motif of the dossiers archived.`,
+		Example: `  vigie archive apply --as-of 2026-11-23 --backup-dir /srv/vigie/sauvegardes
+  vigie archive apply --as-of 2026-11-23 --dry-run --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			opts, err := f.validate()
+			if err != nil {
+				return err
+			}
+			return runArchive(cmd.Context(), a, cmd, args, opts, archive.Apply)
+		},
+	}
+	f.add(cmd)
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+func newArchiveDossierCmd(a *app) *cobra.Command {
+	f := &archiveFlags{}
+	var motif string
+	cmd := &cobra.Command{
+		Use:   "dossier ID --motif M",
+		Short: "Archive one dossier by hand (motif demande_du_jeune or deces)",
+		Long: `Archive one dossier at the young person's request (demande_du_jeune) or after
+a death (deces): the same backup, anonymisation, record and file rewrite as
+apply. Any other motif, or more than one dossier, is refused (exit status 1).
+Prints id_dossier,code_structure,motif.`,
+		Example: `  vigie archive dossier D000123 --motif demande_du_jeune --as-of 2026-11-23 --backup-dir /srv/vigie/sauvegardes`,
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				return usagef("e.g. vigie archive dossier D000123 --motif deces --backup-dir DIR", "give the id of the dossier to archive")
+			}
+			opts, err := f.validate()
+			if err != nil {
+				return err
+			}
+			id := args[0]
+			if len(args) > 1 {
+				id = strings.Join(args, ",")
+			}
+			if err := archive.CheckManual(id, motif); err != nil {
+				return err
+			}
+			return runArchive(cmd.Context(), a, cmd, args, opts, func(ctx context.Context, w *warehouse.Warehouse, o archive.Options) (*archive.Result, error) {
+				return archive.Dossier(ctx, w, id, motif, o)
+			})
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&motif, "motif", "", "demande_du_jeune or deces")
+	_ = cmd.MarkFlagRequired("motif")
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+func newArchiveBackupCmd(a *app) *cobra.Command {
+	var out, asOf string
+	cmd := &cobra.Command{
+		Use:   "backup --out DIR",
+		Short: "Write the yearly full correspondence export of the dossiers not yet archived",
+		Long: `Write correspondance-dossiers-<date>.xlsx in DIR (mode 0600): id_dossier,
+code_structure, nom_usage, nom_naissance, prenom, date_naissance of every
+dossier not yet archived, the table the regional guide recommends keeping
+before archiving runs. Prints the file's path.`,
+		Example: `  vigie archive backup --out /srv/vigie/sauvegardes`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("e.g. vigie archive backup --out /srv/vigie/sauvegardes", "--out is required")
+			}
+			d, err := parseAsOf(asOf, time.Now())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if err := requireFile(a.warehousePath); err != nil {
+				return err
+			}
+			w, err := a.openWarehouse(ctx)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: cmd.CommandPath(), Arguments: commandArguments(cmd, args), AsOf: &d})
+			if err != nil {
+				return err
+			}
+			f, err := archive.Backup(ctx, w, out, d)
+			if ferr := run.Finish(err); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stderr, "Export de correspondance : %d dossiers (SHA-256 %s)\n", f.Rows, f.SHA256)
+			fmt.Fprintln(a.stdout, f.Path)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "folder to write the export to")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the date in the file name, yyyy-mm-dd (default today in Europe/Paris)")
+	return cmd
+}
+
+func newArchiveCompactCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "compact",
+		Short: "Rewrite the warehouse file so that no freed block keeps an old value",
+		Long: `Copy the warehouse into a fresh file holding only live rows and swap it in
+(same mode). apply and dossier do it themselves; run it by hand only if they
+reported that this last step failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireFile(a.warehousePath); err != nil {
+				return err
+			}
+			return archive.Compact(cmd.Context(), a.warehousePath, sqlfiles.FS())
+		},
+	}
+}
+
+// demoArchivePlan runs the archiving plan on the demo region (plan only:
+// the demo keeps every identity) and sums it up.
+func demoArchivePlan(ctx context.Context, _ *app, d *demoRun) error {
+	plan, err := archive.Plan(ctx, d.Warehouse, d.AsOf)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(d.Summary, planSummary(plan, d.AsOf))
+	return nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arml-na/vigie/pipelines/transfers"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+func init() {
+	register(newTransfersCmd)
+	registerDemoStep(demoStep{order: 30, name: "transfers", run: demoTransfers})
+}
+
+func newTransfersCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "transfers",
+		Short: "The nightly transfer batch",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newTransfersRunCmd(a))
+	return cmd
+}
+
+// parseAt reads --at, a Europe/Paris wall-clock instant; empty means now.
+func parseAt(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.In(warehouse.Paris).Truncate(time.Minute), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, warehouse.Paris); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, usagef(`give the local (Europe/Paris) instant as "yyyy-mm-dd hh:mm", e.g. --at "2026-11-23 04:00"`, "--at %q is not an instant", s)
+}
+
+func newTransfersRunCmd(a *app) *cobra.Command {
+	var at string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Execute the transfers due at a local instant",
+		Long: `Execute every transfer request due at --at (Europe/Paris local time) and not
+yet executed or refused, in order of date_demande then id_transfert, each in
+its own transaction (rules.md TRF). A request dated on local day J is due at
+04:00 on J + 1; before that it is printed en_attente and nothing is stored.
+Every changed row is journaled in transfer_journal (see vigie query).
+
+Prints id_transfert,statut,raison,lignes_modifiees (statut execute, refuse or
+en_attente; raison in French). Afterwards, the source elements of the executed
+requests that nothing live references any more (an account no longer referent
+of anything, a lieu no longer used, a value no longer held) are listed on
+standard error as deletable in i-milo and stored in transfer_deletable; the
+batch itself never deletes them.`,
+		Example: `  vigie transfers run --at "2026-11-23 04:00"
+  vigie transfers run --at "2026-11-23 04:00" --dry-run --format csv
+  vigie query "SELECT * FROM transfer_journal WHERE id_transfert = 'T0001'"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			instant, err := parseAt(at, time.Now())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if err := requireFile(a.warehousePath); err != nil {
+				return err
+			}
+			w, err := a.openWarehouse(ctx)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			opts := transfers.Options{At: instant, DryRun: dryRun}
+			var res *transfers.Result
+			if dryRun {
+				// Checked and counted in a transaction that is rolled back; no run recorded.
+				res, err = transfers.Run(ctx, w, opts)
+				if err != nil {
+					return err
+				}
+				fmt.Fprint(a.stderr, "Simulation, rien n'est modifié. ")
+			} else {
+				run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: cmd.CommandPath(), Arguments: commandArguments(cmd, args), ScheduledFor: &instant})
+				if err != nil {
+					return err
+				}
+				opts.RunID = run.ID
+				res, err = transfers.Run(ctx, w, opts)
+				if ferr := run.Finish(err); err == nil {
+					err = ferr
+				}
+				if err != nil {
+					// Requests before the failure are executed and stay so.
+					if res != nil {
+						_ = outcomesTable(res).write(a.stdout, a.format)
+					}
+					return err
+				}
+			}
+			fmt.Fprintln(a.stderr, transfersSummary(res, instant))
+			writeDeletable(a.stderr, res)
+			return outcomesTable(res).write(a.stdout, a.format)
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", `the run's local instant "yyyy-mm-dd hh:mm" (default now, Europe/Paris)`)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would happen; change nothing")
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+func outcomesTable(res *transfers.Result) *table {
+	t := stringTable([]string{"id_transfert", "statut", "raison", "lignes_modifiees"})
+	t.types[3] = "BIGINT"
+	for _, o := range res.Outcomes {
+		var raison any
+		if o.Raison != "" {
+			raison = o.Raison
+		}
+		t.rows = append(t.rows, []any{o.IDTransfert, o.Statut, raison, o.Lignes})
+	}
+	return t
+}
+
+// transfersSummary is the one French line a run ends with.
+func transfersSummary(res *transfers.Result, at time.Time) string {
+	return fmt.Sprintf("Transferts au %s : %d exécutés (%d lignes modifiées), %d refusés, %d en attente ; %d éléments sources supprimables.",
+		at.In(warehouse.Paris).Format("02/01/2006 15:04"), res.Count(transfers.StatusExecuted), res.Lines(),
+		res.Count(transfers.StatusRefused), res.Count(transfers.StatusPending), len(res.Deletable))
+}
+
+func writeDeletable(w io.Writer, res *transfers.Result) {
+	if len(res.Deletable) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Éléments sources plus référencés, à supprimer dans i-milo si besoin :")
+	for _, d := range res.Deletable {
+		what := d.Element + " " + d.Value
+		if d.Table != "" {
+			what = d.Element + " « " + d.Value + " » (" + strings.Join([]string{d.Table, d.Column}, ".") + ")"
+		}
+		fmt.Fprintf(w, "  %s — %s, transfert %s\n", d.CodeStructure, what, d.IDTransfert)
+	}
+}
+
+// demoTransfers runs the transfer batch at 04:00 on the demo's as-of day.
+func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
+	at := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 4, 0, 0, 0, warehouse.Paris)
+	run, err := d.Warehouse.BeginRun(ctx, warehouse.RunInfo{Command: "vigie transfers run", Arguments: []string{"demo"}, Job: "demo", ScheduledFor: &at})
+	if err != nil {
+		return err
+	}
+	res, err := transfers.Run(ctx, d.Warehouse, transfers.Options{At: at, RunID: run.ID})
+	if ferr := run.Finish(err); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(d.Summary, transfersSummary(res, at))
+	return nil
+}
