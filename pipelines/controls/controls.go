@@ -87,6 +87,9 @@ func (o Options) Validate() error {
 	if to.Before(from) {
 		return fmt.Errorf("controls: the indicator period ends (%s) before it starts (%s)", to.Format(time.DateOnly), from.Format(time.DateOnly))
 	}
+	if o.MemoryLimit != "" && !memoryLimitRe.MatchString(o.MemoryLimit) {
+		return fmt.Errorf("controls: memory limit %q: give a size such as 512MB or 1GB", o.MemoryLimit)
+	}
 	for _, s := range o.Structures {
 		if !ValidStructure(s) {
 			return fmt.Errorf("controls: structure code %q: only letters, digits, - and _ are allowed", s)
@@ -223,9 +226,6 @@ var memoryLimitRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|KiB|MiB|G
 func limitMemory(ctx context.Context, conn *sql.Conn, limit string) (func(), error) {
 	if limit == "" {
 		limit = DefaultMemoryLimit
-	}
-	if !memoryLimitRe.MatchString(limit) {
-		return nil, fmt.Errorf("controls: memory limit %q: give a size such as 512MB or 1GB", limit)
 	}
 	var previous, byDefault string
 	get := func(dst *string) error {
