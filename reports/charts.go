@@ -80,8 +80,9 @@ func (p *PDF) ColumnChart(title string, categories []string, series []Series) {
 	if len(categories) == 0 || len(series) == 0 {
 		return
 	}
-	const chartH, axisW, labelH = 42.0, 12.0, 8.0
-	legendRows := (len(series) + 5) / 6
+	const chartH, axisW, labelH = 35.0, 12.0, 7.0
+	perRow := max(int(p.innerWidth()/34), 1)
+	legendRows := (len(series) + perRow - 1) / perRow
 	p.ensure(chartH + labelH + 12 + float64(legendRows)*5)
 	p.Subheading(title)
 	max := 0.0
@@ -129,8 +130,7 @@ func (p *PDF) ColumnChart(title string, categories []string, series []Series) {
 		f.CellFormat(slot, 4, p.fit(cat, slot), "", 0, "C", false, 0, "")
 	}
 	y := y0 + chartH + labelH
-	const perRow = 6
-	lw := p.innerWidth() / perRow
+	lw := p.innerWidth() / float64(perRow)
 	for k, s := range series {
 		lx := marginSide + float64(k%perRow)*lw
 		ly := y + float64(k/perRow)*5

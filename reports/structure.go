@@ -10,8 +10,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// maxPDFRows bounds a findings list in the PDF; the workbook holds them all.
-const maxPDFRows = 150
+// maxPDFRows bounds a findings list in the PDF, errors and oldest first; the
+// workbook holds them all.
+const maxPDFRows = 100
 
 // File names of a structure's reports, inside DIR/<code>/<as-of>/.
 func dashboardPDFName(code string, asOf time.Time) string {
@@ -354,8 +355,21 @@ func (p *PDF) controlsSection(r *StructureReport) {
 	}
 }
 
-// findingsTable lists findings, at most maxPDFRows of them.
+var graviteRank = map[string]int{"erreur": 0, "alerte": 1, "info": 2}
+
+// findingsTable lists findings, at most maxPDFRows of them: errors first,
+// then the oldest.
 func (p *PDF) findingsTable(fs []Finding) {
+	if len(fs) > maxPDFRows {
+		fs = append([]Finding(nil), fs...)
+		sort.SliceStable(fs, func(i, j int) bool {
+			a, b := fs[i], fs[j]
+			if graviteRank[a.Gravite] != graviteRank[b.Gravite] {
+				return graviteRank[a.Gravite] < graviteRank[b.Gravite]
+			}
+			return a.PremiereDetection.Before(b.PremiereDetection)
+		})
+	}
 	t := Table{Columns: []Column{{Header: "Règle", Weight: 7}, {Header: "Gravité", Weight: 7}, {Header: "Objet", Weight: 14},
 		{Header: "Dossier", Weight: 9}, {Header: "Constat", Weight: 48}, {Header: "Suivi", Weight: 8}, {Header: "Depuis le", Weight: 9}},
 		FontSize: 7, Empty: "Aucun constat."}
@@ -367,7 +381,7 @@ func (p *PDF) findingsTable(fs []Finding) {
 	}
 	p.Table(t)
 	if len(fs) > maxPDFRows {
-		p.Note(fmt.Sprintf("… et %d autres constats : la liste complète est dans le classeur Excel.", len(fs)-maxPDFRows))
+		p.Note(fmt.Sprintf("… et %d autres constats (les erreurs et les plus anciens sont listés d'abord) : la liste complète est dans le classeur Excel.", len(fs)-maxPDFRows))
 	}
 }
 

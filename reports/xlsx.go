@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"fmt"
 	"io"
 	"strings"
@@ -62,6 +64,15 @@ type Workbook struct {
 // NewWorkbook starts an empty workbook.
 func NewWorkbook() (*Workbook, error) {
 	f := excelize.NewFile()
+	// Fast deflate: a workbook of thousands of rows compresses a few percent
+	// less and writes several times faster.
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	wb := &Workbook{f: f, styles: map[Kind]int{}}
 	text := 49 // "@"
 	formats := map[Kind]*excelize.Style{
