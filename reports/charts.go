@@ -80,7 +80,7 @@ func (p *PDF) ColumnChart(title string, categories []string, series []Series) {
 	if len(categories) == 0 || len(series) == 0 {
 		return
 	}
-	const chartH, axisW, labelH = 35.0, 12.0, 7.0
+	const chartH, axisW, labelH = 32.0, 12.0, 7.0
 	perRow := max(int(p.innerWidth()/34), 1)
 	legendRows := (len(series) + perRow - 1) / perRow
 	p.ensure(chartH + labelH + 12 + float64(legendRows)*5)

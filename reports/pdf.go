@@ -205,7 +205,7 @@ type Figure struct {
 // Figures prints key numbers as a row of boxes (four per line).
 func (p *PDF) Figures(figs []Figure) {
 	f := p.f
-	const perLine, boxH, gap = 4, 15.0, 3.0
+	const perLine, boxH, gap = 4, 13.5, 3.0
 	w := (p.innerWidth() - gap*(perLine-1)) / perLine
 	for i := 0; i < len(figs); i += perLine {
 		p.ensure(boxH + 2)
@@ -220,10 +220,10 @@ func (p *PDF) Figures(figs []Figure) {
 			f.SetXY(x, y+1.5)
 			f.CellFormat(w, 7, p.fit(figs[j].Value, w), "", 0, "C", false, 0, "")
 			f.SetFont(fontFamily, "", 7.5)
-			f.SetXY(x, y+9)
+			f.SetXY(x, y+8.5)
 			f.CellFormat(w, 4, p.fit(figs[j].Label, w), "", 0, "C", false, 0, "")
 		}
-		f.SetXY(marginSide, y+boxH+3)
+		f.SetXY(marginSide, y+boxH+2.5)
 	}
 }
 

@@ -51,6 +51,9 @@ func BenchmarkReports(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		out := b.TempDir()
+		if d := os.Getenv("VIGIE_KEEP_REPORTS"); d != "" {
+			out = d
+		}
 		start := time.Now()
 		res, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out})
 		if err != nil {
