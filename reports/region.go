@@ -142,6 +142,12 @@ func RegionPDF(r *RegionReport) *PDF {
 				Text: fmt.Sprintf("%s (%d/%d)", frPercent(s.SIENE.Taux, true), s.SIENE.Rattaches, s.SIENE.Partenaires)})
 		}
 	}
+	byValue := func(bs []Bar) {
+		sort.SliceStable(bs, func(i, j int) bool { return bs[i].Value > bs[j].Value })
+	}
+	byValue(att)
+	byValue(abs)
+	p.Note("Structures classées du taux le plus élevé au plus bas.")
 	p.BarChart("Taux de rattachement à SIENE par structure", att, 1)
 	p.BarChart("Taux d'absence aux rendez-vous par structure", abs, 1)
 	return p

@@ -219,11 +219,13 @@ func (wb *Workbook) addChart(sheet string, ncol, lastRow, idx int, c XChart, col
 		return err
 	}
 	q := quoteSheet(sheet)
+	vary := false
 	ch := &excelize.Chart{
-		Type:      c.Type,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 640, Height: uint(220 + 14*min(lastRow, 40))},
+		VaryColors: &vary,
+		Type:       c.Type,
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: 640, Height: uint(220 + 14*min(lastRow, 40))},
 	}
 	if len(c.Values) == 1 {
 		ch.Legend.Position = "none"
