@@ -116,3 +116,31 @@ func readAll(r io.Reader) string {
 	b, _ := io.ReadAll(r)
 	return string(b)
 }
+
+func TestTableCellTallerThanAPage(t *testing.T) {
+	t.Parallel()
+	for _, o := range []Orientation{Portrait, Landscape} {
+		p := NewPDF(PageInfo{Title: "Essai", Structure: "ML-1", Period: "Situation au 23/11/2026", GeneratedAt: genAt}, o)
+		long := strings.Repeat("Réorientation très longue ", 2000)
+		p.Table(Table{Columns: []Column{{Header: "Règle", Weight: 1}, {Header: "Constat", Weight: 4}},
+			Rows: [][]string{{"A", long}, {"B", "court"}, {"C", strings.Repeat("x", 3000)}}})
+		path := filepath.Join(t.TempDir(), "t.pdf")
+		if d := os.Getenv("VIGIE_KEEP_PDF"); d != "" {
+			path = filepath.Join(d, "t-"+string(o)+".pdf")
+		}
+		if err := p.WriteFile(path); err != nil {
+			t.Fatal(err)
+		}
+		text := pdfText(t, path)
+		n := pdfPages(t, text)
+		if n < 2 || n > 4 {
+			t.Errorf("%s: %d pages for a table of 3 rows", o, n)
+		}
+		if !strings.Contains(text, "…") || !strings.Contains(text, "court") {
+			t.Errorf("%s: the cut cell is not marked, or a row is lost", o)
+		}
+		if strings.Count(text, "Constat") != n {
+			t.Errorf("%s: header printed %d times on %d pages", o, strings.Count(text, "Constat"), n)
+		}
+	}
+}
