@@ -223,16 +223,57 @@ func (p *PDF) rdvSection(r *StructureReport) {
 		}
 	}
 	p.BarChart("Taux d'absence par conseiller", bars, 1)
+	p.Subheading("Rendez-vous des 7 prochains jours, par conseiller et par jour")
+	p.Table(upcomingMatrix(r.AsOf, r.Upcoming))
 	p.Subheading("Rendez-vous des 7 prochains jours")
 	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 25}, {Header: "Date et heure", Weight: 14},
 		{Header: "Dossier", Weight: 12}, {Header: "Rendez-vous", Weight: 12}, {Header: "Lieu", Weight: 14}, {Header: "Statut", Weight: 10}},
 		Empty: "Aucun rendez-vous prévu dans les 7 prochains jours."}
-	for _, a := range r.Upcoming {
+	for i, a := range r.Upcoming {
+		if i == maxPDFRows {
+			break
+		}
 		t.Rows = append(t.Rows, []string{conseillerLabel(a.IDUtilisateur, a.Conseiller), frDateHour(a.DateHeure), a.IDDossier, a.IDRdv, a.Lieu, a.Statut})
 	}
 	p.Table(t)
+	if len(r.Upcoming) > maxPDFRows {
+		p.Note(fmt.Sprintf("… et %d autres rendez-vous : la liste complète est dans le classeur Excel (feuille « RDV à venir »).", len(r.Upcoming)-maxPDFRows))
+	}
 	p.Subheading("Constats sur les rendez-vous")
 	p.findingsTable(byFamily(r.Findings, "RDV"))
+}
+
+// upcomingMatrix counts the coming week's appointments per counsellor and day.
+func upcomingMatrix(asOf time.Time, as []Appointment) Table {
+	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 30}}, Empty: "Aucun rendez-vous prévu dans les 7 prochains jours."}
+	for d := 0; d < 7; d++ {
+		day := asOf.AddDate(0, 0, d)
+		t.Columns = append(t.Columns, Column{Header: frWeekdays[day.Weekday()][:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
+	}
+	t.Columns = append(t.Columns, Column{Header: "Total", Weight: 9, Align: "R"})
+	var order []string
+	counts := map[string][]int64{}
+	for _, a := range as {
+		who := conseillerLabel(a.IDUtilisateur, a.Conseiller)
+		if counts[who] == nil {
+			counts[who] = make([]int64, 8)
+			order = append(order, who)
+		}
+		y, m, dd := a.DateHeure.Date()
+		d := int(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Sub(asOf).Hours() / 24)
+		if d >= 0 && d < 7 {
+			counts[who][d]++
+		}
+		counts[who][7]++
+	}
+	for _, who := range order {
+		row := []string{who}
+		for _, n := range counts[who] {
+			row = append(row, frInt(n))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
 }
 
 func byRuleTable(fs []Finding) Table {

@@ -158,7 +158,7 @@ func TestReportRun(t *testing.T) {
 	dash := pdfText(t, filepath.Join(a, "tableau-de-bord-ML-16001-2026-11-23.pdf"))
 	for _, want := range []string{"Mission Locale de la Charente", "Situation au 23/11/2026", "RDV-02", "SIE-02", "SIE-03", "RGS-02",
 		"Taux d'absence par conseiller", "25/11/2026 14:30", "Jérôme Lefèvre", "Semaine du lundi 16/11/2026 au dimanche 22/11/2026",
-		"Constats du contrôle du 23/11/2026", "16/11", "23/11"} {
+		"Constats du contrôle du 23/11/2026", "16/11", "23/11", "mer. 25/11"} {
 		if !strings.Contains(dash, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
