@@ -1,13 +1,6 @@
 package reports
 
-import (
-	"math"
-	"time"
-
-	"github.com/arml-na/vigie/pipelines/warehouse"
-)
-
-func parisLoc() *time.Location { return warehouse.Paris }
+import "math"
 
 // Charts are drawn as vectors with gofpdf: they stay sharp when printed, and
 // their labels are text a search (or pdftotext) finds.

@@ -4,7 +4,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Paris must resolve on machines without zoneinfo
 )
+
+// paris is Europe/Paris: generation instants print in local time.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic("load Europe/Paris: " + err.Error())
+	}
+	return loc
+}()
 
 // frDate formats a date as dd/mm/yyyy; the zero time prints as "".
 func frDate(t time.Time) string {

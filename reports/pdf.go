@@ -73,7 +73,7 @@ func NewPDF(info PageInfo, o Orientation) *PDF {
 
 // frDateTime formats an instant in Paris time, the French way.
 func frDateTime(t time.Time) string {
-	return t.In(parisLoc()).Format("02/01/2006 à 15:04")
+	return t.In(paris).Format("02/01/2006 à 15:04")
 }
 
 func (p *PDF) header() {
