@@ -33,6 +33,7 @@ const (
 // Job is one scheduled job: steps run in order for each scheduled instant.
 type Job struct {
 	Name          string   `yaml:"name"`
+	Title         string   `yaml:"title"` // French, the emails' subject
 	Description   string   `yaml:"description"`
 	Cron          string   `yaml:"cron"`
 	Holidays      string   `yaml:"holidays"`

@@ -1,0 +1,258 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+// ErrMissed is the error recorded for a scheduled run the daemon missed and
+// did not catch up (catch_up: skip, or an older instant than the one caught up).
+var ErrMissed = errors.New("missed: the vigie daemon was not running at the scheduled instant")
+
+// OnTime is how late a run may start and still count as on time rather than
+// caught up (the skip policy runs on-time runs only).
+const OnTime = 10 * time.Minute
+
+// Open opens the warehouse for one pass of the daemon; the daemon holds it
+// only while it works, so `vigie query` can read between passes.
+type Open func(ctx context.Context) (*warehouse.Warehouse, error)
+
+// Startup prepares a daemon's first pass: runs left claimed by a crash are
+// marked interrupted (and their run record cancelled), interrupted runs are
+// re-run once when the catch-up policy is once, and pending deliveries
+// resume. It returns the outcomes of what it ran.
+func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outcome, error) {
+	claimed, entries, err := s.inState(ctx, w, StateClaimed)
+	if err != nil {
+		return nil, err
+	}
+	text, err := s.sqlText(w, "interrupt_run.sql")
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range claimed {
+		s.log().Warn("run was interrupted", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
+		if entries[i].RunID.Valid {
+			if _, err := w.DB.ExecContext(ctx, text, warehouse.LocalTimestamp(s.Clock.Now()), entries[i].RunID.Int64); err != nil {
+				return nil, fmt.Errorf("record interrupted run: %w", err)
+			}
+		}
+		if err := s.ledgerSet(w, in.Job, in.At, StateInterrupted, 0, 0, "interrupted: vigie stopped during the run"); err != nil {
+			return nil, err
+		}
+	}
+	var outcomes []Outcome
+	var errs []error
+	if s.Config.CatchUp == CatchUpOnce {
+		interrupted, ies, err := s.inState(ctx, w, StateInterrupted)
+		if err != nil {
+			return nil, err
+		}
+		for i, in := range interrupted {
+			if ies[i].Attempts >= 2 || s.Defs.Job(in.Job) == nil {
+				continue // already re-run once
+			}
+			o, err := s.RunJob(ctx, w, in.Job, in.At, true)
+			outcomes = append(outcomes, o)
+			errs = append(errs, err)
+		}
+	}
+	for _, state := range []string{StateProduced, StateDeliveryFailed} {
+		pending, _, err := s.inState(ctx, w, state)
+		if err != nil {
+			return outcomes, err
+		}
+		for _, in := range pending {
+			if s.Defs.Job(in.Job) == nil {
+				continue
+			}
+			o, err := s.RunJob(ctx, w, in.Job, in.At, false)
+			outcomes = append(outcomes, o)
+			errs = append(errs, err)
+		}
+	}
+	return outcomes, errors.Join(errs...)
+}
+
+// Tick does what is due at now: every job's runs scheduled since the last
+// tick (the latest one run, older ones recorded as missed; after a restart
+// the catch-up policy decides whether the latest runs), then the inbox. The
+// first tick of a daemon (startup true) catches up; a tick with no earlier
+// heartbeat starts the schedule at now.
+func (s *Scheduler) Tick(ctx context.Context, w *warehouse.Warehouse, now time.Time, startup bool) ([]Outcome, error) {
+	since, ok, err := s.heartbeat(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		since = now
+	}
+	var outcomes []Outcome
+	var errs []error
+	for _, j := range s.Defs.Jobs {
+		due := j.Between(since, now)
+		var todo []Instant
+		for _, in := range due {
+			e, err := s.ledgerGet(ctx, w.DB, w, j.Name, in.At)
+			if err != nil {
+				return outcomes, err
+			}
+			if e == nil {
+				todo = append(todo, in)
+			}
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		latest := todo[len(todo)-1]
+		for _, in := range todo[:len(todo)-1] {
+			errs = append(errs, s.recordMissed(ctx, w, in, "a later run of the same job was due"))
+		}
+		late := now.Sub(latest.At) > OnTime
+		if startup && late && s.Config.CatchUp == CatchUpSkip {
+			errs = append(errs, s.recordMissed(ctx, w, latest, "catch_up is skip"))
+			continue
+		}
+		if stopping(ctx) != nil {
+			break
+		}
+		if startup && late {
+			s.log().Info("catching up a missed run", "job", j.Name, "for", warehouse.LocalTimestamp(latest.At))
+		}
+		o, err := s.RunJob(ctx, w, j.Name, latest.At, false)
+		outcomes = append(outcomes, o)
+		errs = append(errs, err)
+	}
+	if stopping(ctx) == nil && s.Config.Inbox != "" && s.Ingest != nil {
+		if _, err := s.ProcessInbox(ctx, w); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := s.setHeartbeat(context.WithoutCancel(ctx), w, now); err != nil {
+		errs = append(errs, err)
+	}
+	return outcomes, errors.Join(errs...)
+}
+
+// recordMissed writes a missed run to the ledger and to the runs table, so
+// `vigie runs` shows it.
+func (s *Scheduler) recordMissed(ctx context.Context, w *warehouse.Warehouse, in Instant, why string) error {
+	decision, _, err := s.claim(ctx, w, in.Job, in.At, false)
+	if err != nil || decision != claimRun {
+		return err
+	}
+	at := in.At
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "schedule", Arguments: []string{"missed", in.Job, "--for", at.In(paris).Format("2006-01-02T15:04")},
+		AsOf: ptr(asOf(at)), Job: in.Job, ScheduledFor: &at})
+	if err != nil {
+		return err
+	}
+	s.log().Warn("run missed", "job", in.Job, "for", warehouse.LocalTimestamp(at), "why", why)
+	missed := fmt.Errorf("%w (%s)", ErrMissed, why)
+	return errors.Join(s.ledgerSet(w, in.Job, at, StateMissed, run.ID, 0, missed.Error()), run.Finish(missed))
+}
+
+// NextWake returns when the daemon should next look: the next scheduled
+// instant of any job, or the inbox poll, whichever comes first.
+func (s *Scheduler) NextWake(now time.Time) time.Time {
+	wake := now.Add(24 * time.Hour)
+	if s.Config.Inbox != "" && s.Ingest != nil {
+		wake = now.Add(time.Duration(s.Config.PollInterval))
+	}
+	for _, j := range s.Defs.Jobs {
+		if in := j.Next(now); !in.At.IsZero() && in.At.Before(wake) {
+			wake = in.At
+		}
+	}
+	return wake
+}
+
+// Run is the daemon: Startup, then a Tick at each wake-up until ctx ends.
+// When ctx ends (SIGTERM), the step under way may finish for StopGrace
+// before it is cancelled; no new step starts, and the interrupted run is
+// recorded (cancelled) and re-run once on the next start. The warehouse is
+// opened for each pass and closed between them.
+func (s *Scheduler) Run(ctx context.Context, open Open) error {
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-work.Done():
+			return
+		}
+		select {
+		case <-s.Clock.After(time.Duration(s.Config.StopGrace)):
+			cancelWork()
+		case <-work.Done():
+		}
+	}()
+	// stopping: the step under way finishes (work), nothing new starts (ctx).
+	pass := func(startup bool) error {
+		w, err := open(work)
+		if err != nil {
+			if startup {
+				return &openError{err}
+			}
+			return err
+		}
+		defer w.Close()
+		now := s.Clock.Now()
+		var errs []error
+		if startup {
+			_, err := s.Startup(stopAware(ctx, work), w)
+			errs = append(errs, err)
+		}
+		_, err = s.Tick(stopAware(ctx, work), w, now, startup)
+		errs = append(errs, err)
+		return errors.Join(errs...)
+	}
+	startup := true
+	for {
+		if err := pass(startup); err != nil {
+			var oe *openError
+			if errors.As(err, &oe) {
+				return oe.err
+			}
+			// A run's failure is recorded in the ledger and runs; the daemon goes on.
+			s.log().Error("pass ended with errors", "err", err)
+		}
+		startup = false
+		if ctx.Err() != nil {
+			s.log().Info("daemon stopped")
+			return nil
+		}
+		now := s.Clock.Now()
+		wake := s.NextWake(now)
+		select {
+		case <-ctx.Done():
+			s.log().Info("daemon stopped")
+			return nil
+		case <-s.Clock.After(wake.Sub(now)):
+		}
+	}
+}
+
+type openError struct{ err error }
+
+func (e *openError) Error() string { return e.err.Error() }
+
+// stopAware returns work, the context steps run under; the scheduler checks
+// stop (the daemon's own context) between steps through stopCtxKey.
+func stopAware(stop, work context.Context) context.Context {
+	return context.WithValue(work, stopCtxKey{}, stop)
+}
+
+type stopCtxKey struct{}
+
+// stopping tells whether the daemon was asked to stop.
+func stopping(ctx context.Context) error {
+	if stop, ok := ctx.Value(stopCtxKey{}).(context.Context); ok && stop.Err() != nil {
+		return stop.Err()
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,165 @@
+package schedules
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/delivery"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+// Recipients returns the configured people as delivery recipients:
+// direction_<structure> for each director, analyste_<id> for each analyst.
+func (c *Config) DeliveryRecipients() []delivery.Recipient {
+	var rs []delivery.Recipient
+	for _, d := range c.Recipients.Directors {
+		rs = append(rs, delivery.Recipient{ID: "direction_" + d.Structure, Name: d.Name, Email: d.Email, Structure: d.Structure})
+	}
+	for _, a := range c.Recipients.Analysts {
+		rs = append(rs, delivery.Recipient{ID: "analyste_" + a.ID, Name: a.Name, Email: a.Email, Analyst: true})
+	}
+	return rs
+}
+
+func (s *Scheduler) deliverer(w *warehouse.Warehouse) *delivery.Deliverer {
+	return &delivery.Deliverer{W: w, Outbox: s.Config.Outbox, SMTP: s.SMTP, Now: s.Clock.Now, Log: s.Log}
+}
+
+// deliver hands the run's outputs to their recipients, unless the freshness
+// gate holds them back; it returns the ledger state to record.
+func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job, at time.Time, outputs []Output) (string, delivery.Result, error) {
+	var res delivery.Result
+	if j.FreshnessGate {
+		fresh, why, err := s.Fresh(ctx, w, at)
+		if err != nil {
+			return StateDeliveryFailed, res, err
+		}
+		if !fresh {
+			return s.hold(ctx, w, j, at, why)
+		}
+	}
+	if len(outputs) == 0 {
+		return StateDone, res, nil
+	}
+	b := delivery.Batch{Job: j.Name, ScheduledFor: at, Subject: subject(j, at),
+		Body: "Bonjour,\n\nVous trouverez ci-joint les fichiers produits par vigie (" + frenchJob(j) + ", " + frenchDate(at) + ").",
+	}
+	for _, o := range outputs {
+		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
+	}
+	recipients := s.Config.DeliveryRecipients()
+	for _, o := range outputs {
+		if !hasRecipient(o, recipients) {
+			s.log().Warn("no recipient configured for an output", "job", j.Name, "file", filepath.Base(o.Path), "audience", o.Audience)
+		}
+	}
+	d := s.deliverer(w)
+	err := s.retry(ctx, "delivery", func() error {
+		r, err := d.Deliver(ctx, b, recipients)
+		res.Sent += r.Sent
+		res.Failed += r.Failed
+		if res.Skipped == 0 {
+			res.Skipped = r.Skipped
+		}
+		return err
+	})
+	if err != nil {
+		return StateDeliveryFailed, res, fmt.Errorf("delivery: %w", err)
+	}
+	return StateDone, res, nil
+}
+
+func hasRecipient(o Output, rs []delivery.Recipient) bool {
+	for _, r := range rs {
+		if delivery.For(delivery.File{Path: o.Path, Audience: o.Audience}, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrStale is wrapped by the refusal recorded when the freshness gate holds
+// a run's reports back.
+var ErrStale = errors.New("reports held back: the latest extraction is not fresh")
+
+// Fresh tells whether the latest ingestion is recent enough, relative to at,
+// to send reports; why says, in French, what is wrong when it is not.
+func (s *Scheduler) Fresh(ctx context.Context, w *warehouse.Warehouse, at time.Time) (bool, string, error) {
+	text, err := s.sqlText(w, "latest_ingest.sql")
+	if err != nil {
+		return false, "", err
+	}
+	var status, msg string
+	var started time.Time
+	err = w.DB.QueryRowContext(ctx, text).Scan(&status, &started, &msg)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, "aucune extraction n'a encore été chargée", nil
+		}
+		return false, "", fmt.Errorf("read latest ingestion: %w", err)
+	}
+	started = fromLocalTimestamp(started)
+	if status != warehouse.StatusDone {
+		return false, fmt.Sprintf("la dernière extraction (chargement du %s) a été refusée ou a échoué (statut %s)", started.In(paris).Format("02/01/2006 15:04"), status), nil
+	}
+	maxAge := time.Duration(s.Config.FreshnessMaxAge)
+	if age := at.Sub(started); age > maxAge {
+		return false, fmt.Sprintf("la dernière extraction date du %s, soit plus de %s avant l'exécution prévue", started.In(paris).Format("02/01/2006 15:04"), frenchDuration(maxAge)), nil
+	}
+	return true, "", nil
+}
+
+// hold keeps the run's reports back and tells the analysts why, by a message
+// file delivered to them (outbox and email).
+func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at time.Time, why string) (string, delivery.Result, error) {
+	var res delivery.Result
+	dir := filepath.Join(s.Config.WorkDir, j.Name, at.In(paris).Format("2006-01-02_1504"))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return StateDeliveryFailed, res, fmt.Errorf("create run folder: %w", err)
+	}
+	path := filepath.Join(dir, "ALERTE_fraicheur_"+at.In(paris).Format("2006-01-02")+".txt")
+	text := fmt.Sprintf("vigie — rapports retenus\n\nTâche : %s (%s)\nExécution prévue : %s\n\nLes rapports de cette exécution n'ont pas été envoyés aux directions : %s.\n\n"+
+		"Déposez une extraction récente dans le dossier d'arrivée (avec son fichier _READY) puis relancez :\n  vigie schedule run %s --for %s\n",
+		frenchJob(j), j.Name, frenchDate(at), why, j.Name, at.In(paris).Format("2006-01-02T15:04"))
+	if err := writeFileAtomic(path, []byte(text)); err != nil {
+		return StateDeliveryFailed, res, err
+	}
+	b := delivery.Batch{Job: j.Name, ScheduledFor: at, Subject: "vigie : rapports retenus (" + frenchJob(j) + ", " + frenchDate(at) + ")",
+		Body:  "Bonjour,\n\nLes rapports de cette exécution sont retenus : " + why + ".",
+		Files: []delivery.File{{Path: path, Audience: delivery.Analysts}}}
+	d := s.deliverer(w)
+	err := s.retry(ctx, "freshness alert", func() error {
+		r, err := d.Deliver(ctx, b, s.Config.DeliveryRecipients())
+		res.Sent += r.Sent
+		res.Failed += r.Failed
+		return err
+	})
+	if err != nil {
+		return StateDeliveryFailed, res, fmt.Errorf("freshness alert: %w", err)
+	}
+	s.log().Warn("reports held back", "job", j.Name, "for", warehouse.LocalTimestamp(at))
+	return StateHeld, res, warehouse.Refused(fmt.Errorf("%w: %s", ErrStale, why))
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	_, werr := tmp.Write(data)
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}

@@ -1,0 +1,717 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// fakeClock never sleeps: After moves the time forward and fires at once.
+// When the time passes end, it calls stop (the daemon's SIGTERM).
+type fakeClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	end  time.Time
+	stop func()
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	now := c.now
+	stop := c.stop != nil && !c.end.IsZero() && now.After(c.end)
+	c.mu.Unlock()
+	if stop {
+		c.stop()
+	}
+	ch := make(chan time.Time, 1)
+	ch <- now
+	return ch
+}
+
+const testJobs = `
+jobs:
+  - name: weekly_control
+    title: "Contrôle hebdomadaire"
+    cron: "0 7 * * 1"
+    holidays: next_working_day
+    freshness_gate: true
+    steps: [controls, weekly_asp, report_region]
+  - name: daily_ingest
+    cron: "0 6 * * *"
+    steps: [controls]
+  - name: night
+    cron: "30 2 * * *"
+    steps: [transfers]
+`
+
+type fixture struct {
+	t      *testing.T
+	dir    string
+	wpath  string
+	clock  *fakeClock
+	cfg    *Config
+	defs   *Definitions
+	mu     sync.Mutex
+	calls  map[string]int // step name → calls
+	failN  map[string]int // step name → transient failures left
+	hook   map[string]func(ctx context.Context) error
+	steps  Registry
+	ingest IngestFunc
+}
+
+func newFixture(t *testing.T, jobs string) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	f := &fixture{t: t, dir: dir, wpath: filepath.Join(dir, "w.duckdb"), clock: &fakeClock{},
+		calls: map[string]int{}, failN: map[string]int{}, hook: map[string]func(context.Context) error{}}
+	defs, err := ParseDefinitions("test.yaml", []byte(jobs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.defs = defs
+	cfg, err := ParseConfig("test-config.yaml", []byte(fmt.Sprintf(`
+outbox: %s
+work_dir: %s
+retries: {attempts: 3, backoff: 1m}
+freshness_max_age: 8d
+recipients:
+  analysts:
+    - {id: a1, name: Analyste}
+  directors:
+    - {structure: ML33A, name: Direction 33}
+    - {structure: ML64B, name: Direction 64}
+`, filepath.Join(dir, "outbox"), filepath.Join(dir, "work"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.cfg = cfg
+	f.steps = Registry{}
+	for _, name := range KnownSteps {
+		f.steps[name] = f.step(name)
+	}
+	return f
+}
+
+// step is a fake pipeline step: it counts its calls and writes one file per
+// structure plus one for the analysts.
+func (f *fixture) step(name string) StepFunc {
+	return func(ctx context.Context, rc RunContext) ([]Output, error) {
+		f.mu.Lock()
+		f.calls[name+"@"+rc.Job]++
+		fail := f.failN[name] > 0
+		if fail {
+			f.failN[name]--
+		}
+		hook := f.hook[name]
+		f.mu.Unlock()
+		if hook != nil {
+			if err := hook(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if fail {
+			return nil, errors.New("transient: database busy")
+		}
+		var outs []Output
+		if name == "weekly_asp" {
+			for _, code := range []string{"ML33A", "ML64B"} {
+				p := filepath.Join(rc.OutDir, "liste_asp_"+code+".pdf")
+				if err := os.WriteFile(p, []byte("pdf of "+code+" for "+rc.AsOf.Format(time.DateOnly)), 0o600); err != nil {
+					return nil, err
+				}
+				outs = append(outs, Output{Path: p, Audience: code})
+			}
+		}
+		if name == "report_region" {
+			p := filepath.Join(rc.OutDir, "classeur_regional.xlsx")
+			if err := os.WriteFile(p, []byte("xlsx"), 0o600); err != nil {
+				return nil, err
+			}
+			outs = append(outs, Output{Path: p, Audience: AnalystsAudience})
+		}
+		return outs, nil
+	}
+}
+
+func (f *fixture) count(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[key]
+}
+
+// scheduler builds a fresh Scheduler on the same warehouse: a new one is a
+// restart.
+func (f *fixture) scheduler() *Scheduler {
+	return &Scheduler{Defs: f.defs, Config: f.cfg, Steps: f.steps, Clock: f.clock, Ingest: f.ingest}
+}
+
+func (f *fixture) open(ctx context.Context) (*warehouse.Warehouse, error) {
+	return warehouse.Open(ctx, f.wpath, sqlfiles.FS())
+}
+
+func (f *fixture) warehouse() *warehouse.Warehouse {
+	f.t.Helper()
+	w, err := f.open(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { _ = w.Close() })
+	return w
+}
+
+// freshIngest records a successful ingestion at t.
+func freshIngest(t *testing.T, w *warehouse.Warehouse, at time.Time, status string) {
+	t.Helper()
+	_, err := w.DB.Exec(`INSERT INTO runs (command, arguments, started_at, ended_at, status) VALUES ('ingest', 'x', ?::TIMESTAMP, ?::TIMESTAMP, ?)`,
+		warehouse.LocalTimestamp(at), warehouse.LocalTimestamp(at), status)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func query(t *testing.T, w *warehouse.Warehouse, q string, args ...any) string {
+	t.Helper()
+	rows, err := w.DB.Query(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var lines []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var cells []string
+		for _, v := range vals {
+			switch x := v.(type) {
+			case time.Time:
+				cells = append(cells, x.Format("2006-01-02 15:04"))
+			default:
+				cells = append(cells, fmt.Sprint(x))
+			}
+		}
+		lines = append(lines, strings.Join(cells, " "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func at(t *testing.T, s string) time.Time { return local(t, s) }
+
+func TestRunJobExactlyOnceAndDirectorsOnlyGetTheirFiles(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w := f.warehouse()
+	ctx := context.Background()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon.Add(time.Minute))
+	freshIngest(t, w, mon.Add(-24*time.Hour), warehouse.StatusDone)
+	s := f.scheduler()
+	o, err := s.RunJob(ctx, w, "weekly_control", mon, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.State != StateDone || len(o.Outputs) != 3 {
+		t.Fatalf("outcome %+v", o)
+	}
+	// Again, even forced: a done run never runs again.
+	for _, force := range []bool{false, true} {
+		o2, err := f.scheduler().RunJob(ctx, w, "weekly_control", mon, force)
+		if err != nil || o2.Skipped != "already done" {
+			t.Fatalf("second run: %+v %v", o2, err)
+		}
+	}
+	if n := f.count("weekly_asp@weekly_control"); n != 1 {
+		t.Errorf("weekly_asp ran %d times", n)
+	}
+	// Outbox: each director has their own PDF only; analysts the workbook.
+	base := filepath.Join(f.cfg.Outbox)
+	var got []string
+	_ = filepath.Walk(base, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			rel, _ := filepath.Rel(base, p)
+			got = append(got, rel)
+		}
+		return nil
+	})
+	want := []string{
+		"analyste_a1/2026-11-23_0700_weekly_control/classeur_regional.xlsx",
+		"direction_ML33A/2026-11-23_0700_weekly_control/liste_asp_ML33A.pdf",
+		"direction_ML64B/2026-11-23_0700_weekly_control/liste_asp_ML64B.pdf",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("outbox:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := query(t, w, `SELECT job, scheduled_for, status FROM runs WHERE command = 'schedule'`); got != "weekly_control 2026-11-23 07:00 done" {
+		t.Errorf("runs: %s", got)
+	}
+	if got := query(t, w, `SELECT count(*) FROM delivery_ledger WHERE status = 'sent'`); got != "3" {
+		t.Errorf("deliveries: %s", got)
+	}
+}
+
+func TestRetriesWithBackoffAndDeadline(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w := f.warehouse()
+	ctx := context.Background()
+	start := at(t, "2026-11-24 06:00")
+	f.clock.Set(start)
+	f.failN["controls"] = 2
+	o, err := f.scheduler().RunJob(ctx, w, "daily_ingest", start, false)
+	if err != nil || o.State != StateDone {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if n := f.count("controls@daily_ingest"); n != 3 {
+		t.Errorf("controls ran %d times, want 3 (2 transient failures)", n)
+	}
+	// Backoff 1m then 2m, on the injected clock.
+	if got := f.clock.Now().Sub(start); got != 3*time.Minute {
+		t.Errorf("waited %v, want 3m", got)
+	}
+	// Too many failures: the run fails, recorded.
+	f.failN["controls"] = 5
+	next := at(t, "2026-11-25 06:00")
+	if _, err := f.scheduler().RunJob(ctx, w, "daily_ingest", next, false); err == nil {
+		t.Fatal("want failure")
+	}
+	// A deadline: a step that hangs is stopped and the run recorded as timed out.
+	f.cfg.Deadlines = map[string]Duration{"daily_ingest": Duration(20 * time.Millisecond)}
+	f.failN["controls"] = 0
+	f.hook["controls"] = func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	third := at(t, "2026-11-26 06:00")
+	if _, err := f.scheduler().RunJob(ctx, w, "daily_ingest", third, false); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	got := query(t, w, `SELECT scheduled_for, status FROM runs WHERE command = 'schedule' ORDER BY id`)
+	want := "2026-11-24 06:00 done\n2026-11-25 06:00 failed\n2026-11-26 06:00 timed_out"
+	if got != want {
+		t.Errorf("runs:\n%s\nwant\n%s", got, want)
+	}
+	if got := query(t, w, `SELECT state FROM schedule_ledger ORDER BY scheduled_for`); got != "done\nfailed\nfailed" {
+		t.Errorf("ledger: %s", got)
+	}
+}
+
+func TestNotWiredStepFailsWithoutRetry(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	delete(f.steps, "transfers")
+	w := f.warehouse()
+	ts := at(t, "2026-11-24 02:30")
+	f.clock.Set(ts)
+	_, err := f.scheduler().RunJob(context.Background(), w, "night", ts, false)
+	if !errors.Is(err, ErrNotWired) {
+		t.Fatalf("err = %v", err)
+	}
+	if !f.clock.Now().Equal(ts) {
+		t.Error("a step that is not wired was retried")
+	}
+}
+
+func TestCatchUp(t *testing.T) {
+	t.Parallel()
+	for _, policy := range []string{CatchUpOnce, CatchUpSkip} {
+		t.Run(policy, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, testJobs)
+			f.cfg.CatchUp = policy
+			w := f.warehouse()
+			ctx := context.Background()
+			// The daemon last looked on Monday 23 at 06:30, then was down
+			// until Thursday 26 at 12:00.
+			s := f.scheduler()
+			if _, err := s.Tick(ctx, w, at(t, "2026-11-23 06:30"), true); err != nil {
+				t.Fatal(err)
+			}
+			freshIngest(t, w, at(t, "2026-11-26 05:00"), warehouse.StatusDone)
+			s = f.scheduler() // restart
+			f.clock.Set(at(t, "2026-11-26 12:00"))
+			_, err := s.Tick(ctx, w, at(t, "2026-11-26 12:00"), true)
+			if err != nil && policy == CatchUpOnce {
+				t.Fatal(err)
+			}
+			got := query(t, w, `SELECT job, scheduled_for, state FROM schedule_ledger ORDER BY job, scheduled_for`)
+			latest := "done"
+			if policy == CatchUpSkip {
+				latest = "missed"
+			}
+			want := strings.Join([]string{
+				"daily_ingest 2026-11-24 06:00 missed",
+				"daily_ingest 2026-11-25 06:00 missed",
+				"daily_ingest 2026-11-26 06:00 " + latest,
+				"night 2026-11-24 02:30 missed",
+				"night 2026-11-25 02:30 missed",
+				"night 2026-11-26 02:30 " + latest,
+				"weekly_control 2026-11-23 07:00 " + latest,
+			}, "\n")
+			if got != want {
+				t.Errorf("ledger:\n%s\nwant\n%s", got, want)
+			}
+			// Missed runs are in the runs table, failed with the reason.
+			if got := query(t, w, `SELECT count(*) FROM runs WHERE status = 'failed' AND error LIKE 'missed%'`); policy == CatchUpOnce && got != "4" || policy == CatchUpSkip && got != "7" {
+				t.Errorf("missed runs recorded: %s", got)
+			}
+			// A second restart at the same time does nothing more.
+			before := f.count("controls@daily_ingest")
+			if _, err := f.scheduler().Tick(ctx, w, at(t, "2026-11-26 12:00"), true); err != nil {
+				t.Fatal(err)
+			}
+			if f.count("controls@daily_ingest") != before {
+				t.Error("a restart ran a run again")
+			}
+		})
+	}
+}
+
+func TestCrashBetweenRunAndDelivery(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	f.cfg.Retries.Attempts = 1
+	w := f.warehouse()
+	ctx := context.Background()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon)
+	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
+	// ML64B's outbox folder cannot be created: its delivery fails.
+	if err := os.MkdirAll(f.cfg.Outbox, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	blocker := filepath.Join(f.cfg.Outbox, "direction_ML64B")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.scheduler().RunJob(ctx, w, "weekly_control", mon, false)
+	if err == nil || o.State != StateDeliveryFailed {
+		t.Fatalf("%+v %v", o, err)
+	}
+	// Restart: the delivery resumes, the steps do not run again, and only
+	// ML64B is delivered.
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	outs, err := f.scheduler().Startup(ctx, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 1 || outs[0].State != StateDone || outs[0].Delivered.Sent != 1 {
+		t.Fatalf("startup: %+v", outs)
+	}
+	if n := f.count("weekly_asp@weekly_control"); n != 1 {
+		t.Errorf("steps ran %d times", n)
+	}
+	got := query(t, w, `SELECT recipient, status, count(*) FROM delivery_ledger GROUP BY ALL ORDER BY ALL`)
+	want := "analyste_a1 sent 1\ndirection_ML33A sent 1\ndirection_ML64B failed 1\ndirection_ML64B sent 1"
+	if got != want {
+		t.Errorf("delivery ledger:\n%s\nwant\n%s", got, want)
+	}
+	if got := query(t, w, `SELECT arguments, status FROM runs WHERE command = 'schedule' ORDER BY id`); got != "run weekly_control --for 2026-11-23T07:00 failed\ndeliver weekly_control --for 2026-11-23T07:00 done" {
+		t.Errorf("runs:\n%s", got)
+	}
+}
+
+func TestCrashDuringRunIsRerunOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w := f.warehouse()
+	ctx := context.Background()
+	ts := at(t, "2026-11-24 06:00")
+	f.clock.Set(ts)
+	// A run claimed, recorded as running, then the process died.
+	s := f.scheduler()
+	if d, _, err := s.claim(ctx, w, "daily_ingest", ts, false); err != nil || d != claimRun {
+		t.Fatal(d, err)
+	}
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "schedule", Job: "daily_ingest", ScheduledFor: &ts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ledgerSet(w, "daily_ingest", ts, StateClaimed, run.ID, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	outs, err := f.scheduler().Startup(ctx, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 1 || outs[0].State != StateDone {
+		t.Fatalf("%+v", outs)
+	}
+	got := query(t, w, `SELECT status FROM runs ORDER BY id`)
+	if got != "cancelled\ndone" {
+		t.Errorf("runs: %s", got)
+	}
+	if got := query(t, w, `SELECT state, attempts FROM schedule_ledger`); got != "done 2" {
+		t.Errorf("ledger: %s", got)
+	}
+	if _, err := f.scheduler().Startup(ctx, w); err != nil || f.count("controls@daily_ingest") != 1 {
+		t.Errorf("second startup: %v, %d runs", err, f.count("controls@daily_ingest"))
+	}
+}
+
+func TestFreshnessGate(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		ingest string // "" none
+		age    time.Duration
+		state  string
+	}{
+		{"no extraction", "", 0, StateHeld},
+		{"refused", warehouse.StatusRefused, time.Hour, StateHeld},
+		{"too old", warehouse.StatusDone, 9 * 24 * time.Hour, StateHeld},
+		{"fresh", warehouse.StatusDone, 7 * 24 * time.Hour, StateDone},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, testJobs)
+			w := f.warehouse()
+			mon := at(t, "2026-11-23 07:00")
+			f.clock.Set(mon)
+			if c.ingest != "" {
+				freshIngest(t, w, mon.Add(-c.age), c.ingest)
+			}
+			o, err := f.scheduler().RunJob(context.Background(), w, "weekly_control", mon, false)
+			if o.State != c.state {
+				t.Fatalf("state %s (%v), want %s", o.State, err, c.state)
+			}
+			dirs, _ := os.ReadDir(f.cfg.Outbox)
+			var names []string
+			for _, d := range dirs {
+				names = append(names, d.Name())
+			}
+			if c.state == StateHeld {
+				if !errors.Is(err, ErrStale) {
+					t.Errorf("err = %v", err)
+				}
+				// Only the analysts, told why.
+				if strings.Join(names, ",") != "analyste_a1" {
+					t.Errorf("outbox folders %v", names)
+				}
+				msg, err := os.ReadFile(filepath.Join(f.cfg.Outbox, "analyste_a1", "2026-11-23_0700_weekly_control", "ALERTE_fraicheur_2026-11-23.txt"))
+				if err != nil || !strings.Contains(string(msg), "rapports retenus") {
+					t.Errorf("alert: %v %q", err, msg)
+				}
+				if got := query(t, w, `SELECT status FROM runs WHERE command = 'schedule'`); got != "refused" {
+					t.Errorf("run status %s", got)
+				}
+			} else if len(names) != 3 {
+				t.Errorf("outbox folders %v", names)
+			}
+		})
+	}
+}
+
+func TestInbox(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	inbox := filepath.Join(f.dir, "inbox")
+	f.cfg.Inbox = inbox
+	var ingested []string
+	f.ingest = func(ctx context.Context, w *warehouse.Warehouse, dir string) error {
+		ingested = append(ingested, filepath.Base(dir))
+		if strings.Contains(dir, "bad") {
+			return warehouse.Refused(errors.New("dossiers.csv: 12 % of rows rejected"))
+		}
+		return nil
+	}
+	for name, ready := range map[string]bool{"2026-11-20": true, "2026-11-21_bad": true, "2026-11-22": false} {
+		d := filepath.Join(inbox, name)
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if ready {
+			if err := os.WriteFile(filepath.Join(d, ReadyMarker), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	w := f.warehouse()
+	f.clock.Set(at(t, "2026-11-23 06:00"))
+	res, err := f.scheduler().ProcessInbox(context.Background(), w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ingested) != "[2026-11-20 2026-11-21_bad]" || fmt.Sprint(res.Processed) != "[2026-11-20]" || fmt.Sprint(res.Rejected) != "[2026-11-21_bad]" {
+		t.Errorf("ingested %v, result %+v", ingested, res)
+	}
+	reason, err := os.ReadFile(filepath.Join(inbox, "rejected", "2026-11-21_bad", RejectReasonFile))
+	if err != nil || !strings.Contains(string(reason), "12 % of rows rejected") {
+		t.Errorf("reason: %v %q", err, reason)
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "2026-11-22")); err != nil {
+		t.Error("a folder without _READY was moved")
+	}
+	// The same name dropped again goes next to the first.
+	if err := os.MkdirAll(filepath.Join(inbox, "2026-11-20"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(inbox, "2026-11-20", ReadyMarker), nil, 0o600)
+	res, err = f.scheduler().ProcessInbox(context.Background(), w)
+	if err != nil || fmt.Sprint(res.Processed) != "[2026-11-20.2]" {
+		t.Errorf("%+v %v", res, err)
+	}
+}
+
+func TestTwoDaemons(t *testing.T) {
+	t.Parallel()
+	path := LockPath(filepath.Join(t.TempDir(), "w.duckdb"))
+	first, err := AcquireLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AcquireLock(path); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second daemon: err = %v, want ErrLocked", err)
+	}
+	if err := first.Release(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := AcquireLock(path)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	_ = again.Release()
+}
+
+// runDaemon runs the daemon loop on the fake clock from start until end.
+func runDaemon(t *testing.T, f *fixture, start, end time.Time) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.clock.Set(start)
+	f.clock.mu.Lock()
+	f.clock.end, f.clock.stop = end, cancel
+	f.clock.mu.Unlock()
+	if err := f.scheduler().Run(ctx, f.open); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDaemonHolidaysAndDST(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		start, end string
+		want       string // ledger of weekly_control and night, one per line
+	}{
+		{"Easter Monday 2026", "2026-04-05 20:00", "2026-04-07 12:00",
+			"night 2026-04-06 02:30 done\nnight 2026-04-07 02:30 done\nweekly_control 2026-04-07 07:00 held"},
+		{"Whit Monday 2026", "2026-05-24 20:00", "2026-05-26 12:00",
+			"night 2026-05-25 02:30 done\nnight 2026-05-26 02:30 done\nweekly_control 2026-05-26 07:00 held"},
+		{"spring forward 2026", "2026-03-28 12:00", "2026-03-29 12:00", "night 2026-03-29 03:00 done"},
+		{"fall back 2026", "2026-10-24 12:00", "2026-10-25 12:00", "night 2026-10-25 02:30 done"},
+		{"spring forward 2027", "2027-03-27 12:00", "2027-03-28 12:00", "night 2027-03-28 03:00 done"},
+		{"fall back 2027", "2027-10-30 12:00", "2027-10-31 12:00", "night 2027-10-31 02:30 done"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, testJobs)
+			runDaemon(t, f, at(t, c.start), at(t, c.end))
+			w := f.warehouse()
+			got := query(t, w, `SELECT job, scheduled_for, state FROM schedule_ledger WHERE job <> 'daily_ingest' ORDER BY job, scheduled_for`)
+			if got != c.want {
+				t.Errorf("ledger:\n%s\nwant\n%s", got, c.want)
+			}
+			if n := f.count("transfers@night"); n != strings.Count(c.want, "night ") {
+				t.Errorf("night ran %d times", n)
+			}
+		})
+	}
+}
+
+func TestDaemonStopLetsTheStepFinish(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	mon := at(t, "2026-11-23 06:59")
+	ctx, cancel := context.WithCancel(context.Background())
+	f.clock.Set(mon)
+	// SIGTERM arrives during the weekly_asp step of the Monday control.
+	f.hook["weekly_asp"] = func(context.Context) error { cancel(); return nil }
+	w0 := f.warehouse()
+	freshIngest(t, w0, mon, warehouse.StatusDone)
+	_ = w0.Close()
+	if err := f.scheduler().Run(ctx, f.open); err != nil {
+		t.Fatal(err)
+	}
+	if f.count("weekly_asp@weekly_control") != 1 || f.count("report_region@weekly_control") != 0 {
+		t.Fatalf("the step under way should finish and the next not start: %v", f.calls)
+	}
+	w := f.warehouse()
+	if got := query(t, w, `SELECT state FROM schedule_ledger WHERE job = 'weekly_control'`); got != "interrupted" {
+		t.Errorf("ledger: %s", got)
+	}
+	if got := query(t, w, `SELECT status FROM runs WHERE job = 'weekly_control'`); got != "cancelled" {
+		t.Errorf("runs: %s", got)
+	}
+	_ = w.Close()
+	// The restart runs it once more, to the end.
+	f.hook["weekly_asp"] = nil
+	runDaemon(t, f, at(t, "2026-11-23 07:10"), at(t, "2026-11-23 07:20"))
+	w = f.warehouse()
+	if got := query(t, w, `SELECT state, attempts FROM schedule_ledger WHERE job = 'weekly_control'`); got != "done 2" {
+		t.Errorf("ledger after restart: %s", got)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Parallel()
+	base := "outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n"
+	cases := map[string]string{
+		base + "catch_up: always\n":          `catch_up = "always"`,
+		base + "freshness_max_age: 8 days\n": `"8 days" is not a duration`,
+		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: \"ML/33\"}]\n":   `recipients.directors[0].structure = "ML/33"`,
+		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: nope}]\n":                             `recipients.analysts[0].email = "nope"`,
+		base + "smtp: {host: h, tls: ssl, from: v@x.org}\n":                                                        `smtp.tls = "ssl"`,
+		base + "smtp: {host: h, from: v@x.org, username: u}\n":                                                     "smtp.password_env: missing",
+		base + "retries: {attempts: 0}\nsmtp: {host: h, from: v@x.org, tls: none, username: u, password_env: P}\n": "password is never sent in clear",
+		base + "inbox_folder: /i\n":                           "field inbox_folder not found",
+		"work_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n": "outbox: missing",
+	}
+	for in, want := range cases {
+		_, err := ParseConfig("vigie.yaml", []byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseConfig(%q) = %v\nwant an error containing %q", in, err, want)
+		}
+	}
+	c, err := ParseConfig("vigie.yaml", []byte(base+"freshness_max_age: 8d\ndeadlines: {weekly_control: 3h}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(c.FreshnessMaxAge) != 192*time.Hour || c.DeadlineFor("weekly_control") != 3*time.Hour || c.DeadlineFor("x") != 2*time.Hour || c.CatchUp != CatchUpOnce {
+		t.Errorf("defaults/values wrong: %+v", c)
+	}
+	if _, err := LoadConfig("../testdata/schedules/vigie.yaml"); err != nil {
+		t.Errorf("example configuration: %v", err)
+	}
+}
