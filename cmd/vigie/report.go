@@ -20,7 +20,7 @@ func init() {
 
 type reportOptions struct {
 	asOf, structure, out string
-	quiet                bool
+	quiet, regionOnly    bool
 }
 
 // validate checks the flags once, before any work.
@@ -38,7 +38,10 @@ func (o *reportOptions) validate() (reporting.Options, error) {
 			return opts, usagef("a structure code holds letters, digits, - and _ only, e.g. --structure ML-16001", "bad structure code %q", o.structure)
 		}
 	}
-	return reporting.Options{AsOf: d, Structure: o.structure, Out: o.out}, nil
+	if o.regionOnly && o.structure != "" {
+		return opts, usagef("drop --structure: the regional files cover every structure", "--region-only and --structure exclude each other")
+	}
+	return reporting.Options{AsOf: d, Structure: o.structure, Out: o.out, RegionOnly: o.regionOnly}, nil
 }
 
 func (o *reportOptions) flags(cmd *cobra.Command) {
@@ -66,6 +69,7 @@ RGS, DOS) show the latest controls run on or before the as-of date: run
 rows only; they contain personal data and are written with mode 0600.`,
 		Example: `  vigie report --as-of 2026-11-23 --out rapports
   vigie report --as-of 2026-11-23 --structure ML-16001 --out rapports
+  vigie report --as-of 2026-11-23 --region-only --out rapports
   vigie report asp --as-of 2026-11-23 --out rapports`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -91,6 +95,7 @@ rows only; they contain personal data and are written with mode 0600.`,
 		},
 	}
 	o.flags(cmd)
+	cmd.Flags().BoolVar(&o.regionOnly, "region-only", false, "write the regional summary and workbook only")
 	cmd.AddCommand(newReportASPCmd(a))
 	return cmd
 }

@@ -59,6 +59,7 @@ func TestReportCommand(t *testing.T) {
 		{[]string{"report", "--as-of", "23/11/2026", "--out", out}, 2},                         // bad date
 		{[]string{"report", "--as-of", "2026-11-23", "--structure", "../x", "--out", out}, 2},  // bad code
 		{[]string{"report", "--as-of", "2026-11-23", "--structure", "ML-99", "--out", out}, 1}, // unknown structure
+		{[]string{"report", "--region-only", "--structure", "ML-16001", "--out", out}, 2},
 	} {
 		if code, _, errs := runVigie(t, append([]string{"--warehouse", wh}, c.args...)...); code != c.code {
 			t.Errorf("%v: exit %d, want %d (%s)", c.args, code, c.code, errs)

@@ -24,6 +24,7 @@ type Options struct {
 	GeneratedAt time.Time // printed in every file; the zero time means now
 	Progress    io.Writer // one line per folder written; nil for none
 	Workers     int       // structures rendered at once; 0 means GOMAXPROCS
+	RegionOnly  bool      // write the regional files only (structures are still read for their counts)
 }
 
 // Validate checks the options before any work.
@@ -33,6 +34,9 @@ func (o Options) Validate() error {
 	}
 	if o.Out == "" {
 		return errors.New("report: no output folder")
+	}
+	if o.RegionOnly && o.Structure != "" {
+		return errors.New("report: a regional report covers every structure; do not name one")
 	}
 	if o.Structure != "" {
 		if err := reports.ValidStructureCode(o.Structure); err != nil {
@@ -44,6 +48,7 @@ func (o Options) Validate() error {
 
 // outcome is what writing one structure's reports left for the region.
 type outcome struct {
+	code    string
 	files   []string
 	summary reports.StructureSummary
 	trend   []reports.TrendPoint
@@ -86,13 +91,16 @@ func writeStructures(parent context.Context, w *warehouse.Warehouse, opts Option
 				if ctx.Err() != nil {
 					continue
 				}
-				files, err := reports.WriteStructure(opts.Out, j.r)
-				if err != nil {
-					fail(err)
-					continue
+				var files []string
+				if !opts.RegionOnly {
+					var err error
+					if files, err = reports.WriteStructure(opts.Out, j.r); err != nil {
+						fail(err)
+						continue
+					}
 				}
-				out[j.i] = outcome{files: files, summary: reports.Summarize(j.r), trend: j.r.Trend}
-				if opts.Progress != nil {
+				out[j.i] = outcome{code: j.r.CodeStructure, files: files, summary: reports.Summarize(j.r), trend: j.r.Trend}
+				if opts.Progress != nil && !opts.RegionOnly {
 					mu.Lock()
 					fmt.Fprintf(opts.Progress, "%s: %s, %s sur la liste ASP → %s\n", j.r.CodeStructure, plural(len(j.r.Findings), "constat"),
 						plural(len(j.r.ASP.Rows), "jeune"), filepath.Dir(files[0]))
@@ -135,7 +143,11 @@ func writeStructures(parent context.Context, w *warehouse.Warehouse, opts Option
 type Result struct {
 	Structures int      // structures reported on
 	Files      []string // every file written
-	RegionDir  string   // the regional folder, "" when one structure was asked
+	// ByStructure lists each structure's files (for its director);
+	// Region the regional files (for the analysts).
+	ByStructure map[string][]string
+	Region      []string
+	RegionDir   string // the regional folder, "" when one structure was asked
 }
 
 // Run writes, for each structure, its dashboard PDF, workbook and ASP list,
@@ -158,10 +170,13 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	res := &Result{ByStructure: map[string][]string{}}
 	region := &reports.RegionReport{AsOf: opts.AsOf, GeneratedAt: opts.GeneratedAt}
 	for _, o := range outcomes {
 		res.Files = append(res.Files, o.files...)
+		if len(o.files) > 0 {
+			res.ByStructure[o.code] = o.files
+		}
 		res.Structures++
 		region.Structures = append(region.Structures, o.summary)
 		region.Trend = append(region.Trend, o.trend...)
@@ -172,6 +187,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 			return nil, err
 		}
 		res.Files = append(res.Files, files...)
+		res.Region = files
 		res.RegionDir = reports.RegionDir(opts.Out, opts.AsOf)
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "région: %d structures → %s\n", len(list), res.RegionDir)
@@ -205,7 +221,7 @@ func WriteASPLists(ctx context.Context, w *warehouse.Warehouse, opts Options) (*
 		byStructure[r.CodeStructure] = append(byStructure[r.CodeStructure], reports.ASPRow(r))
 	}
 	mon, sun := controls.WeekBefore(opts.AsOf)
-	res := &Result{}
+	res := &Result{ByStructure: map[string][]string{}}
 	for _, s := range list {
 		dir, err := reports.StructureDir(opts.Out, s.code, opts.AsOf)
 		if err != nil {
@@ -221,6 +237,7 @@ func WriteASPLists(ctx context.Context, w *warehouse.Warehouse, opts Options) (*
 			return nil, err
 		}
 		res.Files = append(res.Files, path)
+		res.ByStructure[s.code] = []string{path}
 		res.Structures++
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "%s: %s → %s\n", s.code, plural(len(byStructure[s.code]), "jeune"), path)

@@ -121,7 +121,7 @@ func TestReportRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Structures != 2 || len(res.Files) != 2*3+2 {
+	if res.Structures != 2 || len(res.Files) != 2*3+2 || len(res.ByStructure["ML-16001"]) != 3 || len(res.Region) != 2 {
 		t.Fatalf("result %+v", res)
 	}
 	a := filepath.Join(out, "ML-16001", "2026-11-23")
@@ -274,5 +274,37 @@ func TestReportWithoutControls(t *testing.T) {
 	// The ASP list does not depend on the controls run.
 	if asp := pdfText(t, filepath.Join(out, "ML-16001", "2026-11-23", "liste-asp-ML-16001-2026-11-23.pdf")); !strings.Contains(asp, "CERFA-16-001") {
 		t.Error("ASP list without its row")
+	}
+}
+
+func TestReportRegionOnlyAndFileLists(t *testing.T) {
+	t.Parallel()
+	w := loaded(t)
+	out := t.TempDir()
+	res, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Out: out, RegionOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 2 || len(res.Region) != 2 || len(res.ByStructure) != 0 || res.Structures != 2 {
+		t.Errorf("region only: %+v", res)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 || entries[0].Name() != "region" {
+		t.Errorf("region only wrote %v", entries)
+	}
+	if _, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Out: out, RegionOnly: true, Structure: "ML-16001"}); err == nil {
+		t.Error("region only with one structure was accepted")
+	}
+	res, err = WriteASPLists(context.Background(), w, Options{AsOf: day("2026-11-23"), Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"ML-16001", "ML-17002"} {
+		if fs := res.ByStructure[code]; len(fs) != 1 || filepath.Base(fs[0]) != "liste-asp-"+code+"-2026-11-23.pdf" {
+			t.Errorf("ASP files of %s: %v", code, fs)
+		}
+	}
+	if text := pdfText(t, res.ByStructure["ML-17002"][0]); !strings.Contains(text, "CERFA-17-001") || strings.Contains(text, "CERFA-16-001") {
+		t.Errorf("ML-17002's ASP list:\n%s", text)
 	}
 }
