@@ -1,0 +1,359 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/delivery"
+	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/reporting"
+	"github.com/arml-na/vigie/pipelines/transfers"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/schedules"
+)
+
+const envConfig = "VIGIE_CONFIG"
+
+func init() {
+	register(newScheduleCmd)
+	registerDemoStep(demoStep{order: 60, name: "schedules", run: demoSchedules})
+}
+
+// scheduleFlags are the flags every scheduling command shares.
+type scheduleFlags struct {
+	config    string // the daemon configuration (recipients, SMTP, folders)
+	schedules string // a schedule file replacing the shipped defaults
+}
+
+func (f *scheduleFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.config, "config", "", "configuration file (or $"+envConfig+"; default vigie.yaml)")
+	cmd.Flags().StringVar(&f.schedules, "schedules", "", "schedule definitions (YAML); default: the shipped schedules")
+}
+
+// load reads and validates the schedule definitions and the configuration;
+// it is the only place that reads the SMTP password from the environment.
+func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *schedules.Config, error) {
+	defs, err := schedules.LoadDefinitions(f.schedules)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !needConfig {
+		return defs, nil, nil
+	}
+	path := f.config
+	if path == "" {
+		path = a.getenv(envConfig)
+	}
+	if path == "" {
+		path = "vigie.yaml"
+	}
+	cfg, err := schedules.LoadConfig(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w\n(an example configuration: testdata/schedules/vigie.yaml)", err)
+	}
+	if err := cfg.CheckJobs(defs); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(cfg.Archive.Structures) > 0 {
+		return nil, nil, fmt.Errorf("%s: archive.structures = %v: the archive pipeline applies to every structure; leave the list empty", path, cfg.Archive.Structures)
+	}
+	if cfg.SMTP != nil && cfg.SMTP.PasswordEnv != "" {
+		cfg.SMTP.Password = a.getenv(cfg.SMTP.PasswordEnv)
+		if cfg.SMTP.Password == "" {
+			return nil, nil, fmt.Errorf("%s: smtp.password_env = %q: that environment variable is empty or unset", path, cfg.SMTP.PasswordEnv)
+		}
+	}
+	return defs, cfg, nil
+}
+
+// newScheduler wires the scheduler's steps to the pipelines.
+func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, clock schedules.Clock) (*schedules.Scheduler, error) {
+	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: pipelineSteps(a), Clock: clock, Log: a.log,
+		Ingest: func(ctx context.Context, w *warehouse.Warehouse, dir string) error {
+			res, err := ingest.Run(ctx, w, dir, ingest.Options{Logger: a.log, Arguments: []string{dir}})
+			if err != nil {
+				return err
+			}
+			if res != nil && res.Refused {
+				return warehouse.Refused(fmt.Errorf("%w: %s", ingest.ErrRefused, filepath.Base(dir)))
+			}
+			return nil
+		}}
+	if c := cfg.SMTP; c != nil {
+		s.SMTP = &delivery.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, Username: c.Username, Password: c.Password, From: c.From}
+		if c.CAFile != "" {
+			pem, err := os.ReadFile(c.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("smtp.ca_file: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("smtp.ca_file = %q: no PEM certificate in it", c.CAFile)
+			}
+			s.SMTP.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+	}
+	return s, nil
+}
+
+// pipelineSteps maps the step names of the schedules to the pipelines.
+// ingest is the scheduler's own inbox watch (see newScheduler).
+func pipelineSteps(a *app) schedules.Registry {
+	return schedules.Registry{
+		"controls": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			at := rc.ScheduledFor
+			_, err := controls.Run(ctx, rc.W, controls.Options{AsOf: rc.AsOf, SkipList: true, Job: rc.Job, ScheduledFor: &at,
+				Arguments: []string{"--as-of", rc.AsOf.Format(time.DateOnly)}})
+			return nil, err
+		},
+		"weekly_asp": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			out := filepath.Join(rc.OutDir, "asp")
+			res, err := reporting.WriteASPLists(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
+			if err != nil {
+				return nil, err
+			}
+			return outputsByFolder(out, res.Files, false)
+		},
+		"report_region": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			out := filepath.Join(rc.OutDir, "rapports")
+			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
+			if err != nil {
+				return nil, err
+			}
+			return outputsByFolder(out, res.Files, true) // the region's files only
+		},
+		"report_monthly": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			out := filepath.Join(rc.OutDir, "rapports")
+			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
+			if err != nil {
+				return nil, err
+			}
+			return outputsByFolder(out, res.Files, false)
+		},
+		"transfers": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			_, err := transfers.Run(ctx, rc.W, transfers.Options{At: rc.ScheduledFor, RunID: rc.RunID})
+			return nil, err
+		},
+		"archive_plan": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			ds, err := archive.Plan(ctx, rc.W, rc.AsOf)
+			if err != nil {
+				return nil, err
+			}
+			rc.Log.Info("archive plan", "decisions", len(ds))
+			return nil, nil
+		},
+		"archive_apply": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			_, err := archive.Apply(ctx, rc.W, archive.Options{AsOf: rc.AsOf, BackupDir: rc.Config.Archive.BackupDir, RunID: rc.RunID})
+			return nil, err
+		},
+	}
+}
+
+// outputsByFolder gives each file under out its audience from its first
+// folder: region → the analysts, a structure code → its director. With
+// regionOnly, the structures' files are left out.
+func outputsByFolder(out string, files []string, regionOnly bool) ([]schedules.Output, error) {
+	var outs []schedules.Output
+	for _, f := range files {
+		rel, err := filepath.Rel(out, f)
+		if err != nil {
+			return nil, err
+		}
+		first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+		switch {
+		case first == "region":
+			outs = append(outs, schedules.Output{Path: f, Audience: schedules.AnalystsAudience})
+		case regionOnly:
+		case schedules.ValidStructureCode(first):
+			outs = append(outs, schedules.Output{Path: f, Audience: first})
+		default:
+			return nil, fmt.Errorf("report file %s: cannot tell whom it is for", rel)
+		}
+	}
+	return outs, nil
+}
+
+func newScheduleCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "schedule",
+		Short: "List the scheduled runs, or run one job for a scheduled instant",
+		Long: `The schedules (the shipped schedules/default.yaml, or --schedules FILE) say when
+each job runs, in Europe/Paris local time: the Monday 07:00 weekly control
+(moved to the next working day on a public holiday), the daily transfers
+(04:00), archiving plan (05:00), ingestion and controls (06:00), and the
+directors' monthly report (1st of the month, 07:00). 'vigie daemon' runs them.`,
+	}
+	cmd.AddCommand(newScheduleListCmd(a), newScheduleRunCmd(a))
+	return cmd
+}
+
+func newScheduleListCmd(a *app) *cobra.Command {
+	var f scheduleFlags
+	var from string
+	var count int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Print every job's next runs after a date, holiday moves applied",
+		Example: `  vigie schedule list
+  vigie schedule list --from 2026-04-01 --count 2 --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			if count <= 0 || count > 1000 {
+				return usagef("", "--count must be between 1 and 1000, got %d", count)
+			}
+			start, err := parseInstant(from, time.Now())
+			if err != nil {
+				return usagef("give the date as yyyy-mm-dd or \"yyyy-mm-dd hh:mm\" (Europe/Paris)", "--from %q is not a date", from)
+			}
+			defs, _, err := f.load(a, false)
+			if err != nil {
+				return err
+			}
+			return scheduleTable(defs, start, count).write(a.stdout, a.format)
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "list the runs after this date, yyyy-mm-dd or \"yyyy-mm-dd hh:mm\" (default now)")
+	cmd.Flags().IntVar(&count, "count", 3, "runs listed per job")
+	f.add(cmd)
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+var frWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+
+func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *table {
+	t := &table{columns: []string{"job", "scheduled_for", "jour", "moved_from", "holiday", "steps"}}
+	for range t.columns {
+		t.types = append(t.types, "VARCHAR")
+	}
+	for _, in := range defs.Upcoming(from, count) {
+		moved := ""
+		if !in.Moved.IsZero() {
+			moved = in.Moved.In(warehouse.Paris).Format("2006-01-02 15:04")
+		}
+		at := in.At.In(warehouse.Paris)
+		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), frWeekdays[at.Weekday()], moved, in.Holiday,
+			strings.Join(defs.Job(in.Job).Steps, " ")})
+	}
+	return t
+}
+
+// parseInstant reads yyyy-mm-dd, "yyyy-mm-dd hh:mm" or yyyy-mm-ddThh:mm as
+// Europe/Paris local time; "" is now.
+func parseInstant(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, warehouse.Paris); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("not a date")
+}
+
+func newScheduleRunCmd(a *app) *cobra.Command {
+	var f scheduleFlags
+	var forInstant string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "run JOB",
+		Short: "Run one job now, for a scheduled instant, and deliver its files",
+		Long: `Run one job now, for a scheduled instant (--for, default the job's latest
+scheduled instant before now). Each (job, instant) runs and delivers once: a
+done instant is not run again; a failed, interrupted or missed one is run
+again with --force; one whose delivery failed resumes the delivery only.`,
+		Example: `  vigie schedule run weekly_control --config /etc/vigie/vigie.yaml
+  vigie schedule run weekly_control --for "2026-04-07 07:00" --force`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			defs, cfg, err := f.load(a, true)
+			if err != nil {
+				return err
+			}
+			job := defs.Job(args[0])
+			if job == nil {
+				return usagef("jobs: "+strings.Join(defs.Names(), ", "), "no job %q", args[0])
+			}
+			now := time.Now()
+			var at time.Time
+			if forInstant == "" {
+				ins := job.Between(now.Add(-40*24*time.Hour), now)
+				if len(ins) == 0 {
+					return usagef("give --for \"yyyy-mm-dd hh:mm\"", "job %s has no scheduled instant in the last 40 days", job.Name)
+				}
+				at = ins[len(ins)-1].At
+			} else if at, err = parseInstant(forInstant, now); err != nil {
+				return usagef("give the instant as \"yyyy-mm-dd hh:mm\" (Europe/Paris)", "--for %q is not an instant", forInstant)
+			}
+			s, err := newScheduler(a, defs, cfg, schedules.SystemClock{})
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			w, err := a.openWarehouse(ctx)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			o, err := s.RunJob(ctx, w, job.Name, at, force)
+			t := &table{columns: []string{"job", "scheduled_for", "state", "run_id", "outputs", "delivered", "already_delivered", "failed_deliveries"},
+				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}}
+			state := o.State
+			if o.Skipped != "" {
+				state = "skipped: " + o.Skipped
+			}
+			t.rows = append(t.rows, []any{o.Job, at.In(warehouse.Paris).Format("2006-01-02 15:04"), state, o.RunID, int64(len(o.Outputs)),
+				int64(o.Delivered.Sent), int64(o.Delivered.Skipped), int64(o.Delivered.Failed)})
+			if werr := t.write(a.stdout, a.format); werr != nil {
+				return errors.Join(err, werr)
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&forInstant, "for", "", "the scheduled instant the run is for, \"yyyy-mm-dd hh:mm\" Europe/Paris")
+	cmd.Flags().BoolVar(&force, "force", false, "run again an instant that failed, was interrupted or was missed")
+	f.add(cmd)
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+// demoSchedules prints the coming week's scheduled runs.
+func demoSchedules(_ context.Context, _ *app, d *demoRun) error {
+	defs, err := schedules.LoadDefinitions("")
+	if err != nil {
+		return err
+	}
+	from := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 0, 0, 0, 0, warehouse.Paris)
+	to := from.AddDate(0, 0, 7)
+	fmt.Fprintf(d.Summary, "Planning de la semaine du %s (Europe/Paris) / schedule for the coming week:\n", from.Format("02/01/2006"))
+	for _, in := range defs.Upcoming(from.Add(-time.Second), 8) {
+		if in.At.After(to) {
+			continue
+		}
+		line := fmt.Sprintf("  %s  %-15s %s", schedules.FrenchDate(in.At), in.Job, strings.Join(defs.Job(in.Job).Steps, ", "))
+		if in.Holiday != "" {
+			line += fmt.Sprintf("  (déplacé du %s : %s / moved: public holiday)", in.Moved.In(warehouse.Paris).Format("02/01"), in.Holiday)
+		}
+		fmt.Fprintln(d.Summary, line)
+	}
+	return nil
+}

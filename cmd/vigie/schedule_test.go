@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/schedules"
+)
+
+func runSchedCLI(ctx context.Context, env map[string]string, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func writeSchedConfig(t *testing.T, dir, extra string) string {
+	t.Helper()
+	p := filepath.Join(dir, "vigie.yaml")
+	cfg := "outbox: " + filepath.Join(dir, "outbox") + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML33A}]\n" + extra
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestScheduleList(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runSchedCLI(context.Background(), nil, "schedule", "list", "--from", "2026-04-01", "--count", "1", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "weekly_control,2026-04-07 07:00,mardi,2026-04-06 07:00,Lundi de Pâques,ingest controls weekly_asp report_region"
+	if !strings.Contains(out, want) {
+		t.Errorf("missing %q in\n%s", want, out)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(out, "\r\n", "\n")), "\n")
+	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 6 {
+		t.Errorf("output:\n%s", out)
+	}
+	if code, _, _ := runSchedCLI(context.Background(), nil, "schedule", "list", "--from", "1 avril"); code != exitUsage {
+		t.Errorf("bad --from: exit %d", code)
+	}
+}
+
+func TestScheduleRunOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := writeSchedConfig(t, dir, "")
+	wh := filepath.Join(dir, "w.duckdb")
+	args := []string{"--warehouse", wh, "schedule", "run", "transfers", "--config", cfg, "--for", "2026-11-24 04:00", "--format", "csv"}
+	code, out, errOut := runSchedCLI(context.Background(), nil, args...)
+	if code != 0 || !strings.Contains(out, "transfers,2026-11-24 04:00,done,") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runSchedCLI(context.Background(), nil, args...)
+	if code != 0 || !strings.Contains(out, "skipped: already done") {
+		t.Fatalf("second run: exit %d\n%s", code, out)
+	}
+	code, out, _ = runSchedCLI(context.Background(), nil, "--warehouse", wh, "runs", "--format", "csv")
+	if code != 0 || strings.Count(out, "schedule,run transfers --for 2026-11-24T04:00") != 1 {
+		t.Errorf("runs:\n%s", out)
+	}
+	// A configuration error names the key and the value.
+	bad := writeSchedConfig(t, t.TempDir(), "catch_up: sometimes\n")
+	code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "transfers", "--config", bad)
+	if code != exitFailed || !strings.Contains(errOut, `catch_up = "sometimes"`) {
+		t.Errorf("bad config: exit %d, %s", code, errOut)
+	}
+	// The SMTP password comes from the variable the configuration names.
+	smtp := writeSchedConfig(t, t.TempDir(), "smtp: {host: localhost, from: v@x.org, username: u, password_env: VIGIE_TEST_PW}\n")
+	code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "transfers", "--config", smtp)
+	if code != exitFailed || !strings.Contains(errOut, `smtp.password_env = "VIGIE_TEST_PW"`) {
+		t.Errorf("missing password: exit %d, %s", code, errOut)
+	}
+}
+
+func TestTwoDaemonsCLI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := writeSchedConfig(t, dir, "")
+	wh := filepath.Join(dir, "w.duckdb")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		code, _, _ := runSchedCLI(ctx, nil, "--warehouse", wh, "daemon", "--config", cfg)
+		done <- code
+	}()
+	// Wait until the first daemon holds its lock (not a schedule: a start-up).
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		l, err := schedules.AcquireLock(schedules.LockPath(wh))
+		if err != nil {
+			break
+		}
+		_ = l.Release()
+		if time.Now().After(deadline) {
+			t.Fatal("the first daemon never took its lock")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, _, errOut := runSchedCLI(context.Background(), nil, "--warehouse", wh, "daemon", "--config", cfg)
+	if code != exitFailed || !strings.Contains(errOut, "another vigie daemon is running") {
+		t.Errorf("second daemon: exit %d, %s", code, errOut)
+	}
+	cancel() // SIGTERM
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("first daemon exit %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the daemon did not stop")
+	}
+}
