@@ -149,6 +149,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, encod
 			rows.Close()
 			return nil, err
 		}
+		off-- // DuckDB counts byte positions from 1
 		rejected[off] = true
 		st.rejects = append(st.rejects, rejectRow{line: sc.lineAt(off), raw: raw.String, message: msg.String})
 	}

@@ -1,0 +1,121 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/values"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// TestGoParsersAgreeWithSQLMacros feeds the same strings to the Go parsers of
+// pipelines/values and to the DuckDB macros that the ingestion applies, and
+// checks that both accept and reject the same values, with the same result.
+// The inputs are a hand-picked list plus the fuzz corpus of pipelines/values.
+func TestGoParsersAgreeWithSQLMacros(t *testing.T) {
+	t.Parallel()
+	w := openWarehouse(t)
+	ctx := context.Background()
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	macros, err := sqlfiles.Read(sqlfiles.FS(), "ingest/macros.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, macros); err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{
+		"15/01/2024", "2024-01-15", "1/2/2024", "29/02/2024", "29/02/2023", "31/04/2024", "2024-13-01", "15-01-2024",
+		"15/01/24", "0/1/2024", "2024-00-10", " 15/01/2024 ", "15/01/2024 10:30", "15/01/2024 10:30:05", "2024-01-15T08:05",
+		"2024-01-15 23:59:59.5", "2024-01-15 24:00", "2024-01-15 10:60", "2024-01-15T", "561,68", "561.68", "-12,5",
+		"+3", "0,005", "0,015", "1 000", "1.000,50", "12,", ",5", "99999999999", "9999999999.99", "oui", "NON", "o", "Vrai",
+		"faux", "TRUE", "0", "1", "yes", "", " ",
+	}
+	inputs = append(inputs, fuzzCorpus(t)...)
+	for _, in := range inputs {
+		var sqlDate, sqlDT sql.NullTime
+		var sqlDec sql.NullString
+		var sqlBool sql.NullBool
+		err := conn.QueryRowContext(ctx, `SELECT vigie_date(?), vigie_datetime(?), vigie_decimal(?)::VARCHAR, vigie_bool(?)`,
+			in, in, in, in).Scan(&sqlDate, &sqlDT, &sqlDec, &sqlBool)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		goDate, derr := values.ParseDate(in)
+		if (derr == nil) != sqlDate.Valid || (sqlDate.Valid && !goDate.Equal(sqlDate.Time.UTC())) {
+			t.Errorf("date %q: Go %v %v, SQL %v", in, goDate, derr, sqlDate)
+		}
+		goDT, terr := values.ParseDateTime(in)
+		if (terr == nil) != sqlDT.Valid || (sqlDT.Valid && !goDT.Equal(sqlDT.Time.UTC())) {
+			t.Errorf("date-time %q: Go %v %v, SQL %v", in, goDT, terr, sqlDT)
+		}
+		cents, cerr := values.ParseDecimal(in)
+		if (cerr == nil) != sqlDec.Valid {
+			t.Errorf("decimal %q: Go %d %v, SQL %v", in, cents, cerr, sqlDec)
+		} else if sqlDec.Valid {
+			if got := formatCents(cents); got != sqlDec.String {
+				t.Errorf("decimal %q: Go %s, SQL %s", in, got, sqlDec.String)
+			}
+		}
+		b, berr := values.ParseBool(in)
+		if (berr == nil) != sqlBool.Valid || (sqlBool.Valid && b != sqlBool.Bool) {
+			t.Errorf("bool %q: Go %v %v, SQL %v", in, b, berr, sqlBool)
+		}
+	}
+	_ = time.UTC
+}
+
+func formatCents(c int64) string {
+	neg := ""
+	if c < 0 {
+		neg, c = "-", -c
+	}
+	s := strings.Repeat("0", 3) + itoa(int(c))
+	s = strings.TrimLeft(s[:len(s)-2], "0")
+	if s == "" {
+		s = "0"
+	}
+	frac := itoa(int(c % 100))
+	if len(frac) < 2 {
+		frac = "0" + frac
+	}
+	return neg + s + "." + frac
+}
+
+// fuzzCorpus reads the string inputs kept under pipelines/values/testdata/fuzz.
+func fuzzCorpus(t *testing.T) []string {
+	var out []string
+	root := filepath.Join("..", "values", "testdata", "fuzz")
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "string("); ok {
+				if s, err := unquoteGo(strings.TrimSuffix(v, ")")); err == nil {
+					out = append(out, s)
+				}
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+func unquoteGo(s string) (string, error) { return strconvUnquote(s) }
+
+var strconvUnquote = strconv.Unquote
