@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +68,52 @@ func TestReportCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "..", "x")); err == nil {
 		t.Error("a bad structure code made a folder")
+	}
+}
+
+// TestWeeklyASPPDF: --pdf writes each structure's signed list (its own young
+// people only) and still prints the contract's columns on stdout.
+func TestWeeklyASPPDF(t *testing.T) {
+	t.Parallel()
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	if code, _, errs := runVigie(t, "--warehouse", wh, "ingest", filepath.Join("..", "..", "testdata", "reports", "extraction")); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	out := t.TempDir()
+	code, stdout, errs := runVigie(t, "--warehouse", wh, "weekly-asp", "--as-of", "2026-11-23", "--format", "csv", "--pdf", out)
+	if code != 0 {
+		t.Fatalf("weekly-asp --pdf: exit %d: %s", code, errs)
+	}
+	if recs := readCSV(t, stdout); len(recs) < 2 || recs[0][0] != "code_structure" {
+		t.Errorf("stdout is not the list: %q", stdout)
+	}
+	text := func(code string) string {
+		p := filepath.Join(out, code, "2026-11-23", "liste-asp-"+code+"-2026-11-23.pdf")
+		if !strings.Contains(errs, p) {
+			t.Errorf("stderr does not name %s: %s", p, errs)
+		}
+		b, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", p, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext %s (poppler-utils): %v", p, err)
+		}
+		return string(b)
+	}
+	a, b := text("ML-16001"), text("ML-17002")
+	for _, want := range []string{"Liste ASP", "Semaine du lundi 16/11/2026 au dimanche 22/11/2026", "D16-001", "Chloé", "Lefèvre",
+		"28/02/2005", "CERFA-16-001", "Signature", "diffusion restreinte", "page 1/1"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("ML-16001's list lacks %q", want)
+		}
+	}
+	if !strings.Contains(b, "CERFA-17-001") {
+		t.Error("ML-17002's list lacks CERFA-17-001")
+	}
+	for _, other := range []string{"D16-001", "Chloé", "CERFA-16-001"} {
+		if strings.Contains(b, other) {
+			t.Errorf("ML-17002's list holds %q of ML-16001", other)
+		}
+	}
+	if code, _, _ := runVigie(t, "--warehouse", wh, "weekly-asp", "--as-of", "2026-11-23", "--structure", "ML-99", "--pdf", out); code != 1 {
+		t.Errorf("unknown structure: exit %d, want 1", code)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/reporting"
 )
 
 func init() {
@@ -17,7 +18,7 @@ func init() {
 }
 
 func newWeeklyASPCmd(a *app) *cobra.Command {
-	var asOf, structure string
+	var asOf, structure, pdf string
 	cmd := &cobra.Command{
 		Use:   "weekly-asp",
 		Short: "Print the ASP list of the week before the as-of date",
@@ -29,9 +30,14 @@ it is meant for the structure's signed list to the ASP.
 
 Columns: code_structure,id_dossier,nom_usage,prenom,date_naissance,
 id_dispositif,date_entree,date_sortie,date_saisie_sortie,numero_cerfa,
-date_entree_cej.`,
+date_entree_cej.
+
+With --pdf DIR, it also writes each structure's list as an A4 PDF ready to
+sign, DIR/<code_structure>/<as-of>/liste-asp-<code>-<as-of>.pdf, and names
+the files on standard error.`,
 		Example: `  vigie weekly-asp --as-of 2026-11-23
-  vigie weekly-asp --as-of 2026-11-23 --structure ML-16001 --format csv`,
+  vigie weekly-asp --as-of 2026-11-23 --structure ML-16001 --format csv
+  vigie weekly-asp --as-of 2026-11-23 --pdf listes-asp`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
@@ -50,6 +56,12 @@ date_entree_cej.`,
 				return err
 			}
 			defer w.Close()
+			if pdf != "" {
+				opts := reporting.Options{AsOf: d, Structure: structure, Out: pdf, Progress: a.stderr}
+				if _, err := reporting.WriteASPLists(ctx, w, opts); err != nil {
+					return err
+				}
+			}
 			rows, err := controls.QueryWeeklyASP(ctx, w, d, structure)
 			if err != nil {
 				return err
@@ -63,6 +75,7 @@ date_entree_cej.`,
 	}
 	cmd.Flags().StringVar(&asOf, "as-of", "", "the day the list is made, yyyy-mm-dd (default today in Europe/Paris)")
 	cmd.Flags().StringVar(&structure, "structure", "", "one structure only")
+	cmd.Flags().StringVar(&pdf, "pdf", "", "also write each structure's signed list as a PDF under this folder")
 	addFormatFlag(cmd, a)
 	return cmd
 }
