@@ -77,6 +77,15 @@ type Result struct {
 	Samples []QuarantineSample
 	// Quarantined and Read are totals over the extraction.
 	Read, Quarantined int64
+	// Timings says where the time went: each file's reading and checking,
+	// then the one transaction that loads every table.
+	Timings []Timing
+}
+
+// Timing is the duration of one step of a load.
+type Timing struct {
+	Step     string
+	Duration time.Duration
 }
 
 // ErrRefused is wrapped by the error of a refused extraction.
@@ -240,6 +249,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		res.Read += fr.Read
 		res.Quarantined += fr.Quarantined
 		stagedTables = append(stagedTables, st)
+		res.Timings = append(res.Timings, Timing{Step: "read and check " + t.Name, Duration: time.Since(start)})
 		opt.Logger.Debug("staged", "file", file, "rows", fr.Read, "quarantined", fr.Quarantined, "elapsed", time.Since(start))
 	}
 	if err := readSamples(ctx, conn, res); err != nil {
@@ -258,6 +268,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
 	}
 	opt.progress("ingest: loading %d tables", len(stagedTables))
+	start := time.Now()
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 		for _, st := range stagedTables {
 			if err := upsert(ctx, tx, st.table); err != nil {
@@ -273,6 +284,8 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	if err != nil {
 		return err
 	}
+	res.Timings = append(res.Timings, Timing{Step: "load (upsert of every table, one transaction)", Duration: time.Since(start)})
+	opt.Logger.Debug("loaded", "tables", len(stagedTables), "elapsed", time.Since(start))
 	return nil
 }
 
