@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,24 +14,22 @@ import (
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
-// controlsWarehouse builds a warehouse from the controls fixture.
+// controlsWarehouse builds a warehouse from the controls boundary fixture
+// (testdata/controls/rules) the way a structure would: vigie ingest, then
+// the manual archiving of the dossier ARCH.
 func controlsWarehouse(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.duckdb")
-	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile(filepath.Join("..", "..", "testdata", "controls", "rules.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.DB.ExecContext(ctx, string(body)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.duckdb")
+	for _, args := range [][]string{
+		{"ingest", filepath.Join("..", "..", "testdata", "controls", "rules")},
+		{"archive", "dossier", "ARCH", "--motif", "demande_du_jeune", "--as-of", "2026-01-01",
+			"--backup-dir", filepath.Join(dir, "sauvegardes")},
+	} {
+		code, _, errs := runVigie(t, append([]string{"--warehouse", path}, args...)...)
+		if code != 0 {
+			t.Fatalf("vigie %v: exit %d: %s", args, code, errs)
+		}
 	}
 	return path
 }

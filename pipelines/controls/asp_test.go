@@ -33,7 +33,7 @@ func TestWeekBefore(t *testing.T) {
 
 func TestWeeklyASP(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	ctx := context.Background()
 	rows, err := WeeklyASP(ctx, w, date("2026-11-23"), "")
 	if err != nil {

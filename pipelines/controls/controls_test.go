@@ -2,7 +2,6 @@ package controls
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -14,25 +13,14 @@ import (
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
-// newWarehouse opens a fresh warehouse in t.TempDir() and loads the given
-// fixture files of testdata/controls.
-func newWarehouse(t testing.TB, fixtures ...string) *warehouse.Warehouse {
+// newWarehouse opens a fresh, empty warehouse in t.TempDir().
+func newWarehouse(t testing.TB) *warehouse.Warehouse {
 	t.Helper()
-	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
+	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	for _, f := range fixtures {
-		body, err := os.ReadFile(filepath.Join("..", "..", "testdata", "controls", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.DB.ExecContext(ctx, string(body)); err != nil {
-			t.Fatalf("load %s: %v", f, err)
-		}
-	}
 	return w
 }
 
@@ -71,7 +59,7 @@ var caseIDRe = regexp.MustCompile(`^([A-Z]{3}-[0-9]{2})_(in|out|erreur|alerte|in
 // just inside a boundary yields that rule's finding, just outside does not.
 func TestRulesBoundaries(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	res := runAt(t, w, "2026-11-23")
 	found := index(res.Findings)
 
@@ -126,7 +114,7 @@ UNION ALL SELECT id_allocation FROM allocations`)
 // that is not named after its rule (structures, RDV-03 dossiers' gravité).
 func TestRulesExplicit(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	results := map[string]map[string]Finding{}
 	for _, d := range []string{"2026-11-23", "2026-02-28", "2026-03-01"} {
 		results[d] = index(runAt(t, w, d).Findings)
@@ -174,7 +162,7 @@ func TestRulesExplicit(t *testing.T) {
 // never a young person's identity.
 func TestDetails(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	res := runAt(t, w, "2026-11-23")
 	found := index(res.Findings)
 	wants := map[string][]string{
@@ -224,7 +212,7 @@ func TestDetails(t *testing.T) {
 // and no nominative list, while aggregates count it.
 func TestArchivedDossier(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	res := runAt(t, w, "2026-11-23")
 	for _, f := range res.Findings {
 		if f.IDDossier == "ARCH" || strings.HasPrefix(f.IDObjet, "arch_") || f.IDObjet == "ARCH" {

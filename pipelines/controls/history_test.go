@@ -10,7 +10,7 @@ import (
 // and checks nouveau / persistant / resolu with first-seen dates and run counts.
 func TestHistory(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	ctx := context.Background()
 	exec := func(q string) {
 		t.Helper()
@@ -135,7 +135,7 @@ func TestHistory(t *testing.T) {
 // TestUpcomingAndAbsenceRate checks the appointment indicators' boundaries.
 func TestUpcomingAndAbsenceRate(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t, "rules.sql")
+	w := rulesWarehouse(t)
 	res := runAt(t, w, "2026-11-23")
 	rows, err := w.DB.Query(`SELECT id_rdv FROM upcoming_rdv WHERE run_id = ? AND id_utilisateur = 'USR-01_in_dir_actif' ORDER BY id_rdv`, res.RunID)
 	if err != nil {

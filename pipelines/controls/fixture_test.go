@@ -1,0 +1,105 @@
+package controls
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// rulesExtraction is the boundary fixture of the controls tests: a small
+// extraction (testdata/controls/rules/README.md says what it holds).
+var rulesExtraction = filepath.Join("..", "..", "testdata", "controls", "rules")
+
+// rulesTemplate is the warehouse built once from rulesExtraction; each test
+// works on its own copy.
+var rulesTemplate struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if rulesTemplate.dir != "" {
+		os.RemoveAll(rulesTemplate.dir)
+	}
+	os.Exit(code)
+}
+
+// buildRules loads rulesExtraction through the ingestion into a fresh
+// warehouse at path, then archives the dossier ARCH through the archive
+// pipeline (manual archiving), as a structure would.
+func buildRules(ctx context.Context, path string) error {
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	res, err := ingest.Run(ctx, w, rulesExtraction, ingest.Options{})
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", rulesExtraction, err)
+	}
+	if res.Quarantined != 0 {
+		return fmt.Errorf("ingest %s: %d rows quarantined: %+v", rulesExtraction, res.Quarantined, res.Samples)
+	}
+	backups := filepath.Join(filepath.Dir(path), "sauvegardes")
+	if _, err := archive.Dossier(ctx, w, "ARCH", "demande_du_jeune",
+		archive.Options{AsOf: date("2026-01-01"), BackupDir: backups}); err != nil {
+		return fmt.Errorf("archive ARCH: %w", err)
+	}
+	return w.Close()
+}
+
+// rulesWarehouse returns a warehouse of its own holding the boundary
+// fixture, loaded through the ingestion.
+func rulesWarehouse(t testing.TB) *warehouse.Warehouse {
+	t.Helper()
+	rulesTemplate.once.Do(func() {
+		rulesTemplate.dir, rulesTemplate.err = os.MkdirTemp("", "vigie-controls-")
+		if rulesTemplate.err != nil {
+			return
+		}
+		rulesTemplate.path = filepath.Join(rulesTemplate.dir, "rules.duckdb")
+		rulesTemplate.err = buildRules(context.Background(), rulesTemplate.path)
+	})
+	if rulesTemplate.err != nil {
+		t.Fatal(rulesTemplate.err)
+	}
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	if err := copyFile(rulesTemplate.path, path); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
