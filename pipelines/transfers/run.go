@@ -18,13 +18,77 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// queryExecer is what a *sql.Tx offers a request's execution.
+type queryExecer interface {
+	execer
+	queryer
+}
+
+// queryer is what a *sql.Tx and a *sql.Conn share for reading many rows.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // statements holds the SQL of a run, read once.
 type statements map[string]string
+
+// session runs a run's statements in the current request's transaction,
+// each prepared once per run on the run's connection: hundreds of requests
+// share the same few statements, so DuckDB parses and plans each only once.
+type session struct {
+	conn     *sql.Conn
+	tx       *sql.Tx
+	prepared map[string]*sql.Stmt
+}
+
+func (s *session) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	p, ok := s.prepared[q]
+	if !ok {
+		var err error
+		if p, err = s.conn.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		s.prepared[q] = p
+	}
+	// Statements bound to a transaction are closed with it.
+	return s.tx.StmtContext(ctx, p), nil
+}
+
+func (s *session) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (s *session) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (s *session) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		// The transaction reports the same error through the row.
+		return s.tx.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (s *session) close() {
+	for _, p := range s.prepared {
+		_ = p.Close()
+	}
+}
 
 func load(fsys fs.FS) (statements, error) {
 	st := statements{}
 	for _, name := range []string{"pending", "check_user", "check_lieu", "record_status", "effect_dossiers",
-		"effect_structure", "effect_via_dossier", "referenced_user", "referenced_lieu", "referenced_value", "record_deletable"} {
+		"effect_structure", "effect_via_dossier", "selection_filter", "live_users", "live_lieux", "live_values", "record_deletable"} {
 		text, err := sqlfiles.Read(fsys, "transfers/"+name+".sql")
 		if err != nil {
 			return nil, err
@@ -45,24 +109,6 @@ func splice(text string, t target) (string, error) {
 		pairs = append(pairs, p[0], q)
 	}
 	return strings.NewReplacer(pairs...).Replace(text), nil
-}
-
-// split returns the statements of a file, each ending with ";" at a line end.
-func split(text string) []string {
-	var out []string
-	for _, s := range strings.SplitAfter(text, ";\n") {
-		body := strings.TrimSpace(s)
-		code := false
-		for _, l := range strings.Split(body, "\n") {
-			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
-				code = true
-			}
-		}
-		if code {
-			out = append(out, body)
-		}
-	}
-	return out
 }
 
 // Pending returns every request not yet final, in execution order, each
@@ -126,14 +172,17 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	}
 	res := &Result{}
 	var executed []Request
+	sess := &session{conn: conn, prepared: map[string]*sql.Stmt{}}
+	defer sess.close()
 	if opts.DryRun {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		defer func() { _ = tx.Rollback() }()
+		sess.tx = tx
 		for _, r := range reqs {
-			o, err := process(ctx, tx, st, r, opts)
+			o, err := process(ctx, sess, st, r, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -152,7 +201,8 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		var o Outcome
 		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 			var err error
-			o, err = process(ctx, tx, st, r, opts)
+			sess.tx = tx
+			o, err = process(ctx, sess, st, r, opts)
 			return err
 		})
 		if err != nil {
@@ -181,7 +231,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 
 // process checks one request and, when due and acceptable, executes it; the
 // final outcome is recorded in ex (the request's transaction).
-func process(ctx context.Context, ex execer, st statements, r Request, opts Options) (Outcome, error) {
+func process(ctx context.Context, ex queryExecer, st statements, r Request, opts Options) (Outcome, error) {
 	if !r.Due {
 		return Outcome{IDTransfert: r.ID, Statut: StatusPending}, nil
 	}
@@ -248,9 +298,15 @@ func check(ctx context.Context, ex execer, st statements, r Request) (target, st
 
 // apply journals then changes the rows of the request, returning how many
 // changed.
-func apply(ctx context.Context, ex execer, st statements, r Request, t target, now string, runID int64) (int64, error) {
+func apply(ctx context.Context, ex queryExecer, st statements, r Request, t target, now string, runID int64) (int64, error) {
 	file := map[scope]string{scopeDossiers: "effect_dossiers", scopeStructure: "effect_structure", scopeViaDossier: "effect_via_dossier"}[t.scope]
-	text, err := splice(st[file], t)
+	filter := ""
+	scopeArgs := []any{r.Structure, r.Source}
+	if len(r.Selection) > 0 {
+		filter = codeOnly(st["selection_filter"])
+		scopeArgs = append(scopeArgs, strings.Join(r.Selection, "|"))
+	}
+	text, err := splice(strings.ReplaceAll(st[file], "{{selection}}", filter), t)
 	if err != nil {
 		return 0, err
 	}
@@ -258,11 +314,6 @@ func apply(ctx context.Context, ex execer, st statements, r Request, t target, n
 	if len(stmts) != 2 {
 		return 0, fmt.Errorf("transfers/%s.sql: %d statements, want 2", file, len(stmts))
 	}
-	var sel any
-	if len(r.Selection) > 0 {
-		sel = strings.Join(r.Selection, "|")
-	}
-	scopeArgs := []any{r.Structure, r.Source, sel, sel}
 	journal := append([]any{r.ID, t.table, t.column, r.Destination, now, runID}, scopeArgs...)
 	jr, err := ex.ExecContext(ctx, stmts[0], journal...)
 	if err != nil {
@@ -283,33 +334,93 @@ func apply(ctx context.Context, ex execer, st statements, r Request, t target, n
 	return changed, nil
 }
 
+// split returns the statements of a file, each ending with ";" at a line end.
+func split(text string) []string {
+	var out []string
+	for _, s := range strings.SplitAfter(text, ";\n") {
+		if body := codeOnly(s); body != "" {
+			out = append(out, strings.TrimSuffix(body, ";"))
+		}
+	}
+	return out
+}
+
+// codeOnly drops the comment lines of an SQL fragment.
+func codeOnly(text string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 // deletable lists the sources of the executed requests that nothing live
-// references any more, once each.
-func deletable(ctx context.Context, ex execer, st statements, executed []Request) ([]Deletable, error) {
+// references any more, once each. The live references are read once per
+// kind (not once per request), so a run of hundreds of requests stays fast.
+func deletable(ctx context.Context, ex queryer, st statements, executed []Request) ([]Deletable, error) {
 	var out []Deletable
 	seen := map[string]bool{}
+	live := map[string]map[string]bool{} // element kind (and column) -> live keys
+	liveSet := func(name string, q string) (map[string]bool, error) {
+		if set, ok := live[name]; ok {
+			return set, nil
+		}
+		rows, err := ex.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		set := map[string]bool{}
+		cols, err := rows.Columns()
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return nil, err
+			}
+			parts := make([]string, len(vals))
+			for i, v := range vals {
+				parts[i] = v.String
+			}
+			set[strings.Join(parts, "\x00")] = true
+		}
+		live[name] = set
+		return set, rows.Err()
+	}
 	for _, r := range executed {
 		t, _ := targetOf(r)
 		d := Deletable{CodeStructure: r.Structure, Element: t.element, Value: r.Source, IDTransfert: r.ID}
-		var referenced bool
+		var set map[string]bool
+		var key string
 		var err error
 		switch t.element {
 		case ElementUser:
-			err = ex.QueryRowContext(ctx, st["referenced_user"], r.Source).Scan(&referenced)
+			set, err = liveSet("users", st["live_users"])
+			key = r.Source
 		case ElementLieu:
-			err = ex.QueryRowContext(ctx, st["referenced_lieu"], r.Source, r.Structure).Scan(&referenced)
+			set, err = liveSet("lieux", st["live_lieux"])
+			key = r.Structure + "\x00" + r.Source
 		case ElementValue:
 			d.Table, d.Column = t.table, t.column
 			var q string
-			if q, err = splice(st["referenced_value"], t); err == nil {
-				err = ex.QueryRowContext(ctx, q, r.Structure, r.Source).Scan(&referenced)
+			if q, err = splice(st["live_values"], t); err == nil {
+				set, err = liveSet("values "+t.table+"."+t.column, q)
 			}
+			key = r.Structure + "\x00" + r.Source
 		}
 		if err != nil {
 			return nil, fmt.Errorf("deletable sources of transfer %s: %w", r.ID, err)
 		}
 		k := strings.Join([]string{d.CodeStructure, d.Element, d.Table, d.Column, d.Value}, "\x00")
-		if referenced || seen[k] {
+		if set[key] || seen[k] {
 			continue
 		}
 		seen[k] = true
