@@ -180,7 +180,7 @@ func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, 
 	if err != nil {
 		return err
 	}
-	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: cmd.CommandPath(), Arguments: commandArguments(cmd, args), AsOf: &opts.AsOf})
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args), AsOf: &opts.AsOf})
 	if err != nil {
 		_ = w.Close()
 		return err
@@ -320,7 +320,7 @@ before archiving runs. Prints the file's path.`,
 				return err
 			}
 			defer w.Close()
-			run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: cmd.CommandPath(), Arguments: commandArguments(cmd, args), AsOf: &d})
+			run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args), AsOf: &d})
 			if err != nil {
 				return err
 			}

@@ -90,7 +90,7 @@ batch itself never deletes them.`,
 				}
 				fmt.Fprint(a.stderr, "Simulation, rien n'est modifié. ")
 			} else {
-				run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: cmd.CommandPath(), Arguments: commandArguments(cmd, args), ScheduledFor: &instant})
+				run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args), ScheduledFor: &instant})
 				if err != nil {
 					return err
 				}
@@ -155,7 +155,7 @@ func writeDeletable(w io.Writer, res *transfers.Result) {
 // demoTransfers runs the transfer batch at 04:00 on the demo's as-of day.
 func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
 	at := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 4, 0, 0, 0, warehouse.Paris)
-	run, err := d.Warehouse.BeginRun(ctx, warehouse.RunInfo{Command: "vigie transfers run", Arguments: []string{"demo"}, Job: "demo", ScheduledFor: &at})
+	run, err := d.Warehouse.BeginRun(ctx, warehouse.RunInfo{Command: "transfers run", Arguments: []string{"demo"}, Job: "demo", ScheduledFor: &at})
 	if err != nil {
 		return err
 	}
