@@ -131,7 +131,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return fmt.Errorf("ligne %d : %w", n.Line, err)
 	}
 	*d = Duration(v)
 	return nil
@@ -147,7 +147,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration: write e.g. 8d, 36h, 90m", s)
+		return 0, fmt.Errorf("%q n'est pas une durée : écrivez par exemple 8d (jours), 36h, 90m", s)
 	}
 	return v, nil
 }
@@ -167,11 +167,11 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	var c Config
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, yamlError(name, err)
 	}
 	c.defaults()
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s : configuration refusée :\n%w", name, err)
 	}
 	return &c, nil
 }
@@ -180,7 +180,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read configuration: %w", err)
+		return nil, fmt.Errorf("lecture de la configuration : %w", err)
 	}
 	return ParseConfig(path, data)
 }
@@ -229,43 +229,43 @@ func (c *Config) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if c.Outbox == "" {
-		bad("outbox: missing: give the folder where delivered files are copied")
+		bad("outbox : absent : indiquez le dossier où les fichiers livrés sont déposés (un sous-dossier par destinataire)")
 	}
 	if c.WorkDir == "" {
-		bad("work_dir: missing: give the folder where runs write their files")
+		bad("work_dir : absent : indiquez le dossier où les exécutions écrivent leurs fichiers")
 	}
 	if c.CatchUp != CatchUpOnce && c.CatchUp != CatchUpSkip {
-		bad("catch_up = %q: use once or skip", c.CatchUp)
+		bad("catch_up = %q : valeur inconnue, écrivez once (rattraper une fois) ou skip (ne pas rattraper)", c.CatchUp)
 	}
 	if c.FreshnessMaxAge < 0 {
-		bad("freshness_max_age = %v: must be positive", time.Duration(c.FreshnessMaxAge))
+		bad("freshness_max_age = %v : doit être positive", time.Duration(c.FreshnessMaxAge))
 	}
 	if c.Deadline <= 0 {
-		bad("deadline = %v: must be positive", time.Duration(c.Deadline))
+		bad("deadline = %v : doit être positive", time.Duration(c.Deadline))
 	}
 	for job, d := range c.Deadlines {
 		if d <= 0 {
-			bad("deadlines.%s = %v: must be positive", job, time.Duration(d))
+			bad("deadlines.%s = %v : doit être positive", job, time.Duration(d))
 		}
 	}
 	if c.Retries.Attempts < 1 || c.Retries.Attempts > 20 {
-		bad("retries.attempts = %d: use 1 (no retry) to 20", c.Retries.Attempts)
+		bad("retries.attempts = %d : écrivez un nombre de 1 (aucune nouvelle tentative) à 20", c.Retries.Attempts)
 	}
 	if c.Retries.Backoff < 0 {
-		bad("retries.backoff = %v: must be positive", time.Duration(c.Retries.Backoff))
+		bad("retries.backoff = %v : doit être positive", time.Duration(c.Retries.Backoff))
 	}
 	seen := map[string]bool{}
 	for i, d := range c.Recipients.Directors {
 		key := fmt.Sprintf("recipients.directors[%d]", i)
 		if !ValidStructureCode(d.Structure) {
-			bad("%s.structure = %q: a structure code is letters, digits, - and _", key, d.Structure)
+			bad("%s.structure = %q : un code structure ne contient que des lettres, des chiffres, - et _ (par exemple ML-33002)", key, d.Structure)
 		} else if seen[d.Structure] {
-			bad("%s.structure = %q: this structure already has a director", key, d.Structure)
+			bad("%s.structure = %q : cette structure a déjà une direction plus haut dans la liste", key, d.Structure)
 		}
 		seen[d.Structure] = true
 		if d.Email != "" {
 			if _, err := mail.ParseAddress(d.Email); err != nil {
-				bad("%s.email = %q: not an email address", key, d.Email)
+				bad("%s.email = %q : ce n'est pas une adresse électronique", key, d.Email)
 			}
 		}
 	}
@@ -273,46 +273,46 @@ func (c *Config) Validate() error {
 	for i, a := range c.Recipients.Analysts {
 		key := fmt.Sprintf("recipients.analysts[%d]", i)
 		if !ValidStructureCode(a.ID) {
-			bad("%s.id = %q: give an id of letters, digits, - and _ (it names the outbox folder)", key, a.ID)
+			bad("%s.id = %q : donnez un identifiant fait de lettres, de chiffres, - et _ (il nomme son dossier de livraison)", key, a.ID)
 		} else if ids[a.ID] {
-			bad("%s.id = %q: used twice", key, a.ID)
+			bad("%s.id = %q : identifiant déjà utilisé par un autre analyste", key, a.ID)
 		}
 		ids[a.ID] = true
 		if a.Email != "" {
 			if _, err := mail.ParseAddress(a.Email); err != nil {
-				bad("%s.email = %q: not an email address", key, a.Email)
+				bad("%s.email = %q : ce n'est pas une adresse électronique", key, a.Email)
 			}
 		}
 	}
 	if len(c.Recipients.Analysts) == 0 {
-		bad("recipients.analysts: empty: give at least one regional analyst (they receive the regional workbook and the freshness alerts)")
+		bad("recipients.analysts : vide : indiquez au moins un analyste régional (il reçoit le classeur régional et les alertes de fraîcheur)")
 	}
 	for i, s := range c.Archive.Structures {
 		if !ValidStructureCode(s) {
-			bad("archive.structures[%d] = %q: a structure code is letters, digits, - and _", i, s)
+			bad("archive.structures[%d] = %q : un code structure ne contient que des lettres, des chiffres, - et _", i, s)
 		}
 	}
 	if c.Archive.Apply && c.Archive.BackupDir == "" {
-		bad("archive.backup_dir: missing while archive.apply is true: apply writes its backup there first")
+		bad("archive.backup_dir : absent alors que archive.apply vaut true : l'archivage y écrit d'abord sa sauvegarde")
 	}
 	if s := c.SMTP; s != nil {
 		if s.Host == "" {
-			bad("smtp.host: missing")
+			bad("smtp.host : absent : indiquez le serveur de messagerie")
 		}
 		if s.Port <= 0 || s.Port > 65535 {
-			bad("smtp.port = %d: not a port", s.Port)
+			bad("smtp.port = %d : ce n'est pas un numéro de port (1 à 65535)", s.Port)
 		}
 		if s.TLS != TLSStartTLS && s.TLS != TLSImplicit && s.TLS != TLSNone {
-			bad("smtp.tls = %q: use starttls, tls or none", s.TLS)
+			bad("smtp.tls = %q : écrivez starttls, tls ou none", s.TLS)
 		}
 		if _, err := mail.ParseAddress(s.From); err != nil {
-			bad("smtp.from = %q: not an email address", s.From)
+			bad("smtp.from = %q : ce n'est pas une adresse électronique", s.From)
 		}
 		if s.Username != "" && s.PasswordEnv == "" {
-			bad("smtp.password_env: missing while smtp.username = %q: name the environment variable holding the password", s.Username)
+			bad("smtp.password_env : absent alors que smtp.username = %q : nommez la variable d'environnement qui contient le mot de passe", s.Username)
 		}
 		if s.Username != "" && s.TLS == TLSNone {
-			bad("smtp.tls = none with smtp.username = %q: a password is never sent in clear, use starttls or tls", s.Username)
+			bad("smtp.tls = none avec smtp.username = %q : un mot de passe n'est jamais envoyé en clair, écrivez starttls ou tls", s.Username)
 		}
 	}
 	return errors.Join(errs...)
@@ -330,7 +330,7 @@ func (c *Config) DeadlineFor(job string) time.Duration {
 func (c *Config) CheckJobs(defs *Definitions) error {
 	for job := range c.Deadlines {
 		if defs.Job(job) == nil {
-			return fmt.Errorf("deadlines.%s: no such job; jobs: %v", job, defs.Names())
+			return fmt.Errorf("deadlines.%s : cette tâche n'existe pas ; tâches : %s", job, strings.Join(defs.Names(), ", "))
 		}
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 
 // ErrMissed is the error recorded for a scheduled run the daemon missed and
 // did not catch up (catch_up: skip, or an older instant than the one caught up).
-var ErrMissed = errors.New("missed: the vigie daemon was not running at the scheduled instant")
+var ErrMissed = errors.New("manquée : le démon vigie ne tournait pas à l'instant prévu")
 
 // OnTime is how late a run may start and still count as on time rather than
 // caught up (the skip policy runs on-time runs only).
@@ -41,7 +41,7 @@ func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outc
 				return nil, fmt.Errorf("record interrupted run: %w", err)
 			}
 		}
-		if err := s.ledgerSet(w, in.Job, in.At, StateInterrupted, 0, 0, "interrupted: vigie stopped during the run"); err != nil {
+		if err := s.ledgerSet(w, in.Job, in.At, StateInterrupted, 0, 0, "interrompue : vigie s'est arrêté pendant l'exécution"); err != nil {
 			return nil, err
 		}
 	}
@@ -110,11 +110,11 @@ func (s *Scheduler) Tick(ctx context.Context, w *warehouse.Warehouse, now time.T
 		}
 		latest := todo[len(todo)-1]
 		for _, in := range todo[:len(todo)-1] {
-			errs = append(errs, s.recordMissed(ctx, w, in, "a later run of the same job was due"))
+			errs = append(errs, s.recordMissed(ctx, w, in, "une exécution plus récente de la même tâche était due"))
 		}
 		late := now.Sub(latest.At) > OnTime
 		if startup && late && s.Config.CatchUp == CatchUpSkip {
-			errs = append(errs, s.recordMissed(ctx, w, latest, "catch_up is skip"))
+			errs = append(errs, s.recordMissed(ctx, w, latest, "catch_up vaut skip : pas de rattrapage"))
 			continue
 		}
 		if stopping(ctx) != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -61,36 +62,36 @@ func ParseDefinitions(name string, data []byte) (*Definitions, error) {
 	dec.KnownFields(true)
 	var d Definitions
 	if err := dec.Decode(&d); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, yamlError(name, err)
 	}
 	if len(d.Jobs) == 0 {
-		return nil, fmt.Errorf("%s: no jobs: give at least one under jobs:", name)
+		return nil, fmt.Errorf("%s : aucune tâche : décrivez-en au moins une sous jobs:", name)
 	}
 	seen := map[string]bool{}
 	for i, j := range d.Jobs {
-		key := fmt.Sprintf("%s: jobs[%d]", name, i)
+		key := fmt.Sprintf("%s : jobs[%d]", name, i)
 		if !jobName.MatchString(j.Name) {
-			return nil, fmt.Errorf("%s.name = %q: use lower-case letters, digits and _", key, j.Name)
+			return nil, fmt.Errorf("%s.name = %q : écrivez le nom en minuscules, chiffres et _ (par exemple weekly_control)", key, j.Name)
 		}
-		key = fmt.Sprintf("%s: job %s", name, j.Name)
+		key = fmt.Sprintf("%s : tâche %s", name, j.Name)
 		if seen[j.Name] {
-			return nil, fmt.Errorf("%s: defined twice", key)
+			return nil, fmt.Errorf("%s : définie deux fois", key)
 		}
 		seen[j.Name] = true
 		spec, err := ParseSpec(j.Cron)
 		if err != nil {
-			return nil, fmt.Errorf("%s: cron: %w", key, err)
+			return nil, fmt.Errorf("%s : %w", key, err)
 		}
 		j.spec = spec
 		if j.Holidays != HolidayRun && j.Holidays != HolidayNextWorkingDay {
-			return nil, fmt.Errorf("%s: holidays = %q: use next_working_day or leave it out", key, j.Holidays)
+			return nil, fmt.Errorf("%s : holidays = %q : écrivez next_working_day (report au jour ouvré suivant) ou retirez la clé", key, j.Holidays)
 		}
 		if len(j.Steps) == 0 {
-			return nil, fmt.Errorf("%s: no steps", key)
+			return nil, fmt.Errorf("%s : aucune étape (steps)", key)
 		}
 		for _, s := range j.Steps {
 			if !knownStep(s) {
-				return nil, fmt.Errorf("%s: step %q is unknown; known steps: %v", key, s, KnownSteps)
+				return nil, fmt.Errorf("%s : étape %q inconnue ; étapes possibles : %s", key, s, strings.Join(KnownSteps, ", "))
 			}
 		}
 	}
@@ -114,7 +115,7 @@ func LoadDefinitions(path string) (*Definitions, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read schedules: %w", err)
+		return nil, fmt.Errorf("lecture des planifications : %w", err)
 	}
 	return ParseDefinitions(path, data)
 }
@@ -175,6 +176,13 @@ func (j *Job) Next(t time.Time) Instant {
 		return in
 	}
 	return Instant{Job: j.Name}
+}
+
+// Scheduled tells whether at is one of the job's run instants, holiday
+// moves applied (a Monday control moved to Tuesday is scheduled on Tuesday,
+// not on the holiday).
+func (j *Job) Scheduled(at time.Time) bool {
+	return j.Next(at.Add(-time.Second)).At.Equal(at)
 }
 
 // Between returns the job's runs in (from, to], in order.

@@ -69,7 +69,7 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		return err
 	})
 	if err != nil {
-		return StateDeliveryFailed, res, fmt.Errorf("delivery: %w", err)
+		return StateDeliveryFailed, res, fmt.Errorf("livraison : %w", err)
 	}
 	return StateDone, res, nil
 }
@@ -85,7 +85,7 @@ func hasRecipient(o Output, rs []delivery.Recipient) bool {
 
 // ErrStale is wrapped by the refusal recorded when the freshness gate holds
 // a run's reports back.
-var ErrStale = errors.New("reports held back: the latest extraction is not fresh")
+var ErrStale = errors.New("rapports retenus : la dernière extraction n'est pas assez récente")
 
 // Fresh tells whether the latest ingestion is recent enough, relative to at,
 // to send reports; why says, in French, what is wrong when it is not.
@@ -101,7 +101,7 @@ func (s *Scheduler) Fresh(ctx context.Context, w *warehouse.Warehouse, at time.T
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, "aucune extraction n'a encore été chargée", nil
 		}
-		return false, "", fmt.Errorf("read latest ingestion: %w", err)
+		return false, "", fmt.Errorf("lecture du dernier chargement : %w", err)
 	}
 	started = fromLocalTimestamp(started)
 	if status != warehouse.StatusDone {
@@ -120,7 +120,7 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 	var res delivery.Result
 	dir := filepath.Join(s.Config.WorkDir, j.Name, at.In(paris).Format("2006-01-02_1504"))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return StateDeliveryFailed, res, fmt.Errorf("create run folder: %w", err)
+		return StateDeliveryFailed, res, fmt.Errorf("création du dossier de l'exécution : %w", err)
 	}
 	path := filepath.Join(dir, "ALERTE_fraicheur_"+at.In(paris).Format("2006-01-02")+".txt")
 	text := fmt.Sprintf("vigie — rapports retenus\n\nTâche : %s (%s)\nExécution prévue : %s\n\nLes rapports de cette exécution n'ont pas été envoyés aux directions : %s.\n\n"+
@@ -140,7 +140,7 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 		return err
 	})
 	if err != nil {
-		return StateDeliveryFailed, res, fmt.Errorf("freshness alert: %w", err)
+		return StateDeliveryFailed, res, fmt.Errorf("alerte de fraîcheur : %w", err)
 	}
 	s.log().Warn("reports held back", "job", j.Name, "for", warehouse.LocalTimestamp(at))
 	return StateHeld, res, warehouse.Refused(fmt.Errorf("%w: %s", ErrStale, why))

@@ -41,9 +41,9 @@ func (s *Scheduler) ProcessInbox(ctx context.Context, w *warehouse.Warehouse) (I
 	entries, err := os.ReadDir(inbox)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return res, fmt.Errorf("inbox %s does not exist: create it or fix inbox in the configuration", inbox)
+			return res, fmt.Errorf("dossier d'arrivée %s introuvable : créez-le ou corrigez inbox dans la configuration", inbox)
 		}
-		return res, fmt.Errorf("read inbox: %w", err)
+		return res, fmt.Errorf("lecture du dossier d'arrivée : %w", err)
 	}
 	var ready []string
 	for _, e := range entries {

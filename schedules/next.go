@@ -33,11 +33,11 @@ type Spec struct {
 func ParseSpec(expr string) (*Spec, error) {
 	e := strings.TrimSpace(expr)
 	if strings.HasPrefix(e, "CRON_TZ=") || strings.HasPrefix(e, "TZ=") {
-		return nil, fmt.Errorf("cron %q: leave out the time zone, schedules are always in Europe/Paris", expr)
+		return nil, fmt.Errorf("cron %q : retirez le fuseau horaire, les planifications sont toujours en heure de Paris", expr)
 	}
 	p, err := cron.ParseStandard("CRON_TZ=Europe/Paris " + e)
 	if err != nil {
-		return nil, fmt.Errorf("cron %q: %w", expr, err)
+		return nil, fmt.Errorf("cron %q : expression invalide (5 champs : minute heure jour-du-mois mois jour-de-la-semaine, par exemple \"0 7 * * 1\") : %w", expr, err)
 	}
 	w, err := cron.ParseStandard("CRON_TZ=UTC " + e)
 	if err != nil {

@@ -135,11 +135,11 @@ func TestWeeklyControlHolidayMoves(t *testing.T) {
 func TestParseDefinitionsErrors(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"jobs:\n  - name: x\n    cron: \"61 * * * *\"\n    steps: [ingest]\n":                    "job x: cron",
-		"jobs:\n  - name: x\n    cron: \"0 7 * * 1\"\n    steps: [nope]\n":                       `step "nope" is unknown`,
+		"jobs:\n  - name: x\n    cron: \"61 * * * *\"\n    steps: [ingest]\n":                    "tâche x : cron \"61 * * * *\" : expression invalide",
+		"jobs:\n  - name: x\n    cron: \"0 7 * * 1\"\n    steps: [nope]\n":                       `étape "nope" inconnue`,
 		"jobs:\n  - name: X-1\n    cron: \"0 7 * * 1\"\n    steps: [ingest]\n":                   `name = "X-1"`,
-		"jobs:\n  - name: x\n    cron: \"0 7 * * 1\"\n    steps: [ingest]\n    when: 1\n":        "field when not found",
-		"jobs:\n  - name: x\n    cron: \"CRON_TZ=UTC 0 7 * * 1\"\n    steps: [ingest]\n":         "leave out the time zone",
+		"jobs:\n  - name: x\n    cron: \"0 7 * * 1\"\n    steps: [ingest]\n    when: 1\n":        "ligne 5 : clé « when » inconnue",
+		"jobs:\n  - name: x\n    cron: \"CRON_TZ=UTC 0 7 * * 1\"\n    steps: [ingest]\n":         "retirez le fuseau horaire",
 		"jobs:\n  - name: x\n    cron: \"0 7 * * 1\"\n    holidays: skip\n    steps: [ingest]\n": `holidays = "skip"`,
 	}
 	for in, want := range cases {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/delivery"
@@ -43,7 +44,7 @@ type Outcome struct {
 }
 
 // ErrNotWired marks a step that the cmd layer did not wire to a pipeline.
-var ErrNotWired = errors.New("step not wired in this build")
+var ErrNotWired = errors.New("étape non branchée dans cette version de vigie")
 
 func (s *Scheduler) log() *slog.Logger {
 	if s.Log != nil {
@@ -61,7 +62,7 @@ func (s *Scheduler) RunJob(ctx context.Context, w *warehouse.Warehouse, job stri
 	j := s.Defs.Job(job)
 	out := Outcome{Job: job, ScheduledFor: at}
 	if j == nil {
-		return out, fmt.Errorf("no job %q; jobs: %v", job, s.Defs.Names())
+		return out, fmt.Errorf("aucune tâche ne s'appelle %q ; tâches : %s", job, strings.Join(s.Defs.Names(), ", "))
 	}
 	decision, entry, err := s.claim(ctx, w, job, at, force)
 	if err != nil {
@@ -137,14 +138,14 @@ func (s *Scheduler) finish(w *warehouse.Warehouse, run *warehouse.Run, job strin
 func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job, at time.Time, runID int64, attempt int) ([]Output, error) {
 	outDir := filepath.Join(s.Config.WorkDir, j.Name, at.In(paris).Format("2006-01-02_1504"))
 	if err := os.MkdirAll(outDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create run folder: %w", err)
+		return nil, fmt.Errorf("création du dossier de l'exécution : %w", err)
 	}
 	rc := RunContext{Job: j.Name, ScheduledFor: at, AsOf: asOf(at), W: w, OutDir: outDir, Config: s.Config,
 		Log: s.log().With("job", j.Name), RunID: runID, Attempt: attempt}
 	var outputs []Output
 	for _, name := range j.Steps {
 		if err := stopping(ctx); err != nil {
-			return outputs, fmt.Errorf("before step %s: %w", name, err)
+			return outputs, fmt.Errorf("avant l'étape %s : %w", name, err)
 		}
 		if name == "archive_apply" && !s.Config.Archive.Apply {
 			s.log().Info("step skipped: archive.apply is false", "job", j.Name, "step", name)
@@ -152,7 +153,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 		}
 		step := s.step(name)
 		if step == nil {
-			return outputs, fmt.Errorf("step %s: %w (the cmd layer must wire it)", name, ErrNotWired)
+			return outputs, fmt.Errorf("étape %s : %w", name, ErrNotWired)
 		}
 		var got []Output
 		err := s.retry(ctx, "step "+name, func() error {
@@ -161,11 +162,11 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 			return err
 		})
 		if err != nil {
-			return outputs, fmt.Errorf("step %s: %w", name, err)
+			return outputs, fmt.Errorf("étape %s : %w", name, err)
 		}
 		for _, o := range got {
 			if o.Audience != AnalystsAudience && !ValidStructureCode(o.Audience) {
-				return outputs, fmt.Errorf("step %s: output %s has audience %q: want a structure code or %q", name, filepath.Base(o.Path), o.Audience, AnalystsAudience)
+				return outputs, fmt.Errorf("étape %s : le fichier %s est destiné à %q : un code structure ou %q attendu", name, filepath.Base(o.Path), o.Audience, AnalystsAudience)
 			}
 		}
 		outputs = append(outputs, got...)

@@ -379,7 +379,7 @@ func TestCatchUp(t *testing.T) {
 				t.Errorf("ledger:\n%s\nwant\n%s", got, want)
 			}
 			// Missed runs are in the runs table, failed with the reason.
-			if got := query(t, w, `SELECT count(*) FROM runs WHERE status = 'failed' AND error LIKE 'missed%'`); policy == CatchUpOnce && got != "4" || policy == CatchUpSkip && got != "7" {
+			if got := query(t, w, `SELECT count(*) FROM runs WHERE status = 'failed' AND error LIKE 'manquée%'`); policy == CatchUpOnce && got != "4" || policy == CatchUpSkip && got != "7" {
 				t.Errorf("missed runs recorded: %s", got)
 			}
 			// A second restart at the same time does nothing more.
@@ -689,14 +689,16 @@ func TestConfigErrors(t *testing.T) {
 	base := "outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n"
 	cases := map[string]string{
 		base + "catch_up: always\n":          `catch_up = "always"`,
-		base + "freshness_max_age: 8 days\n": `"8 days" is not a duration`,
+		base + "freshness_max_age: 8 days\n": `ligne 5 : "8 days" n'est pas une durée`,
 		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: \"ML/33\"}]\n":   `recipients.directors[0].structure = "ML/33"`,
 		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: nope}]\n":                             `recipients.analysts[0].email = "nope"`,
 		base + "smtp: {host: h, tls: ssl, from: v@x.org}\n":                                                        `smtp.tls = "ssl"`,
-		base + "smtp: {host: h, from: v@x.org, username: u}\n":                                                     "smtp.password_env: missing",
-		base + "retries: {attempts: 0}\nsmtp: {host: h, from: v@x.org, tls: none, username: u, password_env: P}\n": "password is never sent in clear",
-		base + "inbox_folder: /i\n":                           "field inbox_folder not found",
-		"work_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n": "outbox: missing",
+		base + "smtp: {host: h, from: v@x.org, username: u}\n":                                                     "smtp.password_env : absent",
+		base + "retries: {attempts: 0}\nsmtp: {host: h, from: v@x.org, tls: none, username: u, password_env: P}\n": "jamais envoyé en clair",
+		base + "inbox_folder: /i\n":                           "ligne 5 : clé « inbox_folder » inconnue",
+		base + "retries: {attempts: beaucoup}\n":              "ligne 5 : la valeur `beaucoup` n'a pas le type attendu (un nombre entier)",
+		base + "outbox: [a\n":                                 "YAML illisible",
+		"work_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n": "outbox : absent",
 	}
 	for in, want := range cases {
 		_, err := ParseConfig("vigie.yaml", []byte(in))

@@ -61,18 +61,18 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 	}
 	cfg, err := schedules.LoadConfig(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w\n(an example configuration: testdata/schedules/vigie.yaml)", err)
+		return nil, nil, fmt.Errorf("%w\n(exemple de configuration commentée : testdata/schedules/vigie.yaml ; --config FICHIER ou $%s)", err, envConfig)
 	}
 	if err := cfg.CheckJobs(defs); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s : %w", path, err)
 	}
 	if len(cfg.Archive.Structures) > 0 {
-		return nil, nil, fmt.Errorf("%s: archive.structures = %v: the archive pipeline applies to every structure; leave the list empty", path, cfg.Archive.Structures)
+		return nil, nil, fmt.Errorf("%s : archive.structures = %v : l'archivage s'applique à toutes les structures ; laissez la liste vide", path, cfg.Archive.Structures)
 	}
 	if cfg.SMTP != nil && cfg.SMTP.PasswordEnv != "" {
 		cfg.SMTP.Password = a.getenv(cfg.SMTP.PasswordEnv)
 		if cfg.SMTP.Password == "" {
-			return nil, nil, fmt.Errorf("%s: smtp.password_env = %q: that environment variable is empty or unset", path, cfg.SMTP.PasswordEnv)
+			return nil, nil, fmt.Errorf("%s : smtp.password_env = %q : cette variable d'environnement est vide ou absente ; donnez-lui le mot de passe SMTP (EnvironmentFile= dans l'unité systemd)", path, cfg.SMTP.PasswordEnv)
 		}
 	}
 	return defs, cfg, nil
@@ -96,11 +96,11 @@ func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, cl
 		if c.CAFile != "" {
 			pem, err := os.ReadFile(c.CAFile)
 			if err != nil {
-				return nil, fmt.Errorf("smtp.ca_file: %w", err)
+				return nil, fmt.Errorf("smtp.ca_file : %w", err)
 			}
 			pool := x509.NewCertPool()
 			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("smtp.ca_file = %q: no PEM certificate in it", c.CAFile)
+				return nil, fmt.Errorf("smtp.ca_file = %q : aucun certificat PEM dans ce fichier", c.CAFile)
 			}
 			s.SMTP.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}
@@ -128,7 +128,7 @@ func pipelineSteps(a *app) schedules.Registry {
 		},
 		"report_region": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
 			out := filepath.Join(rc.OutDir, "rapports")
-			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
+			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard, RegionOnly: true})
 			if err != nil {
 				return nil, err
 			}
@@ -214,11 +214,11 @@ func newScheduleListCmd(a *app) *cobra.Command {
 				return err
 			}
 			if count <= 0 || count > 1000 {
-				return usagef("", "--count must be between 1 and 1000, got %d", count)
+				return usagef("", "--count doit être entre 1 et 1000, reçu %d", count)
 			}
 			start, err := parseInstant(from, time.Now())
 			if err != nil {
-				return usagef("give the date as yyyy-mm-dd or \"yyyy-mm-dd hh:mm\" (Europe/Paris)", "--from %q is not a date", from)
+				return usagef("écrivez la date aaaa-mm-jj ou \"aaaa-mm-jj hh:mm\" (heure de Paris), par exemple --from 2026-04-01", "--from %q n'est pas une date", from)
 			}
 			defs, _, err := f.load(a, false)
 			if err != nil {
@@ -291,18 +291,21 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 			}
 			job := defs.Job(args[0])
 			if job == nil {
-				return usagef("jobs: "+strings.Join(defs.Names(), ", "), "no job %q", args[0])
+				return usagef("tâches : "+strings.Join(defs.Names(), ", ")+" (vigie schedule list)", "aucune tâche ne s'appelle %q", args[0])
 			}
 			now := time.Now()
 			var at time.Time
 			if forInstant == "" {
 				ins := job.Between(now.Add(-40*24*time.Hour), now)
 				if len(ins) == 0 {
-					return usagef("give --for \"yyyy-mm-dd hh:mm\"", "job %s has no scheduled instant in the last 40 days", job.Name)
+					return usagef("précisez --for \"aaaa-mm-jj hh:mm\"", "la tâche %s n'a aucune exécution prévue dans les 40 derniers jours", job.Name)
 				}
 				at = ins[len(ins)-1].At
 			} else if at, err = parseInstant(forInstant, now); err != nil {
-				return usagef("give the instant as \"yyyy-mm-dd hh:mm\" (Europe/Paris)", "--for %q is not an instant", forInstant)
+				return usagef("écrivez l'instant \"aaaa-mm-jj hh:mm\" (heure de Paris), par exemple --for \"2026-11-23 07:00\"", "--for %q n'est pas un instant", forInstant)
+			}
+			if !job.Scheduled(at) {
+				return notScheduled(job, at, forInstant)
 			}
 			s, err := newScheduler(a, defs, cfg, schedules.SystemClock{})
 			if err != nil {
@@ -319,7 +322,7 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}}
 			state := o.State
 			if o.Skipped != "" {
-				state = "skipped: " + o.Skipped
+				state = "déjà traitée, rien à refaire (" + strings.TrimPrefix(o.Skipped, "already ") + ")"
 			}
 			t.rows = append(t.rows, []any{o.Job, at.In(warehouse.Paris).Format("2006-01-02 15:04"), state, o.RunID, int64(len(o.Outputs)),
 				int64(o.Delivered.Sent), int64(o.Delivered.Skipped), int64(o.Delivered.Failed)})
@@ -334,6 +337,29 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd
+}
+
+// notScheduled is the usage error of a --for that is not one of the job's
+// instants: each (job, instant) runs once, so an arbitrary instant would
+// deliver the same files again. It names the nearest scheduled instants.
+func notScheduled(job *schedules.Job, at time.Time, given string) error {
+	var near []string
+	if prev := job.Between(at.Add(-40*24*time.Hour), at); len(prev) > 0 {
+		near = append(near, prev[len(prev)-1].At.In(warehouse.Paris).Format("2006-01-02 15:04"))
+	}
+	next := job.Next(at)
+	if !next.At.IsZero() {
+		s := next.At.In(warehouse.Paris).Format("2006-01-02 15:04")
+		if next.Holiday != "" && next.Moved.Equal(at) {
+			s += " (reportée du " + next.Moved.In(warehouse.Paris).Format("2006-01-02 15:04") + " : " + next.Holiday + ")"
+		}
+		near = append(near, s)
+	}
+	hint := "voir vigie schedule list"
+	if len(near) > 0 {
+		hint = "exécutions prévues les plus proches : " + strings.Join(near, ", ") + " (voir vigie schedule list)"
+	}
+	return usagef(hint, "--for %q : la tâche %s (%s) n'est pas prévue à cet instant", given, job.Name, job.Cron)
 }
 
 // demoSchedules prints the coming week's scheduled runs.

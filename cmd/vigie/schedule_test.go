@@ -59,17 +59,28 @@ func TestScheduleRunOnce(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, _ = runSchedCLI(context.Background(), nil, args...)
-	if code != 0 || !strings.Contains(out, "skipped: already done") {
+	if code != 0 || !strings.Contains(out, "déjà traitée, rien à refaire (done)") {
 		t.Fatalf("second run: exit %d\n%s", code, out)
 	}
 	code, out, _ = runSchedCLI(context.Background(), nil, "--warehouse", wh, "runs", "--format", "csv")
 	if code != 0 || strings.Count(out, "schedule,run transfers --for 2026-11-24T04:00") != 1 {
 		t.Errorf("runs:\n%s", out)
 	}
+	// An instant the job is not scheduled at is refused, naming the nearest
+	// ones: a run is for its scheduled instant.
+	for _, c := range []struct{ job, at, want string }{
+		{"transfers", "2026-11-24 05:00", "exécutions prévues les plus proches : 2026-11-24 04:00, 2026-11-25 04:00"},
+		{"weekly_control", "2026-04-06 07:00", "2026-04-07 07:00 (reportée du 2026-04-06 07:00 : Lundi de Pâques)"},
+	} {
+		code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", c.job, "--config", cfg, "--for", c.at)
+		if code != exitUsage || !strings.Contains(errOut, "n'est pas prévue à cet instant") || !strings.Contains(errOut, c.want) {
+			t.Errorf("--for %s: exit %d, %s", c.at, code, errOut)
+		}
+	}
 	// A configuration error names the key and the value.
 	bad := writeSchedConfig(t, t.TempDir(), "catch_up: sometimes\n")
 	code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "transfers", "--config", bad)
-	if code != exitFailed || !strings.Contains(errOut, `catch_up = "sometimes"`) {
+	if code != exitFailed || !strings.Contains(errOut, `catch_up = "sometimes" : valeur inconnue`) {
 		t.Errorf("bad config: exit %d, %s", code, errOut)
 	}
 	// The SMTP password comes from the variable the configuration names.
@@ -105,7 +116,7 @@ func TestTwoDaemonsCLI(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	code, _, errOut := runSchedCLI(context.Background(), nil, "--warehouse", wh, "daemon", "--config", cfg)
-	if code != exitFailed || !strings.Contains(errOut, "another vigie daemon is running") {
+	if code != exitFailed || !strings.Contains(errOut, "un autre démon vigie est déjà en marche") {
 		t.Errorf("second daemon: exit %d, %s", code, errOut)
 	}
 	cancel() // SIGTERM
