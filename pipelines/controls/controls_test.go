@@ -116,7 +116,7 @@ func TestRulesExplicit(t *testing.T) {
 	t.Parallel()
 	w := rulesWarehouse(t)
 	results := map[string]map[string]Finding{}
-	for _, d := range []string{"2026-11-23", "2026-02-28", "2026-03-01"} {
+	for _, d := range []string{"2026-11-23", "2026-02-28", "2026-03-01", "2026-06-30", "2026-07-01"} {
 		results[d] = index(runAt(t, w, d).Findings)
 	}
 	cases := []struct {
@@ -139,6 +139,9 @@ func TestRulesExplicit(t *testing.T) {
 		{"2026-02-28", "PAC-05", "PAC-05_feb29", ""},
 		{"2026-03-01", "PAC-05", "PAC-05_feb29", "erreur"},
 		{"2026-11-23", "PAC-02", "PAC-02_alerte_open", "alerte"},
+		// last meeting 31 January + 5 months = 30 June (clamped): dormant from 1 July
+		{"2026-06-30", "DOS-01", "DOS-01_in_clamped", ""},
+		{"2026-07-01", "DOS-01", "DOS-01_in_clamped", "info"},
 		// USR-05 on the desactive director; USR-01 names the other account
 		{"2026-11-23", "USR-05", "USR-01_in_dir_desactive", "alerte"},
 		{"2026-11-23", "USR-05", "USR-01_in_dir_actif", ""},
@@ -165,14 +168,65 @@ func TestDetails(t *testing.T) {
 	w := rulesWarehouse(t)
 	res := runAt(t, w, "2026-11-23")
 	found := index(res.Findings)
+	// one finding of every rule, with the values its detail must name
 	wants := map[string][]string{
-		"RDV-01|RDV-01_in_yesterday_2330": {"22/11/2026"},
-		"PCJ-01|PCJ-01_in_same_day":       {"pcj2_pacea", "01/07/2026", "30/06/2026"},
-		"PAC-06|PAC-06_in_300":            {"300,00 €", "03/2026", "02/2026", "500,00 €"},
-		"SIE-04|SIE-04_in_a":              {"SIE-04_in_b"},
-		"USR-01|USR-01_in_dir_actif":      {"USR-01_in_dir_desactive"},
-		"RGS-02|RGS_15":                   {"08/12/2026"},
-		"DOS-01|DOS-01_in_meeting":        {"22/06/2026"},
+		"RDV-01|RDV-01_in_yesterday_2330":    {"22/11/2026", "« prévu »"},
+		"RDV-02|RDV-02_in_no_motif":          {"01/09/2026", "sans motif"},
+		"RDV-03|RDV-03_in_two":               {"2 absences", "24/10/2026", "22/11/2026"},
+		"FOR-01|FOR-01_in":                   {"10/01/2026", "sans objectif"},
+		"FOR-02|FOR-02_in":                   {"10/01/2026", "sans date de fin"},
+		"FOR-03|FOR-03_in":                   {"10/01/2026", "prestation France Travail"},
+		"FOR-04|FOR-04_in":                   {"10/01/2026", "perfectionnement"},
+		"FOR-05|FOR-05_in":                   {"10/01/2026", "attestation de qualification et aptitude"},
+		"FOR-06|FOR-06_in_equal":             {"10/01/2026", "30/06/2026", "motif d'interruption"},
+		"FOR-07|FOR-07_in_direct":            {"10/01/2026", "saisie directement"},
+		"FOR-08|FOR-08_in_day_after":         {"01/06/2026", "PACEA ou CEJ"},
+		"FOR-09|FOR-09_in_reelle":            {"10/01/2026", "réelle (09/01/2026)"},
+		"PCJ-01|PCJ-01_in_same_day":          {"pcj2_pacea", "01/07/2026", "30/06/2026"},
+		"PCJ-01|PCJ-01_in_entry_on_cej_exit": {"pcj6_pacea", "31/12/2025", "01/01/2025"},
+		"PCJ-02|PCJ-02_in_open":              {"pcj3_pacea", "01/01/2025", "01/07/2026", "30/06/2026"},
+		"SIE-01|SIE-01_in":                   {"« Boulangerie »", "SIENE"},
+		"SIE-02|SIE-02_in_i1":                {"44079707400027", "Luhn"},
+		"SIE-02|SIE-02_in_laposte_sum":       {"35600000049838", "La Poste"},
+		"SIE-02|SIE-02_in_13_digits":         {"3624679471379", "13 chiffres"},
+		"SIE-03|SIE-03_in":                   {"« Sans siret »", "sans SIRET"},
+		"SIE-04|SIE-04_in_a":                 {"73282932000074", "SIE-04_in_b"},
+		"PAC-01|PAC-01_in_no_diag":           {"28/02/2026", "diagnostic approfondi"},
+		"PAC-02|PAC-02_alerte_clamped":       {"31/01/2026", "01/03/2026", "plus d'un mois"},
+		"PAC-02|PAC-02_erreur_beyond_3":      {"31/01/2026", "01/05/2026", "plus de 3 mois"},
+		"PAC-03|PAC-03_in_day_after":         {"01/03/2026", "31/01/2026", "28/02/2026"},
+		"PAC-04|PAC-04_in_24_months_1_day":   {"22/11/2024", "22/11/2026", "24 mois"},
+		"PAC-05|PAC-05_birthday":             {"26 ans", "23/11/2026"},
+		"PAC-06|PAC-06_in_300":               {"300,00 €", "03/2026", "02/2026", "500,00 €"},
+		"PAC-07|PAC-07_in_elapsed":           {"02/2026", "01/03/2026"},
+		"USR-01|USR-01_in_dir_actif":         {"p.durand", "USR-01_in_dir_desactive"},
+		"USR-02|USR-02_in_no_email":          {"l.petit", "sans adresse e-mail"},
+		"USR-03|USR-03_in_nom_accent":        {"e.x", "(equipe)"},
+		"USR-04|USR-04_in_dossier":           {"d.gone", "1 dossier"},
+		"USR-04|USR-04_in_offre":             {"o.gone", "1 offre non terminée"},
+		"USR-05|USR-01_in_dir_desactive":     {"a.roux", "direction"},
+		"USR-06|USR-06_in_91_days":           {"w.old", "24/08/2026", "90 jours"},
+		"RGS-01|RGS_m1":                      {"22/11/2026", "expiré"},
+		"RGS-02|RGS_15":                      {"08/12/2026", "renouvellement"},
+		"RGS-03|RGS_60":                      {"22/01/2027", "pièces justificatives"},
+		"DOS-01|DOS-01_in_meeting":           {"22/06/2026", "23/11/2026"},
+		"DOS-01|DOS-01_in_phone_only":        {"aucune rencontre physique", "01/01/2026"},
+		"DOS-02|DOS-02_in_npai_false":        {"non normalisée"},
+		"DOS-03|DOS-03_in_none":              {"ni téléphone mobile"},
+		"DOS-04|DOS-04_erreur_key":           {"clé 81 au lieu de 80"},
+		"DOS-04|DOS-04_erreur_14":            {"14 caractères"},
+		"DOS-04|DOS-04_erreur_2c":            {"autres caractères que des chiffres"},
+		"DOS-04|DOS-04_alerte_7":             {"provisoire", "7"},
+		"DOS-05|DOS-05_in":                   {"pacea", "sans conseiller référent"},
+	}
+	covered := map[string]bool{}
+	for key := range wants {
+		covered[strings.SplitN(key, "|", 2)[0]] = true
+	}
+	for _, rule := range strings.Fields(ruleCodes) {
+		if !covered[rule] {
+			t.Errorf("%s: no detail checked", rule)
+		}
 	}
 	for key, subs := range wants {
 		f, ok := found[key]
@@ -248,3 +302,8 @@ func TestArchivedDossier(t *testing.T) {
 		t.Errorf("absent appointments of u_ref: indicator %d, rows %d", counted, want)
 	}
 }
+
+// ruleCodes lists every rule code of rules.md's control families.
+const ruleCodes = "RDV-01 RDV-02 RDV-03 FOR-01 FOR-02 FOR-03 FOR-04 FOR-05 FOR-06 FOR-07 FOR-08 FOR-09 " +
+	"PCJ-01 PCJ-02 SIE-01 SIE-02 SIE-03 SIE-04 PAC-01 PAC-02 PAC-03 PAC-04 PAC-05 PAC-06 PAC-07 " +
+	"USR-01 USR-02 USR-03 USR-04 USR-05 USR-06 RGS-01 RGS-02 RGS-03 DOS-01 DOS-02 DOS-03 DOS-04 DOS-05"

@@ -46,11 +46,15 @@ UNION ALL
 SELECT 'DOS-04',
        CASE WHEN nir_valide(nir) THEN 'alerte' ELSE 'erreur' END,
        code_structure, 'dossier', id_dossier, NULL, id_dossier,
+       -- the NIR itself is never printed: its length, first digit or key only
        CASE WHEN nir_valide(nir)
            THEN 'NIR provisoire (commençant par ' || substr(nir, 1, 1) || ') : il ne peut pas être certifié.'
            WHEN length(nir) <> 15
            THEN 'NIR invalide : ' || length(nir) || ' caractères au lieu de 15.'
-           ELSE 'NIR invalide : sa clé ne correspond pas au numéro.'
+           WHEN NOT regexp_full_match(nir_chiffres(nir) || substr(nir, 14, 2), '[0-9]{15}')
+           THEN 'NIR invalide : il contient d''autres caractères que des chiffres (hors 2A et 2B pour la Corse).'
+           ELSE 'NIR invalide : clé ' || substr(nir, 14, 2) || ' au lieu de '
+                || lpad(CAST(97 - (TRY_CAST(nir_chiffres(nir) AS BIGINT) % 97) AS VARCHAR), 2, '0') || '.'
        END
 FROM d
 WHERE NOT vide(nir) AND (NOT nir_valide(nir) OR substr(nir, 1, 1) IN ('7', '8'))

@@ -3,7 +3,8 @@
 --   PAC-01 alerte  a pacea with no diagnostic_approfondi of the same dossier closed with
 --                  motif_sortie = pacea and date_sortie <= the PACEA's date_entree
 --   PAC-02 alerte  a diagnostic_approfondi lasting more than 1 month: date_sortie (or D while
---                  open) > date_entree + 1 month; gravité erreur beyond 3 months
+--                  open) > date_entree + 1 month; gravité erreur beyond 3 months. A closed
+--                  diagnostic without date_sortie has an unknown end: no finding.
 --   PAC-03 alerte  a pacea entered more than 1 month after the end of the diagnostic that led to
 --                  it (the latest one closed with motif pacea on or before its entry):
 --                  date_entree > date_sortie + 1 month
@@ -24,7 +25,11 @@ WITH disp AS (
     JOIN dossiers d ON d.id_dossier = p.id_dossier AND NOT d.archive
 ),
 pacea AS (SELECT * FROM disp WHERE code_dispositif = 'pacea'),
-diag AS (SELECT * FROM disp WHERE code_dispositif = 'diagnostic_approfondi'),
+diag AS (
+    -- fin: the end of the diagnostic, D while open, NULL (unknown) when closed without an exit date
+    SELECT *, CASE WHEN date_sortie IS NOT NULL THEN date_sortie WHEN ouvert THEN $1::DATE END AS fin
+    FROM disp WHERE code_dispositif = 'diagnostic_approfondi'
+),
 diag_vers_pacea AS (
     -- for each pacea, the latest diagnostic closed with motif pacea on or before its entry
     SELECT pa.id_dispositif AS id_pacea, max(dg.date_sortie) AS fin_diag
@@ -56,16 +61,16 @@ FROM pacea pa
 WHERE NOT EXISTS (SELECT 1 FROM diag_vers_pacea v WHERE v.id_pacea = pa.id_dispositif)
 UNION ALL
 SELECT 'PAC-02',
-       CASE WHEN coalesce(date_sortie, $1::DATE) > plus_mois(date_entree, 3) THEN 'erreur' ELSE 'alerte' END,
+       CASE WHEN fin > plus_mois(date_entree, 3) THEN 'erreur' ELSE 'alerte' END,
        code_structure, 'dispositif', id_dispositif, NULL, id_dossier,
        'Diagnostic approfondi du ' || date_fr(date_entree)
            || CASE WHEN date_sortie IS NULL THEN ' toujours ouvert au ' || date_fr($1::DATE)
                    ELSE ' au ' || date_fr(date_sortie) END
            || ' : plus '
-           || CASE WHEN coalesce(date_sortie, $1::DATE) > plus_mois(date_entree, 3) THEN 'de 3 mois' ELSE 'd''un mois' END
+           || CASE WHEN fin > plus_mois(date_entree, 3) THEN 'de 3 mois' ELSE 'd''un mois' END
            || ' (1 mois normalement, 3 mois au maximum).'
 FROM diag
-WHERE coalesce(date_sortie, $1::DATE) > plus_mois(date_entree, 1)
+WHERE fin > plus_mois(date_entree, 1)
 UNION ALL
 SELECT 'PAC-03', 'alerte', pa.code_structure, 'dispositif', pa.id_dispositif, NULL, pa.id_dossier,
        'PACEA commencé le ' || date_fr(pa.date_entree) || ', plus d''un mois après la fin du diagnostic approfondi le '

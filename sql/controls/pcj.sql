@@ -25,14 +25,17 @@ WITH paires AS (
 SELECT CASE WHEN pacea_sortie IS NULL THEN 'PCJ-02' ELSE 'PCJ-01' END AS rule,
        'erreur' AS gravite, code_structure, 'dispositif' AS objet, id_cej AS id_objet,
        id_pacea AS id_lie, id_dossier,
-       CASE WHEN pacea_sortie IS NULL
+       CASE WHEN cej_entree <= pacea_entree
+           -- the PACEA began during the CEJ: no exit date can make it right
+           THEN 'PACEA ' || id_pacea || ' commencé le ' || date_fr(pacea_entree)
+                || CASE WHEN pacea_sortie IS NULL THEN ', toujours ouvert,' ELSE ' et sorti le ' || date_fr(pacea_sortie) || ',' END
+                || ' pendant le CEJ ' || CASE WHEN cej_sortie IS NULL THEN 'commencé le ' || date_fr(cej_entree)
+                                              ELSE 'du ' || date_fr(cej_entree) || ' au ' || date_fr(cej_sortie) END
+                || ' : un PACEA et un CEJ ne peuvent pas courir en même temps, l''ASP rejette le dossier.'
+           WHEN pacea_sortie IS NULL
            THEN 'PACEA ' || id_pacea || ' (entrée le ' || date_fr(pacea_entree)
                 || ') toujours ouvert pendant le CEJ commencé le ' || date_fr(cej_entree)
                 || ' : le PACEA doit être clos au plus tard le ' || date_fr(cej_entree - 1) || '.'
-           WHEN cej_entree <= pacea_entree
-           THEN 'PACEA ' || id_pacea || ' du ' || date_fr(pacea_entree) || ' au ' || date_fr(pacea_sortie)
-                || ' pendant le CEJ commencé le ' || date_fr(cej_entree)
-                || ' : un PACEA et un CEJ ne peuvent pas courir en même temps, l''ASP rejette le dossier.'
            ELSE 'PACEA ' || id_pacea || ' sorti le ' || date_fr(pacea_sortie)
                 || ', pendant le CEJ commencé le ' || date_fr(cej_entree)
                 || ' : la sortie du PACEA doit être au plus tard le ' || date_fr(cej_entree - 1)

@@ -12,7 +12,7 @@
 -- Parameter $1: the as-of date D (unused: the rules do not depend on it).
 -- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
 WITH p AS (
-    SELECT id_partenaire, code_structure, rattache_siene, siret,
+    SELECT id_partenaire, code_structure, raison_sociale, rattache_siene, siret,
            siret_norm(siret) AS s
     FROM partenaires
     WHERE actif AND $1::DATE IS NOT NULL
@@ -24,19 +24,24 @@ valides AS (
 )
 SELECT 'SIE-01' AS rule, 'alerte' AS gravite, code_structure, 'partenaire' AS objet, id_partenaire AS id_objet,
        NULL AS id_lie, NULL AS id_dossier,
-       'Partenaire non rattaché à la base entreprises SIENE.' AS detail
+       'Partenaire « ' || raison_sociale || ' » non rattaché à la base entreprises SIENE.' AS detail
 FROM p WHERE NOT rattache_siene
 UNION ALL
 SELECT 'SIE-02', 'erreur', code_structure, 'partenaire', id_partenaire, NULL, NULL,
-       'SIRET « ' || s || ' » invalide : il faut 14 chiffres et une clé de contrôle correcte.'
+       'SIRET « ' || s || ' » du partenaire « ' || raison_sociale || ' » invalide : '
+           || CASE WHEN regexp_full_match(s, '[0-9]{14}') AND substr(s, 1, 9) = '356000000'
+                       THEN 'ni la clé de contrôle (Luhn) ni la règle de La Poste (somme des chiffres multiple de 5) ne sont respectées.'
+                   WHEN regexp_full_match(s, '[0-9]{14}') THEN 'la clé de contrôle (Luhn) est fausse.'
+                   WHEN regexp_full_match(s, '[0-9]+') THEN length(s) || ' chiffres au lieu de 14.'
+                   ELSE 'il contient d''autres caractères que des chiffres.' END
 FROM p WHERE s <> '' AND NOT siret_valide(s)
 UNION ALL
 SELECT 'SIE-03', 'alerte', code_structure, 'partenaire', id_partenaire, NULL, NULL,
-       'Partenaire sans SIRET : il ne peut pas être rattaché à SIENE.'
+       'Partenaire « ' || raison_sociale || ' » sans SIRET : il ne peut pas être rattaché à SIENE.'
 FROM p WHERE siret IS NULL OR s = ''
 UNION ALL
 SELECT 'SIE-04', 'alerte', code_structure, 'partenaire', id_partenaire, NULL, NULL,
-       'SIRET ' || s || ' partagé avec '
+       'SIRET ' || s || ' du partenaire « ' || raison_sociale || ' » partagé avec '
            || CASE WHEN len(memes) = 2 THEN 'le partenaire ' ELSE 'les partenaires ' END
            || array_to_string(list_filter(memes, lambda x: x <> id_partenaire), ', ') || ' : doublon probable.'
 FROM valides WHERE len(memes) >= 2

@@ -37,7 +37,7 @@ referent AS (
 )
 SELECT 'USR-01' AS rule, 'erreur' AS gravite, code_structure, 'utilisateur' AS objet, id_utilisateur AS id_objet,
        NULL AS id_lie, NULL AS id_dossier,
-       'Compte avec la fonction « direction » comme ' || (len(toutes) - 1)
+       'Compte « ' || identifiant || ' » avec la fonction « direction » comme ' || (len(toutes) - 1)
            || CASE WHEN len(toutes) = 2 THEN ' autre compte' ELSE ' autres comptes' END || ' de la structure ('
            || array_to_string(list_filter(toutes, lambda x: x <> id_utilisateur), ', ')
            || ') : une seule direction par structure.' AS detail
@@ -58,9 +58,12 @@ SELECT 'USR-04', 'erreur', u.code_structure, 'utilisateur', u.id_utilisateur, NU
        'Compte ' || CASE u.etat WHEN 'desactive' THEN 'désactivé' ELSE 'désabonné' END || ' « ' || u.identifiant
            || ' » encore référent de '
            || array_to_string(list_filter([
-                  CASE WHEN r.dossiers > 0 THEN r.dossiers || ' dossier(s)' END,
-                  CASE WHEN r.partenaires > 0 THEN r.partenaires || ' partenaire(s) actif(s)' END,
-                  CASE WHEN r.offres > 0 THEN r.offres || ' offre(s) non terminée(s)' END], lambda x: x IS NOT NULL), ', ')
+                  CASE WHEN r.dossiers = 1 THEN '1 dossier'
+                       WHEN r.dossiers > 1 THEN r.dossiers || ' dossiers' END,
+                  CASE WHEN r.partenaires = 1 THEN '1 partenaire actif'
+                       WHEN r.partenaires > 1 THEN r.partenaires || ' partenaires actifs' END,
+                  CASE WHEN r.offres = 1 THEN '1 offre non terminée'
+                       WHEN r.offres > 1 THEN r.offres || ' offres non terminées' END], lambda x: x IS NOT NULL), ', ')
            || ' : les transferts doivent être faits d''abord.'
 FROM u JOIN referent r ON r.id_utilisateur = u.id_utilisateur
 WHERE r.dossiers + r.partenaires + r.offres > 0
