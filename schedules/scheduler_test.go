@@ -717,3 +717,20 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("example configuration: %v", err)
 	}
 }
+
+func TestCheckStructures(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs) // directors of ML33A and ML64B
+	if orphans, err := f.cfg.CheckStructures(nil); err != nil || orphans != nil {
+		t.Errorf("empty warehouse: %v %v", orphans, err)
+	}
+	orphans, err := f.cfg.CheckStructures([]string{"ML33A", "ML64B", "ML87C"})
+	if err != nil || fmt.Sprint(orphans) != "[ML87C]" {
+		t.Errorf("orphans %v, err %v", orphans, err)
+	}
+	_, err = f.cfg.CheckStructures([]string{"ML33A", "ML87C"})
+	if err == nil || !strings.Contains(err.Error(), `recipients.directors[1].structure = "ML64B" : structure inconnue`) ||
+		!strings.Contains(err.Error(), "structures connues : ML33A, ML87C") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -46,6 +47,21 @@ The warehouse is opened only while the daemon works, so 'vigie query' and
 				return err
 			}
 			defer lock.Release()
+			// The start-up check is short: a SIGTERM during it stops the
+			// daemon right after, cleanly.
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), time.Minute)
+			defer cancel()
+			w, err := a.openWarehouse(cctx)
+			if err != nil {
+				return err
+			}
+			err = checkRecipients(cctx, a, cfg, w)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
 			a.log.Info("daemon started", "warehouse", a.warehousePath, "jobs", len(defs.Jobs), "catch_up", cfg.CatchUp)
 			open := func(ctx context.Context) (*warehouse.Warehouse, error) { return a.openWarehouse(ctx) }
 			if err := s.Run(cmd.Context(), open); err != nil {

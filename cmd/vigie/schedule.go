@@ -317,6 +317,9 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 				return err
 			}
 			defer w.Close()
+			if err := checkRecipients(ctx, a, cfg, w); err != nil {
+				return err
+			}
 			o, err := s.RunJob(ctx, w, job.Name, at, force)
 			t := &table{columns: []string{"job", "scheduled_for", "state", "run_id", "outputs", "delivered", "already_delivered", "failed_deliveries"},
 				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}}
@@ -337,6 +340,23 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd
+}
+
+// checkRecipients refuses a director of a structure the warehouse does not
+// know, and warns about the structures whose files go to nobody.
+func checkRecipients(ctx context.Context, a *app, cfg *schedules.Config, w *warehouse.Warehouse) error {
+	known, err := schedules.KnownStructures(ctx, w)
+	if err != nil {
+		return err
+	}
+	orphans, err := cfg.CheckStructures(known)
+	if err != nil {
+		return fmt.Errorf("configuration des destinataires :\n%w", err)
+	}
+	if len(orphans) > 0 {
+		a.log.Warn("structures sans direction dans la configuration : leurs fichiers ne sont livrés à personne", "structures", strings.Join(orphans, ","))
+	}
+	return nil
 }
 
 // notScheduled is the usage error of a --for that is not one of the job's

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,8 +100,10 @@ func TestTwoDaemonsCLI(t *testing.T) {
 	wh := filepath.Join(dir, "w.duckdb")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
+	var firstErr string
 	go func() {
-		code, _, _ := runSchedCLI(ctx, nil, "--warehouse", wh, "daemon", "--config", cfg)
+		code, _, errOut := runSchedCLI(ctx, nil, "--warehouse", wh, "daemon", "--config", cfg)
+		firstErr = errOut
 		done <- code
 	}()
 	// Wait until the first daemon holds its lock (not a schedule: a start-up).
@@ -123,9 +127,100 @@ func TestTwoDaemonsCLI(t *testing.T) {
 	select {
 	case code := <-done:
 		if code != 0 {
-			t.Errorf("first daemon exit %d", code)
+			t.Errorf("first daemon exit %d: %s", code, firstErr)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the daemon did not stop")
+	}
+}
+
+// The Monday control end to end: an extraction dropped into the inbox with
+// its _READY marker is ingested, the controls run, each director receives
+// only their structure's ASP list and the analyst the regional files; the
+// delivery ledger is readable with vigie query; a second run sends nothing.
+func TestWeeklyControlEndToEnd(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	drop := filepath.Join(inbox, "2026-11-22")
+	if err := os.MkdirAll(inbox, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(copyExtraction(t, nil), drop); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(drop, schedules.ReadyMarker), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wh := filepath.Join(dir, "w.duckdb")
+	run := func(cfg string) (int, string, string) {
+		return runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "weekly_control",
+			"--config", cfg, "--for", "2026-11-23 07:00", "--format", "csv")
+	}
+	// A director of a structure the warehouse does not know is refused
+	// (once the warehouse knows its structures).
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	typo := writeSchedConfig(t, t.TempDir(), "inbox: "+inbox+"\n")
+	if code, _, errOut := run(typo); code != exitFailed || !strings.Contains(errOut, `recipients.directors[0].structure = "ML33A" : structure inconnue`) ||
+		!strings.Contains(errOut, "ML-16001") {
+		t.Fatalf("unknown structure: exit %d, %s", code, errOut)
+	}
+	cfgPath := filepath.Join(dir, "vigie.yaml")
+	outbox := filepath.Join(dir, "outbox")
+	cfg := "outbox: " + outbox + "\nwork_dir: " + filepath.Join(dir, "work") + "\ninbox: " + inbox + "\n" +
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(cfgPath)
+	if code != 0 || !strings.Contains(out, "weekly_control,2026-11-23 07:00,done,") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "processed", "2026-11-22", schedules.ReadyMarker)); err != nil {
+		t.Errorf("the extraction was not moved to processed/: %v", err)
+	}
+	var got []string
+	err := filepath.WalkDir(outbox, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(outbox, p)
+			got = append(got, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"analyste_a1/2026-11-23_0700_weekly_control/classeur-regional-2026-11-23.xlsx",
+		"analyste_a1/2026-11-23_0700_weekly_control/synthese-regionale-2026-11-23.pdf",
+		"direction_ML-16001/2026-11-23_0700_weekly_control/liste-asp-ML-16001-2026-11-23.pdf",
+		"direction_ML-33002/2026-11-23_0700_weekly_control/liste-asp-ML-33002-2026-11-23.pdf",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("outbox:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	ledger := `SELECT recipient, file, length(sha256), channel, status FROM delivery_ledger ORDER BY recipient, file`
+	recs := queryCSV(t, wh, ledger)
+	if len(recs) != 5 || recs[1][0] != "analyste_a1" || recs[3][0] != "direction_ML-16001" || recs[3][2] != "64" || recs[3][4] != "sent" {
+		t.Errorf("delivery ledger: %v", recs)
+	}
+	// The ledger's SHA-256 is the delivered file's.
+	pdf, err := os.ReadFile(filepath.Join(outbox, want[2]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(pdf)
+	if recs := queryCSV(t, wh, `SELECT sha256 FROM delivery_ledger WHERE recipient = 'direction_ML-16001'`); len(recs) != 2 || recs[1][0] != hex.EncodeToString(sum[:]) {
+		t.Errorf("ledger sha256 %v, file %x", recs, sum)
+	}
+	// Run again: nothing is run or sent again.
+	code, out, _ = run(cfgPath)
+	if code != 0 || !strings.Contains(out, "déjà traitée") {
+		t.Fatalf("second run: exit %d\n%s", code, out)
+	}
+	if again := queryCSV(t, wh, ledger); len(again) != len(recs) {
+		t.Errorf("the second run delivered again: %v", again)
 	}
 }
