@@ -382,24 +382,73 @@ func notScheduled(job *schedules.Job, at time.Time, given string) error {
 	return usagef(hint, "--for %q : la tâche %s (%s) n'est pas prévue à cet instant", given, job.Name, job.Cron)
 }
 
-// demoSchedules prints the coming week's scheduled runs.
-func demoSchedules(_ context.Context, _ *app, d *demoRun) error {
+// demoSchedules prints the coming week's scheduled runs, then delivers the
+// reports the demo wrote (step 50) to an outbox under the demo folder: each
+// structure's director gets only their files, a demo analyst the regional
+// ones, every delivery in the ledger.
+func demoSchedules(ctx context.Context, a *app, d *demoRun) error {
 	defs, err := schedules.LoadDefinitions("")
 	if err != nil {
 		return err
 	}
 	from := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 0, 0, 0, 0, warehouse.Paris)
 	to := from.AddDate(0, 0, 7)
-	fmt.Fprintf(d.Summary, "Planning de la semaine du %s (Europe/Paris) / schedule for the coming week:\n", from.Format("02/01/2006"))
+	fmt.Fprintf(d.Summary, "Planning de la semaine du %s (heure de Paris ; vigie schedule list, vigie daemon) :\n", from.Format("02/01/2006"))
 	for _, in := range defs.Upcoming(from.Add(-time.Second), 8) {
 		if in.At.After(to) {
 			continue
 		}
 		line := fmt.Sprintf("  %s  %-15s %s", schedules.FrenchDate(in.At), in.Job, strings.Join(defs.Job(in.Job).Steps, ", "))
 		if in.Holiday != "" {
-			line += fmt.Sprintf("  (déplacé du %s : %s / moved: public holiday)", in.Moved.In(warehouse.Paris).Format("02/01"), in.Holiday)
+			line += fmt.Sprintf("  (reporté du %s : %s)", in.Moved.In(warehouse.Paris).Format("02/01"), in.Holiday)
 		}
 		fmt.Fprintln(d.Summary, line)
 	}
+	return demoDeliver(ctx, a, d)
+}
+
+// demoDeliver copies the demo's reports into OUT/outbox/<recipient>/.
+func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
+	reportsDir := filepath.Join(d.Out, "reports")
+	var files []string
+	err := filepath.WalkDir(reportsDir, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if errors.Is(err, os.ErrNotExist) || len(files) == 0 {
+		return nil // no reports were written: nothing to deliver
+	}
+	if err != nil {
+		return err
+	}
+	outputs, err := outputsByFolder(reportsDir, files, false)
+	if err != nil {
+		return err
+	}
+	codes, err := schedules.KnownStructures(ctx, d.Warehouse)
+	if err != nil {
+		return err
+	}
+	cfg := &schedules.Config{Recipients: schedules.Recipients{Analysts: []schedules.Analyst{{ID: "demo", Name: "Analyste régional (démo)"}}}}
+	for _, c := range codes {
+		if !schedules.ValidStructureCode(c) {
+			continue
+		}
+		cfg.Recipients.Directors = append(cfg.Recipients.Directors, schedules.Director{Structure: c, Name: "Direction " + c})
+	}
+	b := delivery.Batch{Job: "demo", ScheduledFor: time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 7, 0, 0, 0, warehouse.Paris)}
+	for _, o := range outputs {
+		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
+	}
+	outbox := filepath.Join(d.Out, "outbox")
+	dl := &delivery.Deliverer{W: d.Warehouse, Outbox: outbox, Log: a.log}
+	res, err := dl.Deliver(ctx, b, cfg.DeliveryRecipients())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.Summary, "Livraison : %d fichiers déposés dans %s/<destinataire>/ (direction_<structure> ne reçoit que les fichiers de sa structure, analyste_demo les fichiers régionaux) ;\n"+
+		"  registre des livraisons : vigie query \"SELECT recipient, file, sha256, delivered_at FROM delivery_ledger\"\n", res.Sent, outbox)
 	return nil
 }

@@ -5,13 +5,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/schedules"
+	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 func runSchedCLI(ctx context.Context, env map[string]string, args ...string) (int, string, string) {
@@ -222,5 +226,64 @@ func TestWeeklyControlEndToEnd(t *testing.T) {
 	}
 	if again := queryCSV(t, wh, ledger); len(again) != len(recs) {
 		t.Errorf("the second run delivered again: %v", again)
+	}
+}
+
+// The demo step shows the coming week's schedule and delivers the reports
+// of step 50 to OUT/outbox, each director only their structure's files.
+func TestDemoSchedules(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	out := t.TempDir()
+	wh := filepath.Join(out, "w.duckdb")
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "controls", "--as-of", "2026-04-06"); code != 0 {
+		t.Fatalf("controls: %s", errOut)
+	}
+	w, err := warehouse.Open(ctx, wh, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var summary bytes.Buffer
+	a := &app{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	d := &demoRun{Out: out, AsOf: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC), Warehouse: w, Summary: &summary}
+	if err := demoReports(ctx, a, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoSchedules(ctx, a, d); err != nil {
+		t.Fatal(err)
+	}
+	s := summary.String()
+	for _, want := range []string{
+		"mardi 7 avril 2026 à 07:00  weekly_control",
+		"(reporté du 06/04 : Lundi de Pâques)",
+		"Livraison : ",
+		filepath.Join(out, "outbox"),
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+	for _, code := range []string{"ML-16001", "ML-33002"} {
+		entries, err := os.ReadDir(filepath.Join(out, "outbox", "direction_"+code, "2026-04-06_0700_demo"))
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("outbox of %s: %v", code, err)
+		}
+		for _, e := range entries {
+			if !strings.Contains(e.Name(), code) {
+				t.Errorf("direction_%s received %s", code, e.Name())
+			}
+		}
+	}
+	regional, err := os.ReadDir(filepath.Join(out, "outbox", "analyste_demo", "2026-04-06_0700_demo"))
+	if err != nil || len(regional) != 2 || !strings.Contains(regional[0].Name(), "regional") {
+		t.Errorf("analyst's outbox: %v %v", regional, err)
+	}
+	var n int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM delivery_ledger WHERE job = 'demo' AND status = 'sent'`).Scan(&n); err != nil || n == 0 {
+		t.Errorf("ledger: %d rows, %v", n, err)
 	}
 }
