@@ -42,35 +42,35 @@ func (o *controlsOptions) validate() (opts controls.Options, err error) {
 			continue
 		}
 		if *p.dst, err = time.Parse(time.DateOnly, p.val); err != nil {
-			return opts, usagef("give the date as yyyy-mm-dd", "%s %q is not a date", p.name, p.val)
+			return opts, usagef("écrivez la date aaaa-mm-jj, par exemple "+p.name+" 2026-11-01", "%s %q n'est pas une date", p.name, p.val)
 		}
 	}
 	if f, t := opts.Period(); t.Before(f) {
-		return opts, usagef("--to must not be before --from", "the period %s .. %s is empty", f.Format(time.DateOnly), t.Format(time.DateOnly))
+		return opts, usagef("--to ne doit pas précéder --from", "la période du %s au %s est vide", f.Format("02/01/2006"), t.Format("02/01/2006"))
 	}
 	for _, s := range o.structures {
 		if !controls.ValidStructure(s) {
-			return opts, usagef("a structure code holds letters, digits, - and _ only, e.g. --structure ML-16001", "bad structure code %q", s)
+			return opts, usagef("un code de structure ne contient que des lettres, des chiffres, - et _, par exemple --structure ML-16001", "code de structure %q invalide", s)
 		}
 	}
 	opts.Structures = o.structures
 	for i, r := range o.rules {
 		o.rules[i] = strings.ToUpper(r)
 		if !ruleFilterRe.MatchString(o.rules[i]) {
-			return opts, usagef("give a rule (--rule PCJ-01) or a family (--rule PCJ)", "bad rule %q", r)
+			return opts, usagef("donnez une règle (--rule PCJ-01) ou une famille (--rule PCJ)", "règle %q invalide", r)
 		}
 	}
 	for _, g := range o.gravites {
 		switch g {
 		case controls.Erreur, controls.Alerte, controls.Info:
 		default:
-			return opts, usagef("use --gravite erreur, alerte or info", "unknown gravité %q", g)
+			return opts, usagef("utilisez --gravite erreur, alerte ou info", "gravité %q inconnue", g)
 		}
 	}
 	switch o.suivi {
 	case "", controls.Nouveau, controls.Persistant, controls.Resolu:
 	default:
-		return opts, usagef("use --suivi nouveau, persistant or resolu", "unknown suivi %q", o.suivi)
+		return opts, usagef("utilisez --suivi nouveau, persistant ou resolu", "suivi %q inconnu", o.suivi)
 	}
 	return opts, nil
 }

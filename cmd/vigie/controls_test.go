@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -134,5 +135,75 @@ func TestDemoSteps(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestControlsFormatsAndScope checks --format json and table, the sort
+// order, --structure (which limits the run) and the exit status of a
+// structure the warehouse does not know.
+func TestControlsFormatsAndScope(t *testing.T) {
+	path := controlsWarehouse(t)
+	code, out, errs := runVigie(t, "--warehouse", path, "controls", "--as-of", "2026-11-23", "--format", "json", "--structure", "ML-B")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if len(rows) == 0 {
+		t.Fatal("no finding for ML-B")
+	}
+	cols := []string{"rule", "gravite", "code_structure", "objet", "id_objet", "id_dossier", "detail"}
+	if !strings.HasPrefix(strings.TrimSpace(out), `[`) || !strings.Contains(out, `"rule": "`) {
+		t.Errorf("not a JSON array of findings:\n%.300s", out)
+	}
+	prev := ""
+	for _, r := range rows {
+		if len(r) != len(cols) {
+			t.Errorf("row %v: want the columns %v", r, cols)
+		}
+		if r["code_structure"] != "ML-B" {
+			t.Errorf("--structure ML-B printed %v", r)
+		}
+		key := r["rule"].(string) + "\x00" + r["id_objet"].(string)
+		if key < prev {
+			t.Errorf("not sorted by rule then id_objet at %v", r)
+		}
+		prev = key
+	}
+	// a partner finding has no dossier: null in JSON
+	for _, r := range rows {
+		if r["objet"] == "partenaire" && r["id_dossier"] != nil {
+			t.Errorf("partner finding with a dossier: %v", r)
+		}
+	}
+
+	code, out, errs = runVigie(t, "--warehouse", path, "controls", "--as-of", "2026-11-23", "--rule", "RGS-01")
+	if code != 0 || !strings.HasPrefix(out, "rule") || !strings.Contains(out, "RGS_m1") || !strings.Contains(out, "expiré le 22/11/2026") {
+		t.Errorf("table: exit %d, %s\n%s", code, errs, out)
+	}
+
+	code, _, errs = runVigie(t, "--warehouse", path, "controls", "--as-of", "2026-11-23", "--structure", "ML-ZZ")
+	if code != 1 || !strings.Contains(errs, "ML-ZZ") {
+		t.Errorf("unknown structure: exit %d, %s", code, errs)
+	}
+	code, _, errs = runVigie(t, "--warehouse", filepath.Join(t.TempDir(), "absent", "w.duckdb"), "weekly-asp", "--as-of", "2026-11-23")
+	if code != 1 || errs == "" {
+		t.Errorf("missing warehouse: exit %d, %s", code, errs)
+	}
+
+	code, out, errs = runVigie(t, "--warehouse", path, "weekly-asp", "--as-of", "2026-11-30", "--format", "json", "--structure", "ML-A")
+	if code != 0 {
+		t.Fatalf("weekly-asp: exit %d: %s", code, errs)
+	}
+	var asp []map[string]any
+	if err := json.Unmarshal([]byte(out), &asp); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	// the week of 2026-11-23: exit entered Monday 00:10 local, and an exit entered on the 25th
+	if len(asp) != 2 || asp[1]["id_dispositif"] != "asp_out_entered_monday_0010" ||
+		asp[1]["date_saisie_sortie"] != "2026-11-23 00:10:00" || asp[0]["date_entree_cej"] != "2026-11-17" {
+		t.Errorf("ASP list of 2026-11-30: %v", asp)
 	}
 }

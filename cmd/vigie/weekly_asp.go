@@ -48,7 +48,7 @@ the files on standard error.`,
 				return err
 			}
 			if structure != "" && !controls.ValidStructure(structure) {
-				return usagef("a structure code holds letters, digits, - and _ only, e.g. --structure ML-16001", "bad structure code %q", structure)
+				return usagef("un code de structure ne contient que des lettres, des chiffres, - et _, par exemple --structure ML-16001", "code de structure %q invalide", structure)
 			}
 			ctx := cmd.Context()
 			w, err := a.openWarehouseReadOnly(ctx)

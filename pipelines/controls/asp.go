@@ -37,7 +37,7 @@ type ASPRow struct {
 // Rows are sorted by structure, dossier and programme.
 func WeeklyASP(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, structure string) ([]ASPRow, error) {
 	if structure != "" && !ValidStructure(structure) {
-		return nil, fmt.Errorf("weekly-asp: structure code %q: only letters, digits, - and _ are allowed", structure)
+		return nil, fmt.Errorf("weekly-asp : code de structure %q invalide : seuls les lettres, les chiffres, - et _ sont admis", structure)
 	}
 	rows, err := QueryWeeklyASP(ctx, w, asOf, structure)
 	if err != nil {

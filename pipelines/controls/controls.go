@@ -81,18 +81,18 @@ func (o Options) Period() (from, to time.Time) {
 // Validate checks the options before any work.
 func (o Options) Validate() error {
 	if o.AsOf.IsZero() {
-		return errors.New("controls: the as-of date is missing")
+		return errors.New("controls : la date du contrôle (--as-of) manque")
 	}
 	from, to := o.Period()
 	if to.Before(from) {
-		return fmt.Errorf("controls: the indicator period ends (%s) before it starts (%s)", to.Format(time.DateOnly), from.Format(time.DateOnly))
+		return fmt.Errorf("controls : la période des indicateurs finit (%s) avant de commencer (%s)", to.Format("02/01/2006"), from.Format("02/01/2006"))
 	}
 	if o.MemoryLimit != "" && !memoryLimitRe.MatchString(o.MemoryLimit) {
-		return fmt.Errorf("controls: memory limit %q: give a size such as 512MB or 1GB", o.MemoryLimit)
+		return fmt.Errorf("controls : limite de mémoire %q : donnez une taille comme 512MB ou 1GB", o.MemoryLimit)
 	}
 	for _, s := range o.Structures {
 		if !ValidStructure(s) {
-			return fmt.Errorf("controls: structure code %q: only letters, digits, - and _ are allowed", s)
+			return fmt.Errorf("controls : code de structure %q invalide : seuls les lettres, les chiffres, - et _ sont admis", s)
 		}
 	}
 	return nil
@@ -342,7 +342,7 @@ WHERE code_structure NOT IN (SELECT code_structure FROM run_scope)`).Scan(&unkno
 			return fmt.Errorf("controls: scope: %w", err)
 		}
 		if unknown.Valid {
-			return warehouse.Refused(fmt.Errorf("controls: structure %s not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", unknown.String))
+			return warehouse.Refused(fmt.Errorf("controls : structure %s absente de l'entrepôt : vérifiez le code (vigie query \"SELECT code_structure, nom FROM structures\")", unknown.String))
 		}
 		for _, q := range []string{
 			`DELETE FROM run_scope WHERE code_structure NOT IN (SELECT code_structure FROM wanted)`,
