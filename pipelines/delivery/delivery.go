@@ -110,7 +110,7 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 	var errs []error
 	for _, r := range recipients {
 		if !safeID.MatchString(r.ID) {
-			return res, fmt.Errorf("recipient id %q: letters, digits, - and _ only", r.ID)
+			return res, fmt.Errorf("destinataire %q : identifiant fait de lettres, de chiffres, - et _ seulement", r.ID)
 		}
 		var mine []File
 		for _, f := range b.Files {
@@ -137,7 +137,7 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 			}
 			if err != nil {
 				res.Failed++
-				errs = append(errs, fmt.Errorf("outbox %s: %w", r.ID, err))
+				errs = append(errs, fmt.Errorf("dépôt pour %s : %w", r.ID, err))
 				continue
 			}
 			res.Sent++
@@ -169,7 +169,7 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 		}
 		if err != nil {
 			res.Failed += len(pending)
-			errs = append(errs, fmt.Errorf("email %s: %w", r.ID, err))
+			errs = append(errs, fmt.Errorf("courriel pour %s : %w", r.ID, err))
 			if ctx.Err() != nil {
 				return res, errors.Join(append(errs, ctx.Err())...)
 			}
@@ -232,7 +232,7 @@ func (d *Deliverer) OutboxDir(r Recipient, b Batch) string {
 func (d *Deliverer) copyToOutbox(r Recipient, f File, b Batch) error {
 	dir := d.OutboxDir(r, b)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create outbox: %w", err)
+		return fmt.Errorf("création du dossier de livraison : %w", err)
 	}
 	return CopyFile(f.Path, filepath.Join(dir, filepath.Base(f.Path)))
 }

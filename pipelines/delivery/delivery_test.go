@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -226,7 +227,7 @@ func TestDeliverRefusesWrongPassword(t *testing.T) {
 			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
 	_, err := d.Deliver(context.Background(), Batch{Job: "j", ScheduledFor: time.Now(), Subject: "s", Files: []File{f}},
 		[]Recipient{{ID: "direction_ML33A", Email: "d@x.test", Structure: "ML33A"}})
-	if err == nil || !strings.Contains(err.Error(), "authenticate") {
+	if err == nil || !strings.Contains(err.Error(), "authentification refusée") {
 		t.Fatalf("err = %v, want an authentication failure", err)
 	}
 	// Without trusting the self-signed certificate, STARTTLS fails.
@@ -239,6 +240,51 @@ func TestDeliverRefusesWrongPassword(t *testing.T) {
 	}
 	if len(srv.Messages()) != 0 {
 		t.Fatal("a message was accepted")
+	}
+}
+
+// Implicit TLS (port 465 style): the attachment arrives intact, and the
+// same files of the same run to the same recipient keep one Message-ID.
+func TestDeliverImplicitTLS(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, true)
+	w := openWarehouse(t)
+	dir := t.TempDir()
+	f := File{Path: filepath.Join(dir, "liste_asp_ML33A.pdf"), Audience: "ML33A"}
+	sum := writeRandom(t, f.Path, 5000)
+	r := Recipient{ID: "direction_ML33A", Email: "d@ml33a.test", Structure: "ML33A"}
+	b := Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 5, 26, 7, 0, 0, 0, warehouse.Paris), Subject: "vigie : contrôle hebdomadaire", Files: []File{f}}
+	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "out"),
+		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSImplicit, Username: testUser, Password: testPassword,
+			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
+	if res, err := d.Deliver(context.Background(), b, []Recipient{r}); err != nil || res.Sent != 2 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	if _, att := attachments(t, msgs[0].Data); att["liste_asp_ML33A.pdf"] != sum {
+		t.Errorf("attachment corrupted or missing: %v", att)
+	}
+	id := func(data []byte) string {
+		m, err := mail.ReadMessage(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Header.Get("Message-ID")
+	}
+	again, err := BuildMessage("vigie@arml.test", r, b, b.Files, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := id(msgs[0].Data); got == "" || got != id(again) {
+		t.Errorf("Message-ID %q then %q", got, id(again))
+	}
+	other := r
+	other.ID = "direction_ML64B"
+	if third, _ := BuildMessage("vigie@arml.test", other, b, b.Files, time.Now()); id(third) == id(again) {
+		t.Error("two recipients share a Message-ID")
 	}
 }
 

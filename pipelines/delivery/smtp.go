@@ -3,7 +3,7 @@ package delivery
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
@@ -72,7 +72,7 @@ func (c *SMTPConfig) Send(ctx context.Context, r Recipient, b Batch, files []Fil
 	dialer := &net.Dialer{Timeout: 30 * time.Second}
 	conn, err := dialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to %s: %w", addr, err)
+		return fmt.Errorf("connexion au serveur de messagerie %s : %w", addr, err)
 	}
 	deadline := time.Now().Add(timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
@@ -93,20 +93,20 @@ func (c *SMTPConfig) Send(ctx context.Context, r Recipient, b Batch, files []Fil
 		client, err = smtp.NewClientStartTLS(conn, c.tlsConfig())
 		if err != nil {
 			_ = conn.Close()
-			return fmt.Errorf("starttls with %s: %w", addr, err)
+			return fmt.Errorf("STARTTLS avec %s (certificat du serveur ?) : %w", addr, err)
 		}
 	}
 	defer client.Close()
 	if c.Username != "" {
 		if err := client.Auth(sasl.NewPlainClient("", c.Username, c.Password)); err != nil {
-			return fmt.Errorf("authenticate to %s: %w", addr, err)
+			return fmt.Errorf("authentification refusée par %s (smtp.username, mot de passe) : %w", addr, err)
 		}
 	}
 	if err := client.SendMail(c.From, []string{r.Email}, bytes.NewReader(msg)); err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("send to %s: %w", r.ID, ctx.Err())
+			return fmt.Errorf("envoi à %s : %w", r.ID, ctx.Err())
 		}
-		return fmt.Errorf("send to %s: %w", r.ID, err)
+		return fmt.Errorf("envoi à %s : %w", r.ID, err)
 	}
 	if err := client.Quit(); err != nil {
 		// The message was accepted; a failed QUIT does not undo it.
@@ -129,7 +129,7 @@ func BuildMessage(from string, r Recipient, b Batch, files []File, now time.Time
 	h("To", to)
 	h("Subject", mime.QEncoding.Encode("utf-8", b.Subject))
 	h("Date", now.In(warehouse.Paris).Format(time.RFC1123Z))
-	h("Message-ID", "<"+messageID()+"@vigie>")
+	h("Message-ID", "<"+messageID(r, b, files)+"@vigie>")
 	h("MIME-Version", "1.0")
 	h("Content-Type", "multipart/mixed; boundary="+strconv.Quote(mw.Boundary()))
 	buf.WriteString("\r\n")
@@ -158,7 +158,7 @@ func BuildMessage(from string, r Recipient, b Batch, files []File, now time.Time
 	for _, f := range files {
 		data, err := os.ReadFile(f.Path)
 		if err != nil {
-			return nil, fmt.Errorf("attach %s: %w", filepath.Base(f.Path), err)
+			return nil, fmt.Errorf("pièce jointe %s : %w", filepath.Base(f.Path), err)
 		}
 		name := filepath.Base(f.Path)
 		ap, err := mw.CreatePart(textproto.MIMEHeader{
@@ -201,8 +201,14 @@ func contentType(name string) string {
 	}
 }
 
-func messageID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// messageID is the same for the same files of the same run to the same
+// recipient: should a message be sent twice (accepted by the server, then a
+// crash before the ledger recorded it), mail software sees one message.
+func messageID(r Recipient, b Batch, files []File) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", r.ID, b.Job, b.ScheduledFor.UTC().Format(time.RFC3339))
+	for _, f := range files {
+		fmt.Fprintf(h, "\x00%s", filepath.Base(f.Path))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -41,7 +41,11 @@ type received struct {
 
 const testUser, testPassword = "vigie", "s3cret"
 
-func startTestServer(t *testing.T) *testServer {
+func startTestServer(t *testing.T) *testServer { return startServer(t, false) }
+
+// startServer starts the test server; implicit speaks TLS from the first
+// byte (port 465 style) instead of offering STARTTLS.
+func startServer(t *testing.T, implicit bool) *testServer {
 	t.Helper()
 	cert, pool := selfSigned(t)
 	ts := &testServer{CA: pool, failOnce: map[string]bool{}}
@@ -54,9 +58,12 @@ func startTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.Addr = l.Addr().String()
+	if implicit {
+		l = tls.NewListener(l, s.TLSConfig)
+	}
 	go func() { _ = s.Serve(l) }()
 	t.Cleanup(func() { _ = s.Close() })
-	ts.Addr = l.Addr().String()
 	_, port, _ := net.SplitHostPort(ts.Addr)
 	ts.Port, _ = strconv.Atoi(port)
 	return ts
