@@ -33,10 +33,13 @@ type queryer interface {
 type statements map[string]string
 
 // session runs a run's statements in the current request's transaction,
-// each prepared once per run on the run's connection: hundreds of requests
-// share the same few statements, so DuckDB parses and plans each only once.
+// each prepared once per run: hundreds of requests share the same few
+// statements, so DuckDB parses and plans each once. They are prepared on the
+// database, not on the run's *sql.Conn: database/sql re-prepares a
+// connection's statement in every transaction, while a database statement is
+// prepared once per connection and then reused by each transaction on it.
 type session struct {
-	conn     *sql.Conn
+	db       *sql.DB
 	tx       *sql.Tx
 	prepared map[string]*sql.Stmt
 }
@@ -45,7 +48,7 @@ func (s *session) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	p, ok := s.prepared[q]
 	if !ok {
 		var err error
-		if p, err = s.conn.PrepareContext(ctx, q); err != nil {
+		if p, err = s.db.PrepareContext(ctx, q); err != nil {
 			return nil, err
 		}
 		s.prepared[q] = p
@@ -132,14 +135,16 @@ func pending(ctx context.Context, db interface {
 	var out []Request
 	for rows.Next() {
 		var r Request
-		var ref, sel sql.NullString
+		var ref sql.NullString
+		var sel any
 		if err := rows.Scan(&r.ID, &r.Structure, &r.Type, &ref, &r.Source, &r.Destination, &sel, &r.DateDemande, &r.Due); err != nil {
 			return nil, fmt.Errorf("read transfer requests: %w", err)
 		}
 		r.TableReference = ref.String
-		for _, id := range strings.Split(sel.String, "|") {
-			if id = strings.TrimSpace(id); id != "" {
-				r.Selection = append(r.Selection, id)
+		list, _ := sel.([]any) // NULL: no selection
+		for _, v := range list {
+			if id, ok := v.(string); ok && strings.TrimSpace(id) != "" {
+				r.Selection = append(r.Selection, strings.TrimSpace(id))
 			}
 		}
 		out = append(out, r)
@@ -172,7 +177,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	}
 	res := &Result{}
 	var executed []Request
-	sess := &session{conn: conn, prepared: map[string]*sql.Stmt{}}
+	sess := &session{db: w.DB, prepared: map[string]*sql.Stmt{}}
 	defer sess.close()
 	if opts.DryRun {
 		tx, err := conn.BeginTx(ctx, nil)
@@ -304,7 +309,7 @@ func apply(ctx context.Context, ex queryExecer, st statements, r Request, t targ
 	scopeArgs := []any{r.Structure, r.Source}
 	if len(r.Selection) > 0 {
 		filter = codeOnly(st["selection_filter"])
-		scopeArgs = append(scopeArgs, strings.Join(r.Selection, "|"))
+		scopeArgs = append(scopeArgs, r.Selection)
 	}
 	text, err := splice(strings.ReplaceAll(st[file], "{{selection}}", filter), t)
 	if err != nil {

@@ -6,7 +6,7 @@
 -- allow-list. Statement 1 journals every row about to change (parameters: id_transfert,
 -- table_name, column_name, destination, executed_at, run_id, then the scope); statement 2 changes
 -- them (parameters: destination, then the scope). Scope parameters: code_structure, source, and
--- when the request has a selection, the '|'-joined ids for the filter of selection_filter.sql
+-- when the request has a selection, the selection (a list of keys) for the filter of selection_filter.sql
 -- that replaces the selection placeholder (nothing replaces it otherwise). Statements end with
 -- ";" at a line end.
 INSERT INTO transfer_journal (id_transfert, table_name, column_name, row_id, old_value, new_value, executed_at, run_id)

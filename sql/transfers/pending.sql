@@ -5,7 +5,7 @@
 -- changes (04:00 exists every day). A request with a transfer_status row execute or refuse is
 -- final and never listed again. Parameter 1: N, a local timestamp.
 SELECT t.id_transfert, t.code_structure, t.type_transfert, t.table_reference, t.source, t.destination,
-       array_to_string(t.selection, '|') AS selection, t.date_demande,
+       t.selection, t.date_demande,
        CAST(CAST(t.date_demande AS DATE) AS TIMESTAMP) + INTERVAL 1 DAY + INTERVAL 4 HOUR <= CAST(? AS TIMESTAMP) AS due
 FROM transferts t
 WHERE NOT EXISTS (
