@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/delivery"
+	"github.com/arml-na/vigie/pipelines/delivery/smtptest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -732,5 +734,66 @@ func TestCheckStructures(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `recipients.directors[1].structure = "ML64B" : structure inconnue`) ||
 		!strings.Contains(err.Error(), "structures connues : ML33A, ML87C") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// The Monday control by email, on a real SMTP server on loopback: each
+// director receives only their structure's file, the analyst the workbook,
+// attachments intact; a director whose server refused once gets the file
+// once after the retry (backoff on the injected clock), and nobody else is
+// sent anything again.
+func TestWeeklyControlByEmail(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	for i := range f.cfg.Recipients.Directors {
+		f.cfg.Recipients.Directors[i].Email = strings.ToLower(f.cfg.Recipients.Directors[i].Structure) + "@direction.test"
+	}
+	f.cfg.Recipients.Analysts[0].Email = "a1@arml.test"
+	srv := smtptest.Start(t, false)
+	srv.FailOnce("ml64b@direction.test")
+	w := f.warehouse()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon)
+	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
+	s := f.scheduler()
+	s.SMTP = &delivery.SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: delivery.TLSStartTLS,
+		Username: smtptest.User, Password: smtptest.Password, From: "vigie@arml.test", TLSConfig: srv.TLSConfig()}
+	o, err := s.RunJob(context.Background(), w, "weekly_control", mon, false)
+	if err != nil || o.State != StateDone {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if waited := f.clock.Now().Sub(mon); waited != time.Minute {
+		t.Errorf("the delivery retry waited %v, want the 1m backoff", waited)
+	}
+	sums := map[string]string{}
+	for _, out := range o.Outputs {
+		sum, err := fileSum(out.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums[filepath.Base(out.Path)] = sum
+	}
+	got, subjects := srv.Received(t, sums)
+	for _, subject := range subjects {
+		if !strings.Contains(subject, "Contrôle hebdomadaire") {
+			t.Errorf("subject %q", subject)
+		}
+	}
+	want := map[string][]string{
+		"ml33a@direction.test": {"liste_asp_ML33A.pdf"},
+		"ml64b@direction.test": {"liste_asp_ML64B.pdf"},
+		"a1@arml.test":         {"classeur_regional.xlsx"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("received %v\nwant %v (each once)", got, want)
+	}
+	ledger := query(t, w, `SELECT recipient, channel, status, count(*) FROM delivery_ledger GROUP BY ALL ORDER BY ALL`)
+	wantLedger := strings.Join([]string{
+		"analyste_a1 email sent 1", "analyste_a1 outbox sent 1",
+		"direction_ML33A email sent 1", "direction_ML33A outbox sent 1",
+		"direction_ML64B email failed 1", "direction_ML64B email sent 1", "direction_ML64B outbox sent 1",
+	}, "\n")
+	if ledger != wantLedger {
+		t.Errorf("delivery ledger:\n%s\nwant\n%s", ledger, wantLedger)
 	}
 }

@@ -6,19 +6,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
-	"encoding/base64"
 	"encoding/hex"
-	"io"
-	"mime"
-	"mime/multipart"
+	"fmt"
 	"net/mail"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/delivery/smtptest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -47,53 +44,10 @@ func writeRandom(t *testing.T, path string, n int) string {
 	return hex.EncodeToString(s[:])
 }
 
-// attachments parses a received message: subject and attachment name → SHA-256.
-func attachments(t *testing.T, data []byte) (string, map[string]string) {
-	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr := multipart.NewReader(m.Body, params["boundary"])
-	out := map[string]string{}
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.FileName() == "" {
-			continue
-		}
-		// multipart.Reader decodes quoted-printable only; attachments are base64.
-		b, err := io.ReadAll(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := decodeBase64Lines(string(b))
-		if err != nil {
-			t.Fatalf("attachment %s: %v", p.FileName(), err)
-		}
-		s := sha256.Sum256(raw)
-		out[p.FileName()] = hex.EncodeToString(s[:])
-	}
-	return subject, out
-}
-
 func TestDeliverSMTPExactlyOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := startTestServer(t)
+	srv := smtptest.Start(t, false)
 	w := openWarehouse(t)
 	dir := t.TempDir()
 	files := []File{
@@ -113,7 +67,7 @@ func TestDeliverSMTPExactlyOnce(t *testing.T) {
 	}
 	now := time.Date(2026, 4, 7, 7, 5, 0, 0, warehouse.Paris)
 	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "outbox"), Now: func() time.Time { return now },
-		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: testUser, Password: testPassword,
+		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: smtptest.User, Password: smtptest.Password,
 			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
 	b := Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 4, 7, 7, 0, 0, 0, warehouse.Paris),
 		Subject: "vigie : contrôle hebdomadaire du 7 avril 2026", Body: "Bonjour,\n\nVoici les fichiers de la semaine.", Files: files}
@@ -147,30 +101,14 @@ func TestDeliverSMTPExactlyOnce(t *testing.T) {
 		"dir@ml64b.test": {"liste_asp_ML64B.pdf"},
 		"a1@arml.test":   {"classeur_regional.xlsx"},
 	}
-	got := map[string][]string{}
-	for _, m := range srv.Messages() {
-		if len(m.To) != 1 {
-			t.Fatalf("message to %v: one recipient per message expected", m.To)
-		}
-		subject, att := attachments(t, m.Data)
+	got, subjects := srv.Received(t, sums)
+	for _, subject := range subjects {
 		if !strings.Contains(subject, "contrôle hebdomadaire") {
 			t.Errorf("subject %q", subject)
 		}
-		for name, sum := range att {
-			if sums[name] != sum {
-				t.Errorf("%s: attachment %s corrupted", m.To[0], name)
-			}
-			got[m.To[0]] = append(got[m.To[0]], name)
-		}
 	}
-	if len(got) != len(want) {
-		t.Errorf("received by %v, want %v", got, want)
-	}
-	for to, names := range want {
-		sort.Strings(got[to])
-		if strings.Join(got[to], ",") != strings.Join(names, ",") {
-			t.Errorf("%s received %v, want %v (exactly once)", to, got[to], names)
-		}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("received %v\nwant %v (each once)", got, want)
 	}
 	// Outbox copies are intact, 0600, one folder per recipient.
 	for _, r := range recipients {
@@ -217,13 +155,13 @@ func TestDeliverSMTPExactlyOnce(t *testing.T) {
 
 func TestDeliverRefusesWrongPassword(t *testing.T) {
 	t.Parallel()
-	srv := startTestServer(t)
+	srv := smtptest.Start(t, false)
 	w := openWarehouse(t)
 	dir := t.TempDir()
 	f := File{Path: filepath.Join(dir, "r.pdf"), Audience: "ML33A"}
 	writeRandom(t, f.Path, 100)
 	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "out"),
-		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: testUser, Password: "wrong",
+		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: smtptest.User, Password: "wrong",
 			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
 	_, err := d.Deliver(context.Background(), Batch{Job: "j", ScheduledFor: time.Now(), Subject: "s", Files: []File{f}},
 		[]Recipient{{ID: "direction_ML33A", Email: "d@x.test", Structure: "ML33A"}})
@@ -231,7 +169,7 @@ func TestDeliverRefusesWrongPassword(t *testing.T) {
 		t.Fatalf("err = %v, want an authentication failure", err)
 	}
 	// Without trusting the self-signed certificate, STARTTLS fails.
-	d.SMTP.Password = testPassword
+	d.SMTP.Password = smtptest.Password
 	d.SMTP.TLSConfig = nil
 	d.SMTP.Host = "localhost"
 	if _, err := d.Deliver(context.Background(), Batch{Job: "j2", ScheduledFor: time.Now(), Subject: "s", Files: []File{f}},
@@ -247,7 +185,7 @@ func TestDeliverRefusesWrongPassword(t *testing.T) {
 // same files of the same run to the same recipient keep one Message-ID.
 func TestDeliverImplicitTLS(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, true)
+	srv := smtptest.Start(t, true)
 	w := openWarehouse(t)
 	dir := t.TempDir()
 	f := File{Path: filepath.Join(dir, "liste_asp_ML33A.pdf"), Audience: "ML33A"}
@@ -255,7 +193,7 @@ func TestDeliverImplicitTLS(t *testing.T) {
 	r := Recipient{ID: "direction_ML33A", Email: "d@ml33a.test", Structure: "ML33A"}
 	b := Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 5, 26, 7, 0, 0, 0, warehouse.Paris), Subject: "vigie : contrôle hebdomadaire", Files: []File{f}}
 	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "out"),
-		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSImplicit, Username: testUser, Password: testPassword,
+		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSImplicit, Username: smtptest.User, Password: smtptest.Password,
 			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
 	if res, err := d.Deliver(context.Background(), b, []Recipient{r}); err != nil || res.Sent != 2 {
 		t.Fatalf("%+v %v", res, err)
@@ -264,7 +202,7 @@ func TestDeliverImplicitTLS(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages", len(msgs))
 	}
-	if _, att := attachments(t, msgs[0].Data); att["liste_asp_ML33A.pdf"] != sum {
+	if _, att := smtptest.Attachments(t, msgs[0].Data); att["liste_asp_ML33A.pdf"] != sum {
 		t.Errorf("attachment corrupted or missing: %v", att)
 	}
 	id := func(data []byte) string {
@@ -286,8 +224,4 @@ func TestDeliverImplicitTLS(t *testing.T) {
 	if third, _ := BuildMessage("vigie@arml.test", other, b, b.Files, time.Now()); id(third) == id(again) {
 		t.Error("two recipients share a Message-ID")
 	}
-}
-
-func decodeBase64Lines(s string) ([]byte, error) {
-	return base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
 }
