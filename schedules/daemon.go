@@ -62,11 +62,18 @@ func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outc
 		}
 	}
 	for _, state := range []string{StateProduced, StateDeliveryFailed} {
-		pending, _, err := s.inState(ctx, w, state)
+		pending, pes, err := s.inState(ctx, w, state)
 		if err != nil {
 			return outcomes, err
 		}
-		for _, in := range pending {
+		for i, in := range pending {
+			// produced: the process died between the steps and the
+			// delivery; its run record is still running.
+			if state == StateProduced && pes[i].RunID.Valid {
+				if _, err := w.DB.ExecContext(ctx, text, warehouse.LocalTimestamp(s.Clock.Now()), pes[i].RunID.Int64); err != nil {
+					return outcomes, fmt.Errorf("record interrupted run: %w", err)
+				}
+			}
 			if s.Defs.Job(in.Job) == nil {
 				continue
 			}

@@ -797,3 +797,52 @@ func TestWeeklyControlByEmail(t *testing.T) {
 		t.Errorf("delivery ledger:\n%s\nwant\n%s", ledger, wantLedger)
 	}
 }
+
+// The process dies after the steps, before any delivery: the restart
+// delivers what was produced, without running the steps again, and the dead
+// run is recorded as cancelled.
+func TestCrashAfterStepsBeforeDelivery(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w := f.warehouse()
+	ctx := context.Background()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon)
+	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
+	s := f.scheduler()
+	// RunJob up to the delivery, then nothing (the process died).
+	if d, _, err := s.claim(ctx, w, "weekly_control", mon, false); err != nil || d != claimRun {
+		t.Fatal(d, err)
+	}
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "schedule", Job: "weekly_control", ScheduledFor: &mon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs, err := s.runSteps(ctx, w, f.defs.Job("weekly_control"), mon, run.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.recordOutputs(ctx, w, "weekly_control", mon, outputs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ledgerSet(w, "weekly_control", mon, StateProduced, run.ID, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	outs, err := f.scheduler().Startup(ctx, w)
+	if err != nil || len(outs) != 1 || outs[0].State != StateDone || outs[0].Delivered.Sent != 3 {
+		t.Fatalf("startup: %+v %v", outs, err)
+	}
+	if n := f.count("weekly_asp@weekly_control"); n != 1 {
+		t.Errorf("steps ran %d times", n)
+	}
+	if got := query(t, w, `SELECT status FROM runs WHERE command = 'schedule' ORDER BY id`); got != "cancelled\ndone" {
+		t.Errorf("runs:\n%s", got)
+	}
+	if got := query(t, w, `SELECT count(*) FROM delivery_ledger WHERE status = 'sent'`); got != "3" {
+		t.Errorf("deliveries: %s", got)
+	}
+	// Another restart delivers nothing more.
+	if outs, err := f.scheduler().Startup(ctx, w); err != nil || len(outs) != 0 {
+		t.Errorf("second startup: %+v %v", outs, err)
+	}
+}
