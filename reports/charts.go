@@ -32,7 +32,16 @@ func (p *PDF) BarChart(title string, bars []Bar, max float64) {
 			max = 1
 		}
 	}
-	const rowH = 5.5
+	// Bars get thinner (down to 3.6 mm) so that a chart fits on one page;
+	// a longer one continues on the next page. A chart that fits on the
+	// rest of this page stays here, otherwise it starts a new page.
+	const titleH = 8.0
+	pageH := p.pageBottom() - marginTop - titleH - 3
+	rowH := math.Max(math.Min(5.5, pageH/float64(len(bars))), 3.6)
+	fontSize := math.Min(7.5, rowH*1.6)
+	if need := titleH + rowH*float64(len(bars)); need <= pageH+titleH {
+		p.ensure(need)
+	}
 	labelW := p.innerWidth() * 0.32
 	textW := 32.0
 	barW := p.innerWidth() - labelW - textW - 2
@@ -43,15 +52,16 @@ func (p *PDF) BarChart(title string, bars []Bar, max float64) {
 			p.Subheading(title + " (suite)")
 		}
 		y := f.GetY()
-		f.SetFont(fontFamily, "", 7.5)
+		f.SetFont(fontFamily, "", fontSize)
 		f.SetXY(marginSide, y)
 		f.CellFormat(labelW, rowH, p.fit(b.Label, labelW), "", 0, "R", false, 0, "")
 		f.SetFillColor(235, 235, 235)
-		f.Rect(marginSide+labelW+1, y+1, barW, rowH-2, "F")
+		pad := rowH * 0.18
+		f.Rect(marginSide+labelW+1, y+pad, barW, rowH-2*pad, "F")
 		c := palette[i%1]
 		f.SetFillColor(c[0], c[1], c[2])
 		if w := barW * math.Min(math.Max(b.Value, 0)/max, 1); w > 0 {
-			f.Rect(marginSide+labelW+1, y+1, w, rowH-2, "F")
+			f.Rect(marginSide+labelW+1, y+pad, w, rowH-2*pad, "F")
 		}
 		f.SetXY(marginSide+labelW+barW+2, y)
 		f.CellFormat(textW, rowH, p.fit(b.Text, textW), "", 0, "L", false, 0, "")

@@ -202,6 +202,38 @@ var RuleLabel = map[string]string{
 	"DOS-05": "Dispositif en cours sans conseiller référent",
 }
 
+// familyRank orders rules (or rule keys) by family, in the order of the
+// dashboards; an unknown family comes last.
+func familyRank(rule string) int {
+	fam, _, _ := strings.Cut(rule, "-")
+	for i, f := range Families {
+		if f == fam {
+			return i
+		}
+	}
+	return len(Families)
+}
+
+// statutLabel names an appointment statut as i-milo shows it.
+func statutLabel(code string) string {
+	if l, ok := statutLabels[code]; ok {
+		return l
+	}
+	return code
+}
+
+var statutLabels = map[string]string{
+	"prevu": "Planifié", "present": "Présent", "absent": "Absent", "annule": "Annulé", "reporte": "Reporté", "non_precise": "Non précisé",
+}
+
+// suiviLabel names the follow-up state of a finding.
+func suiviLabel(code string) string {
+	if code == "resolu" {
+		return "résolu"
+	}
+	return code
+}
+
 func ruleLabel(rule string) string {
 	if l, ok := RuleLabel[rule]; ok {
 		return l

@@ -16,7 +16,7 @@ import (
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+		t.Fatal("pdftotext is needed to read the PDFs: apt-get install poppler-utils")
 	}
 	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
 	if err != nil {

@@ -111,6 +111,11 @@ func RegionPDF(r *RegionReport) *PDF {
 			frInt(s.ByGravite["alerte"]), frInt(s.ByGravite["info"]), frInt(s.Nouveaux), frInt(s.Resolus),
 			frPercent(s.RDV.TauxAbsence, s.RDV.HasTaux), frPercent(s.SIENE.Taux, s.SIENE.HasTaux), frInt(s.ASPCount)})
 	}
+	if len(r.Structures) > 1 {
+		t.Rows = append(t.Rows, []string{"Ensemble de la région", "", frInt(byGrav["erreur"] + byGrav["alerte"] + byGrav["info"]),
+			frInt(byGrav["erreur"]), frInt(byGrav["alerte"]), frInt(byGrav["info"]), frInt(nouveaux), frInt(resolus),
+			frPercent(rdv.TauxAbsence, rdv.HasTaux), frPercent(siene.Taux, siene.HasTaux), frInt(asp)})
+	}
 	p.Table(t)
 
 	p.AddPage(Landscape)

@@ -108,8 +108,9 @@ func StructurePDF(r *StructureReport) *PDF {
 	p.pcjSection(r)
 	p.sieneSection(r)
 	p.controlsSection(r)
+	// PAC, USR, RGS and DOS: one section each, following one another.
+	p.AddPage(Landscape)
 	for _, fam := range []string{"PAC", "USR", "RGS", "DOS"} {
-		p.AddPage(Landscape)
 		p.Heading(fam + " — " + FamilyLabel[fam])
 		p.findingsTable(byFamily(r.Findings, fam))
 	}
@@ -226,14 +227,15 @@ func (p *PDF) rdvSection(r *StructureReport) {
 	p.Subheading("Rendez-vous des 7 prochains jours, par conseiller et par jour")
 	p.Table(upcomingMatrix(r.AsOf, r.Upcoming))
 	p.Subheading("Rendez-vous des 7 prochains jours")
-	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 25}, {Header: "Date et heure", Weight: 14},
-		{Header: "Dossier", Weight: 12}, {Header: "Rendez-vous", Weight: 12}, {Header: "Lieu", Weight: 14}, {Header: "Statut", Weight: 10}},
+	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 20}, {Header: "Date et heure", Weight: 12},
+		{Header: "Dossier", Weight: 10}, {Header: "Rendez-vous", Weight: 10}, {Header: "Lieu", Weight: 26}, {Header: "Statut", Weight: 10}},
 		Empty: "Aucun rendez-vous prévu dans les 7 prochains jours."}
 	for i, a := range r.Upcoming {
 		if i == maxPDFRows {
 			break
 		}
-		t.Rows = append(t.Rows, []string{conseillerLabel(a.IDUtilisateur, a.Conseiller), frDateHour(a.DateHeure), a.IDDossier, a.IDRdv, a.Lieu, a.Statut})
+		t.Rows = append(t.Rows, []string{conseillerLabel(a.IDUtilisateur, a.Conseiller), frDateHour(a.DateHeure), a.IDDossier, a.IDRdv, a.Lieu,
+			statutLabel(a.Statut)})
 	}
 	p.Table(t)
 	if len(r.Upcoming) > maxPDFRows {
@@ -281,6 +283,7 @@ func byRuleTable(fs []Finding) Table {
 		{Header: "Nouveaux", Weight: 9, Align: "R"}, {Header: "Persistants", Weight: 9, Align: "R"}, {Header: "Total", Weight: 9, Align: "R"}},
 		Empty: "Aucun constat."}
 	rules, _ := countBy(fs, func(f Finding) string { return f.Rule + "\x00" + f.Gravite })
+	sort.SliceStable(rules, func(i, j int) bool { return familyRank(rules[i]) < familyRank(rules[j]) })
 	for _, k := range rules {
 		var n, pers int64
 		var rule, grav string
@@ -381,10 +384,17 @@ func (p *PDF) controlsSection(r *StructureReport) {
 	p.Subheading("Les plus anciens constats encore ouverts")
 	old := append([]Finding(nil), r.Findings...)
 	sort.SliceStable(old, func(i, j int) bool {
-		if !old[i].PremiereDetection.Equal(old[j].PremiereDetection) {
-			return old[i].PremiereDetection.Before(old[j].PremiereDetection)
+		a, b := old[i], old[j]
+		if !a.PremiereDetection.Equal(b.PremiereDetection) {
+			return a.PremiereDetection.Before(b.PremiereDetection)
 		}
-		return old[i].Rule < old[j].Rule
+		if graviteRank[a.Gravite] != graviteRank[b.Gravite] {
+			return graviteRank[a.Gravite] < graviteRank[b.Gravite]
+		}
+		if familyRank(a.Rule) != familyRank(b.Rule) {
+			return familyRank(a.Rule) < familyRank(b.Rule)
+		}
+		return a.Rule < b.Rule
 	})
 	if len(old) > 20 {
 		old = old[:20]
@@ -411,14 +421,20 @@ func (p *PDF) findingsTable(fs []Finding) {
 			return a.PremiereDetection.Before(b.PremiereDetection)
 		})
 	}
-	t := Table{Columns: []Column{{Header: "Règle", Weight: 7}, {Header: "Gravité", Weight: 7}, {Header: "Objet", Weight: 14},
-		{Header: "Dossier", Weight: 9}, {Header: "Constat", Weight: 48}, {Header: "Suivi", Weight: 8}, {Header: "Depuis le", Weight: 9}},
+	t := Table{Columns: []Column{{Header: "Règle", Weight: 6}, {Header: "Gravité", Weight: 6}, {Header: "Objet", Weight: 11},
+		{Header: "Dossier", Weight: 7}, {Header: "Conseiller", Weight: 12}, {Header: "Constat", Weight: 50}, {Header: "Suivi", Weight: 7.5},
+		{Header: "Depuis le", Weight: 7.5}},
 		FontSize: 7, Empty: "Aucun constat."}
 	for i, f := range fs {
 		if i == maxPDFRows {
 			break
 		}
-		t.Rows = append(t.Rows, []string{f.Rule, f.Gravite, f.Objet + " " + f.IDObjet, f.IDDossier, f.Detail, f.Suivi, frDate(f.PremiereDetection)})
+		cons := ""
+		if f.IDConseiller != "" || f.Conseiller != "" {
+			cons = conseillerLabel(f.IDConseiller, f.Conseiller)
+		}
+		t.Rows = append(t.Rows, []string{f.Rule, f.Gravite, f.Objet + " " + f.IDObjet, f.IDDossier, cons, f.Detail, suiviLabel(f.Suivi),
+			frDate(f.PremiereDetection)})
 	}
 	p.Table(t)
 	if len(fs) > maxPDFRows {
@@ -440,7 +456,7 @@ func findingRows(fs []Finding) [][]any {
 	rows := make([][]any, 0, len(fs))
 	for _, f := range fs {
 		rows = append(rows, []any{f.Rule, ruleLabel(f.Rule), f.Gravite, f.CodeStructure, f.Objet, f.IDObjet, f.IDLie, f.IDDossier,
-			conseillerLabel(f.IDConseiller, f.Conseiller), f.Detail, f.Suivi, f.PremiereDetection, f.NbRuns})
+			conseillerLabel(f.IDConseiller, f.Conseiller), f.Detail, suiviLabel(f.Suivi), f.PremiereDetection, f.NbRuns})
 	}
 	return rows
 }
@@ -518,6 +534,9 @@ func byRuleSheet(fs []Finding) Sheet {
 		counts[k] = c
 	}
 	sort.Slice(keys, func(i, j int) bool {
+		if a, b := familyRank(keys[i].rule), familyRank(keys[j].rule); a != b {
+			return a < b
+		}
 		if keys[i].rule != keys[j].rule {
 			return keys[i].rule < keys[j].rule
 		}
@@ -568,7 +587,8 @@ func StructureWorkbook(r *StructureReport) (*Workbook, error) {
 		{Header: "Date et heure", Kind: DateTime}, {Header: "Dossier", Kind: Text, Width: 12}, {Header: "Id rendez-vous", Kind: Text, Width: 14},
 		{Header: "Lieu", Kind: Text, Width: 14}, {Header: "Statut", Kind: Text, Width: 12}}}
 	for _, a := range r.Upcoming {
-		upcoming.Rows = append(upcoming.Rows, []any{conseillerLabel(a.IDUtilisateur, a.Conseiller), a.IDUtilisateur, a.DateHeure, a.IDDossier, a.IDRdv, a.Lieu, a.Statut})
+		upcoming.Rows = append(upcoming.Rows, []any{conseillerLabel(a.IDUtilisateur, a.Conseiller), a.IDUtilisateur, a.DateHeure, a.IDDossier, a.IDRdv,
+			a.Lieu, statutLabel(a.Statut)})
 	}
 	siene := Sheet{Name: "SIENE", Columns: sieneColumns,
 		Charts: []XChart{{Title: "Taux de rattachement à SIENE par conseiller", Type: excelize.Bar, Categories: 0, Values: []int{4}, Percent: true}}}

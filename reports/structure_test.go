@@ -78,7 +78,7 @@ func TestWriteStructure(t *testing.T) {
 		"Synthèse", "Rendez-vous", "Formation", "PACEA / CEJ", "SIENE", "Contrôles", "PAC — Parcours PACEA", "USR", "RGS", "DOS",
 		"Chloé Dupré", "Jérôme Lefèvre", "25,0", "33,3", "Réorientation", "Taux d'absence par conseiller", "Taux de rattachement à SIENE par conseiller",
 		"Constats par famille, contrôle après contrôle", "Partenaires à rattacher à SIENE", "Les plus anciens constats encore ouverts",
-		"24/11/2026 09:30", "Antenne d'Angoulême", "Lefèvre", ConfidentialityNotice, "(sans conseiller)"} {
+		"24/11/2026 09:30", "Antenne d'Angoulême", "Planifié", "Lefèvre", ConfidentialityNotice, "(sans conseiller)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("dashboard PDF lacks %q", want)
 		}
@@ -156,7 +156,7 @@ func TestWriteRegion(t *testing.T) {
 	}
 	text := pdfText(t, paths[0])
 	for _, want := range []string{"Synthèse régionale", "ML-17002 — Mission Locale ML-17002 Sud-Charente", "Par structure",
-		"Taux de rattachement à SIENE par structure", "117", "25,0"} {
+		"Taux de rattachement à SIENE par structure", "117", "25,0", "Ensemble de la région"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("region PDF lacks %q", want)
 		}

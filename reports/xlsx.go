@@ -267,14 +267,22 @@ func sheetName(s string) string {
 	return s
 }
 
-// cleanText removes the control characters XML cannot carry.
+// cleanText removes the control characters XML cannot carry; most texts
+// have none and are returned as they are, without a copy.
 func cleanText(s string) string {
+	if strings.IndexFunc(s, notXMLChar) < 0 {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+		if notXMLChar(r) {
 			return ' '
 		}
 		return r
 	}, s)
+}
+
+func notXMLChar(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
 }
 
 func autoWidth(c XColumn, rows [][]any, i int) float64 {

@@ -10,7 +10,8 @@ SELECT f.rule, f.gravite, f.code_structure, f.objet, f.id_objet, f.id_lie, f.id_
        u.prenom || ' ' || u.nom AS conseiller
 FROM findings f
 LEFT JOIN dossiers d ON d.id_dossier = f.id_dossier
-LEFT JOIN partenaires p ON f.objet = 'partenaire' AND p.id_partenaire = f.id_objet
+-- an equality on one expression, so that DuckDB hash-joins (the AND form became a nested-loop join)
+LEFT JOIN partenaires p ON p.id_partenaire = CASE WHEN f.objet = 'partenaire' THEN f.id_objet END
 LEFT JOIN utilisateurs u ON u.id_utilisateur = coalesce(d.id_conseiller_referent, p.id_conseiller_referent)
 WHERE f.run_id = $1 AND f.code_structure = $2::VARCHAR
 ORDER BY f.rule, f.id_objet, f.id_lie NULLS FIRST;
