@@ -129,7 +129,9 @@ func isUTF8(path string, gz bool) (bool, error) {
 		cut := len(chunk)
 		for i := 0; i < utf8.UTFMax && cut > 0; i++ {
 			if utf8.RuneStart(chunk[cut-1]) {
-				if !utf8.FullRune(chunk[cut-1:]) {
+				if utf8.FullRune(chunk[cut-1:]) {
+					cut = len(chunk) // the last rune is complete
+				} else {
 					cut--
 				}
 				break
