@@ -345,15 +345,28 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult
 		n, _ := r.RowsAffected()
 		fr.TransferKept += n
 	}
-	// Quarantined rows, kept whole.
+	// Quarantined rows, kept whole, except the identity and free text of an
+	// archived dossier, which never come back (rules.md ARC).
+	archivedRow := "false"
+	if len(dropped) > 0 && dossierCol != "" {
+		archivedRow = `coalesce(s.` + warehouse.MustIdent("p_"+dossierCol) + `, trim(CAST(r.` + warehouse.MustIdent(dossierCol) +
+			` AS VARCHAR))) IN (SELECT id_dossier FROM dossiers WHERE archive)`
+	}
 	var obj strings.Builder
+	maskedCols := []string{"''"}
 	for i, c := range t.Columns {
 		if i > 0 {
 			obj.WriteString(", ")
 		}
-		obj.WriteString(warehouse.Literal(c.Name) + ", r." + warehouse.MustIdent(c.Name))
+		v := "r." + warehouse.MustIdent(c.Name)
+		if (t.Name == "dossiers" && c.Identity) || (t.Name != "dossiers" && c.FreeText) {
+			v = "CASE WHEN " + archivedRow + " THEN NULL ELSE " + v + " END"
+			maskedCols = append(maskedCols, warehouse.Literal(c.Name))
+		}
+		obj.WriteString(warehouse.Literal(c.Name) + ", " + v)
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, s.__line, s.err.col, s.err.val, s.err.reason, json_object(`+obj.String()+`)
+	value := "CASE WHEN " + archivedRow + " AND s.err.col IN (" + strings.Join(maskedCols, ", ") + ") THEN NULL ELSE s.err.val END"
+	if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, s.__line, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
 		FROM `+stg+` s JOIN `+rawTable(t)+` r USING (__line) WHERE s.err IS NOT NULL ORDER BY s.__line`, t.Name, st.file); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
