@@ -1,0 +1,118 @@
+package demo
+
+// The files of the extraction, one per table of extract-format.md, with the
+// contract's columns in its order. The two biggest tables are gzipped.
+
+// outputs holds the open writer of every table.
+type outputs struct {
+	structures, lieux, utilisateurs, dossiers, dispositifs, evenements, rendezVous, situations,
+	partenaires, offres, allocations, ressources, certificats, transferts *tableWriter
+}
+
+type tableSpec struct {
+	name   string
+	gz     bool
+	header []string
+	dst    func(o *outputs) **tableWriter
+}
+
+var tableSpecs = []tableSpec{
+	{"structures", false, []string{"code_structure", "nom", "departement", "region", "email_direction"},
+		func(o *outputs) **tableWriter { return &o.structures }},
+	{"lieux", false, []string{"code_lieu", "code_structure", "nom", "commune_insee", "actif"},
+		func(o *outputs) **tableWriter { return &o.lieux }},
+	{"utilisateurs", false, []string{"id_utilisateur", "identifiant", "code_structure", "civilite", "prenom", "nom",
+		"date_naissance", "email", "profil", "fonctions", "etat", "date_creation", "date_desactivation",
+		"date_changement_mot_de_passe"},
+		func(o *outputs) **tableWriter { return &o.utilisateurs }},
+	{"dossiers", false, []string{"id_dossier", "code_structure", "civilite", "prenom", "nom_usage", "nom_naissance",
+		"date_naissance", "statut", "identite_justifiee", "nir", "nir_certifie", "email", "telephone_mobile",
+		"telephone_fixe", "adresse_voie", "adresse_complement", "code_postal", "commune_insee", "adresse_normalisee",
+		"npai", "qpv", "zrr", "numero_france_travail", "numero_allocataire", "id_conseiller_referent",
+		"code_lieu_rattachement", "date_inscription", "date_derniere_maj"},
+		func(o *outputs) **tableWriter { return &o.dossiers }},
+	{"dispositifs", false, []string{"id_dispositif", "id_dossier", "code_dispositif", "etat", "date_entree", "date_sortie",
+		"motif_sortie", "date_saisie_sortie", "id_prescripteur", "numero_cerfa"},
+		func(o *outputs) **tableWriter { return &o.dispositifs }},
+	{"evenements", true, []string{"id_evenement", "id_dossier", "date_evenement", "nature", "id_utilisateur", "code_lieu",
+		"contexte", "commentaire"},
+		func(o *outputs) **tableWriter { return &o.evenements }},
+	{"rendez_vous", true, []string{"id_rdv", "id_dossier", "date_heure", "id_utilisateur", "code_lieu", "objet", "statut",
+		"motif_absence", "date_creation"},
+		func(o *outputs) **tableWriter { return &o.rendezVous }},
+	{"situations", false, []string{"id_situation", "id_dossier", "type_situation", "date_debut", "date_fin_prevue",
+		"date_fin_reelle", "origine", "objectif_formation", "validation_preparee", "niveau", "financeur",
+		"prestation_france_travail", "organisme", "intitule", "motif_interruption", "commentaire"},
+		func(o *outputs) **tableWriter { return &o.situations }},
+	{"partenaires", false, []string{"id_partenaire", "code_structure", "raison_sociale", "enseigne", "siret",
+		"rattache_siene", "id_conseiller_referent", "date_creation", "actif"},
+		func(o *outputs) **tableWriter { return &o.partenaires }},
+	{"offres_service", false, []string{"id_offre", "code_structure", "intitule", "id_referent", "etat"},
+		func(o *outputs) **tableWriter { return &o.offres }},
+	{"allocations", false, []string{"id_allocation", "id_dispositif", "mois", "montant", "statut", "date_demande"},
+		func(o *outputs) **tableWriter { return &o.allocations }},
+	{"ressources", false, []string{"id_ressource", "id_dossier", "type_ressource", "montant_mensuel", "date_debut", "date_fin"},
+		func(o *outputs) **tableWriter { return &o.ressources }},
+	{"certificats_rgs", false, []string{"code_structure", "id_porteur", "date_echeance"},
+		func(o *outputs) **tableWriter { return &o.certificats }},
+	{"transferts", false, []string{"id_transfert", "code_structure", "type_transfert", "table_reference", "source",
+		"destination", "selection", "date_demande", "demandeur"},
+		func(o *outputs) **tableWriter { return &o.transferts }},
+}
+
+// open creates the temporary file of every table in dir.
+func (g *gen) open(dir string) error {
+	o := &outputs{}
+	for _, s := range tableSpecs {
+		t, err := newTableWriter(dir, s.name, s.gz, s.header)
+		if err != nil {
+			o.abort()
+			return err
+		}
+		*s.dst(o) = t
+	}
+	g.out = o
+	return nil
+}
+
+// all returns the open writers in the order of tableSpecs.
+func (o *outputs) all() []*tableWriter {
+	var ts []*tableWriter
+	for _, s := range tableSpecs {
+		if t := *s.dst(o); t != nil {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// err returns the first write error of any table.
+func (o *outputs) err() error {
+	for _, t := range o.all() {
+		if t.err != nil {
+			return t.err
+		}
+	}
+	return nil
+}
+
+// commit renames every complete file into place; on an error, the files not
+// yet renamed are dropped.
+func (o *outputs) commit() error {
+	ts := o.all()
+	for i, t := range ts {
+		if err := t.commit(); err != nil {
+			for _, rest := range ts[i+1:] {
+				rest.abort()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *outputs) abort() {
+	for _, t := range o.all() {
+		t.abort()
+	}
+}
