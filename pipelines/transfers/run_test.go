@@ -248,6 +248,9 @@ func TestEffects(t *testing.T) {
 			"E1:ctxA:L2:-,E4:ctxA:L1:-", "evenements.code_lieu E1 L1>L2"},
 		{"rdv lieu", "reference", "rendez_vous.code_lieu", "L1", "L2", "R1", 1, "R1:L2", "rendez_vous.code_lieu R1 L1>L2"},
 		{"organisme", "reference", "situations.organisme", "OrgA", "OrgB", "S1|S4", 1, "S1:OrgB,S4:OrgA", "situations.organisme S1 OrgA>OrgB"},
+		{"values carrying SQL are bound, not run", "reference", "evenements.contexte", "ctxA", "x'); DROP TABLE dossiers; --", "E1|' OR '1'='1", 1,
+			"D1:U1:L1,D2:U1:L1,D3:U1:L1,D4:U1:L1,DX:U1:L1 / P1:U1,P2:U1,PX:U1 / O1:U1 / E1:x'); DROP TABLE dossiers; --:L1:-,E4:ctxA:L1:-",
+			"evenements.contexte E1 ctxA>x'); DROP TABLE dossiers; --"},
 		{"nothing holds source", "conseiller_referent", "", "U3", "U2", "", 0, "D1:U1:L1,D2:U1:L1,D3:U1:L1,D4:U1:L1,DX:U1:L1", ""},
 	}
 	for _, c := range cases {
