@@ -167,7 +167,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	var c Config
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, "testdata/schedules/vigie.yaml", err)
 	}
 	c.defaults()
 	if err := c.Validate(); err != nil {
@@ -179,6 +179,9 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 // LoadConfig reads and validates the configuration file at path.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &explained{fmt.Sprintf("fichier de configuration %s introuvable : donnez son chemin avec --config FICHIER (ou la variable VIGIE_CONFIG)", path), err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lecture de la configuration : %w", err)
 	}

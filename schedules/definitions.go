@@ -62,7 +62,7 @@ func ParseDefinitions(name string, data []byte) (*Definitions, error) {
 	dec.KnownFields(true)
 	var d Definitions
 	if err := dec.Decode(&d); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, "schedules/default.yaml", err)
 	}
 	if len(d.Jobs) == 0 {
 		return nil, fmt.Errorf("%s : aucune tâche : décrivez-en au moins une sous jobs:", name)
@@ -114,6 +114,9 @@ func LoadDefinitions(path string) (*Definitions, error) {
 		return ParseDefinitions("default.yaml", defaultYAML)
 	}
 	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &explained{fmt.Sprintf("fichier de planifications %s introuvable : corrigez --schedules, ou retirez-le pour utiliser les planifications livrées avec vigie", path), err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lecture des planifications : %w", err)
 	}

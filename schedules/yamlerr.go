@@ -15,8 +15,9 @@ var (
 )
 
 // yamlError explains, in French, why the YAML file name could not be read:
-// the line, the key or the value, and what to do.
-func yamlError(name string, err error) error {
+// the line, the key or the value, and what to do; example names a file
+// showing the expected keys.
+func yamlError(name, example string, err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return fmt.Errorf("%s : YAML illisible, vérifiez l'indentation et les deux-points à la ligne indiquée : %w", name, err)
@@ -25,7 +26,7 @@ func yamlError(name string, err error) error {
 	for _, e := range te.Errors {
 		switch m := yamlUnknownField.FindStringSubmatch(e); {
 		case m != nil:
-			lines = append(lines, fmt.Sprintf("ligne %s : clé « %s » inconnue (faute de frappe ? voir l'exemple testdata/schedules/vigie.yaml)", m[1], m[2]))
+			lines = append(lines, fmt.Sprintf("ligne %s : clé « %s » inconnue (faute de frappe ? les clés possibles sont dans %s)", m[1], m[2], example))
 		default:
 			if m := yamlCannot.FindStringSubmatch(e); m != nil {
 				lines = append(lines, fmt.Sprintf("ligne %s : la valeur %s n'a pas le type attendu (%s)", m[1], m[3], frenchType(m[4])))
@@ -53,3 +54,13 @@ func frenchType(goType string) string {
 		return "des paires clé: valeur (" + goType + ")"
 	}
 }
+
+// explained is an error whose message is a French explanation of cause,
+// which it wraps (errors.Is keeps working) without repeating its text.
+type explained struct {
+	msg   string
+	cause error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.cause }

@@ -61,7 +61,7 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 	}
 	cfg, err := schedules.LoadConfig(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w\n(exemple de configuration commentée : testdata/schedules/vigie.yaml ; --config FICHIER ou $%s)", err, envConfig)
+		return nil, nil, fmt.Errorf("%w\n(exemple commenté : testdata/schedules/vigie.yaml, dans les sources de vigie)", err)
 	}
 	if err := cfg.CheckJobs(defs); err != nil {
 		return nil, nil, fmt.Errorf("%s : %w", path, err)
