@@ -287,3 +287,18 @@ func TestDemoSchedules(t *testing.T) {
 		t.Errorf("ledger: %d rows, %v", n, err)
 	}
 }
+
+// vigie schedule list: each job's next runs after --from, in Paris local
+// time; the Monday control of Whit Monday moves to Tuesday.
+func Example_scheduleList() {
+	run(context.Background(), []string{"schedule", "list", "--from", "2026-05-24", "--count", "1"},
+		strings.NewReader(""), os.Stdout, os.Stderr, func(string) string { return "" })
+	// Output:
+	// job             scheduled_for     jour      moved_from        holiday             steps
+	// transfers       2026-05-24 04:00  dimanche                                        transfers
+	// archive         2026-05-24 05:00  dimanche                                        archive_plan archive_apply
+	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
+	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls weekly_asp report_region
+	// monthly_report  2026-06-01 07:00  lundi                                           report_monthly
+	// (5 rows)
+}
