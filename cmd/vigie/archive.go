@@ -150,8 +150,8 @@ func (f *archiveFlags) validate() (archive.Options, error) {
 		return archive.Options{}, err
 	}
 	if f.backupDir == "" && !f.dryRun {
-		return archive.Options{}, usagef("give the folder of the backup, e.g. --backup-dir /srv/vigie/sauvegardes",
-			"--backup-dir is required: the backup « Sauvegarde avant archivage » is written before anything is anonymised")
+		return archive.Options{}, usagef("indiquez le dossier de la sauvegarde, par exemple --backup-dir /srv/vigie/sauvegardes",
+			"--backup-dir est obligatoire : la sauvegarde « Sauvegarde avant archivage » est écrite avant toute anonymisation")
 	}
 	return archive.Options{AsOf: d, BackupDir: f.backupDir, DryRun: f.dryRun}, nil
 }
@@ -200,7 +200,7 @@ func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, 
 	}
 	if len(res.Archived) > 0 {
 		if err := archive.Compact(ctx, a.warehousePath, sqlfiles.FS()); err != nil {
-			return fmt.Errorf("%d dossiers are archived (run %d) but the warehouse file still holds their old values in freed blocks: %w; run 'vigie archive compact'",
+			return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; lancez 'vigie archive compact'",
 				len(res.Archived), run.ID, err)
 		}
 	}
@@ -267,7 +267,7 @@ Prints id_dossier,code_structure,motif.`,
 				return err
 			}
 			if len(args) == 0 {
-				return usagef("e.g. vigie archive dossier D000123 --motif deces --backup-dir DIR", "give the id of the dossier to archive")
+				return usagef("par exemple vigie archive dossier D000123 --motif deces --backup-dir DIR", "indiquez l'identifiant du dossier à archiver")
 			}
 			opts, err := f.validate()
 			if err != nil {
@@ -305,7 +305,7 @@ before archiving runs. Prints the file's path.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return usagef("e.g. vigie archive backup --out /srv/vigie/sauvegardes", "--out is required")
+				return usagef("par exemple vigie archive backup --out /srv/vigie/sauvegardes", "--out est obligatoire : le dossier où écrire l'export")
 			}
 			d, err := parseAsOf(asOf, time.Now())
 			if err != nil {

@@ -72,15 +72,19 @@ func TestArchiveCommands(t *testing.T) {
 	}
 	// Refusals: exit 1, nothing archived.
 	backups := t.TempDir()
-	for _, args := range [][]string{
-		{"archive", "dossier", "A3", "--motif", "age_31", "--as-of", "2026-11-23", "--backup-dir", backups},
-		{"archive", "dossier", "A3", "A1", "--motif", "deces", "--as-of", "2026-11-23", "--backup-dir", backups},
-		{"archive", "dossier", "A3,A1", "--motif", "deces", "--as-of", "2026-11-23", "--backup-dir", backups},
-		{"archive", "apply", "--as-of", "2026-11-23", "--backup-dir", filepath.Join(path, "sub")},
+	for _, c := range []struct {
+		args []string
+		why  string
+	}{
+		{[]string{"archive", "dossier", "A3", "--motif", "age_31", "--as-of", "2026-11-23", "--backup-dir", backups}, "n'accepte que les motifs demande_du_jeune ou deces"},
+		{[]string{"archive", "dossier", "A3", "A1", "--motif", "deces", "--as-of", "2026-11-23", "--backup-dir", backups}, "plusieurs dossiers"},
+		{[]string{"archive", "dossier", "A3,A1", "--motif", "deces", "--as-of", "2026-11-23", "--backup-dir", backups}, "plusieurs dossiers"},
+		{[]string{"archive", "dossier", "A9", "--motif", "deces", "--as-of", "2026-11-23", "--backup-dir", backups}, "n'est pas dans l'entrepôt"},
+		{[]string{"archive", "apply", "--as-of", "2026-11-23", "--backup-dir", filepath.Join(path, "sub")}, "rien n'a été archivé"},
 	} {
-		code, _, errs := runLF(t, append([]string{"--warehouse", path}, args...)...)
-		if code != 1 || errs == "" {
-			t.Errorf("%v: exit %d, want 1 with a message (%s)", args, code, errs)
+		code, _, errs := runLF(t, append([]string{"--warehouse", path}, c.args...)...)
+		if code != 1 || !strings.Contains(errs, c.why) {
+			t.Errorf("%v: exit %d, want 1 with a message saying %q (%s)", c.args, code, c.why, errs)
 		}
 	}
 	if entries, _ := os.ReadDir(backups); len(entries) != 0 {

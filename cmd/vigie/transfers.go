@@ -38,7 +38,7 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, usagef(`give the local (Europe/Paris) instant as "yyyy-mm-dd hh:mm", e.g. --at "2026-11-23 04:00"`, "--at %q is not an instant", s)
+	return time.Time{}, usagef(`indiquez l'instant local (Europe/Paris) au format "aaaa-mm-jj hh:mm", par exemple --at "2026-11-23 04:00"`, "--at %q n'est pas un instant", s)
 }
 
 func newTransfersRunCmd(a *app) *cobra.Command {

@@ -52,7 +52,7 @@ func (o Options) check() error {
 		return errors.New("archive: no as-of date")
 	}
 	if !o.DryRun && o.BackupDir == "" {
-		return warehouse.Refused(errors.New("archive: no backup folder: the backup « Sauvegarde avant archivage » must be written before anything is anonymised (--backup-dir)"))
+		return warehouse.Refused(errors.New("archivage refusé : aucun dossier pour la sauvegarde « Sauvegarde avant archivage », qui doit être écrite avant toute anonymisation (--backup-dir)"))
 	}
 	return nil
 }
@@ -102,19 +102,19 @@ var severalIDs = regexp.MustCompile(`[\s,;|]`)
 
 // ErrManualMotif is wrapped by the refusal of a motif a manual archiving does
 // not accept.
-var ErrManualMotif = errors.New("a manual archiving is for motif demande_du_jeune or deces only")
+var ErrManualMotif = errors.New("un archivage manuel n'accepte que les motifs demande_du_jeune ou deces")
 
 // CheckManual validates the arguments of a manual archiving before any work:
 // one dossier id, and a motif among ManualMotifs.
 func CheckManual(id, motif string) error {
 	if strings.TrimSpace(id) == "" {
-		return warehouse.Refused(errors.New("manual archiving: no dossier id"))
+		return warehouse.Refused(errors.New("archivage manuel refusé : aucun identifiant de dossier"))
 	}
 	if severalIDs.MatchString(id) {
-		return warehouse.Refused(fmt.Errorf("manual archiving: %q names several dossiers: archive one dossier at a time", id))
+		return warehouse.Refused(fmt.Errorf("archivage manuel refusé : %q désigne plusieurs dossiers ; archivez un seul dossier à la fois", id))
 	}
 	if !slices.Contains(ManualMotifs, motif) {
-		return warehouse.Refused(fmt.Errorf("manual archiving of %s: motif %q refused: %w", id, motif, ErrManualMotif))
+		return warehouse.Refused(fmt.Errorf("archivage manuel de %s refusé : motif %q : %w", id, motif, ErrManualMotif))
 	}
 	return nil
 }
@@ -136,11 +136,11 @@ func Dossier(ctx context.Context, w *warehouse.Warehouse, id, motif string, opts
 	var archived bool
 	switch err := w.DB.QueryRowContext(ctx, q, id).Scan(&code, &archived); {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, warehouse.Refused(fmt.Errorf("manual archiving: no dossier %q in the warehouse", id))
+		return nil, warehouse.Refused(fmt.Errorf("archivage manuel refusé : le dossier %q n'est pas dans l'entrepôt", id))
 	case err != nil:
 		return nil, fmt.Errorf("read dossier %s: %w", id, err)
 	case archived:
-		return nil, warehouse.Refused(fmt.Errorf("manual archiving: dossier %s is already archived", id))
+		return nil, warehouse.Refused(fmt.Errorf("archivage manuel refusé : le dossier %s est déjà archivé", id))
 	}
 	if opts.DryRun {
 		return &Result{Archived: []Archived{{IDDossier: id, CodeStructure: code, Motif: motif}}, Counts: map[string]int{motif: 1}}, nil
@@ -217,10 +217,10 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 	backup, err := writeXLSX(opts.BackupDir, name, backupSheet, backupHeader, rows)
 	rows.Close()
 	if err != nil {
-		return nil, fmt.Errorf("backup « Sauvegarde avant archivage » not written, nothing archived: %w", err)
+		return nil, fmt.Errorf("sauvegarde « Sauvegarde avant archivage » non écrite dans %s, rien n'a été archivé : %w", opts.BackupDir, err)
 	}
 	if backup.Rows != len(res.Archived) {
-		return nil, fmt.Errorf("backup %s holds %d rows for %d dossiers: nothing archived", backup.Path, backup.Rows, len(res.Archived))
+		return nil, fmt.Errorf("la sauvegarde %s contient %d lignes pour %d dossiers : rien n'a été archivé", backup.Path, backup.Rows, len(res.Archived))
 	}
 	res.Backup = backup
 

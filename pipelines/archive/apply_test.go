@@ -179,7 +179,7 @@ func TestApplyBackupFailureArchivesNothing(t *testing.T) {
 		if err == nil {
 			t.Fatalf("apply with backup dir %s: no error", dir)
 		}
-		if !strings.Contains(err.Error(), "nothing archived") {
+		if !strings.Contains(err.Error(), "rien n'a été archivé") {
 			t.Errorf("error does not say nothing was archived: %v", err)
 		}
 	}
@@ -270,7 +270,7 @@ func TestManualArchiving(t *testing.T) {
 	if err := w.DB.QueryRow(`SELECT b.mode, m.motif FROM archive_batches b JOIN archive_batch_motifs m USING (run_id) WHERE run_id = 7`).Scan(&mode, &motif); err != nil || mode != ModeManual || motif != MotifDemandeDuJeune {
 		t.Errorf("manual batch %s %s %v", mode, motif, err)
 	}
-	if _, err := Dossier(ctx, w, "KEEP", MotifDeces, opts); err == nil || !strings.Contains(err.Error(), "already archived") {
+	if _, err := Dossier(ctx, w, "KEEP", MotifDeces, opts); err == nil || !strings.Contains(err.Error(), "déjà archivé") {
 		t.Errorf("archiving KEEP twice: %v", err)
 	}
 }
