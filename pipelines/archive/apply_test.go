@@ -320,11 +320,14 @@ func TestAnonymisationByteLevel(t *testing.T) {
 	// Without this DuckDB compresses strings and no byte search finds anything.
 	exec(t, w, `PRAGMA force_compression='uncompressed'`)
 	applyFixture(t, w)
-	exec(t, w, `UPDATE dossiers SET nir = '185076005701818', email = 'zorglubette.kwyjibo@example.org' WHERE id_dossier = 'OLD'`)
+	exec(t, w, `UPDATE dossiers SET nir = '185076005701818', email = 'zorglubette.kwyjibo@example.org', telephone_mobile = '0698765432',
+		telephone_fixe = '0545123456', adresse_voie = '7 impasse des Frangipaniers', adresse_complement = 'bâtiment Zeta',
+		numero_france_travail = 'FT-7788123', numero_allocataire = 'CAF-4455667' WHERE id_dossier = 'OLD'`)
 	if err := w.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
-	secrets := []string{"Zorglubette", "Kwyjibo", "185076005701818", "zorglubette.kwyjibo@example.org", "commentaire evOLD", "situation libre OLD", "absence OLD"}
+	secrets := []string{"Zorglubette", "Kwyjibo", "185076005701818", "zorglubette.kwyjibo@example.org", "0698765432", "0545123456",
+		"7 impasse des Frangipaniers", "bâtiment Zeta", "FT-7788123", "CAF-4455667", "commentaire evOLD", "situation libre OLD", "objet OLD", "absence OLD"}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
