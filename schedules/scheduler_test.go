@@ -652,37 +652,51 @@ func TestDaemonHolidaysAndDST(t *testing.T) {
 	}
 }
 
-func TestDaemonStopLetsTheStepFinish(t *testing.T) {
+// SIGTERM during the Monday control: the step under way may finish (or, if
+// it does not within stop_grace, is cancelled), no further step starts, the
+// run is recorded cancelled and the instant interrupted, and the next start
+// runs it once more, to the end.
+func TestDaemonStop(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, testJobs)
-	mon := at(t, "2026-11-23 06:59")
-	ctx, cancel := context.WithCancel(context.Background())
-	f.clock.Set(mon)
-	// SIGTERM arrives during the weekly_asp step of the Monday control.
-	f.hook["weekly_asp"] = func(context.Context) error { cancel(); return nil }
-	w0 := f.warehouse()
-	freshIngest(t, w0, mon, warehouse.StatusDone)
-	_ = w0.Close()
-	if err := f.scheduler().Run(ctx, f.open); err != nil {
-		t.Fatal(err)
-	}
-	if f.count("weekly_asp@weekly_control") != 1 || f.count("report_region@weekly_control") != 0 {
-		t.Fatalf("the step under way should finish and the next not start: %v", f.calls)
-	}
-	w := f.warehouse()
-	if got := query(t, w, `SELECT state FROM schedule_ledger WHERE job = 'weekly_control'`); got != "interrupted" {
-		t.Errorf("ledger: %s", got)
-	}
-	if got := query(t, w, `SELECT status FROM runs WHERE job = 'weekly_control'`); got != "cancelled" {
-		t.Errorf("runs: %s", got)
-	}
-	_ = w.Close()
-	// The restart runs it once more, to the end.
-	f.hook["weekly_asp"] = nil
-	runDaemon(t, f, at(t, "2026-11-23 07:10"), at(t, "2026-11-23 07:20"))
-	w = f.warehouse()
-	if got := query(t, w, `SELECT state, attempts FROM schedule_ledger WHERE job = 'weekly_control'`); got != "done 2" {
-		t.Errorf("ledger after restart: %s", got)
+	for _, stuck := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stuck=%v", stuck), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, testJobs)
+			mon := at(t, "2026-11-23 06:59")
+			ctx, cancel := context.WithCancel(context.Background())
+			f.clock.Set(mon)
+			f.hook["weekly_asp"] = func(stepCtx context.Context) error {
+				cancel() // SIGTERM; on the fake clock stop_grace elapses at once
+				if stuck {
+					<-stepCtx.Done()
+					return stepCtx.Err()
+				}
+				return nil
+			}
+			w0 := f.warehouse()
+			freshIngest(t, w0, mon, warehouse.StatusDone)
+			_ = w0.Close()
+			if err := f.scheduler().Run(ctx, f.open); err != nil {
+				t.Fatal(err)
+			}
+			if f.count("weekly_asp@weekly_control") != 1 || f.count("report_region@weekly_control") != 0 {
+				t.Fatalf("the step under way should end and the next not start: %v", f.calls)
+			}
+			w := f.warehouse()
+			if got := query(t, w, `SELECT state FROM schedule_ledger WHERE job = 'weekly_control'`); got != "interrupted" {
+				t.Errorf("ledger: %s", got)
+			}
+			if got := query(t, w, `SELECT status FROM runs WHERE job = 'weekly_control'`); got != "cancelled" {
+				t.Errorf("runs: %s", got)
+			}
+			_ = w.Close()
+			f.hook["weekly_asp"] = nil
+			runDaemon(t, f, at(t, "2026-11-23 07:10"), at(t, "2026-11-23 07:20"))
+			w = f.warehouse()
+			if got := query(t, w, `SELECT state, attempts FROM schedule_ledger WHERE job = 'weekly_control'`); got != "done 2" {
+				t.Errorf("ledger after restart: %s", got)
+			}
+		})
 	}
 }
 
