@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/arml-na/vigie/pipelines/demo"
+	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+func init() { register(newDemoCmd) }
+
+// demoMarker marks a folder written by `vigie demo`: only such a folder is
+// cleaned before a new demo, so that --out can never wipe anything else.
+const demoMarker = ".vigie-demo"
+
+type demoOptions struct {
+	out   string
+	scale float64
+	seed  int64
+	asOf  string
+}
+
+// validate checks the flags once, before any work.
+func (o *demoOptions) validate(now time.Time) (demo.Options, error) {
+	d, err := parseAsOf(o.asOf, now)
+	if err != nil {
+		return demo.Options{}, err
+	}
+	if math.IsNaN(o.scale) || o.scale <= 0 || o.scale > demo.MaxScale {
+		return demo.Options{}, usagef(fmt.Sprintf("give a scale above 0 and at most %d, e.g. --scale 0.02 (1 = a whole region's year)", demo.MaxScale),
+			"--scale %v is out of range", o.scale)
+	}
+	if strings.TrimSpace(o.out) == "" {
+		return demo.Options{}, usagef("e.g. --out demo-out", "--out is empty")
+	}
+	return demo.Options{Scale: o.scale, Seed: o.seed, AsOf: d}, nil
+}
+
+func newDemoCmd(a *app) *cobra.Command {
+	o := &demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Generate a synthetic region, load it and run every pipeline on it",
+		Long: `Generate a deterministic synthetic region (43 Missions Locales like
+Nouvelle-Aquitaine) as an extraction in the contract format (OUT/extraction),
+load it into a fresh warehouse (OUT/vigie.duckdb), then run every pipeline on
+it: controls, ASP list, transfers, archiving plan, reports (OUT/reports).
+
+The data holds a small share of every anomaly of the rules and a handful of
+bad rows, so that every control finds something and the quarantine shows.
+The same --seed, --scale and --as-of give the same files. The previous demo
+in OUT is replaced; a folder that vigie demo did not create is refused.`,
+		Example: `  vigie demo
+  vigie demo --out /tmp/demo --scale 0.1 --as-of 2026-11-23
+  vigie demo --scale 1        # a whole region's year, about 150,000 dossiers`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := o.validate(time.Now())
+			if err != nil {
+				return err
+			}
+			return a.runDemo(cmd, o.out, opts)
+		},
+	}
+	cmd.Flags().StringVar(&o.out, "out", "demo-out", "folder of the demo's extraction, warehouse and reports")
+	cmd.Flags().Float64Var(&o.scale, "scale", demo.DefaultScale, "size of the region: 1 is about 150,000 dossiers")
+	cmd.Flags().Int64Var(&o.seed, "seed", 1, "seed of the generator: the same seed gives the same data")
+	cmd.Flags().StringVar(&o.asOf, "as-of", "", "the day the data is as of, yyyy-mm-dd (default today in Europe/Paris)")
+	return cmd
+}
+
+// prepareDemoDir makes out ready for a new demo: created when missing,
+// emptied of the previous demo's outputs when it holds one, refused when it
+// holds anything else.
+func prepareDemoDir(out string) error {
+	entries, err := os.ReadDir(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(out, 0o700); err != nil {
+			return fmt.Errorf("création du dossier %s : %w", out, err)
+		}
+	case err != nil:
+		return fmt.Errorf("dossier %s : %w", out, err)
+	case len(entries) > 0:
+		if _, err := os.Stat(filepath.Join(out, demoMarker)); err != nil {
+			return fmt.Errorf("le dossier %s n'est pas vide et n'a pas été créé par « vigie demo » : choisissez un autre dossier avec --out", out)
+		}
+		for _, e := range entries { // extraction, warehouse, reports, outbox…
+			if err := os.RemoveAll(filepath.Join(out, e.Name())); err != nil {
+				return fmt.Errorf("nettoyage de la démonstration précédente : %w", err)
+			}
+		}
+	}
+	return os.WriteFile(filepath.Join(out, demoMarker), []byte("Dossier écrit par « vigie demo » : il est remplacé à chaque démonstration.\n"), 0o600)
+}
+
+func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
+	ctx := cmd.Context()
+	began := time.Now()
+	if err := prepareDemoDir(out); err != nil {
+		return err
+	}
+	extraction := filepath.Join(out, "extraction")
+	whPath := filepath.Join(out, "vigie.duckdb")
+	fmt.Fprintf(a.stdout, "Génération de la région de démonstration (échelle %s, graine %d, données au %s)…\n",
+		frNumber(opts.Scale), opts.Seed, opts.AsOf.Format("02/01/2006"))
+	t0 := time.Now()
+	st, err := demo.Generate(ctx, extraction, opts)
+	if err != nil {
+		return err
+	}
+	rows := 0
+	for _, t := range st.Tables {
+		rows += t.Rows
+	}
+	fmt.Fprintf(a.stdout, "  %d structures, %s dossiers : %d fichiers, %s lignes dans %s (%s)\n\n",
+		st.Structures, frInt(st.Dossiers), len(st.Tables), frInt(rows), extraction, frDuration(time.Since(t0)))
+
+	w, err := warehouse.Open(ctx, whPath, sqlfiles.FS())
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	fmt.Fprintf(a.stdout, "Chargement de l'extraction dans l'entrepôt %s…\n", whPath)
+	t0 = time.Now()
+	iopt := ingest.Options{Logger: a.log, Arguments: append([]string{"demo"}, commandArguments(cmd, nil)...)}
+	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		iopt.Progress = a.stderr
+	}
+	res, err := ingest.Run(ctx, w, extraction, iopt)
+	if res != nil {
+		a.format = "table"
+		a.printIngestSummary(res)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "  %s lignes lues, %s chargées, %d mises en quarantaine (%s)\n\n",
+		frInt(int(res.Read)), frInt(int(res.Read-res.Quarantined)), res.Quarantined, frDuration(time.Since(t0)))
+
+	d := &demoRun{Out: out, Extraction: extraction, AsOf: opts.AsOf, Warehouse: w, Summary: a.stdout}
+	for _, s := range orderedDemoSteps() {
+		fmt.Fprintf(a.stdout, "— %s\n", s.name)
+		t0 = time.Now()
+		if err := s.run(ctx, a, d); err != nil {
+			return fmt.Errorf("étape %s de la démonstration : %w", s.name, err)
+		}
+		fmt.Fprintf(a.stdout, "  (%s)\n\n", frDuration(time.Since(t0)))
+	}
+
+	fmt.Fprintf(a.stdout, "Démonstration terminée en %s. Tout est dans %s :\n", frDuration(time.Since(began)), out)
+	fmt.Fprintf(a.stdout, "  extraction (format du contrat, données fictives) : %s\n", extraction)
+	fmt.Fprintf(a.stdout, "  entrepôt DuckDB                                 : %s\n", whPath)
+	fmt.Fprintf(a.stdout, "  rapports PDF et Excel                           : %s\n", filepath.Join(out, "reports"))
+	if fi, err := os.Stat(filepath.Join(out, "outbox")); err == nil && fi.IsDir() {
+		fmt.Fprintf(a.stdout, "  livraisons (boîte d'envoi par destinataire)     : %s\n", filepath.Join(out, "outbox"))
+	}
+	fmt.Fprintf(a.stdout, "Pour interroger l'entrepôt :\n")
+	fmt.Fprintf(a.stdout, "  vigie query --warehouse %s \"SELECT rule, gravite, count(*) AS n FROM findings GROUP BY ALL ORDER BY rule\"\n", whPath)
+	fmt.Fprintf(a.stdout, "  vigie controls --warehouse %s --as-of %s --rule PCJ\n", whPath, opts.AsOf.Format(time.DateOnly))
+	fmt.Fprintf(a.stdout, "  vigie runs --warehouse %s\n", whPath)
+	return nil
+}
+
+// frInt writes n with French digit grouping (a narrow no-break space).
+func frInt(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + frInt(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// frNumber writes a decimal with a French comma.
+func frNumber(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
+}
+
+// frDuration writes a duration in seconds with one decimal: 2,3 s.
+func frDuration(d time.Duration) string {
+	return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1) + " s"
+}
