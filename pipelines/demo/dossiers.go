@@ -315,26 +315,38 @@ func (g *gen) programmePath(d *dossier, start day) {
 		start = g.asOf - 1
 	}
 	switch x := g.r.IntN(100); {
-	case x < 24:
-	case x < 27:
-		p := g.addProg(d, "parrainage", start+day(g.between(0, 60)))
-		if end := p.entree + day(g.between(90, 360)); end < g.asOf {
-			g.closeProg(p, end, "autre")
-		} else if p.entree < g.asOf {
-			g.openProg(p)
-		} else {
-			d.progs = d.progs[:len(d.progs)-1]
-		}
-	case x < 50:
+	case x < 16: // followed without a programme
+	case x < 42:
 		g.paceaPath(d, start, false)
-	case x < 70:
+	case x < 64:
 		g.paceaPath(d, start, true)
-	case x < 90:
+	case x < 88:
 		if x0, ok := g.diagnostic(d, start, "cej"); ok {
 			g.cejFrom(d, x0+day(g.between(0, 20)))
 		}
 	default:
 		g.diagnostic(d, start, pick(g, []string{"orientation_partenaire", "orientation_interne", "abandon", "demenagement"}))
+	}
+	// Alongside: a sponsorship, a subsidised contract or another scheme.
+	if g.chance(0.2) {
+		g.sideProgramme(d, "parrainage", start)
+	}
+	if g.chance(0.08) {
+		g.sideProgramme(d, pick(g, []string{"cui", "autre"}), start)
+	}
+}
+
+// sideProgramme adds a programme of a few months entered after start.
+func (g *gen) sideProgramme(d *dossier, code string, start day) {
+	entry := start + day(g.between(0, 200))
+	if entry >= g.asOf {
+		return
+	}
+	p := g.addProg(d, code, entry)
+	if end := entry + day(g.between(90, 360)); end < g.asOf {
+		g.closeProg(p, end, "autre")
+	} else {
+		g.openProg(p)
 	}
 }
 
@@ -417,10 +429,10 @@ func (g *gen) paceaPath(d *dossier, start day, toCEJ bool) {
 		if x1 < D && ageAt(d.birth, x1+1) < 26 {
 			cej := x1 + 1
 			switch {
-			case g.hit(aPCJ01, 0.02): // PACEA closed on or after the CEJ entry
+			case x1 > D-400 && g.hit(aPCJ01, 0.02): // PACEA closed on or after the CEJ entry
 				cej = max(entry+1, x1-day(g.between(0, 5)))
 				g.closeProg(p, x1, "reorientation_autre_dispositif")
-			case g.hit(aPCJ02, 0.01): // PACEA left open
+			case entry > D-600 && ageAt(d.birth, D) < 26 && g.hit(aPCJ02, 0.01): // PACEA left open
 				g.openProg(p)
 			default:
 				g.closeProg(p, x1, "reorientation_autre_dispositif")
@@ -486,7 +498,7 @@ func weekBefore(d day) day { return d - day(d.weekday()) - 7 }
 // them (case, accents, spaces).
 var humanCodes = map[string]string{
 	"pacea": "PACEA", "cej": "CEJ", "diagnostic_approfondi": "Diagnostic approfondi", "garantie_jeunes": "Garantie jeunes",
-	"eav": "EAV", "parrainage": "Parrainage", "en_cours": "En cours", "clos": "Clos", "initialise": "Initialisé",
+	"eav": "EAV", "parrainage": "Parrainage", "cui": "CUI", "en_cours": "En cours", "clos": "Clos", "initialise": "Initialisé",
 	"suspendu": "Suspendu", "reorientation_autre_dispositif": "Réorientation autre dispositif", "abandon": "Abandon",
 	"demenagement": "Déménagement", "duree_maximale": "Durée maximale", "orientation_interne": "Orientation interne",
 	"orientation_partenaire": "Orientation partenaire", "autre": "Autre",

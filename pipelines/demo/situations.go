@@ -27,9 +27,9 @@ func (g *gen) situations(d *dossier) {
 		// A training outside any PACEA or CEJ.
 		g.formation(d, g.dayBetween(max(d.inscription, D-300), D-1))
 	}
-	if g.chance(0.6) {
+	if g.chance(0.75) {
 		g.otherSituation(d)
-		if g.chance(0.2) {
+		if g.chance(0.4) {
 			g.otherSituation(d)
 		}
 	}
