@@ -28,7 +28,7 @@ var (
 
 // ParseDate reads dd/mm/yyyy or yyyy-mm-dd. Surrounding spaces are ignored.
 func ParseDate(s string) (time.Time, error) {
-	m := dateRe.FindStringSubmatch(strings.TrimSpace(s))
+	m := dateRe.FindStringSubmatch(trim(s))
 	if m == nil {
 		return time.Time{}, ErrSyntax
 	}
@@ -59,12 +59,12 @@ func validDate(y, mo, d int) (time.Time, error) {
 // separated by a space or T. The result is a naive time (UTC location)
 // meaning Europe/Paris local time.
 func ParseDateTime(s string) (time.Time, error) {
-	m := dateTimeRe.FindStringSubmatch(strings.TrimSpace(s))
+	m := dateTimeRe.FindStringSubmatch(trim(s))
 	if m == nil {
 		return time.Time{}, ErrSyntax
 	}
 	d, err := ParseDate(m[1])
-	if err != nil || strings.TrimSpace(m[1]) != m[1] {
+	if err != nil || trim(m[1]) != m[1] {
 		return time.Time{}, ErrSyntax
 	}
 	h, _ := strconv.Atoi(m[2])
@@ -95,7 +95,7 @@ func ParseDateOrTime(s string) (time.Time, error) {
 // ParseDecimal reads 1234,56 or 1234.56 and returns the amount in cents,
 // rounded half away from zero to 2 decimals as DECIMAL(12,2) does.
 func ParseDecimal(s string) (int64, error) {
-	s = strings.TrimSpace(s)
+	s = trim(s)
 	if !decimalRe.MatchString(s) {
 		return 0, ErrSyntax
 	}
@@ -131,7 +131,7 @@ func ParseDecimal(s string) (int64, error) {
 
 // ParseBool reads oui/non, o/n, vrai/faux, true/false, 1/0 in any case.
 func ParseBool(s string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+	switch strings.ToLower(trim(s)) {
 	case "oui", "o", "vrai", "true", "1":
 		return true, nil
 	case "non", "n", "faux", "false", "0":
@@ -155,7 +155,7 @@ func StripAccents(s string) string {
 // accents removed, spaces and dashes turned into _ ("Réorientation autre
 // dispositif" → "reorientation_autre_dispositif").
 func NormalizeCode(s string) string {
-	s = strings.ToLower(StripAccents(strings.TrimSpace(s)))
+	s = strings.ToLower(StripAccents(trim(s)))
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
 			return '_'
@@ -169,9 +169,13 @@ func NormalizeCode(s string) string {
 func SplitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, "|") {
-		if p = strings.TrimSpace(p); p != "" {
+		if p = trim(p); p != "" {
 			out = append(out, p)
 		}
 	}
 	return out
 }
+
+// trim removes the spaces around a value, as the SQL macros' trim() does:
+// only U+0020, so that both grammars agree on every input.
+func trim(s string) string { return strings.Trim(s, " ") }
