@@ -170,8 +170,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, encod
 	}
 	create := `CREATE OR REPLACE TEMP TABLE ` + rawTable(t) + ` AS
 		SELECT (r.idx + 2 + coalesce(b.off, 0))::BIGINT AS __line` + rawSelect(t, names) + `
-		FROM (SELECT rowid AS idx, * FROM csv_read) r ASOF LEFT JOIN line_breaks b ON r.idx >= b.idx
-		ORDER BY r.idx`
+		FROM (SELECT rowid AS idx, * FROM csv_read) r ASOF LEFT JOIN line_breaks b ON r.idx >= b.idx`
 	if _, err := conn.ExecContext(ctx, create); err != nil {
 		return nil, fmt.Errorf("%s: stage: %w", file, err)
 	}

@@ -95,18 +95,21 @@ func errStruct(col, val, reason string) string {
 // refsStaged tells, per referenced table, whether keys_<table> exists (it
 // always does once a table is staged or the warehouse has it).
 func stagingSQL(t *Table) string {
-	var parsed, rowErr strings.Builder
+	// Each value is parsed once (parsed), then checked against its raw text
+	// (checked): a non-empty cell whose parse is NULL does not parse.
+	var parsed, kept, rowErr strings.Builder
 	rowErr.WriteString("CASE")
 	for _, c := range t.Columns {
 		r := warehouse.MustIdent(c.Name)
 		p := warehouse.MustIdent("p_" + c.Name)
 		parsed.WriteString(",\n\t\t" + parseExpr(c, r) + " AS " + p)
+		kept.WriteString(", " + p)
 		if c.Required {
 			rowErr.WriteString("\n\t\tWHEN vigie_null(" + r + ") IS NULL THEN " +
 				errStruct(c.Name, "NULL", "valeur obligatoire manquante"))
 		}
 		if c.Kind != Text {
-			rowErr.WriteString("\n\t\tWHEN vigie_null(" + r + ") IS NOT NULL AND " + parseExpr(c, r) + " IS NULL THEN " +
+			rowErr.WriteString("\n\t\tWHEN " + p + " IS NULL AND vigie_null(" + r + ") IS NOT NULL THEN " +
 				errStruct(c.Name, r, invalidReason(c)))
 		}
 	}
@@ -128,17 +131,19 @@ func stagingSQL(t *Table) string {
 	refErr.WriteString("\n\tEND")
 
 	return `CREATE OR REPLACE TEMP TABLE ` + stgTable(t) + ` AS
-WITH parsed AS (
-	SELECT __line` + parsed.String() + `,
-	` + rowErr.String() + ` AS err0
+WITH raw_parsed AS (
+	SELECT *` + parsed.String() + `
 	FROM ` + rawTable(t) + `
+), parsed AS (
+	SELECT __line` + kept.String() + `,
+	` + rowErr.String() + ` AS err0
+	FROM raw_parsed
 ), dups AS (
 	SELECT ` + key + ` AS k FROM parsed WHERE ` + key + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1
 )
 SELECT parsed.* EXCLUDE (err0), coalesce(parsed.err0, ` + refErr.String() + `) AS err
 FROM parsed
-	LEFT JOIN dups d ON parsed.` + key + ` = d.k` + joins.String() + `
-ORDER BY parsed.__line`
+	LEFT JOIN dups d ON parsed.` + key + ` = d.k` + joins.String()
 }
 
 // keysSQL builds keys_<table>: the keys a reference may point to after this
