@@ -73,7 +73,8 @@ func WriteASPList(path string, l ASPList) error {
 	}, Portrait)
 	p.Heading(l.NomStructure)
 	p.Paragraph(WeekLabel(l.WeekFrom, l.WeekTo))
-	p.Paragraph(fmt.Sprintf("Jeunes dont le PACEA a été clos pour « réorientation vers un autre dispositif » avec une sortie datée ou saisie dans la semaine : %d.", len(l.Rows)))
+	p.Paragraph("Jeunes dont le PACEA a été clos pour « réorientation vers un autre dispositif » avec une sortie datée ou saisie dans la semaine : " +
+		frInt(int64(len(l.Rows))) + ".")
 	p.Table(aspTable(l.Rows))
 	p.SignatureBlock("Je certifie l'exactitude des informations ci-dessus.",
 		"À transmettre signé à la direction régionale de l'ASP.")

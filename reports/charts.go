@@ -32,16 +32,20 @@ func (p *PDF) BarChart(title string, bars []Bar, max float64) {
 			max = 1
 		}
 	}
-	// Bars get thinner (down to 3.6 mm) so that a chart fits on one page;
-	// a longer one continues on the next page. A chart that fits on the
-	// rest of this page stays here, otherwise it starts a new page.
+	// Bars are 5.5 mm high, thinner (down to 4.5 mm) to fit the rest of
+	// this page, or else start a new page where they may get as thin as
+	// 3.6 mm to fit on it; a longer chart continues on the next page.
 	const titleH = 8.0
-	pageH := p.pageBottom() - marginTop - titleH - 3
-	rowH := math.Max(math.Min(5.5, pageH/float64(len(bars))), 3.6)
-	fontSize := math.Min(7.5, rowH*1.6)
-	if need := titleH + rowH*float64(len(bars)); need <= pageH+titleH {
-		p.ensure(need)
+	n := float64(len(bars))
+	rowH := math.Min(5.5, (p.pageBottom()-f.GetY()-titleH-3)/n)
+	if rowH < 4.5 {
+		pageH := p.pageBottom() - marginTop - titleH - 3
+		rowH = math.Max(math.Min(5.5, pageH/n), 3.6)
+		if f.GetY() > marginTop+1 {
+			f.AddPage()
+		}
 	}
+	fontSize := math.Min(7.5, rowH*1.6)
 	labelW := p.innerWidth() * 0.32
 	textW := 32.0
 	barW := p.innerWidth() - labelW - textW - 2

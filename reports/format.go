@@ -79,3 +79,8 @@ func frPercent(ratio float64, ok bool) string {
 	s := strconv.FormatFloat(ratio*100, 'f', 1, 64)
 	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 }
+
+// rateText is a ratio with its counts, e.g. « 25,0 % (69/276) ».
+func rateText(ratio float64, num, den int64) string {
+	return frPercent(ratio, true) + " (" + frInt(num) + "/" + frInt(den) + ")"
+}

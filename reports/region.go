@@ -135,16 +135,15 @@ func RegionPDF(r *RegionReport) *PDF {
 	p.Note("Familles : " + familyLegend())
 
 	p.AddPage(Landscape)
-	p.Heading("Indicateurs par structure")
 	var abs, att []Bar
 	for _, s := range r.Structures {
 		if s.RDV.HasTaux {
 			abs = append(abs, Bar{Label: structureLabel(s.CodeStructure, s.NomStructure), Value: s.RDV.TauxAbsence,
-				Text: fmt.Sprintf("%s (%d/%d)", frPercent(s.RDV.TauxAbsence, true), s.RDV.Absent, s.RDV.Present+s.RDV.Absent)})
+				Text: rateText(s.RDV.TauxAbsence, s.RDV.Absent, s.RDV.Present+s.RDV.Absent)})
 		}
 		if s.SIENE.HasTaux {
 			att = append(att, Bar{Label: structureLabel(s.CodeStructure, s.NomStructure), Value: s.SIENE.Taux,
-				Text: fmt.Sprintf("%s (%d/%d)", frPercent(s.SIENE.Taux, true), s.SIENE.Rattaches, s.SIENE.Partenaires)})
+				Text: rateText(s.SIENE.Taux, s.SIENE.Rattaches, s.SIENE.Partenaires)})
 		}
 	}
 	byValue := func(bs []Bar) {
@@ -152,9 +151,8 @@ func RegionPDF(r *RegionReport) *PDF {
 	}
 	byValue(att)
 	byValue(abs)
-	p.Note("Structures classées du taux le plus élevé au plus bas.")
-	p.BarChart("Taux de rattachement à SIENE par structure", att, 1)
-	p.BarChart("Taux d'absence aux rendez-vous par structure", abs, 1)
+	p.BarChart("Taux de rattachement à SIENE par structure, du plus élevé au plus bas", att, 1)
+	p.BarChart("Taux d'absence aux rendez-vous par structure, du plus élevé au plus bas", abs, 1)
 	return p
 }
 

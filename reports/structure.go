@@ -220,7 +220,7 @@ func (p *PDF) rdvSection(r *StructureReport) {
 	for _, x := range r.RDV {
 		if x.HasTaux {
 			bars = append(bars, Bar{Label: conseillerLabel(x.IDUtilisateur, x.Conseiller), Value: x.TauxAbsence,
-				Text: fmt.Sprintf("%s (%d/%d)", frPercent(x.TauxAbsence, true), x.Absent, x.Present+x.Absent)})
+				Text: rateText(x.TauxAbsence, x.Absent, x.Present+x.Absent)})
 		}
 	}
 	p.BarChart("Taux d'absence par conseiller", bars, 1)
@@ -239,7 +239,7 @@ func (p *PDF) rdvSection(r *StructureReport) {
 	}
 	p.Table(t)
 	if len(r.Upcoming) > maxPDFRows {
-		p.Note(fmt.Sprintf("… et %d autres rendez-vous : la liste complète est dans le classeur Excel (feuille « RDV à venir »).", len(r.Upcoming)-maxPDFRows))
+		p.Note("… et " + frInt(int64(len(r.Upcoming)-maxPDFRows)) + " autres rendez-vous : la liste complète est dans le classeur Excel (feuille « RDV à venir »).")
 	}
 	p.Subheading("Constats sur les rendez-vous")
 	p.findingsTable(byFamily(r.Findings, "RDV"))
@@ -354,7 +354,7 @@ func (p *PDF) sieneSection(r *StructureReport) {
 	for _, x := range r.SIENE {
 		if x.HasTaux {
 			bars = append(bars, Bar{Label: conseillerLabel(x.IDUtilisateur, x.Conseiller), Value: x.Taux,
-				Text: fmt.Sprintf("%s (%d/%d)", frPercent(x.Taux, true), x.Rattaches, x.Partenaires)})
+				Text: rateText(x.Taux, x.Rattaches, x.Partenaires)})
 		}
 	}
 	p.BarChart("Taux de rattachement à SIENE par conseiller", bars, 1)
@@ -369,7 +369,7 @@ func (p *PDF) sieneSection(r *StructureReport) {
 				sub = append(sub, f)
 			}
 		}
-		p.Subheading(fmt.Sprintf("%s (%s) : %d", s.title, s.rule, len(sub)))
+		p.Subheading(fmt.Sprintf("%s (%s) : %s", s.title, s.rule, frInt(int64(len(sub)))))
 		p.findingsTable(sub)
 	}
 }
@@ -401,7 +401,7 @@ func (p *PDF) controlsSection(r *StructureReport) {
 	}
 	p.findingsTable(old)
 	if len(r.Resolved) > 0 {
-		p.Subheading(fmt.Sprintf("Résolus depuis le contrôle précédent : %d", len(r.Resolved)))
+		p.Subheading("Résolus depuis le contrôle précédent : " + frInt(int64(len(r.Resolved))))
 		p.findingsTable(r.Resolved)
 	}
 }
@@ -438,7 +438,7 @@ func (p *PDF) findingsTable(fs []Finding) {
 	}
 	p.Table(t)
 	if len(fs) > maxPDFRows {
-		p.Note(fmt.Sprintf("… et %d autres constats (les erreurs et les plus anciens sont listés d'abord) : la liste complète est dans le classeur Excel.", len(fs)-maxPDFRows))
+		p.Note("… et " + frInt(int64(len(fs)-maxPDFRows)) + " autres constats (les erreurs et les plus anciens sont listés d'abord) : la liste complète est dans le classeur Excel.")
 	}
 }
 
