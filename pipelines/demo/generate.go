@@ -79,6 +79,7 @@ func Generate(ctx context.Context, dir string, opts Options) (*Stats, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	g := newGen(opts)
+	g.dir = dir
 	if err := g.open(dir); err != nil {
 		return nil, err
 	}
@@ -90,17 +91,14 @@ func Generate(ctx context.Context, dir string, opts Options) (*Stats, error) {
 	if err := g.out.commit(); err != nil {
 		return nil, err
 	}
-	st := &Stats{Structures: len(g.structs), Dossiers: g.nDossiers}
-	for _, t := range g.out.all() {
-		st.Tables = append(st.Tables, TableStat{Table: t.table, File: t.file, Rows: t.rows})
-	}
-	return st, nil
+	return &Stats{Structures: len(g.structs), Dossiers: g.nDossiers, Tables: g.out.stats()}, nil
 }
 
 // gen holds the state of one generation. Generation is sequential, so the
 // output depends only on the options.
 type gen struct {
 	opts  Options
+	dir   string
 	r     *rand.Rand
 	asOf  day
 	out   *outputs
@@ -121,7 +119,9 @@ func newGen(opts Options) *gen {
 }
 
 func (g *gen) generate(ctx context.Context) error {
-	g.region()
+	if err := g.region(); err != nil {
+		return err
+	}
 	if err := g.dossiers(ctx); err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ type heldBy struct{ id, referent string }
 func (s *structure) activeLieux() []lieu { return s.lieux[:s.nActifs] }
 
 // region builds and writes the fixed part of the region.
-func (g *gen) region() {
+func (g *gen) region() error {
 	var totalWeight float64
 	for _, d := range structureDefs {
 		totalWeight += d.weight
@@ -86,7 +86,7 @@ func (g *gen) region() {
 		g.partnersOf(s, g.scaled(partnersAtScale1*share, 8))
 		g.offersOf(s, g.scaled(offersAtScale1*share, 2))
 	}
-	g.certificates()
+	return g.certificates()
 }
 
 // apportion splits n among the structures by weight (largest remainders).
@@ -420,9 +420,10 @@ func (g *gen) offersOf(s *structure, n int) {
 	}
 }
 
-// certificates writes one RGS certificate per structure: two expired, three
-// to renew within 15 days, five within 60 days, the others later.
-func (g *gen) certificates() {
+// certificates writes one RGS certificate per structure (as an XLSX
+// workbook with real Excel dates): two expired, three to renew within 15
+// days, five within 60 days, the others later.
+func (g *gen) certificates() error {
 	order := g.r.Perm(len(g.structs))
 	due := make([]day, len(g.structs))
 	for rank, i := range order {
@@ -437,11 +438,14 @@ func (g *gen) certificates() {
 			due[i] = g.asOf + day(g.between(61, 3*365))
 		}
 	}
+	rows := make([][]any, len(g.structs))
 	for i, s := range g.structs {
-		w := g.out.certificats
-		w.str(s.def.code)
-		w.str(s.director.id)
-		w.date(due[i], isoDate)
-		w.end()
+		rows[i] = []any{s.def.code, s.director.id, xlsxDate(due[i])}
 	}
+	x, err := writeXLSX(g.dir, "certificats_rgs", []string{"code_structure", "id_porteur", "date_echeance"}, rows)
+	if err != nil {
+		return err
+	}
+	g.out.workbooks = append(g.out.workbooks, x)
+	return nil
 }

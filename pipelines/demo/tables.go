@@ -6,7 +6,9 @@ package demo
 // outputs holds the open writer of every table.
 type outputs struct {
 	structures, lieux, utilisateurs, dossiers, dispositifs, evenements, rendezVous, situations,
-	partenaires, offres, allocations, ressources, certificats, transferts *tableWriter
+	partenaires, offres, allocations, ressources, transferts *tableWriter
+	// Small tables written as XLSX workbooks.
+	workbooks []*xlsxFile
 }
 
 type tableSpec struct {
@@ -53,8 +55,6 @@ var tableSpecs = []tableSpec{
 		func(o *outputs) **tableWriter { return &o.allocations }},
 	{"ressources", false, []string{"id_ressource", "id_dossier", "type_ressource", "montant_mensuel", "date_debut", "date_fin"},
 		func(o *outputs) **tableWriter { return &o.ressources }},
-	{"certificats_rgs", false, []string{"code_structure", "id_porteur", "date_echeance"},
-		func(o *outputs) **tableWriter { return &o.certificats }},
 	{"transferts", false, []string{"id_transfert", "code_structure", "type_transfert", "table_reference", "source",
 		"destination", "selection", "date_demande", "demandeur"},
 		func(o *outputs) **tableWriter { return &o.transferts }},
@@ -105,6 +105,17 @@ func (o *outputs) commit() error {
 			for _, rest := range ts[i+1:] {
 				rest.abort()
 			}
+			for _, x := range o.workbooks {
+				x.abort()
+			}
+			return err
+		}
+	}
+	for i, x := range o.workbooks {
+		if err := x.commit(); err != nil {
+			for _, rest := range o.workbooks[i+1:] {
+				rest.abort()
+			}
 			return err
 		}
 	}
@@ -115,4 +126,19 @@ func (o *outputs) abort() {
 	for _, t := range o.all() {
 		t.abort()
 	}
+	for _, x := range o.workbooks {
+		x.abort()
+	}
+}
+
+// stats lists every file with its rows.
+func (o *outputs) stats() []TableStat {
+	var st []TableStat
+	for _, t := range o.all() {
+		st = append(st, TableStat{Table: t.table, File: t.file, Rows: t.rows})
+	}
+	for _, x := range o.workbooks {
+		st = append(st, TableStat{Table: x.table, File: x.file, Rows: x.rows})
+	}
+	return st
 }
