@@ -88,7 +88,7 @@ func (p *PDF) ColumnChart(title string, categories []string, series []Series) {
 		return
 	}
 	const chartH, axisW, labelH = 32.0, 12.0, 7.0
-	perRow := max(int(p.innerWidth()/34), 1)
+	perRow := max(int(p.innerWidth()/50), 1) // legend cells wide enough for « USR Comptes utilisateurs »
 	legendRows := (len(series) + perRow - 1) / perRow
 	p.ensure(chartH + labelH + 12 + float64(legendRows)*5)
 	p.Subheading(title)

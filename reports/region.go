@@ -93,6 +93,8 @@ func RegionPDF(r *RegionReport) *PDF {
 		{Label: "Jeunes sur les listes ASP de la semaine", Value: frInt(asp)},
 	})
 	p.trendChart("Constats de la région par famille, contrôle après contrôle", r.Trend)
+	p.Subheading("Structures à suivre en priorité : les plus d'erreurs ouvertes")
+	p.Table(priorityTable(r.Structures, 8))
 
 	p.AddPage(Landscape)
 	p.Heading("Par structure")
@@ -154,6 +156,38 @@ func RegionPDF(r *RegionReport) *PDF {
 	p.BarChart("Taux de rattachement à SIENE par structure, du plus élevé au plus bas", att, 1)
 	p.BarChart("Taux d'absence aux rendez-vous par structure, du plus élevé au plus bas", abs, 1)
 	return p
+}
+
+// priorityTable lists the n structures with the most open errors (then
+// the most findings), those with none left out.
+func priorityTable(ss []StructureSummary, n int) Table {
+	t := Table{Columns: []Column{{Header: "Structure", Weight: 40}, {Header: "Erreurs", Weight: 10, Align: "R"},
+		{Header: "Constats", Weight: 10, Align: "R"}, {Header: "Nouveaux", Weight: 10, Align: "R"}, {Header: "Taux d'absence", Weight: 10, Align: "R"},
+		{Header: "Taux SIENE", Weight: 10, Align: "R"}},
+		Empty: "Aucune erreur ouverte dans la région."}
+	total := func(s StructureSummary) int64 {
+		return s.ByGravite["erreur"] + s.ByGravite["alerte"] + s.ByGravite["info"]
+	}
+	top := make([]StructureSummary, 0, len(ss))
+	for _, s := range ss {
+		if s.ByGravite["erreur"] > 0 {
+			top = append(top, s)
+		}
+	}
+	sort.SliceStable(top, func(i, j int) bool {
+		if a, b := top[i].ByGravite["erreur"], top[j].ByGravite["erreur"]; a != b {
+			return a > b
+		}
+		return total(top[i]) > total(top[j])
+	})
+	for i, s := range top {
+		if i == n {
+			break
+		}
+		t.Rows = append(t.Rows, []string{structureLabel(s.CodeStructure, s.NomStructure), frInt(s.ByGravite["erreur"]), frInt(total(s)),
+			frInt(s.Nouveaux), frPercent(s.RDV.TauxAbsence, s.RDV.HasTaux), frPercent(s.SIENE.Taux, s.SIENE.HasTaux)})
+	}
+	return t
 }
 
 func familyLegend() string {

@@ -156,7 +156,8 @@ func TestWriteRegion(t *testing.T) {
 	}
 	text := pdfText(t, paths[0])
 	for _, want := range []string{"Synthèse régionale", "ML-17002 — Mission Locale ML-17002 Sud-Charente", "Par structure",
-		"Taux de rattachement à SIENE par structure", "117", "25,0", "Ensemble de la région"} {
+		"Taux de rattachement à SIENE par structure", "117", "25,0", "Ensemble de la région",
+		"Structures à suivre en priorité"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("region PDF lacks %q", want)
 		}
