@@ -197,7 +197,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		return nil, err
 	}
 	// Leave nothing behind on the pooled connection.
-	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs`); err != nil {
+	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
 	}
 	if res.Counts, err = loadCounts(ctx, w.DB, run.ID); err != nil {
@@ -279,6 +279,9 @@ func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int
 	if err := execFile(ctx, tx, w, "controls/prev_runs.sql", runID); err != nil {
 		return err
 	}
+	if err := step("controls/prev_findings.sql", func() error { return execFile(ctx, tx, w, "controls/prev_findings.sql") }); err != nil {
+		return err
+	}
 	record, err := sqlfiles.Read(w.SQL, "controls/record_findings.sql")
 	if err != nil {
 		return err
@@ -294,7 +297,7 @@ func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int
 		}
 		stmt := strings.Replace(record, familyMarker, q+"\n", 1)
 		if err := step(fam, func() error {
-			if _, err := tx.ExecContext(ctx, stmt, dateArg(asOf), runID); err != nil {
+			if _, err := tx.ExecContext(ctx, stmt, dateArg(asOf), runID, fam+"-00", fam+"-99"); err != nil {
 				return fmt.Errorf("controls %s: %w", name, err)
 			}
 			return nil

@@ -51,7 +51,7 @@ SELECT 'DOS-04',
            THEN 'NIR provisoire (commençant par ' || substr(nir, 1, 1) || ') : il ne peut pas être certifié.'
            WHEN length(nir) <> 15
            THEN 'NIR invalide : ' || length(nir) || ' caractères au lieu de 15.'
-           WHEN NOT regexp_full_match(nir_chiffres(nir) || substr(nir, 14, 2), '[0-9]{15}')
+           WHEN NOT regexp_full_match(upper(nir), '[0-9]{5}([0-9]{2}|2A|2B)[0-9]{8}')
            THEN 'NIR invalide : il contient d''autres caractères que des chiffres (hors 2A et 2B pour la Corse).'
            ELSE 'NIR invalide : clé ' || substr(nir, 14, 2) || ' au lieu de '
                 || lpad(CAST(97 - (TRY_CAST(nir_chiffres(nir) AS BIGINT) % 97) AS VARCHAR), 2, '0') || '.'

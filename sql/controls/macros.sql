@@ -59,17 +59,11 @@ CREATE OR REPLACE TEMP MACRO siret_valide(s) AS (
         ELSE false
     END);
 
-CREATE OR REPLACE TEMP MACRO nir_chiffres(n) AS (
-    CASE upper(substr(n, 6, 2))
-        WHEN '2A' THEN substr(n, 1, 5) || '19' || substr(n, 8, 6)
-        WHEN '2B' THEN substr(n, 1, 5) || '18' || substr(n, 8, 6)
-        ELSE substr(n, 1, 13)
-    END);
+CREATE OR REPLACE TEMP MACRO nir_chiffres(n) AS
+    -- 2A and 2B can only stand at the department (characters 6-7) of a well-formed NIR
+    replace(replace(upper(substr(n, 1, 13)), '2A', '19'), '2B', '18');
 
 CREATE OR REPLACE TEMP MACRO nir_valide(n) AS (
-    CASE WHEN length(n) = 15
-              AND regexp_full_match(nir_chiffres(n), '[0-9]{13}')
-              AND regexp_full_match(substr(n, 14, 2), '[0-9]{2}')
-        THEN 97 - (TRY_CAST(nir_chiffres(n) AS BIGINT) % 97) = TRY_CAST(substr(n, 14, 2) AS INTEGER)
-        ELSE false
-    END);
+    length(n) = 15
+    AND regexp_full_match(upper(n), '[0-9]{5}([0-9]{2}|2A|2B)[0-9]{8}')
+    AND coalesce(97 - (TRY_CAST(nir_chiffres(n) AS BIGINT) % 97) = TRY_CAST(substr(n, 14, 2) AS INTEGER), false));

@@ -40,7 +40,7 @@ diag_vers_pacea AS (
 ),
 alloc AS (
     SELECT a.*, x.code_dispositif, x.id_dossier, x.code_structure,
-           CAST(try_strptime(a.mois || '-01', '%Y-%m-%d') AS DATE) AS mois_debut
+           TRY_CAST(a.mois || '-01' AS DATE) AS mois_debut
     FROM allocations a
     JOIN disp x ON x.id_dispositif = a.id_dispositif
 ),

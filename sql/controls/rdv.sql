@@ -8,9 +8,12 @@
 -- Parameter $1: the as-of date D. Archived dossiers are left out.
 -- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
 WITH rdv AS (
-    SELECT r.*, CAST(r.date_heure AS DATE) AS jour, d.code_structure
+    -- the appointments the rules look at (present ones only matter to RDV-03, below)
+    SELECT r.id_rdv, r.id_dossier, r.date_heure, r.statut, r.motif_absence,
+           CAST(r.date_heure AS DATE) AS jour, d.code_structure
     FROM rendez_vous r
     JOIN dossiers d ON d.id_dossier = r.id_dossier AND NOT d.archive
+    WHERE r.statut IN ('prevu', 'non_precise', 'absent')
 ),
 absences AS (
     SELECT id_dossier, code_structure, count(*) AS n, max(date_heure) AS derniere
@@ -37,5 +40,5 @@ SELECT 'RDV-03', 'info', a.code_structure, 'dossier', a.id_dossier, NULL, a.id_d
            || ', la dernière le ' || date_fr(a.derniere) || ', sans présence depuis.'
 FROM absences a
 WHERE NOT EXISTS (
-    SELECT 1 FROM rdv p
+    SELECT 1 FROM rendez_vous p
     WHERE p.id_dossier = a.id_dossier AND p.statut = 'present' AND p.date_heure > a.derniere)

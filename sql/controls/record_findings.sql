@@ -1,10 +1,11 @@
--- record_findings: store one family's findings for run $2 (as-of date $1) with their history.
+-- record_findings: store one family's findings for run $2 (as-of date $1) with their history;
+-- $3 and $4 bound the family's rule codes (e.g. PAC-00 and PAC-99).
 --
 -- The family's query (sql/controls/<family>.sql, whose $1 is the as-of date too) takes the
 -- place of the marker line below. Only the structures of the run (temp table prev_runs, built
 -- from run_scope) are kept. A finding is persistant when the previous run of its structure
--- (prev_runs.prev_run) found the same identity (rule, code_structure, objet, id_objet, id_lie),
--- nouveau otherwise.
+-- (temp table prev_findings) found the same identity (rule, code_structure, objet, id_objet,
+-- id_lie), nouveau otherwise.
 INSERT INTO findings
 WITH family AS (
 -- @family
@@ -23,9 +24,8 @@ SELECT $2, c.rule, c.gravite, c.code_structure, c.objet, c.id_objet, c.id_lie, c
        coalesce(f.nb_runs, 0) + 1
 FROM c
 JOIN prev_runs p ON p.code_structure = c.code_structure
-LEFT JOIN findings f
-    ON f.run_id = p.prev_run
-   AND f.rule = c.rule
+LEFT JOIN (SELECT * FROM prev_findings WHERE rule BETWEEN $3 AND $4) f
+    ON f.rule = c.rule
    AND f.code_structure = c.code_structure
    AND f.objet = c.objet
    AND f.id_objet = c.id_objet
