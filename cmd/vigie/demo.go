@@ -168,11 +168,21 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	if fi, err := os.Stat(filepath.Join(out, "outbox")); err == nil && fi.IsDir() {
 		fmt.Fprintf(a.stdout, "  livraisons (boîte d'envoi par destinataire)     : %s\n", filepath.Join(out, "outbox"))
 	}
+	prog := programName()
 	fmt.Fprintf(a.stdout, "Pour interroger l'entrepôt :\n")
-	fmt.Fprintf(a.stdout, "  vigie query --warehouse %s \"SELECT rule, gravite, count(*) AS n FROM findings GROUP BY ALL ORDER BY rule\"\n", whPath)
-	fmt.Fprintf(a.stdout, "  vigie controls --warehouse %s --as-of %s --rule PCJ\n", whPath, opts.AsOf.Format(time.DateOnly))
-	fmt.Fprintf(a.stdout, "  vigie runs --warehouse %s\n", whPath)
+	fmt.Fprintf(a.stdout, "  %s query --warehouse %s \"SELECT rule, gravite, count(*) AS n FROM findings GROUP BY ALL ORDER BY rule\"\n", prog, whPath)
+	fmt.Fprintf(a.stdout, "  %s controls --warehouse %s --as-of %s --rule PCJ\n", prog, whPath, opts.AsOf.Format(time.DateOnly))
+	fmt.Fprintf(a.stdout, "  %s runs --warehouse %s\n", prog, whPath)
 	return nil
+}
+
+// programName is how the user called vigie (./bin/vigie after make demo),
+// for the commands the demo suggests.
+func programName() string {
+	if len(os.Args) > 0 && filepath.Base(os.Args[0]) == "vigie" {
+		return os.Args[0]
+	}
+	return "vigie"
 }
 
 // frInt writes n with French digit grouping (a narrow no-break space).

@@ -130,11 +130,11 @@ func (g *gen) newDossier(s *structure, id string) *dossier {
 	switch x := g.r.Float64(); {
 	case x < 0.06:
 		d.kind = pRecent
-	case x < 0.81:
+	case x < 0.84:
 		d.kind = pCurrent
-	case x < 0.87:
+	case x < 0.885:
 		d.kind = pInactive
-	case x < 0.925:
+	case x < 0.93:
 		d.kind = pAged
 	case x < 0.94:
 		d.kind = pAged31
@@ -200,7 +200,7 @@ func (g *gen) newDossier(s *structure, id string) *dossier {
 		}
 		g.oldPath(d)
 		d.last = g.lastProgrammeDay(d) + day(g.between(0, 200))
-		if d.kind == pAged && g.chance(0.4) {
+		if d.kind == pAged && g.chance(0.6) { // still coming now and then
 			d.last = D - day(g.between(1, 150))
 		}
 	case pEAV:
