@@ -87,10 +87,16 @@ func (p *PDF) ColumnChart(title string, categories []string, series []Series) {
 	if len(categories) == 0 || len(series) == 0 {
 		return
 	}
-	const chartH, axisW, labelH = 32.0, 12.0, 7.0
+	const axisW, labelH = 12.0, 7.0
 	perRow := max(int(p.innerWidth()/50), 1) // legend cells wide enough for « USR Comptes utilisateurs »
 	legendRows := (len(series) + perRow - 1) / perRow
-	p.ensure(chartH + labelH + 12 + float64(legendRows)*5)
+	// The plot is 32 mm high, down to 24 mm to stay on this page.
+	around := labelH + 12 + float64(legendRows)*5
+	chartH := math.Min(32, p.pageBottom()-p.f.GetY()-around)
+	if chartH < 24 {
+		chartH = 32
+		p.ensure(chartH + around)
+	}
 	p.Subheading(title)
 	max := 0.0
 	for i := range categories {
