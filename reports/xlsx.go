@@ -138,7 +138,10 @@ func (wb *Workbook) AddSheet(s Sheet) error {
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	for i, c := range s.Columns {
+	// Last column first: the stream writer puts each new width before the
+	// others, and Excel wants the <col> elements in ascending order.
+	for i := len(s.Columns) - 1; i >= 0; i-- {
+		c := s.Columns[i]
 		w := c.Width
 		if w == 0 {
 			w = autoWidth(c, s.Rows, i)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +142,16 @@ func TestWorkbookTypesAndFormulas(t *testing.T) {
 			_, _ = fmt.Fprint(b, readAll(rc))
 			rc.Close()
 			hasFilter = strings.Contains(b.String(), `<autoFilter ref="$A$1:$E$3004"`)
+			// Excel repairs a file whose column widths are not in ascending order.
+			cols := regexp.MustCompile(`<col min="(\d+)"`).FindAllStringSubmatch(b.String(), -1)
+			if len(cols) != 5 {
+				t.Errorf("%d column widths, want 5", len(cols))
+			}
+			for i, c := range cols {
+				if c[1] != strconv.Itoa(i+1) {
+					t.Errorf("column width %d is for column %s: not in ascending order", i+1, c[1])
+				}
+			}
 		}
 	}
 	if !hasChart || !hasFilter {
