@@ -382,27 +382,34 @@ func notScheduled(job *schedules.Job, at time.Time, given string) error {
 	return usagef(hint, "--for %q : la tâche %s (%s) n'est pas prévue à cet instant", given, job.Name, job.Cron)
 }
 
-// demoSchedules prints the coming week's scheduled runs, then delivers the
-// reports the demo wrote (step 50) to an outbox under the demo folder: each
-// structure's director gets only their files, a demo analyst the regional
-// ones, every delivery in the ledger.
+// demoSchedules prints the next run of each scheduled job and the coming
+// holiday move, then delivers the reports the demo wrote (step 50) to an
+// outbox under the demo folder: each structure's director gets only their
+// files, a demo analyst the regional ones, every delivery in the ledger.
 func demoSchedules(ctx context.Context, a *app, d *demoRun) error {
 	defs, err := schedules.LoadDefinitions("")
 	if err != nil {
 		return err
 	}
 	from := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 0, 0, 0, 0, warehouse.Paris)
-	to := from.AddDate(0, 0, 7)
-	fmt.Fprintf(d.Summary, "Planning de la semaine du %s (heure de Paris ; vigie schedule list, vigie daemon) :\n", from.Format("02/01/2006"))
-	for _, in := range defs.Upcoming(from.Add(-time.Second), 8) {
-		if in.At.After(to) {
-			continue
+	fmt.Fprintf(d.Summary, "Planification (heure de Paris) : prochaine exécution de chaque tâche à partir du %s\n", from.Format("02/01/2006"))
+	fmt.Fprintln(d.Summary, "  (vigie schedule list pour la suite, vigie daemon pour les lancer ; exemple de configuration : testdata/schedules/vigie.yaml)")
+	var moved *schedules.Instant
+	for _, in := range defs.Upcoming(from.Add(-time.Second), 1) {
+		fmt.Fprintf(d.Summary, "  %-15s %s  %s\n", in.Job, in.At.In(warehouse.Paris).Format("02/01/2006 15:04"), defs.Job(in.Job).Description)
+	}
+	for _, j := range defs.Jobs {
+		for _, next := range j.Between(from, from.AddDate(1, 0, 0)) {
+			if next.Holiday != "" && (moved == nil || next.At.Before(moved.At)) {
+				next := next
+				moved = &next
+				break
+			}
 		}
-		line := fmt.Sprintf("  %s  %-15s %s", schedules.FrenchDate(in.At), in.Job, strings.Join(defs.Job(in.Job).Steps, ", "))
-		if in.Holiday != "" {
-			line += fmt.Sprintf("  (reporté du %s : %s)", in.Moved.In(warehouse.Paris).Format("02/01"), in.Holiday)
-		}
-		fmt.Fprintln(d.Summary, line)
+	}
+	if moved != nil {
+		fmt.Fprintf(d.Summary, "  Jour férié : %s prévue le %s (%s) passe au %s.\n", moved.Job,
+			schedules.FrenchDate(moved.Moved), moved.Holiday, schedules.FrenchDate(moved.At))
 	}
 	return demoDeliver(ctx, a, d)
 }
@@ -448,7 +455,7 @@ func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(d.Summary, "Livraison : %d fichiers déposés dans %s/<destinataire>/ (direction_<structure> ne reçoit que les fichiers de sa structure, analyste_demo les fichiers régionaux) ;\n"+
+	fmt.Fprintf(d.Summary, "Livraison des rapports : %d dépôts dans %s/<destinataire>/ (direction_<structure> ne reçoit que les fichiers de sa structure, analyste_demo les fichiers régionaux) ;\n"+
 		"  registre des livraisons : vigie query \"SELECT recipient, file, sha256, delivered_at FROM delivery_ledger\"\n", res.Sent, outbox)
 	return nil
 }

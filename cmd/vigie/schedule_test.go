@@ -258,9 +258,9 @@ func TestDemoSchedules(t *testing.T) {
 	}
 	s := summary.String()
 	for _, want := range []string{
-		"mardi 7 avril 2026 à 07:00  weekly_control",
-		"(reporté du 06/04 : Lundi de Pâques)",
-		"Livraison : ",
+		"weekly_control  07/04/2026 07:00  Contrôle hebdomadaire",
+		"Jour férié : weekly_control prévue le lundi 6 avril 2026 à 07:00 (Lundi de Pâques) passe au mardi 7 avril 2026 à 07:00.",
+		"Livraison des rapports : ",
 		filepath.Join(out, "outbox"),
 	} {
 		if !strings.Contains(s, want) {
