@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,7 +36,9 @@ func BenchmarkGenerate(b *testing.B) {
 		elapsed := time.Since(start)
 		var rows int
 		var size int64
+		var per []string
 		for _, t := range st.Tables {
+			per = append(per, t.Table+" "+strconv.Itoa(t.Rows))
 			rows += t.Rows
 			if fi, err := os.Stat(filepath.Join(dir, t.File)); err == nil {
 				size += fi.Size()
@@ -47,5 +50,6 @@ func BenchmarkGenerate(b *testing.B) {
 		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak")
 		b.Logf("scale %g: %d dossiers, %d rows, %.0f MiB in %d files, in %s, peak RSS %.0f MiB",
 			scale, st.Dossiers, rows, float64(size)/(1<<20), len(st.Tables), elapsed.Round(time.Millisecond), float64(procmem.Peak())/(1<<20))
+		b.Logf("rows: %s", strings.Join(per, ", "))
 	}
 }

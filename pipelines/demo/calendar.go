@@ -89,12 +89,6 @@ func (d day) weekday() int {
 	return w
 }
 
-// firstOfMonth returns the first day of d's month.
-func (d day) firstOfMonth() day {
-	y, m, _ := d.ymd()
-	return mkday(y, m, 1)
-}
-
 // monthIndex returns y*12 + m-1, to walk months.
 func (d day) monthIndex() int {
 	y, m, _ := d.ymd()
@@ -114,18 +108,4 @@ func ageAt(birth, d day) int {
 		age--
 	}
 	return age
-}
-
-func minDay(a, b day) day {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func maxDay(a, b day) day {
-	if a > b {
-		return a
-	}
-	return b
 }

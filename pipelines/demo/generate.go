@@ -156,18 +156,6 @@ func (g *gen) between(lo, hi int) int {
 // dayBetween returns a random day in [lo, hi].
 func (g *gen) dayBetween(lo, hi day) day { return day(g.between(int(lo), int(hi))) }
 
-// workday moves a weekend day to the Friday before (Saturday) or the
-// Monday after (Sunday), so that appointments fall on working days.
-func workday(d day) day {
-	switch d.weekday() {
-	case 5:
-		return d - 1
-	case 6:
-		return d + 1
-	}
-	return d
-}
-
 // officeMinute returns a minute of the working day (08:30–18:00), on a
 // quarter hour.
 func (g *gen) officeMinute() int { return 8*60 + 30 + 15*g.r.IntN(39) }
