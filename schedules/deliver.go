@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/delivery"
@@ -53,10 +54,14 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
 	recipients := s.Config.DeliveryRecipients()
+	var nobody []string
 	for _, o := range outputs {
-		if !hasRecipient(o, recipients) {
-			s.log().Warn("no recipient configured for an output", "job", j.Name, "file", filepath.Base(o.Path), "audience", o.Audience)
+		if !hasRecipient(o, recipients) && (len(nobody) == 0 || nobody[len(nobody)-1] != o.Audience) {
+			nobody = append(nobody, o.Audience)
 		}
+	}
+	if len(nobody) > 0 {
+		s.log().Warn("files for these audiences have no recipient in the configuration", "job", j.Name, "audiences", strings.Join(nobody, ","))
 	}
 	d := s.deliverer(w)
 	err := s.retry(ctx, "delivery", func() error {
