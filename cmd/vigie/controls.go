@@ -191,10 +191,30 @@ func findingsTable(fs []controls.Finding, keep func(controls.Finding) bool, hist
 	return t
 }
 
-// demoControls runs the controls on the demo region and sums the findings up
-// by family and gravité.
+// demoHistoryWeeks is how many weekly runs before the as-of date the demo
+// replays, so that the week-to-week follow-up and the reports' trend have
+// something to show.
+const demoHistoryWeeks = 3
+
+// demoControls runs the controls on the demo region for the weeks before the
+// as-of date, then for the as-of date, and sums the last run's findings up by
+// family and gravité, with what is new, still open and resolved.
 func demoControls(ctx context.Context, _ *app, d *demoRun) error {
-	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, Arguments: []string{"demo"}, Job: "demo", SkipList: true})
+	var past []string
+	for k := demoHistoryWeeks; k >= 1; k-- {
+		day := d.AsOf.AddDate(0, 0, -7*k)
+		if _, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: day, SkipList: true, Job: "demo",
+			Arguments: []string{"demo", "--as-of", day.Format(time.DateOnly)}}); err != nil {
+			return err
+		}
+		past = append(past, day.Format("02/01/2006"))
+	}
+	if len(past) > 0 {
+		fmt.Fprintf(d.Summary, "Historique : contrôles rejoués sur les mêmes données aux %s, pour montrer le suivi d'une semaine à l'autre.\n",
+			frList(past))
+	}
+	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, SkipList: true, Job: "demo",
+		Arguments: []string{"demo", "--as-of", d.AsOf.Format(time.DateOnly)}})
 	if err != nil {
 		return err
 	}
@@ -238,6 +258,14 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 	fmt.Fprintf(d.Summary, "  Depuis le contrôle précédent : %d nouveaux, %d persistants, %d résolus.\n",
 		suivi[controls.Nouveau], suivi[controls.Persistant], suivi[controls.Resolu])
 	return nil
+}
+
+// frList joins items the French way: « a, b et c ».
+func frList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
 
 var familyNames = map[string]string{

@@ -121,12 +121,21 @@ func TestDemoSteps(t *testing.T) {
 	if err := demoWeeklyASP(ctx, nil, d); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	if err := w.DB.QueryRow(`SELECT count(*) FROM findings WHERE gravite = 'erreur' AND rule LIKE 'PCJ-%'`).Scan(&n); err != nil {
+	// the weeks before are replayed first: the summary is the last run's
+	var n, runs, persistants int
+	if err := w.DB.QueryRow(`SELECT count(*), count(*) FILTER (suivi = 'persistant') FROM findings
+WHERE run_id = (SELECT max(run_id) FROM control_runs) AND gravite = 'erreur' AND rule LIKE 'PCJ-%'`).Scan(&n, &persistants); err != nil {
 		t.Fatal(err)
+	}
+	if err := w.DB.QueryRow(`SELECT count(*) FROM control_runs WHERE as_of IN ('2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23')`).Scan(&runs); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 4 || persistants != n || n == 0 {
+		t.Errorf("%d control runs, %d PCJ errors of which %d persistent: want 4 runs and every PCJ error persistent", runs, n, persistants)
 	}
 	out := summary.String()
 	for _, want := range []string{
+		"Historique : contrôles rejoués sur les mêmes données aux 02/11/2026, 09/11/2026 et 16/11/2026",
 		"Contrôles au 23/11/2026",
 		fmt.Sprintf("PCJ  %6d erreurs", n),
 		"Liste ASP de la semaine du 16/11/2026 au 22/11/2026 : 3 jeunes dans 1 structure.",
