@@ -360,7 +360,7 @@ func (g *gen) partnersOf(s *structure, n int) {
 				siret = lastValid // the same establishment entered twice
 			}
 		}
-		if ValidSIRET(siret) {
+		if actif && ValidSIRET(siret) {
 			lastValid = siret
 		}
 		emp := pick(g, employeurs)
