@@ -62,7 +62,8 @@ it: controls, ASP list, transfers, archiving plan, reports (OUT/reports).
 The data holds a small share of every anomaly of the rules and a handful of
 bad rows, so that every control finds something and the quarantine shows.
 The same --seed, --scale and --as-of give the same files. The previous demo
-in OUT is replaced; a folder that vigie demo did not create is refused.`,
+in OUT is replaced; a folder that vigie demo did not create is refused. The
+warehouse is always OUT/vigie.duckdb (--warehouse is not used).`,
 		Example: `  vigie demo
   vigie demo --out /tmp/demo --scale 0.1 --as-of 2026-11-23
   vigie demo --scale 1        # a whole region's year, about 150,000 dossiers`,
@@ -115,7 +116,9 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	}
 	extraction := filepath.Join(out, "extraction")
 	whPath := filepath.Join(out, "vigie.duckdb")
-	fmt.Fprintf(a.stdout, "Génération de la région de démonstration (échelle %s, graine %d, données au %s)…\n",
+	fmt.Fprintf(a.stdout, "Démonstration de vigie sur une région fictive de 43 Missions Locales : les noms, dates de naissance et NIR\n"+
+		"sont inventés, et les données contiennent à dessein une petite part de chaque anomalie que les contrôles détectent.\n\n")
+	fmt.Fprintf(a.stdout, "Génération de l'extraction (échelle %s, graine %d, données au %s)…\n",
 		frNumber(opts.Scale), opts.Seed, opts.AsOf.Format("02/01/2006"))
 	t0 := time.Now()
 	st, err := demo.Generate(ctx, extraction, opts)
