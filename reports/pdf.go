@@ -170,7 +170,7 @@ func (p *PDF) Heading(text string) {
 
 // Subheading prints a smaller title.
 func (p *PDF) Subheading(text string) {
-	p.ensure(28) // the title, a table header and its first rows stay together
+	p.ensure(32) // the title, a table header and its first rows stay together
 	f := p.f
 	f.Ln(1)
 	f.SetFont(fontFamily, "B", 10)
@@ -324,7 +324,7 @@ func (p *PDF) Table(t Table) {
 	f.SetDrawColor(160, 160, 160)
 	f.SetLineWidth(0.15)
 	defer func() { f.SetDrawColor(0, 0, 0); f.SetLineWidth(0.2) }()
-	p.ensure(4 * lineH * 3)
+	p.ensure(4*lineH + 6*cellPad) // a two-line header and two rows (less than what Subheading keeps)
 	if drawRow(header, true, true, maxRowH()) < 0 {
 		f.AddPage()
 		drawRow(header, true, true, maxRowH())

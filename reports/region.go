@@ -98,7 +98,7 @@ func RegionPDF(r *RegionReport) *PDF {
 
 	p.AddPage(Landscape)
 	p.Heading("Par structure")
-	t := Table{Columns: []Column{{Header: "Structure", Weight: 30}, {Header: "Contrôle du", Weight: 9, Align: "C"},
+	t := Table{Columns: []Column{{Header: "Structure", Weight: 40}, {Header: "Contrôle du", Weight: 9, Align: "C"},
 		{Header: "Constats", Weight: 8, Align: "R"}, {Header: "Erreurs", Weight: 8, Align: "R"}, {Header: "Alertes", Weight: 8, Align: "R"},
 		{Header: "Infos", Weight: 7, Align: "R"}, {Header: "Nouveaux", Weight: 8, Align: "R"}, {Header: "Résolus", Weight: 8, Align: "R"},
 		{Header: "Taux d'absence", Weight: 9, Align: "R"}, {Header: "Taux SIENE", Weight: 10, Align: "R"}, {Header: "Liste ASP", Weight: 7, Align: "R"}},
@@ -122,7 +122,7 @@ func RegionPDF(r *RegionReport) *PDF {
 
 	p.AddPage(Landscape)
 	p.Heading("Constats par structure et famille")
-	ft := Table{Columns: []Column{{Header: "Structure", Weight: 30}}, Empty: "Aucune structure."}
+	ft := Table{Columns: []Column{{Header: "Structure", Weight: 40}}, Empty: "Aucune structure."}
 	for _, fam := range Families {
 		ft.Columns = append(ft.Columns, Column{Header: fam, Weight: 7, Align: "R"})
 	}
