@@ -307,6 +307,12 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 			if !job.Scheduled(at) {
 				return notScheduled(job, at, forInstant)
 			}
+			if at.After(now) {
+				// Run now, it would be done before its time, and the daemon
+				// would not run it at its instant.
+				return usagef("le démon l'exécutera à son heure ; pour tester, donnez une exécution passée (vigie schedule list --from DATE)",
+					"--for %q est à venir : une exécution ne peut pas être lancée avant son instant", forInstant)
+			}
 			s, err := newScheduler(a, defs, cfg, schedules.SystemClock{})
 			if err != nil {
 				return err

@@ -59,9 +59,9 @@ func TestScheduleRunOnce(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeSchedConfig(t, dir, "")
 	wh := filepath.Join(dir, "w.duckdb")
-	args := []string{"--warehouse", wh, "schedule", "run", "transfers", "--config", cfg, "--for", "2026-11-24 04:00", "--format", "csv"}
+	args := []string{"--warehouse", wh, "schedule", "run", "transfers", "--config", cfg, "--for", "2026-11-10 04:00", "--format", "csv"}
 	code, out, errOut := runSchedCLI(context.Background(), nil, args...)
-	if code != 0 || !strings.Contains(out, "transfers,2026-11-24 04:00,done,") {
+	if code != 0 || !strings.Contains(out, "transfers,2026-11-10 04:00,done,") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, _ = runSchedCLI(context.Background(), nil, args...)
@@ -69,19 +69,24 @@ func TestScheduleRunOnce(t *testing.T) {
 		t.Fatalf("second run: exit %d\n%s", code, out)
 	}
 	code, out, _ = runSchedCLI(context.Background(), nil, "--warehouse", wh, "runs", "--format", "csv")
-	if code != 0 || strings.Count(out, "schedule,run transfers --for 2026-11-24T04:00") != 1 {
+	if code != 0 || strings.Count(out, "schedule,run transfers --for 2026-11-10T04:00") != 1 {
 		t.Errorf("runs:\n%s", out)
 	}
 	// An instant the job is not scheduled at is refused, naming the nearest
 	// ones: a run is for its scheduled instant.
 	for _, c := range []struct{ job, at, want string }{
-		{"transfers", "2026-11-24 05:00", "exécutions prévues les plus proches : 2026-11-24 04:00, 2026-11-25 04:00"},
+		{"transfers", "2026-11-10 05:00", "exécutions prévues les plus proches : 2026-11-10 04:00, 2026-11-11 04:00"},
 		{"weekly_control", "2026-04-06 07:00", "2026-04-07 07:00 (reportée du 2026-04-06 07:00 : Lundi de Pâques)"},
 	} {
 		code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", c.job, "--config", cfg, "--for", c.at)
 		if code != exitUsage || !strings.Contains(errOut, "n'est pas prévue à cet instant") || !strings.Contains(errOut, c.want) {
 			t.Errorf("--for %s: exit %d, %s", c.at, code, errOut)
 		}
+	}
+	// An instant to come is refused: the daemon will run it at its time.
+	code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "monthly_report", "--config", cfg, "--for", "2100-01-01 07:00")
+	if code != exitUsage || !strings.Contains(errOut, "est à venir") {
+		t.Errorf("future --for: exit %d, %s", code, errOut)
 	}
 	// A configuration error names the key and the value.
 	bad := writeSchedConfig(t, t.TempDir(), "catch_up: sometimes\n")
