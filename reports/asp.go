@@ -34,14 +34,14 @@ type ASPList struct {
 func aspTable(rows []ASPRow) Table {
 	t := Table{
 		Columns: []Column{
-			{Header: "Id dossier", Weight: 11},
-			{Header: "Nom", Weight: 14},
-			{Header: "Prénom", Weight: 12},
+			{Header: "Id dossier", Weight: 10},
+			{Header: "Nom", Weight: 13},
+			{Header: "Prénom", Weight: 11},
 			{Header: "Date de naissance", Weight: 11, Align: "C"},
 			{Header: "Entrée PACEA", Weight: 10, Align: "C"},
 			{Header: "Sortie PACEA", Weight: 10, Align: "C"},
 			{Header: "Saisie de la sortie", Weight: 10, Align: "C"},
-			{Header: "N° CERFA", Weight: 15},
+			{Header: "N° CERFA", Weight: 19}, // a CERFA number stays on one line
 			{Header: "Entrée CEJ", Weight: 10, Align: "C"},
 		},
 		FontSize: 7.5,

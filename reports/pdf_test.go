@@ -44,7 +44,7 @@ func TestASPListPDF(t *testing.T) {
 	rows := []ASPRow{
 		{CodeStructure: "ML-16001", IDDossier: "D001", NomUsage: "Lefèvre", Prenom: "Chloé", DateNaissance: day("2005-02-28"),
 			IDDispositif: "P1", DateEntree: day("2025-03-01"), DateSortie: day("2026-11-18"), DateSaisieSortie: time.Date(2026, 11, 19, 14, 5, 0, 0, time.UTC),
-			NumeroCerfa: "CERFA-123", DateEntreeCEJ: day("2026-11-19")},
+			NumeroCerfa: "16001-2025-000016", DateEntreeCEJ: day("2026-11-19")},
 	}
 	for i := 0; i < 80; i++ { // enough to need a second page
 		rows = append(rows, ASPRow{CodeStructure: "ML-16001", IDDossier: fmt.Sprintf("D1%03d", i),
@@ -70,7 +70,7 @@ func TestASPListPDF(t *testing.T) {
 	text := pdfText(t, path)
 	for _, want := range []string{
 		"Mission Locale de la Charente", "Semaine du lundi 16/11/2026 au dimanche 22/11/2026",
-		"Lefèvre", "Chloé", "28/02/2005", "18/11/2026", "19/11/2026", "CERFA-123",
+		"Lefèvre", "Chloé", "28/02/2005", "18/11/2026", "19/11/2026", "16001-2025-000016", // a CERFA number on one line
 		"Nom du directeur / de la directrice", "Date :", "Signature",
 		ConfidentialityNotice, "Généré par vigie le 23/11/2026 à 07:30",
 		"Id dossier", "N° CERFA",
