@@ -9,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 )
 
 // tableWriter streams one table to one CSV file (`;`-separated, UTF-8, a
@@ -21,14 +24,15 @@ type tableWriter struct {
 	bw          *bufio.Writer
 	gz          *gzip.Writer
 	async       *asyncWriter
-	w           *bufio.Writer // where rows go: bw, or a buffer in front of the compressor
+	enc         *transform.Writer // Windows-1252 encoder, or nil
+	w           *bufio.Writer     // where rows go: bw, or a buffer in front of the compressor
 	row         []byte
 	first       bool
 	rows        int
 	err         error
 }
 
-func newTableWriter(dir, table string, gz bool, header []string) (*tableWriter, error) {
+func newTableWriter(dir, table string, gz, windows1252 bool, header []string) (*tableWriter, error) {
 	file := table + ".csv"
 	if gz {
 		file += ".gz"
@@ -47,6 +51,12 @@ func newTableWriter(dir, table string, gz bool, header []string) (*tableWriter, 
 		t.gz, _ = gzip.NewWriterLevel(t.bw, gzip.BestSpeed) // a valid level never errors
 		t.async = newAsyncWriter(t.gz)
 		t.w = bufio.NewWriterSize(t.async, 1<<18)
+	}
+	if windows1252 {
+		// As many spreadsheet exports on Windows write it (’, œ, € and
+		// « » included); ingest detects it.
+		t.enc = transform.NewWriter(t.bw, charmap.Windows1252.NewEncoder())
+		t.w = bufio.NewWriterSize(t.enc, 1<<16)
 	}
 	for _, h := range header {
 		t.str(h)
@@ -248,6 +258,14 @@ func (t *tableWriter) end() error {
 // commit flushes, syncs and closes the file, then renames it into place.
 func (t *tableWriter) commit() error {
 	err := t.err
+	if t.enc != nil {
+		if err == nil {
+			err = t.w.Flush()
+		}
+		if e := t.enc.Close(); err == nil {
+			err = e
+		}
+	}
 	if t.async != nil {
 		if err == nil {
 			err = t.w.Flush()

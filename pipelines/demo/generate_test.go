@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -86,6 +87,27 @@ func TestDemoRegion(t *testing.T) {
 			t.Errorf("%s: read %d rows, generated %d", f.Table, f.Read, want)
 		}
 	}
+
+	// The Windows-1252 file is detected and its text comes out right.
+	for _, f := range ir.Files {
+		if f.Table == "offres_service" && f.Encoding != "windows-1252" {
+			t.Errorf("offres_service.csv read as %s", f.Encoding)
+		}
+	}
+	rows, err := w.DB.QueryContext(ctx, "SELECT DISTINCT intitule FROM offres_service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(offresIntitules, s) {
+			t.Errorf("offer title %q is not one the generator wrote", s)
+		}
+	}
+	rows.Close()
 
 	res, err := controls.Run(ctx, w, controls.Options{AsOf: testAsOf})
 	if err != nil {

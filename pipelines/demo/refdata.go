@@ -210,7 +210,7 @@ var formesJuridiques = []string{"SARL", "SAS", "SASU", "EURL", "SA", "Associatio
 
 var offresIntitules = []string{
 	"Atelier CV et lettre de motivation", "Permanence santé", "Accompagnement au permis de conduire",
-	"Job dating saisonnier", "Aide à l'accès au logement", "Parrainage vers l'emploi", "Atelier « Bien-être et confiance en soi »",
+	"Job dating saisonnier", "Aide à l’accès au logement", "Cœur de métier : découverte de l’artisanat", "Parrainage vers l'emploi", "Atelier « Bien-être et confiance en soi »",
 	"Découverte des métiers du numérique", "Point information Garantie jeunes", "Club emploi", "Atelier budget",
 }
 

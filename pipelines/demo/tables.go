@@ -14,48 +14,49 @@ type outputs struct {
 type tableSpec struct {
 	name   string
 	gz     bool
+	cp1252 bool // written in Windows-1252 rather than UTF-8
 	header []string
 	dst    func(o *outputs) **tableWriter
 }
 
 var tableSpecs = []tableSpec{
-	{"structures", false, []string{"code_structure", "nom", "departement", "region", "email_direction"},
+	{"structures", false, false, []string{"code_structure", "nom", "departement", "region", "email_direction"},
 		func(o *outputs) **tableWriter { return &o.structures }},
-	{"lieux", false, []string{"code_lieu", "code_structure", "nom", "commune_insee", "actif"},
+	{"lieux", false, false, []string{"code_lieu", "code_structure", "nom", "commune_insee", "actif"},
 		func(o *outputs) **tableWriter { return &o.lieux }},
-	{"utilisateurs", false, []string{"id_utilisateur", "identifiant", "code_structure", "civilite", "prenom", "nom",
+	{"utilisateurs", false, false, []string{"id_utilisateur", "identifiant", "code_structure", "civilite", "prenom", "nom",
 		"date_naissance", "email", "profil", "fonctions", "etat", "date_creation", "date_desactivation",
 		"date_changement_mot_de_passe"},
 		func(o *outputs) **tableWriter { return &o.utilisateurs }},
-	{"dossiers", false, []string{"id_dossier", "code_structure", "civilite", "prenom", "nom_usage", "nom_naissance",
+	{"dossiers", false, false, []string{"id_dossier", "code_structure", "civilite", "prenom", "nom_usage", "nom_naissance",
 		"date_naissance", "statut", "identite_justifiee", "nir", "nir_certifie", "email", "telephone_mobile",
 		"telephone_fixe", "adresse_voie", "adresse_complement", "code_postal", "commune_insee", "adresse_normalisee",
 		"npai", "qpv", "zrr", "numero_france_travail", "numero_allocataire", "id_conseiller_referent",
 		"code_lieu_rattachement", "date_inscription", "date_derniere_maj"},
 		func(o *outputs) **tableWriter { return &o.dossiers }},
-	{"dispositifs", false, []string{"id_dispositif", "id_dossier", "code_dispositif", "etat", "date_entree", "date_sortie",
+	{"dispositifs", false, false, []string{"id_dispositif", "id_dossier", "code_dispositif", "etat", "date_entree", "date_sortie",
 		"motif_sortie", "date_saisie_sortie", "id_prescripteur", "numero_cerfa"},
 		func(o *outputs) **tableWriter { return &o.dispositifs }},
-	{"evenements", true, []string{"id_evenement", "id_dossier", "date_evenement", "nature", "id_utilisateur", "code_lieu",
+	{"evenements", true, false, []string{"id_evenement", "id_dossier", "date_evenement", "nature", "id_utilisateur", "code_lieu",
 		"contexte", "commentaire"},
 		func(o *outputs) **tableWriter { return &o.evenements }},
-	{"rendez_vous", true, []string{"id_rdv", "id_dossier", "date_heure", "id_utilisateur", "code_lieu", "objet", "statut",
+	{"rendez_vous", true, false, []string{"id_rdv", "id_dossier", "date_heure", "id_utilisateur", "code_lieu", "objet", "statut",
 		"motif_absence", "date_creation"},
 		func(o *outputs) **tableWriter { return &o.rendezVous }},
-	{"situations", false, []string{"id_situation", "id_dossier", "type_situation", "date_debut", "date_fin_prevue",
+	{"situations", false, false, []string{"id_situation", "id_dossier", "type_situation", "date_debut", "date_fin_prevue",
 		"date_fin_reelle", "origine", "objectif_formation", "validation_preparee", "niveau", "financeur",
 		"prestation_france_travail", "organisme", "intitule", "motif_interruption", "commentaire"},
 		func(o *outputs) **tableWriter { return &o.situations }},
-	{"partenaires", false, []string{"id_partenaire", "code_structure", "raison_sociale", "enseigne", "siret",
+	{"partenaires", false, false, []string{"id_partenaire", "code_structure", "raison_sociale", "enseigne", "siret",
 		"rattache_siene", "id_conseiller_referent", "date_creation", "actif"},
 		func(o *outputs) **tableWriter { return &o.partenaires }},
-	{"offres_service", false, []string{"id_offre", "code_structure", "intitule", "id_referent", "etat"},
+	{"offres_service", false, true, []string{"id_offre", "code_structure", "intitule", "id_referent", "etat"},
 		func(o *outputs) **tableWriter { return &o.offres }},
-	{"allocations", false, []string{"id_allocation", "id_dispositif", "mois", "montant", "statut", "date_demande"},
+	{"allocations", false, false, []string{"id_allocation", "id_dispositif", "mois", "montant", "statut", "date_demande"},
 		func(o *outputs) **tableWriter { return &o.allocations }},
-	{"ressources", false, []string{"id_ressource", "id_dossier", "type_ressource", "montant_mensuel", "date_debut", "date_fin"},
+	{"ressources", false, false, []string{"id_ressource", "id_dossier", "type_ressource", "montant_mensuel", "date_debut", "date_fin"},
 		func(o *outputs) **tableWriter { return &o.ressources }},
-	{"transferts", false, []string{"id_transfert", "code_structure", "type_transfert", "table_reference", "source",
+	{"transferts", false, false, []string{"id_transfert", "code_structure", "type_transfert", "table_reference", "source",
 		"destination", "selection", "date_demande", "demandeur"},
 		func(o *outputs) **tableWriter { return &o.transferts }},
 }
@@ -64,7 +65,7 @@ var tableSpecs = []tableSpec{
 func (g *gen) open(dir string) error {
 	o := &outputs{}
 	for _, s := range tableSpecs {
-		t, err := newTableWriter(dir, s.name, s.gz, s.header)
+		t, err := newTableWriter(dir, s.name, s.gz, s.cp1252, s.header)
 		if err != nil {
 			o.abort()
 			return err
