@@ -132,6 +132,13 @@ func (s *Scheduler) claim(ctx context.Context, w *warehouse.Warehouse, job strin
 			return nil
 		}
 	})
+	if err != nil {
+		// Another claimer committed first (the conflicting transaction
+		// fails): its row decides, and this one has nothing to do.
+		if e, gerr := s.ledgerGet(ctx, w.DB, w, job, at); gerr == nil && e != nil && (entry == nil || e.State != entry.State) {
+			return claimSkip, e, nil
+		}
+	}
 	return res, entry, err
 }
 

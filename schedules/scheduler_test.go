@@ -860,3 +860,37 @@ func TestCrashAfterStepsBeforeDelivery(t *testing.T) {
 		t.Errorf("second startup: %+v %v", outs, err)
 	}
 }
+
+// Runs of the same instant racing in one process (a manual run while
+// another is starting): one runs, the others skip without an error.
+func TestConcurrentRunsOfOneInstant(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w := f.warehouse()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon)
+	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.scheduler().RunJob(context.Background(), w, "weekly_control", mon, false)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := f.count("weekly_asp@weekly_control"); n != 1 {
+		t.Errorf("the steps ran %d times", n)
+	}
+	if got := query(t, w, `SELECT count(*) FROM delivery_ledger`); got != "3" {
+		t.Errorf("%s deliveries, want 3", got)
+	}
+}
