@@ -151,8 +151,10 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "  %s lignes lues, %s chargées, %d mises en quarantaine (%s)\n\n",
+	fmt.Fprintf(a.stdout, "  %s lignes lues, %s chargées, %d mises en quarantaine (%s)\n",
 		frInt(int(res.Read)), frInt(int(res.Read-res.Quarantined)), res.Quarantined, frDuration(time.Since(t0)))
+	fmt.Fprintf(a.stdout, "  La quarantaine est voulue : l'extraction contient quelques lignes fautives (dossier inconnu, date\n"+
+		"  impossible, code inconnu, montant avec séparateur de milliers), gardées avec leur fichier, ligne et motif.\n\n")
 
 	d := &demoRun{Out: out, Extraction: extraction, AsOf: opts.AsOf, Warehouse: w, Summary: a.stdout}
 	for _, s := range orderedDemoSteps() {
