@@ -29,6 +29,13 @@ once (catch_up: once) or recorded as missed (catch_up: skip); both show in
 'vigie runs'. On SIGTERM the step under way may finish (stop_grace), then the
 run is recorded as cancelled and re-run once at the next start.
 
+The configuration (folders, recipients, SMTP, catch-up, deadlines, retries;
+a commented example is testdata/schedules/vigie.yaml) is checked at start-up,
+and a director whose structure the warehouse does not know is refused. Reports
+are held back, and the analysts told, when the latest extraction is older than
+freshness_max_age or was refused. Who received which file, when and with which
+SHA-256 is in the delivery_ledger table ('vigie query').
+
 The warehouse is opened only while the daemon works, so 'vigie query' and
 'vigie runs' can read it in between. See docs/vigie.service for a systemd unit.`,
 		Example: `  VIGIE_SMTP_PASSWORD=... vigie daemon --warehouse /var/lib/vigie/vigie.duckdb --config /etc/vigie/vigie.yaml`,
