@@ -129,7 +129,7 @@ func (g *gen) appointment(d *dossier, dd day, statut string) {
 	} else {
 		w.empty()
 	}
-	created := max(d.inscription, dd-day(g.between(1, 21)))
+	created := max(d.inscription, min(dd-day(g.between(1, 21)), g.asOf-1)) // never after the extraction
 	w.dateTime(created, g.officeMinute(), g.r.IntN(60), isoT)
 	w.end()
 	if statut == "present" {
