@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/ingest"
@@ -52,12 +53,29 @@ func buildRules(ctx context.Context, path string) error {
 	if res.Quarantined != 0 {
 		return fmt.Errorf("ingest %s: %d rows quarantined: %+v", rulesExtraction, res.Quarantined, res.Samples)
 	}
-	backups := filepath.Join(filepath.Dir(path), "sauvegardes")
-	if _, err := archive.Dossier(ctx, w, "ARCH", "demande_du_jeune",
-		archive.Options{AsOf: date("2026-01-01"), BackupDir: backups}); err != nil {
-		return fmt.Errorf("archive ARCH: %w", err)
+	if err := archiveDossier(ctx, w, "ARCH", "demande_du_jeune", date("2026-01-01"), filepath.Dir(path)); err != nil {
+		return err
 	}
 	return w.Close()
+}
+
+// archiveDossier archives one dossier by hand through the archive pipeline,
+// in a recorded run, writing its backup under dir.
+func archiveDossier(ctx context.Context, w *warehouse.Warehouse, id, motif string, asOf time.Time, dir string) (err error) {
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "archive dossier", Arguments: []string{id}, AsOf: &asOf})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if ferr := run.Finish(err); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+	opts := archive.Options{AsOf: asOf, BackupDir: filepath.Join(dir, "sauvegardes"), RunID: run.ID}
+	if _, err := archive.Dossier(ctx, w, id, motif, opts); err != nil {
+		return fmt.Errorf("archive %s: %w", id, err)
+	}
+	return nil
 }
 
 // rulesWarehouse returns a warehouse of its own holding the boundary

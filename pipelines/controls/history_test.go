@@ -72,9 +72,18 @@ func TestHistory(t *testing.T) {
 		t.Errorf("third run: %+v", f)
 	}
 
-	// a full run: ML-A's previous run is the second one, ML-B's the third
+	// a full run: ML-A's previous run is the second one, ML-B's the third;
+	// a dossier archived in between is neither found nor listed as resolved
 	exec(`UPDATE partenaires SET rattache_siene = true WHERE id_partenaire = 'SIE-01_out'`)
+	if err := archiveDossier(ctx, w, "DOS-03_in_none", "deces", date("2026-12-01"), t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
 	fourth := runAt(t, w, "2026-12-07")
+	for _, f := range append(fourth.Findings, fourth.Resolved...) {
+		if f.IDDossier == "DOS-03_in_none" {
+			t.Errorf("archived dossier in %s %s (%s)", f.Rule, f.IDObjet, f.Suivi)
+		}
+	}
 	f4 := index(fourth.Findings)
 	if f := f4["SIE-03|SIE-03_in"]; f.Runs != 4 || f.FirstSeen.Format("2006-01-02") != "2026-11-16" {
 		t.Errorf("ML-B finding on the fourth run: %+v", f)
