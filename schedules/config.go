@@ -321,6 +321,25 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// CheckFolders checks, at start-up, that the inbox exists (the daemon
+// would otherwise fail at every pass) and that the other folders can be
+// created.
+func (c *Config) CheckFolders() error {
+	var errs []error
+	if c.Inbox != "" {
+		if st, err := os.Stat(c.Inbox); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("inbox = %q : ce dossier n'existe pas : créez-le (c'est là que les extractions sont déposées) ou retirez la clé", c.Inbox))
+		}
+	}
+	for _, f := range [][2]string{{"outbox", c.Outbox}, {"work_dir", c.WorkDir}} {
+		key, dir := f[0], f[1]
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			errs = append(errs, &explained{fmt.Sprintf("%s = %q : impossible de créer ce dossier (droits ?)", key, dir), err})
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // DeadlineFor returns the time limit of a run of job.
 func (c *Config) DeadlineFor(job string) time.Duration {
 	if d, ok := c.Deadlines[job]; ok {

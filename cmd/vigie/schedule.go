@@ -66,6 +66,9 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 	if err := cfg.CheckJobs(defs); err != nil {
 		return nil, nil, fmt.Errorf("%s : %w", path, err)
 	}
+	if err := cfg.CheckFolders(); err != nil {
+		return nil, nil, fmt.Errorf("%s :\n%w", path, err)
+	}
 	if len(cfg.Archive.Structures) > 0 {
 		return nil, nil, fmt.Errorf("%s : archive.structures = %v : l'archivage s'applique à toutes les structures ; laissez la liste vide", path, cfg.Archive.Structures)
 	}

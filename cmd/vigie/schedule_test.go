@@ -94,6 +94,12 @@ func TestScheduleRunOnce(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, `catch_up = "sometimes" : valeur inconnue`) {
 		t.Errorf("bad config: exit %d, %s", code, errOut)
 	}
+	// An inbox that does not exist is refused at start-up.
+	noInbox := writeSchedConfig(t, t.TempDir(), "inbox: /nonexistent/inbox\n")
+	code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "transfers", "--config", noInbox)
+	if code != exitFailed || !strings.Contains(errOut, `inbox = "/nonexistent/inbox" : ce dossier n'existe pas`) {
+		t.Errorf("missing inbox: exit %d, %s", code, errOut)
+	}
 	// The SMTP password comes from the variable the configuration names.
 	smtp := writeSchedConfig(t, t.TempDir(), "smtp: {host: localhost, from: v@x.org, username: u, password_env: VIGIE_TEST_PW}\n")
 	code, _, errOut = runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "transfers", "--config", smtp)
