@@ -60,7 +60,7 @@ func (g *gen) contacts(d *dossier) {
 		}
 		days := make([]int, n)
 		for i := range days {
-			days[i] = int(workdayBefore(I + 1 + day(g.r.IntN(span))))
+			days[i] = int(max(I, workdayBefore(I+1+day(g.r.IntN(span)))))
 		}
 		days[n-1] = int(L)
 		sort.Ints(days)
@@ -129,8 +129,14 @@ func (g *gen) appointment(d *dossier, dd day, statut string) {
 	} else {
 		w.empty()
 	}
-	created := max(d.inscription, min(dd-day(g.between(1, 21)), g.asOf-1)) // never after the extraction
-	w.dateTime(created, g.officeMinute(), g.r.IntN(60), isoT)
+	created, cmin := min(dd-day(g.between(1, 21)), g.asOf-1), g.officeMinute() // never after the extraction
+	if created < d.inscription {
+		created = d.inscription
+	}
+	if created >= dd { // booked on the day, before it
+		created, cmin = dd, max(0, minute-60)
+	}
+	w.dateTime(created, cmin, g.r.IntN(60), isoT)
 	w.end()
 	if statut == "present" {
 		g.eventAt(d, dd, minute, "entretien_individuel", pick(g, contextes), g.chance(0.6), counsellor, site.code, true)

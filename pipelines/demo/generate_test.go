@@ -109,6 +109,29 @@ func TestDemoRegion(t *testing.T) {
 	}
 	rows.Close()
 
+	// Plausible data: nothing happened after the as-of day but planned
+	// appointments, closed programmes have an exit, allowances fall in their
+	// programme, young people are 16 to 33.
+	for _, q := range []string{
+		"SELECT count(*) FROM evenements WHERE CAST(date_evenement AS DATE) >= DATE '2026-11-23'",
+		"SELECT count(*) FROM rendez_vous WHERE CAST(date_heure AS DATE) >= DATE '2026-11-23' AND statut <> 'prevu'",
+		"SELECT count(*) FROM rendez_vous WHERE CAST(date_creation AS DATE) >= DATE '2026-11-23' OR date_creation > date_heure",
+		"SELECT count(*) FROM dispositifs WHERE date_entree >= DATE '2026-11-23' OR date_sortie >= DATE '2026-11-23'",
+		"SELECT count(*) FROM dispositifs WHERE (etat = 'clos') <> (date_sortie IS NOT NULL) OR date_sortie < date_entree",
+		`SELECT count(*) FROM allocations a JOIN dispositifs p USING (id_dispositif)
+		 WHERE a.mois < strftime(p.date_entree, '%Y-%m') OR a.mois > strftime(coalesce(p.date_sortie, DATE '2026-11-23'), '%Y-%m')`,
+		"SELECT count(*) FROM dossiers WHERE date_diff('year', date_naissance, DATE '2026-11-23') NOT BETWEEN 16 AND 34",
+		"SELECT count(*) FROM dossiers WHERE date_inscription >= DATE '2026-11-23' OR date_inscription < date_naissance + INTERVAL 16 YEAR",
+	} {
+		var n int
+		if err := w.DB.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if n != 0 {
+			t.Errorf("%d implausible rows: %s", n, q)
+		}
+	}
+
 	res, err := controls.Run(ctx, w, controls.Options{AsOf: testAsOf})
 	if err != nil {
 		t.Fatal(err)
