@@ -122,6 +122,8 @@ func TestDemoRegion(t *testing.T) {
 		 WHERE a.mois < strftime(p.date_entree, '%Y-%m') OR a.mois > strftime(coalesce(p.date_sortie, DATE '2026-11-23'), '%Y-%m')`,
 		"SELECT count(*) FROM dossiers WHERE date_diff('year', date_naissance, DATE '2026-11-23') NOT BETWEEN 16 AND 34",
 		"SELECT count(*) FROM dossiers WHERE date_inscription >= DATE '2026-11-23' OR date_inscription < date_naissance + INTERVAL 16 YEAR",
+		"SELECT count(*) FROM evenements e JOIN dossiers d USING (id_dossier) WHERE CAST(e.date_evenement AS DATE) < d.date_inscription",
+		"SELECT count(*) FROM dispositifs p JOIN dossiers d USING (id_dossier) WHERE p.date_entree < d.date_inscription",
 	} {
 		var n int
 		if err := w.DB.QueryRowContext(ctx, q).Scan(&n); err != nil {
