@@ -129,8 +129,8 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 	}
 	path := filepath.Join(dir, "ALERTE_fraicheur_"+at.In(paris).Format("2006-01-02")+".txt")
 	text := fmt.Sprintf("vigie — rapports retenus\n\nTâche : %s (%s)\nExécution prévue : %s\n\nLes rapports de cette exécution n'ont pas été envoyés aux directions : %s.\n\n"+
-		"Déposez une extraction récente dans le dossier d'arrivée (avec son fichier _READY) puis relancez :\n  vigie schedule run %s --for %s\n",
-		frenchJob(j), j.Name, frenchDate(at), why, j.Name, at.In(paris).Format("2006-01-02T15:04"))
+		"Déposez une extraction récente dans le dossier d'arrivée (avec son fichier _READY) ; une fois chargée, relancez :\n  vigie schedule run %s --for \"%s\" --force\n",
+		frenchJob(j), j.Name, frenchDate(at), why, j.Name, at.In(paris).Format("2006-01-02 15:04"))
 	if err := writeFileAtomic(path, []byte(text)); err != nil {
 		return StateDeliveryFailed, res, err
 	}

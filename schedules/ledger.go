@@ -87,7 +87,8 @@ const (
 // claim decides, in one transaction, whether this process runs (job, at):
 // the ledger's primary key and the transaction make sure only one does.
 // force re-runs a failed, interrupted or missed instant (a manual run or a
-// catch-up); a done or held instant is never run again.
+// catch-up), and, by hand, a held one once a fresh extraction is in (its
+// reports were never sent); a done instant is never run again.
 func (s *Scheduler) claim(ctx context.Context, w *warehouse.Warehouse, job string, at time.Time, force bool) (claimResult, *ledgerEntry, error) {
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
@@ -117,7 +118,7 @@ func (s *Scheduler) claim(ctx context.Context, w *warehouse.Warehouse, job strin
 		case e.State == StateProduced || e.State == StateDeliveryFailed:
 			res = claimDeliver
 			return nil
-		case force && (e.State == StateFailed || e.State == StateInterrupted || e.State == StateMissed):
+		case force && (e.State == StateFailed || e.State == StateInterrupted || e.State == StateMissed || e.State == StateHeld):
 			text, err := s.sqlText(w, "ledger_update.sql")
 			if err != nil {
 				return err

@@ -527,6 +527,24 @@ func TestFreshnessGate(t *testing.T) {
 				if got := query(t, w, `SELECT status FROM runs WHERE command = 'schedule'`); got != "refused" {
 					t.Errorf("run status %s", got)
 				}
+				// Not again by itself; by hand with --force, as the alert
+				// says, once a fresh extraction is in: the directors get
+				// their files, the analysts are not sent the alert again.
+				want := `vigie schedule run weekly_control --for "2026-11-23 07:00" --force`
+				if !strings.Contains(string(msg), want) {
+					t.Errorf("alert lacks %q:\n%s", want, msg)
+				}
+				if o, err := f.scheduler().RunJob(context.Background(), w, "weekly_control", mon, false); err != nil || o.Skipped != "already held" {
+					t.Errorf("unforced re-run: %+v %v", o, err)
+				}
+				freshIngest(t, w, mon.Add(time.Hour), warehouse.StatusDone)
+				o, err := f.scheduler().RunJob(context.Background(), w, "weekly_control", mon, true)
+				if err != nil || o.State != StateDone || o.Delivered.Sent != 3 {
+					t.Errorf("forced re-run: %+v %v", o, err)
+				}
+				if got := query(t, w, `SELECT file, count(*) FROM delivery_ledger WHERE recipient = 'analyste_a1' GROUP BY ALL ORDER BY ALL`); got != "ALERTE_fraicheur_2026-11-23.txt 1\nclasseur_regional.xlsx 1" {
+					t.Errorf("analyst's deliveries:\n%s", got)
+				}
 			} else if len(names) != 3 {
 				t.Errorf("outbox folders %v", names)
 			}

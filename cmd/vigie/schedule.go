@@ -280,7 +280,8 @@ func newScheduleRunCmd(a *app) *cobra.Command {
 		Long: `Run one job now, for a scheduled instant (--for, default the job's latest
 scheduled instant before now). Each (job, instant) runs and delivers once: a
 done instant is not run again; a failed, interrupted or missed one is run
-again with --force; one whose delivery failed resumes the delivery only.`,
+again with --force, and so is one held back by the freshness gate once a
+fresh extraction is in; one whose delivery failed resumes the delivery only.`,
 		Example: `  vigie schedule run weekly_control --config /etc/vigie/vigie.yaml
   vigie schedule run weekly_control --for "2026-04-07 07:00" --force`,
 		Args: cobra.ExactArgs(1),
@@ -345,7 +346,7 @@ again with --force; one whose delivery failed resumes the delivery only.`,
 		},
 	}
 	cmd.Flags().StringVar(&forInstant, "for", "", "the scheduled instant the run is for, \"yyyy-mm-dd hh:mm\" Europe/Paris")
-	cmd.Flags().BoolVar(&force, "force", false, "run again an instant that failed, was interrupted or was missed")
+	cmd.Flags().BoolVar(&force, "force", false, "run again an instant that failed, was interrupted, was missed or was held back")
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd
