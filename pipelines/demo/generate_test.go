@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -339,5 +340,24 @@ func TestIdentifiers(t *testing.T) {
 		if iso := string(appendDate(nil, birth, isoDate)); !ValidNIR(n) || n[:1] != "2" || n[1:3] != iso[2:4] || n[3:5] != iso[5:7] {
 			t.Fatalf("generated NIR %s is invalid for %v", n, birth)
 		}
+	}
+}
+
+// TestCancelled: a cancelled generation returns the context's error and
+// leaves no file behind, not even a temporary one.
+func TestCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	if _, err := Generate(ctx, dir, Options{Scale: 0.005, Seed: 1, AsOf: testAsOf}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
 	}
 }
