@@ -90,7 +90,7 @@ func (s *session) close() {
 
 func load(fsys fs.FS) (statements, error) {
 	st := statements{}
-	for _, name := range []string{"pending", "check_user", "check_lieu", "record_status", "effect_dossiers",
+	for _, name := range []string{"pending", "check_user", "check_lieu", "record_status", "journal", "effect_dossiers",
 		"effect_structure", "effect_via_dossier", "selection_filter", "live_users", "live_lieux", "live_values", "record_deletable"} {
 		text, err := sqlfiles.Read(fsys, "transfers/"+name+".sql")
 		if err != nil {
@@ -301,15 +301,15 @@ func check(ctx context.Context, ex execer, st statements, r Request) (target, st
 	return t, "", nil
 }
 
-// apply journals then changes the rows of the request, returning how many
-// changed.
+// apply finds the rows of the request, changes them by row id and journals
+// each of them, returning how many changed.
 func apply(ctx context.Context, ex queryExecer, st statements, r Request, t target, now string, runID int64) (int64, error) {
 	file := map[scope]string{scopeDossiers: "effect_dossiers", scopeStructure: "effect_structure", scopeViaDossier: "effect_via_dossier"}[t.scope]
 	filter := ""
-	scopeArgs := []any{r.Structure, r.Source}
+	find := []any{r.Structure, r.Source}
 	if len(r.Selection) > 0 {
 		filter = codeOnly(st["selection_filter"])
-		scopeArgs = append(scopeArgs, r.Selection)
+		find = append(find, r.Selection)
 	}
 	text, err := splice(strings.ReplaceAll(st[file], "{{selection}}", filter), t)
 	if err != nil {
@@ -319,24 +319,38 @@ func apply(ctx context.Context, ex queryExecer, st statements, r Request, t targ
 	if len(stmts) != 2 {
 		return 0, fmt.Errorf("transfers/%s.sql: %d statements, want 2", file, len(stmts))
 	}
-	journal := append([]any{r.ID, t.table, t.column, r.Destination, now, runID}, scopeArgs...)
-	jr, err := ex.ExecContext(ctx, stmts[0], journal...)
+	rows, err := ex.QueryContext(ctx, stmts[0], find...)
 	if err != nil {
+		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
+	}
+	var ids []int64
+	var keys []string
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			_ = rows.Close()
+			return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
+		}
+		ids, keys = append(ids, id), append(keys, k)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res, err := ex.ExecContext(ctx, stmts[1], r.Destination, ids, r.Source)
+	if err != nil {
+		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
+		return 0, errors.Join(fmt.Errorf("transfer %s: %d rows found but %d changed", r.ID, len(ids), n), err)
+	}
+	if _, err := ex.ExecContext(ctx, st["journal"], r.ID, t.table, t.column, keys, r.Source, r.Destination, now, runID); err != nil {
 		return 0, fmt.Errorf("journal transfer %s: %w", r.ID, err)
 	}
-	ur, err := ex.ExecContext(ctx, stmts[1], append([]any{r.Destination}, scopeArgs...)...)
-	if err != nil {
-		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
-	}
-	journaled, _ := jr.RowsAffected()
-	changed, err := ur.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
-	}
-	if journaled != changed {
-		return 0, fmt.Errorf("transfer %s: %d rows changed but %d journaled", r.ID, changed, journaled)
-	}
-	return changed, nil
+	return int64(len(ids)), nil
 }
 
 // split returns the statements of a file, each ending with ";" at a line end.
