@@ -20,6 +20,21 @@ func init() {
 	registerDemoStep(demoStep{order: 40, name: "archive plan", run: demoArchivePlan})
 }
 
+// openExisting opens an existing warehouse for writing: a batch never
+// creates one.
+func (a *app) openExisting(ctx context.Context) (*warehouse.Warehouse, error) {
+	if err := requireFile(a.warehousePath); err != nil {
+		return nil, err
+	}
+	return a.openWarehouse(ctx)
+}
+
+// runInfo is the run record of a batch command: its path without "vigie "
+// and what the user typed after it.
+func runInfo(cmd *cobra.Command, args []string) warehouse.RunInfo {
+	return warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args)}
+}
+
 // commandArguments rebuilds what the user typed after the command's path,
 // for the run record (ids and options only: no identity ever reaches them).
 func commandArguments(cmd *cobra.Command, args []string) []string {
@@ -173,14 +188,13 @@ func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, 
 		fmt.Fprintf(a.stderr, "Simulation : %d dossiers seraient archivés ; aucune sauvegarde écrite, rien n'est modifié.\n", len(res.Archived))
 		return archivedTable(res).write(a.stdout, a.format)
 	}
-	if err := requireFile(a.warehousePath); err != nil {
-		return err
-	}
-	w, err := a.openWarehouse(ctx)
+	w, err := a.openExisting(ctx)
 	if err != nil {
 		return err
 	}
-	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args), AsOf: &opts.AsOf})
+	info := runInfo(cmd, args)
+	info.AsOf = &opts.AsOf
+	run, err := w.BeginRun(ctx, info)
 	if err != nil {
 		_ = w.Close()
 		return err
@@ -312,15 +326,14 @@ before archiving runs. Prints the file's path.`,
 				return err
 			}
 			ctx := cmd.Context()
-			if err := requireFile(a.warehousePath); err != nil {
-				return err
-			}
-			w, err := a.openWarehouse(ctx)
+			w, err := a.openExisting(ctx)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args), AsOf: &d})
+			info := runInfo(cmd, args)
+			info.AsOf = &d
+			run, err := w.BeginRun(ctx, info)
 			if err != nil {
 				return err
 			}

@@ -72,10 +72,7 @@ batch itself never deletes them.`,
 				return err
 			}
 			ctx := cmd.Context()
-			if err := requireFile(a.warehousePath); err != nil {
-				return err
-			}
-			w, err := a.openWarehouse(ctx)
+			w, err := a.openExisting(ctx)
 			if err != nil {
 				return err
 			}
@@ -90,7 +87,9 @@ batch itself never deletes them.`,
 				}
 				fmt.Fprint(a.stderr, "Simulation, rien n'est modifié. ")
 			} else {
-				run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args), ScheduledFor: &instant})
+				info := runInfo(cmd, args)
+				info.ScheduledFor = &instant
+				run, err := w.BeginRun(ctx, info)
 				if err != nil {
 					return err
 				}
