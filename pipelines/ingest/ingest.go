@@ -202,6 +202,10 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			}
 		}
 	}
+	prior, err := readPrior(ctx, conn)
+	if err != nil {
+		return err
+	}
 	keys := map[string]bool{}
 	var stagedTables []*staged
 	n, total := 0, len(files)
@@ -239,7 +243,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		if _, err := conn.ExecContext(ctx, stagingSQL(t)); err != nil {
 			return fmt.Errorf("%s: validate: %w", file, err)
 		}
-		fr, err := finishStaging(ctx, conn, st)
+		fr, err := finishStaging(ctx, conn, st, prior)
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
@@ -305,10 +309,37 @@ func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, enc 
 	}
 }
 
+// prior is what of the warehouse's past an incoming row may have to yield
+// to: archived dossiers, and the columns that executed transfers changed.
+type prior struct {
+	archived    bool            // some dossier is archived
+	transferred map[string]bool // "table.column" changed by an executed transfer
+}
+
+func readPrior(ctx context.Context, conn *sql.Conn) (prior, error) {
+	p := prior{transferred: map[string]bool{}}
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM dossiers WHERE archive)`).Scan(&p.archived); err != nil {
+		return p, fmt.Errorf("read archived dossiers: %w", err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT DISTINCT table_name || '.' || column_name FROM transfer_journal`)
+	if err != nil {
+		return p, fmt.Errorf("read transfer journal: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tc string
+		if err := rows.Scan(&tc); err != nil {
+			return p, err
+		}
+		p.transferred[tc] = true
+	}
+	return p, rows.Err()
+}
+
 // finishStaging applies the rules that depend on the warehouse (archived
 // dossiers, executed transfers), counts the rows and moves the quarantined
-// ones to quar.
-func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult, error) {
+// ones to quar. What the warehouse holds no trace of is not looked for.
+func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*FileResult, error) {
 	t := st.table
 	fr := &FileResult{Table: t.Name, File: st.file, Format: st.format, Encoding: st.encoding, UnknownColumns: st.unknown}
 	stg := stgTable(t)
@@ -323,6 +354,9 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult
 			dropped = append(dropped, warehouse.MustIdent("p_"+c.Name)+" = NULL")
 		}
 	}
+	if !pr.archived {
+		dropped = nil
+	}
 	if len(dropped) > 0 && dossierCol != "" {
 		r, err := conn.ExecContext(ctx, `UPDATE `+stg+` SET `+strings.Join(dropped, ", ")+`
 			WHERE err IS NULL AND `+warehouse.MustIdent("p_"+dossierCol)+` IN (SELECT id_dossier FROM dossiers WHERE archive)`)
@@ -334,7 +368,7 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult
 	// Executed transfers win over a stale extraction.
 	key := warehouse.MustIdent("p_" + t.Key)
 	for _, c := range t.Columns {
-		if !c.Transferable {
+		if !c.Transferable || !pr.transferred[t.Name+"."+c.Name] {
 			continue
 		}
 		p := warehouse.MustIdent("p_" + c.Name)
@@ -369,10 +403,16 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult
 		}
 		obj.WriteString(warehouse.Literal(c.Name) + ", " + v)
 	}
+	var bad int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE err IS NOT NULL) FROM `+stg).Scan(&bad); err != nil {
+		return nil, err
+	}
 	value := "CASE WHEN " + archivedRow + " AND s.err.col IN (" + strings.Join(maskedCols, ", ") + ") THEN NULL ELSE s.err.val END"
-	if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, s.__line, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
+	if bad > 0 {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, s.__line, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
 		FROM `+stg+` s JOIN `+rawTable(t)+` r USING (__line) WHERE s.err IS NOT NULL ORDER BY s.__line`, t.Name, st.file); err != nil {
-		return nil, fmt.Errorf("quarantine: %w", err)
+			return nil, fmt.Errorf("quarantine: %w", err)
+		}
 	}
 	for _, rj := range st.rejects {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO quar VALUES (?, ?, ?, NULL, NULL, ?, json_object('ligne', ?))`,
@@ -380,12 +420,14 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged) (*FileResult
 			return nil, fmt.Errorf("quarantine: %w", err)
 		}
 	}
-	var bad int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE err IS NOT NULL) FROM `+stg).Scan(&bad); err != nil {
-		return nil, err
+	drop := st.drop
+	if drop == nil {
+		drop = []string{`DROP TABLE ` + rawTable(t)}
 	}
-	if _, err := conn.ExecContext(ctx, `DROP TABLE `+rawTable(t)); err != nil {
-		return nil, err
+	for _, d := range drop {
+		if _, err := conn.ExecContext(ctx, d); err != nil {
+			return nil, err
+		}
 	}
 	rejects := int64(len(st.rejects))
 	fr.Read = st.rows + rejects

@@ -36,52 +36,79 @@ type csvScan struct {
 
 // scanCSV reads a CSV (or .csv.gz) file once: it checks the encoding,
 // detects the separator from the header line and records where each record
-// starts. A gzip file, or a Windows-1252 one, is written out as a plain
-// UTF-8 copy in tmpDir for DuckDB to read.
+// starts, in one streaming pass. A gzip file, or a Windows-1252 one, is
+// written out as a plain UTF-8 copy in tmpDir for DuckDB to read. A file
+// found not to be UTF-8 half-way is read again as Windows-1252.
 func scanCSV(path, tmpDir, forceEncoding string) (*csvScan, error) {
 	gz := strings.HasSuffix(strings.ToLower(path), ".gz")
-	enc := forceEncoding
-	if enc == EncodingAuto {
-		valid, err := isUTF8(path, gz)
-		if err != nil {
-			return nil, err
-		}
-		enc = EncodingUTF8
-		if !valid {
-			enc = EncodingWindows1252
+	if forceEncoding != EncodingWindows1252 {
+		s, err := scanPass(path, tmpDir, gz, EncodingUTF8, forceEncoding == EncodingAuto)
+		if !errors.Is(err, errNotUTF8) {
+			return s, err
 		}
 	}
-	s := &csvScan{path: path, encoding: enc}
-	if gz || enc == EncodingWindows1252 {
-		tmp, err := os.CreateTemp(tmpDir, "extract-*.csv")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		s.path, s.temp = tmp.Name(), true
-		r, closeR, err := openDecoded(path, gz, enc)
-		if err != nil {
-			tmp.Close()
-			return nil, err
-		}
-		bw := bufio.NewWriterSize(tmp, 1<<20)
-		_, err = io.Copy(bw, r)
-		closeR()
-		if err == nil {
-			err = bw.Flush()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	f, err := os.Open(s.path)
+	return scanPass(path, tmpDir, gz, EncodingWindows1252, false)
+}
+
+// errNotUTF8 stops a pass that finds bytes that are not UTF-8.
+var errNotUTF8 = errors.New("not UTF-8")
+
+func scanPass(path, tmpDir string, gz bool, enc string, checkUTF8 bool) (_ *csvScan, err error) {
+	r, closeR, err := openDecoded(path, gz, enc)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	if err := s.records(f); err != nil {
+	defer closeR()
+	s := &csvScan{path: path, encoding: enc}
+	var tmp *os.File
+	if gz || enc == EncodingWindows1252 {
+		if tmp, err = os.CreateTemp(tmpDir, "extract-*.csv"); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		s.path, s.temp = tmp.Name(), true
+		defer func() {
+			if cerr := tmp.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("%s: %w", path, cerr)
+			}
+			if err != nil {
+				os.Remove(tmp.Name())
+			}
+		}()
+	}
+	var u utf8Check
+	rec := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true}
+	buf := make([]byte, 1<<20)
+	first := true
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		chunk := buf[:n]
+		if tmp != nil && n > 0 {
+			if _, err := tmp.Write(chunk); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		if checkUTF8 && !u.feed(chunk) {
+			return nil, errNotUTF8
+		}
+		if first {
+			first = false
+			if bytes.HasPrefix(chunk, []byte{0xEF, 0xBB, 0xBF}) {
+				chunk = chunk[3:]
+				rec.offset = 3
+			}
+		}
+		rec.feed(chunk)
+		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
+			break
+		}
+		if rerr != nil {
+			return nil, fmt.Errorf("%s: %w", path, rerr)
+		}
+	}
+	if checkUTF8 && !u.done() {
+		return nil, errNotUTF8
+	}
+	if err := rec.end(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
@@ -113,133 +140,129 @@ func openDecoded(path string, gz bool, enc string) (io.Reader, func(), error) {
 	}, nil
 }
 
-// isUTF8 tells whether the whole (decompressed) file is valid UTF-8.
-func isUTF8(path string, gz bool) (bool, error) {
-	r, closeR, err := openDecoded(path, gz, EncodingUTF8)
-	if err != nil {
-		return false, err
+// utf8Check validates a stream of chunks as UTF-8, a rune possibly cut
+// between two chunks.
+type utf8Check struct{ carry []byte }
+
+// feed checks the next chunk; false once the stream is not UTF-8.
+func (u *utf8Check) feed(p []byte) bool {
+	if len(u.carry) > 0 {
+		// Complete the rune cut at the end of the previous chunk.
+		i := 0
+		for ; !utf8.FullRune(u.carry) && i < len(p); i++ {
+			u.carry = append(u.carry, p[i])
+		}
+		if !utf8.FullRune(u.carry) {
+			return true // still cut: p was tiny
+		}
+		if !utf8.Valid(u.carry) {
+			return false
+		}
+		u.carry, p = u.carry[:0], p[i:]
 	}
-	defer closeR()
-	buf := make([]byte, 1<<20)
-	var carry []byte
-	for {
-		n, err := r.Read(buf)
-		chunk := append(carry, buf[:n]...)
-		// Keep an incomplete rune at the end for the next chunk.
-		cut := len(chunk)
-		for i := 0; i < utf8.UTFMax && cut > 0; i++ {
-			if utf8.RuneStart(chunk[cut-1]) {
-				if utf8.FullRune(chunk[cut-1:]) {
-					cut = len(chunk) // the last rune is complete
-				} else {
-					cut--
-				}
-				break
+	// Keep an incomplete rune at the end for the next chunk.
+	cut := len(p)
+	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(p[i]) {
+			if !utf8.FullRune(p[i:]) {
+				cut = i
 			}
-			cut--
+			break
 		}
-		if cut < len(chunk)-utf8.UTFMax {
-			cut = len(chunk)
+	}
+	if !utf8.Valid(p[:cut]) {
+		return false
+	}
+	u.carry = append(u.carry, p[cut:]...)
+	return true
+}
+
+// done tells whether the stream ended on a complete rune.
+func (u *utf8Check) done() bool { return len(u.carry) == 0 }
+
+// recordScanner walks the bytes of a CSV file, quote-aware, noting where
+// each record starts. The header line gives the separator: the most frequent
+// of ; , and tab outside quotes, ; on a tie.
+type recordScanner struct {
+	s             *csvScan
+	line, offset  int64
+	inQuote       bool
+	quotePending  bool // a " inside quotes: an escaped "" or the closing quote
+	atField       bool // at the start of a field
+	recStart      bool
+	recLine       int64
+	recOffset     int64
+	header, blank bool
+	headBuf       []byte
+}
+
+func (r *recordScanner) feed(p []byte) {
+	s := r.s
+	for _, c := range p {
+		if r.quotePending {
+			r.quotePending = false
+			if c == '"' { // "" inside quotes: one quote character
+				r.offset++
+				if r.header {
+					r.headBuf = append(r.headBuf, c)
+				}
+				continue
+			}
+			r.inQuote = false
 		}
-		if !utf8.Valid(chunk[:cut]) {
-			return false, nil
+		if r.recStart {
+			r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
 		}
-		carry = append(carry[:0], chunk[cut:]...)
-		if errors.Is(err, io.EOF) {
-			return len(carry) == 0 || utf8.Valid(carry), nil
+		r.offset++
+		if r.header {
+			r.headBuf = append(r.headBuf, c)
 		}
-		if err != nil {
-			return false, fmt.Errorf("%s: %w", path, err)
+		switch {
+		case c == '"':
+			if r.inQuote {
+				r.quotePending = true
+			} else if r.atField {
+				r.inQuote = true
+			}
+			r.atField, r.blank = false, false
+		case c == '\n':
+			r.line++
+			if r.inQuote {
+				continue
+			}
+			if r.header {
+				s.setHeader(r.headBuf)
+				r.header, r.headBuf = false, nil
+			} else if !r.blank {
+				s.lines = append(s.lines, r.recLine)
+				s.offsets = append(s.offsets, r.recOffset)
+			}
+			r.recStart, r.atField = true, true
+		case c == '\r':
+			// part of a CRLF line end
+		default:
+			if r.header {
+				r.atField = c == ';' || c == ',' || c == '\t'
+			} else {
+				r.atField = c == s.delim
+			}
+			if c != ' ' && c != '\t' {
+				r.blank = false
+			}
 		}
 	}
 }
 
-// records walks the file once, quote-aware, noting where each record starts.
-// The header line gives the separator: the most frequent of ; , and tab
-// outside quotes, ; on a tie.
-func (s *csvScan) records(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var (
-		line      int64 = 1
-		offset    int64
-		inQuote   bool
-		atField   = true // at the start of a field
-		recStart  = true
-		recLine   int64
-		recOffset int64
-		header    = true
-		headBuf   []byte
-		blank     = true
-	)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-		offset = 3
-	}
-	for {
-		c, err := br.ReadByte()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if recStart {
-			recStart, recLine, recOffset, blank = false, line, offset, true
-		}
-		offset++
-		if header {
-			headBuf = append(headBuf, c)
-		}
-		switch {
-		case c == '"':
-			if inQuote {
-				if next, _ := br.Peek(1); len(next) == 1 && next[0] == '"' {
-					_, _ = br.ReadByte()
-					offset++
-					if header {
-						headBuf = append(headBuf, '"')
-					}
-				} else {
-					inQuote = false
-				}
-			} else if atField {
-				inQuote = true
-			}
-			atField, blank = false, false
-		case c == '\n':
-			line++
-			if inQuote {
-				continue
-			}
-			if header {
-				s.setHeader(headBuf)
-				header, headBuf = false, nil
-			} else if !blank {
-				s.lines = append(s.lines, recLine)
-				s.offsets = append(s.offsets, recOffset)
-			}
-			recStart, atField = true, true
-		case c == '\r':
-			// part of a CRLF line end
-		default:
-			if header {
-				atField = c == ';' || c == ',' || c == '\t'
-			} else {
-				atField = c == s.delim
-			}
-			if c != ' ' && c != '\t' {
-				blank = false
-			}
-		}
-	}
-	if header {
-		if len(headBuf) == 0 {
+func (r *recordScanner) end() error {
+	s := r.s
+	if r.header {
+		if len(r.headBuf) == 0 {
 			return errors.New("the file is empty: a header line is expected")
 		}
-		s.setHeader(headBuf)
-	} else if !recStart && !blank {
-		s.lines = append(s.lines, recLine)
-		s.offsets = append(s.offsets, recOffset)
+		s.setHeader(r.headBuf)
+	} else if !r.recStart && !r.blank {
+		s.lines = append(s.lines, r.recLine)
+		s.offsets = append(s.offsets, r.recOffset)
 	}
 	return nil
 }

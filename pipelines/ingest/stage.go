@@ -33,6 +33,8 @@ type staged struct {
 	// structural rejects of the CSV reader, quarantined whole
 	rejects []rejectRow
 	rows    int64 // rows in raw_<table>
+	// drop removes raw_<table> and what it is built on, once checked.
+	drop []string
 }
 
 type rejectRow struct {
@@ -128,7 +130,8 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, encod
 		cols.WriteString(warehouse.Literal("c"+strconv.Itoa(i)) + ": 'VARCHAR'")
 	}
 	rej, rejScan := "rej_"+t.Name, "rejscan_"+t.Name
-	read := `CREATE OR REPLACE TEMP TABLE csv_read AS SELECT * FROM read_csv(` + warehouse.Literal(sc.path) +
+	csvTable, breaks := warehouse.MustIdent("csv_"+t.Name), warehouse.MustIdent("breaks_"+t.Name)
+	read := `CREATE OR REPLACE TEMP TABLE ` + csvTable + ` AS SELECT * FROM read_csv(` + warehouse.Literal(sc.path) +
 		`, delim = ` + warehouse.Literal(string(sc.delim)) + `, quote = '"', escape = '"', header = true,
 		auto_detect = false, columns = {` + cols.String() + `}, ignore_errors = true, store_rejects = true,
 		rejects_table = ` + warehouse.Literal(rej) + `, rejects_scan = ` + warehouse.Literal(rejScan) + `)`
@@ -164,20 +167,24 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, encod
 	}
 	// Physical line of each row DuckDB kept: the records it did not reject,
 	// in order. Only the places where the line stops being rowid + 2 (blank
-	// lines, multi-line fields, rejects) are stored, as breakpoints.
-	if err := loadLineBreaks(ctx, conn, sc, rejected); err != nil {
+	// lines, multi-line fields, rejects) are stored, as breakpoints; raw_<table>
+	// is a view, so the rows are not copied once more.
+	n, err := loadLineBreaks(ctx, conn, sc, rejected, breaks)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	create := `CREATE OR REPLACE TEMP TABLE ` + rawTable(t) + ` AS
+	view := `CREATE OR REPLACE TEMP VIEW ` + rawTable(t) + ` AS
+		SELECT (rowid + 2)::BIGINT AS __line` + rawSelect(t, names) + ` FROM ` + csvTable
+	if n > 0 {
+		view = `CREATE OR REPLACE TEMP VIEW ` + rawTable(t) + ` AS
 		SELECT (r.idx + 2 + coalesce(b.off, 0))::BIGINT AS __line` + rawSelect(t, names) + `
-		FROM (SELECT rowid AS idx, * FROM csv_read) r ASOF LEFT JOIN line_breaks b ON r.idx >= b.idx`
-	if _, err := conn.ExecContext(ctx, create); err != nil {
+		FROM (SELECT rowid AS idx, * FROM ` + csvTable + `) r ASOF LEFT JOIN ` + breaks + ` b ON r.idx >= b.idx`
+	}
+	if _, err := conn.ExecContext(ctx, view); err != nil {
 		return nil, fmt.Errorf("%s: stage: %w", file, err)
 	}
-	if _, err := conn.ExecContext(ctx, `DROP TABLE csv_read`); err != nil {
-		return nil, err
-	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+rawTable(t)).Scan(&st.rows); err != nil {
+	st.drop = []string{"DROP VIEW " + rawTable(t), "DROP TABLE " + csvTable, "DROP TABLE IF EXISTS " + breaks}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+csvTable).Scan(&st.rows); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -192,10 +199,9 @@ func (s *csvScan) lineAt(off int64) int64 {
 	return 0
 }
 
-func loadLineBreaks(ctx context.Context, conn *sql.Conn, sc *csvScan, rejected map[int64]bool) error {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE line_breaks (idx BIGINT, off BIGINT)`); err != nil {
-		return err
-	}
+// loadLineBreaks writes the breakpoints into the table breaks, only when
+// there are some, and returns how many.
+func loadLineBreaks(ctx context.Context, conn *sql.Conn, sc *csvScan, rejected map[int64]bool, breaks string) (int, error) {
 	var idx, prev int64
 	var vals []string
 	for i, line := range sc.lines {
@@ -208,14 +214,21 @@ func loadLineBreaks(ctx context.Context, conn *sql.Conn, sc *csvScan, rejected m
 		}
 		idx++
 	}
+	count := len(vals)
+	if count == 0 {
+		return 0, nil
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+breaks+` (idx BIGINT, off BIGINT)`); err != nil {
+		return 0, err
+	}
 	for len(vals) > 0 {
 		n := min(len(vals), 1000)
-		if _, err := conn.ExecContext(ctx, `INSERT INTO line_breaks VALUES `+strings.Join(vals[:n], ",")); err != nil {
-			return err
+		if _, err := conn.ExecContext(ctx, `INSERT INTO `+breaks+` VALUES `+strings.Join(vals[:n], ",")); err != nil {
+			return 0, err
 		}
 		vals = vals[n:]
 	}
-	return nil
+	return count, nil
 }
 
 // stageParquet reads a Parquet file; native types are turned into the
