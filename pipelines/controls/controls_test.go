@@ -199,7 +199,7 @@ func TestDetails(t *testing.T) {
 		"PAC-05|PAC-05_birthday":             {"26 ans", "23/11/2026"},
 		"PAC-06|PAC-06_in_300":               {"300,00 €", "03/2026", "02/2026", "500,00 €"},
 		"PAC-07|PAC-07_in_elapsed":           {"02/2026", "01/03/2026"},
-		"USR-01|USR-01_in_dir_actif":         {"p.durand", "USR-01_in_dir_desactive"},
+		"USR-01|USR-01_in_dir_actif":         {"p.durand", "(a.roux)"},
 		"USR-02|USR-02_in_no_email":          {"l.petit", "sans adresse e-mail"},
 		"USR-03|USR-03_in_nom_accent":        {"e.x", "(equipe)"},
 		"USR-04|USR-04_in_dossier":           {"d.gone", "1 dossier"},

@@ -17,7 +17,7 @@ WITH u AS (
     FROM utilisateurs
 ),
 directions AS (
-    SELECT *, list(id_utilisateur ORDER BY id_utilisateur) OVER (PARTITION BY code_structure) AS toutes
+    SELECT *, list(identifiant ORDER BY identifiant) OVER (PARTITION BY code_structure) AS toutes
     FROM u
     WHERE direction AND etat <> 'desabonne'
 ),
@@ -39,7 +39,7 @@ SELECT 'USR-01' AS rule, 'erreur' AS gravite, code_structure, 'utilisateur' AS o
        NULL AS id_lie, NULL AS id_dossier,
        'Compte « ' || identifiant || ' » avec la fonction « direction » comme ' || (len(toutes) - 1)
            || CASE WHEN len(toutes) = 2 THEN ' autre compte' ELSE ' autres comptes' END || ' de la structure ('
-           || array_to_string(list_filter(toutes, lambda x: x <> id_utilisateur), ', ')
+           || array_to_string(list_filter(toutes, lambda x: x <> identifiant), ', ')
            || ') : une seule direction par structure.' AS detail
 FROM directions
 WHERE len(toutes) > 1
