@@ -94,32 +94,32 @@ func (a *app) printIngestSummary(res *ingest.Result) {
 	}
 	for _, f := range res.Files {
 		if f.TransferKept > 0 {
-			fmt.Fprintf(a.stderr, "%s: %d rows kept the destination of an executed transfer\n", f.File, f.TransferKept)
+			fmt.Fprintf(a.stderr, "%s : %d lignes gardent la destination d'un transfert exécuté\n", f.File, f.TransferKept)
 		}
 		if f.ArchivedDropped > 0 {
-			fmt.Fprintf(a.stderr, "%s: %d rows of archived dossiers: identity and free text dropped\n", f.File, f.ArchivedDropped)
+			fmt.Fprintf(a.stderr, "%s : %d lignes de dossiers archivés : identité et texte libre écartés\n", f.File, f.ArchivedDropped)
 		}
 	}
 	if res.Quarantined == 0 {
 		return
 	}
-	fmt.Fprintf(a.stderr, "%d of %d rows quarantined (run %d); see: vigie query \"SELECT * FROM quarantine WHERE run_id = %d\"\n",
+	fmt.Fprintf(a.stderr, "%d lignes sur %d mises en quarantaine (run %d) ; détail : vigie query \"SELECT * FROM quarantine WHERE run_id = %d\"\n",
 		res.Quarantined, res.Read, res.RunID, res.RunID)
 	for _, s := range res.Samples {
-		val := fmt.Sprintf("value %q", s.Value)
+		val := fmt.Sprintf("valeur %q", s.Value)
 		switch {
 		case s.Masked:
-			val = "value hidden (personal data)"
+			val = "valeur masquée (donnée personnelle)"
 		case s.Column == "":
-			val = "whole line"
+			val = "ligne entière"
 		}
 		col := s.Column
 		if col == "" {
 			col = "-"
 		}
-		fmt.Fprintf(a.stderr, "  %s:%d: column %s, %s: %s\n", s.File, s.Line, col, val, s.Reason)
+		fmt.Fprintf(a.stderr, "  %s:%d : colonne %s, %s : %s\n", s.File, s.Line, col, val, s.Reason)
 	}
 	if int64(len(res.Samples)) < res.Quarantined {
-		fmt.Fprintf(a.stderr, "  … and %d more\n", res.Quarantined-int64(len(res.Samples)))
+		fmt.Fprintf(a.stderr, "  … et %d autres\n", res.Quarantined-int64(len(res.Samples)))
 	}
 }
