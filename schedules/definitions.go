@@ -149,6 +149,9 @@ type Instant struct {
 	Moved time.Time // the cron instant it was moved from (zero if not moved)
 	// Holiday names the public holiday that moved it.
 	Holiday string
+	// Gap is set when the job's time did not exist that day (the
+	// spring-forward hour): the run is at the end of the gap, 03:00.
+	Gap bool
 }
 
 // maxHolidayMove bounds how far back Next looks for a cron instant that a
@@ -158,7 +161,8 @@ const maxHolidayMove = 10 * 24 * time.Hour
 // Next returns the job's first run strictly after t, holiday moves applied.
 func (j *Job) Next(t time.Time) Instant {
 	if j.Holidays != HolidayNextWorkingDay {
-		return Instant{Job: j.Name, At: j.spec.Next(t)}
+		at, gap := j.spec.next(t)
+		return Instant{Job: j.Name, At: at, Gap: gap}
 	}
 	// A cron instant before t may have been moved past t.
 	c := t.Add(-maxHolidayMove)

@@ -49,6 +49,13 @@ func ParseSpec(expr string) (*Spec, error) {
 // Next returns the first scheduled instant strictly after t, in
 // Europe/Paris.
 func (s *Spec) Next(t time.Time) time.Time {
+	at, _ := s.next(t)
+	return at
+}
+
+// next is Next, telling also whether the instant is the end of a
+// spring-forward gap that swallowed the expression's wall-clock time.
+func (s *Spec) next(t time.Time) (time.Time, bool) {
 	t = t.In(paris)
 	cand := t
 	for i := 0; i < 1000; i++ {
@@ -68,10 +75,10 @@ func (s *Spec) Next(t time.Time) time.Time {
 	w := s.wall.Next(naive(t))
 	if !w.IsZero() {
 		if inst := wallToInstant(w); inst.After(t) && (cand.IsZero() || inst.Before(cand)) {
-			return inst
+			return inst, !naive(inst).Equal(w)
 		}
 	}
-	return cand
+	return cand, false
 }
 
 // naive returns the Europe/Paris wall-clock reading of t as a UTC time.

@@ -160,3 +160,24 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// A run moved to the end of the spring-forward gap says so (vigie schedule
+// list explains it); no other run does.
+func TestInstantGap(t *testing.T) {
+	t.Parallel()
+	defs, err := ParseDefinitions("t.yaml", []byte("jobs:\n  - name: night\n    cron: \"30 2 * * *\"\n    steps: [transfers]\n  - name: three\n    cron: \"0 3 * * *\"\n    steps: [transfers]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range defs.Upcoming(local(t, "2026-03-28 12:00"), 2) {
+		got = append(got, fmt.Sprintf("%s %s %v", in.Job, in.At.In(paris).Format("01-02 15:04"), in.Gap))
+	}
+	want := "[night 03-29 03:00 true three 03-29 03:00 false night 03-30 02:30 false three 03-30 03:00 false]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("%v\nwant %s", got, want)
+	}
+	if in := defs.Job("night").Next(local(t, "2026-10-24 12:00")); in.Gap {
+		t.Errorf("fall-back run marked as a gap: %+v", in)
+	}
+}

@@ -250,7 +250,11 @@ func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *tabl
 			moved = in.Moved.In(warehouse.Paris).Format("2006-01-02 15:04")
 		}
 		at := in.At.In(warehouse.Paris)
-		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), frWeekdays[at.Weekday()], moved, in.Holiday,
+		note := in.Holiday
+		if in.Gap {
+			note = "passage à l'heure d'été : l'heure prévue n'existe pas ce jour-là"
+		}
+		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), frWeekdays[at.Weekday()], moved, note,
 			strings.Join(defs.Job(in.Job).Steps, " ")})
 	}
 	return t

@@ -49,6 +49,16 @@ func TestScheduleList(t *testing.T) {
 	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 6 {
 		t.Errorf("output:\n%s", out)
 	}
+	// A 02:30 job on the spring-forward day runs at 03:00, and the list says why.
+	night := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(night, []byte("jobs:\n  - name: night\n    cron: \"30 2 * * *\"\n    steps: [transfers]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = runSchedCLI(context.Background(), nil, "schedule", "list", "--schedules", night, "--from", "2026-03-29", "--count", "2", "--format", "csv")
+	want = "night,2026-03-29 03:00,dimanche,,passage à l'heure d'été : l'heure prévue n'existe pas ce jour-là,transfers\r\nnight,2026-03-30 02:30,lundi,,,transfers"
+	if !strings.Contains(out, want) {
+		t.Errorf("spring forward:\n%s", out)
+	}
 	if code, _, _ := runSchedCLI(context.Background(), nil, "schedule", "list", "--from", "1 avril"); code != exitUsage {
 		t.Errorf("bad --from: exit %d", code)
 	}
