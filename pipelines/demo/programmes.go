@@ -179,7 +179,7 @@ func (g *gen) paceaPath(d *dossier, start day, toCEJ bool) {
 	p.cerfa = g.cerfa(d, entry)
 	if toCEJ {
 		x1 := entry + day(g.between(30, 300))
-		if mon := weekBefore(D); mon > entry+1 && g.hit(aASP, 0.025) {
+		if mon := weekBefore(D); mon > entry+1 && g.hit(aASP, 0.008) {
 			x1 = mon + day(g.between(0, 4))
 		}
 		if x1 < D && ageAt(d.birth, x1+1) < 26 {
