@@ -226,7 +226,11 @@ func (s *Scheduler) Run(ctx context.Context, open Open) error {
 				return oe.err
 			}
 			// A run's failure is recorded in the ledger and runs; the daemon goes on.
-			s.log().Error("pass ended with errors", "err", err)
+			if ctx.Err() != nil {
+				s.log().Info("pass stopped by the stop request", "err", err)
+			} else {
+				s.log().Error("pass ended with errors", "err", err)
+			}
 		}
 		startup = false
 		if ctx.Err() != nil {

@@ -145,7 +145,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 	var outputs []Output
 	for _, name := range j.Steps {
 		if err := stopping(ctx); err != nil {
-			return outputs, fmt.Errorf("avant l'étape %s : %w", name, err)
+			return outputs, &explained{fmt.Sprintf("arrêt de vigie demandé avant l'étape %s : l'exécution sera relancée une fois au prochain démarrage", name), err}
 		}
 		if name == "archive_apply" && !s.Config.Archive.Apply {
 			s.log().Info("step skipped: archive.apply is false", "job", j.Name, "step", name)
