@@ -1,6 +1,9 @@
 package reports
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // Charts are drawn as vectors with gofpdf: they stay sharp when printed, and
 // their labels are text a search (or pdftotext) finds.
@@ -72,6 +75,29 @@ func (p *PDF) BarChart(title string, bars []Bar, max float64) {
 		f.SetXY(marginSide, y+rowH)
 	}
 	f.Ln(3)
+}
+
+// RankedBarChart draws the bars sorted by value, the highest first (or the
+// lowest first, when low is what a reader must act on), at most limit of
+// them (all when limit is 0); the title says the order and what was left
+// out.
+func (p *PDF) RankedBarChart(title string, bars []Bar, highFirst bool, limit int) {
+	bars = append([]Bar(nil), bars...)
+	sort.SliceStable(bars, func(i, j int) bool {
+		if highFirst {
+			return bars[i].Value > bars[j].Value
+		}
+		return bars[i].Value < bars[j].Value
+	})
+	order := ", du plus bas au plus élevé"
+	if highFirst {
+		order = ", du plus élevé au plus bas"
+	}
+	if n := len(bars); limit > 0 && n > limit {
+		bars = bars[:limit]
+		order += " (les " + frInt(int64(limit)) + " premiers sur " + frInt(int64(n)) + " ; le tableau les donne tous)"
+	}
+	p.BarChart(title+order, bars, 1)
 }
 
 // Series is one stacked series of a column chart.

@@ -148,13 +148,8 @@ func RegionPDF(r *RegionReport) *PDF {
 				Text: rateText(s.SIENE.Taux, s.SIENE.Rattaches, s.SIENE.Partenaires)})
 		}
 	}
-	byValue := func(bs []Bar) {
-		sort.SliceStable(bs, func(i, j int) bool { return bs[i].Value > bs[j].Value })
-	}
-	byValue(att)
-	byValue(abs)
-	p.BarChart("Taux de rattachement à SIENE par structure, du plus élevé au plus bas", att, 1)
-	p.BarChart("Taux d'absence aux rendez-vous par structure, du plus élevé au plus bas", abs, 1)
+	p.RankedBarChart("Taux de rattachement à SIENE par structure", att, false, 0)
+	p.RankedBarChart("Taux d'absence aux rendez-vous par structure", abs, true, 0)
 	return p
 }
 

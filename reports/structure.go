@@ -14,6 +14,12 @@ import (
 // workbook holds them all.
 const maxPDFRows = 100
 
+// longTable is the number of rows past which a table prints smaller.
+const longTable = 30
+
+// maxCounsellorBars bounds a chart by counsellor: one page.
+const maxCounsellorBars = 40
+
 // File names of a structure's reports, inside DIR/<code>/<as-of>/.
 func dashboardPDFName(code string, asOf time.Time) string {
 	return "tableau-de-bord-" + code + "-" + asOf.Format(time.DateOnly) + ".pdf"
@@ -205,6 +211,9 @@ func rdvTable(rows []RDVIndicator, total *RDVIndicator, first string) Table {
 	if total != nil && len(rows) > 0 {
 		add("Ensemble de la structure", *total)
 	}
+	if len(rows) > longTable {
+		t.FontSize = 7
+	}
 	return t
 }
 
@@ -223,7 +232,7 @@ func (p *PDF) rdvSection(r *StructureReport) {
 				Text: rateText(x.TauxAbsence, x.Absent, x.Present+x.Absent)})
 		}
 	}
-	p.BarChart("Taux d'absence par conseiller", bars, 1)
+	p.RankedBarChart("Taux d'absence par conseiller", bars, true, maxCounsellorBars)
 	p.Subheading("Rendez-vous des 7 prochains jours, par conseiller et par jour")
 	p.Table(upcomingMatrix(r.AsOf, r.Upcoming))
 	p.Subheading("Rendez-vous des 7 prochains jours")
@@ -275,6 +284,9 @@ func upcomingMatrix(asOf time.Time, as []Appointment) Table {
 		}
 		t.Rows = append(t.Rows, row)
 	}
+	if len(t.Rows) > longTable {
+		t.FontSize = 7
+	}
 	return t
 }
 
@@ -310,14 +322,34 @@ func (p *PDF) formationSection(r *StructureReport) {
 	p.Table(byRuleTable(fs))
 	p.Subheading("Anomalies par conseiller référent du dossier")
 	keys, counts := countBy(fs, func(f Finding) string { return conseillerLabel(f.IDConseiller, f.Conseiller) })
-	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 40}, {Header: "Anomalies", Weight: 12, Align: "R"}}, Empty: "Aucune anomalie."}
 	sort.SliceStable(keys, func(i, j int) bool { return counts[keys[i]] > counts[keys[j]] })
-	for _, k := range keys {
-		t.Rows = append(t.Rows, []string{k, frInt(counts[k])})
-	}
-	p.Table(t)
+	p.Table(countColumns("Conseiller", "Anomalies", keys, counts, "Aucune anomalie."))
 	p.Subheading("Liste des anomalies")
 	p.findingsTable(fs)
+}
+
+// countColumns lays label/count pairs out in up to three side-by-side
+// column pairs, filled top to bottom then left to right, so that a long
+// list (a large structure's counsellors) stays short.
+func countColumns(label, count string, keys []string, counts map[string]int64, empty string) Table {
+	per := min(max(len(keys), 1), 3)
+	rows := (len(keys) + per - 1) / per
+	t := Table{Empty: empty}
+	for c := 0; c < per; c++ {
+		t.Columns = append(t.Columns, Column{Header: label, Weight: 24}, Column{Header: count, Weight: 9, Align: "R"})
+	}
+	for r := 0; r < rows; r++ {
+		row := make([]string, 0, 2*per)
+		for c := 0; c < per; c++ {
+			if i := c*rows + r; i < len(keys) {
+				row = append(row, keys[i], frInt(counts[keys[i]]))
+			} else {
+				row = append(row, "", "")
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
 }
 
 func (p *PDF) pcjSection(r *StructureReport) {
@@ -343,6 +375,9 @@ func sieneTable(rows []SIENEIndicator, total *SIENEIndicator, first string) Tabl
 	if total != nil && len(rows) > 0 {
 		add("Ensemble de la structure", *total)
 	}
+	if len(rows) > longTable {
+		t.FontSize = 7
+	}
 	return t
 }
 
@@ -357,7 +392,7 @@ func (p *PDF) sieneSection(r *StructureReport) {
 				Text: rateText(x.Taux, x.Rattaches, x.Partenaires)})
 		}
 	}
-	p.BarChart("Taux de rattachement à SIENE par conseiller", bars, 1)
+	p.RankedBarChart("Taux de rattachement à SIENE par conseiller", bars, false, maxCounsellorBars)
 	fs := byFamily(r.Findings, "SIE")
 	for _, s := range []struct{ rule, title string }{
 		{"SIE-01", "Partenaires à rattacher à SIENE"}, {"SIE-02", "SIRET invalides"},
