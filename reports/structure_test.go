@@ -177,3 +177,32 @@ func TestWriteRegion(t *testing.T) {
 		t.Errorf("contrôle du %v", d)
 	}
 }
+
+// TestCounsellorChartsRankedAndCapped: a large structure's chart by
+// counsellor shows the 40 highest absence rates, highest first; the table
+// keeps every counsellor.
+func TestCounsellorChartsRankedAndCapped(t *testing.T) {
+	t.Parallel()
+	r := sampleReport("ML-33001")
+	r.RDV = nil
+	for i := 1; i <= 50; i++ {
+		r.RDV = append(r.RDV, RDVIndicator{IDUtilisateur: fmt.Sprintf("U%02d", i), Conseiller: fmt.Sprintf("Conseiller %02d", i),
+			Present: 100 - int64(i), Absent: int64(i), Total: 100, TauxAbsence: float64(i) / 100, HasTaux: true})
+	}
+	path := filepath.Join(t.TempDir(), "d.pdf")
+	if err := StructurePDF(r).WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, path)
+	if !strings.Contains(text, "Taux d'absence par conseiller, du plus élevé au plus bas (les 40 premiers sur 50") {
+		t.Error("the chart does not say it shows the 40 highest of 50")
+	}
+	for name, want := range map[string]int{"Conseiller 50": 2, "Conseiller 11": 2, "Conseiller 10": 1, "Conseiller 01": 1} {
+		if got := strings.Count(text, name); got != want {
+			t.Errorf("%s printed %d times, want %d (table and chart, or table only)", name, got, want)
+		}
+	}
+	if strings.Index(text, "50,0 % (50/100)") > strings.Index(text, "11,0 % (11/100)") {
+		t.Error("the chart is not ranked highest first")
+	}
+}
