@@ -100,28 +100,11 @@ type Retries struct {
 
 // Archive configures the archiving job.
 type Archive struct {
-	// Apply enables archive apply; when false the job only plans.
+	// Apply enables archive apply (for every structure: the archiving rules
+	// are the region's); when false the job only plans.
 	Apply bool `yaml:"apply"`
-	// Structures restricts apply to these structures (empty: all).
-	Structures []string `yaml:"structures"`
 	// BackupDir is where apply writes its backup.
 	BackupDir string `yaml:"backup_dir"`
-}
-
-// ApplyFor tells whether archive apply is enabled for structure code.
-func (a Archive) ApplyFor(code string) bool {
-	if !a.Apply {
-		return false
-	}
-	if len(a.Structures) == 0 {
-		return true
-	}
-	for _, s := range a.Structures {
-		if s == code {
-			return true
-		}
-	}
-	return false
 }
 
 // Duration is a time.Duration written as Go does (90m, 36h) or in days (8d).
@@ -289,11 +272,6 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Recipients.Analysts) == 0 {
 		bad("recipients.analysts : vide : indiquez au moins un analyste régional (il reçoit le classeur régional et les alertes de fraîcheur)")
-	}
-	for i, s := range c.Archive.Structures {
-		if !ValidStructureCode(s) {
-			bad("archive.structures[%d] = %q : un code structure ne contient que des lettres, des chiffres, - et _", i, s)
-		}
 	}
 	if c.Archive.Apply && c.Archive.BackupDir == "" {
 		bad("archive.backup_dir : absent alors que archive.apply vaut true : l'archivage y écrit d'abord sa sauvegarde")

@@ -69,9 +69,6 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 	if err := cfg.CheckFolders(); err != nil {
 		return nil, nil, fmt.Errorf("%s :\n%w", path, err)
 	}
-	if len(cfg.Archive.Structures) > 0 {
-		return nil, nil, fmt.Errorf("%s : archive.structures = %v : l'archivage s'applique à toutes les structures ; laissez la liste vide", path, cfg.Archive.Structures)
-	}
 	if cfg.SMTP != nil && cfg.SMTP.PasswordEnv != "" {
 		cfg.SMTP.Password = a.getenv(cfg.SMTP.PasswordEnv)
 		if cfg.SMTP.Password == "" {
