@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -34,21 +35,22 @@ type ASPList struct {
 func aspTable(rows []ASPRow) Table {
 	t := Table{
 		Columns: []Column{
+			{Header: "N°", Weight: 3.5, Align: "R"},
 			{Header: "Id dossier", Weight: 10},
-			{Header: "Nom", Weight: 13},
-			{Header: "Prénom", Weight: 11},
-			{Header: "Date de naissance", Weight: 11, Align: "C"},
+			{Header: "Nom", Weight: 16},
+			{Header: "Prénom", Weight: 13},
+			{Header: "Date de naissance", Weight: 10, Align: "C"},
 			{Header: "Entrée PACEA", Weight: 10, Align: "C"},
 			{Header: "Sortie PACEA", Weight: 10, Align: "C"},
 			{Header: "Saisie de la sortie", Weight: 10, Align: "C"},
-			{Header: "N° CERFA", Weight: 19}, // a CERFA number stays on one line
+			{Header: "N° CERFA", Weight: 16},
 			{Header: "Entrée CEJ", Weight: 10, Align: "C"},
 		},
 		FontSize: 7.5,
 		Empty:    "Aucun jeune sorti du PACEA pour réorientation vers un autre dispositif cette semaine.",
 	}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, []string{r.IDDossier, r.NomUsage, r.Prenom, frDate(r.DateNaissance),
+	for i, r := range rows {
+		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), r.IDDossier, r.NomUsage, r.Prenom, frDate(r.DateNaissance),
 			frDate(r.DateEntree), frDate(r.DateSortie), frDate(r.DateSaisieSortie), r.NumeroCerfa, frDate(r.DateEntreeCEJ)})
 	}
 	return t
@@ -70,7 +72,7 @@ func WriteASPList(path string, l ASPList) error {
 		Structure:   structureLabel(l.CodeStructure, l.NomStructure),
 		Period:      WeekLabel(l.WeekFrom, l.WeekTo),
 		GeneratedAt: l.GeneratedAt,
-	}, Portrait)
+	}, Landscape) // ten columns: names and CERFA numbers stay on one line
 	p.Heading(l.NomStructure)
 	p.Paragraph(WeekLabel(l.WeekFrom, l.WeekTo))
 	p.Paragraph("Jeunes dont le PACEA a été clos pour « réorientation vers un autre dispositif » avec une sortie datée ou saisie dans la semaine : " +
