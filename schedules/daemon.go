@@ -202,10 +202,7 @@ func (s *Scheduler) Run(ctx context.Context, open Open) error {
 	pass := func(startup bool) error {
 		w, err := open(work)
 		if err != nil {
-			if startup {
-				return &openError{err}
-			}
-			return err
+			return &openError{err}
 		}
 		defer w.Close()
 		now := s.Clock.Now()
@@ -220,13 +217,20 @@ func (s *Scheduler) Run(ctx context.Context, open Open) error {
 	}
 	startup := true
 	for {
+		retry := false
 		if err := pass(startup); err != nil {
 			var oe *openError
 			if errors.As(err, &oe) {
-				return oe.err
-			}
-			// A run's failure is recorded in the ledger and runs; the daemon goes on.
-			if ctx.Err() != nil {
+				if startup {
+					return oe.err
+				}
+				// The warehouse is busy (a long query by another process):
+				// look again soon rather than at the next scheduled instant,
+				// so a due run starts late, not a day late.
+				s.log().Warn("cannot open the warehouse, retrying", "wait", time.Duration(s.Config.Retries.Backoff), "err", oe.err)
+				retry = true
+			} else if ctx.Err() != nil {
+				// A run's failure is recorded in the ledger and runs; the daemon goes on.
 				s.log().Info("pass stopped by the stop request", "err", err)
 			} else {
 				s.log().Error("pass ended with errors", "err", err)
@@ -239,6 +243,9 @@ func (s *Scheduler) Run(ctx context.Context, open Open) error {
 		}
 		now := s.Clock.Now()
 		wake := s.NextWake(now)
+		if retry && now.Add(time.Duration(s.Config.Retries.Backoff)).Before(wake) {
+			wake = now.Add(time.Duration(s.Config.Retries.Backoff))
+		}
 		select {
 		case <-ctx.Done():
 			s.log().Info("daemon stopped")

@@ -912,3 +912,40 @@ func TestConcurrentRunsOfOneInstant(t *testing.T) {
 		t.Errorf("%s deliveries, want 3", got)
 	}
 }
+
+// The warehouse cannot be opened at 07:00 (an analyst's long query holds
+// it): the daemon looks again after the backoff, and the Monday control
+// runs a minute late rather than a day late.
+func TestDaemonRetriesABusyWarehouse(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	mon := at(t, "2026-11-23 06:59")
+	w0 := f.warehouse()
+	freshIngest(t, w0, mon, warehouse.StatusDone)
+	_ = w0.Close()
+	var mu sync.Mutex
+	opens := 0
+	open := func(ctx context.Context) (*warehouse.Warehouse, error) {
+		mu.Lock()
+		opens++
+		n := opens
+		mu.Unlock()
+		if n == 2 {
+			return nil, errors.New("could not set lock on file: conflicting lock is held")
+		}
+		return f.open(ctx)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.clock.Set(mon)
+	f.clock.mu.Lock()
+	f.clock.end, f.clock.stop = at(t, "2026-11-23 07:30"), cancel
+	f.clock.mu.Unlock()
+	if err := f.scheduler().Run(ctx, open); err != nil {
+		t.Fatal(err)
+	}
+	w := f.warehouse()
+	if got := query(t, w, `SELECT state, updated_at FROM schedule_ledger WHERE job = 'weekly_control'`); got != "done 2026-11-23 07:01" {
+		t.Errorf("ledger: %q", got)
+	}
+}
