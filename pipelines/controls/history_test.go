@@ -2,20 +2,29 @@ package controls
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/arml-na/vigie/pipelines/ingest"
 )
 
-// TestHistory runs the controls three times, changing the data between runs,
+// TestHistory runs the controls four times, loading a small weekly extraction
+// (testdata/controls/history) through the ingestion between runs,
 // and checks nouveau / persistant / resolu with first-seen dates and run counts.
 func TestHistory(t *testing.T) {
 	t.Parallel()
 	w := rulesWarehouse(t)
 	ctx := context.Background()
-	exec := func(q string) {
+	// load one week's extraction of testdata/controls/history
+	load := func(week string) {
 		t.Helper()
-		if _, err := w.DB.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
+		res, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "controls", "history", week), ingest.Options{})
+		if err != nil {
+			t.Fatalf("ingest %s: %v", week, err)
+		}
+		if res.Quarantined != 0 {
+			t.Fatalf("ingest %s: %d rows quarantined: %+v", week, res.Quarantined, res.Samples)
 		}
 	}
 
@@ -37,8 +46,7 @@ func TestHistory(t *testing.T) {
 	}
 
 	// fix one finding, add another
-	exec(`UPDATE partenaires SET rattache_siene = true WHERE id_partenaire = 'SIE-01_in'`)
-	exec(`UPDATE partenaires SET rattache_siene = false WHERE id_partenaire = 'SIE-01_out'`)
+	load("semaine2")
 	second := runAt(t, w, "2026-11-23")
 	f2 := index(second.Findings)
 	if f := f2["SIE-01|SIE-01_out"]; f.Suivi != Nouveau || f.Runs != 1 {
@@ -55,8 +63,7 @@ func TestHistory(t *testing.T) {
 		t.Errorf("resolved finding: %+v (found %v)", f, ok)
 	}
 	// a PCJ pair is identified with its pacea: another pacea on the same cej is new
-	exec(`INSERT INTO dispositifs (id_dispositif, id_dossier, code_dispositif, etat, date_entree)
-		VALUES ('pcj3_pacea_bis', 'd_pcj3', 'pacea', 'en_cours', DATE '2026-08-01')`)
+	load("semaine3")
 
 	// a run limited to ML-B compares with the previous run for ML-B only
 	third, err := Run(ctx, w, Options{AsOf: date("2026-11-30"), Structures: []string{"ML-B"}})
@@ -74,7 +81,7 @@ func TestHistory(t *testing.T) {
 
 	// a full run: ML-A's previous run is the second one, ML-B's the third;
 	// a dossier archived in between is neither found nor listed as resolved
-	exec(`UPDATE partenaires SET rattache_siene = true WHERE id_partenaire = 'SIE-01_out'`)
+	load("semaine4")
 	if err := archiveDossier(ctx, w, "DOS-03_in_none", "deces", date("2026-12-01"), t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
