@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -127,7 +126,7 @@ what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
 			if err != nil {
 				return err
 			}
-			opts.Arguments = os.Args[1:]
+			opts.Arguments = commandArguments(cmd, nil)
 			ctx := cmd.Context()
 			w, err := a.openWarehouse(ctx)
 			if err != nil {

@@ -216,3 +216,20 @@ func TestControlsFormatsAndScope(t *testing.T) {
 		t.Errorf("ASP list of 2026-11-30: %v", asp)
 	}
 }
+
+// TestControlsRunRecord checks that a controls run is recorded with the
+// arguments it was given, not those of the process.
+func TestControlsRunRecord(t *testing.T) {
+	path := controlsWarehouse(t)
+	if code, _, errs := runVigie(t, "--warehouse", path, "controls", "--as-of", "2026-11-23", "--structure", "ML-C", "--format", "csv"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, out, errs := runVigie(t, "--warehouse", path, "query", "SELECT command, status, arguments FROM runs WHERE command = 'controls'", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("query: exit %d: %s", code, errs)
+	}
+	recs := readCSV(t, out)
+	if len(recs) != 2 || recs[1][1] != "done" || !strings.Contains(recs[1][2], "--as-of=2026-11-23") || !strings.Contains(recs[1][2], "ML-C") || strings.Contains(recs[1][2], "test.") {
+		t.Errorf("run record %v", recs)
+	}
+}
