@@ -245,8 +245,8 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 			}
 		}
 	}
-	fmt.Fprintf(d.Summary, "Contrôles au %s : %d constats (%d erreurs, %d alertes, %d informations), run %d.\n",
-		d.AsOf.Format("02/01/2006"), n, total.erreur, total.alerte, total.info, res.RunID)
+	fmt.Fprintf(d.Summary, "Contrôles au %s : %s constats (%s erreurs, %s alertes, %s informations), run %d.\n",
+		d.AsOf.Format("02/01/2006"), frInt(n), frInt(total.erreur), frInt(total.alerte), frInt(total.info), res.RunID)
 	for _, fam := range controls.Families {
 		c := byFamily[fam]
 		if c == nil {
@@ -254,8 +254,8 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		}
 		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, familyNames[fam])
 	}
-	fmt.Fprintf(d.Summary, "  Depuis le contrôle précédent : %d nouveaux, %d persistants, %d résolus.\n",
-		suivi[controls.Nouveau], suivi[controls.Persistant], suivi[controls.Resolu])
+	fmt.Fprintf(d.Summary, "  Depuis le contrôle précédent : %s nouveaux, %s persistants, %s résolus.\n",
+		frInt(suivi[controls.Nouveau]), frInt(suivi[controls.Persistant]), frInt(suivi[controls.Resolu]))
 	return nil
 }
 
