@@ -138,8 +138,10 @@ func (wb *Workbook) AddSheet(s Sheet) error {
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	// Last column first: the stream writer puts each new width before the
-	// others, and Excel wants the <col> elements in ascending order.
+	// Each column gets its width and the style of its kind, which every
+	// cell given as a plain value takes. Last column first: the stream
+	// writer puts each new column before the others, and Excel wants the
+	// <col> elements in ascending order.
 	for i := len(s.Columns) - 1; i >= 0; i-- {
 		c := s.Columns[i]
 		w := c.Width
@@ -147,6 +149,9 @@ func (wb *Workbook) AddSheet(s Sheet) error {
 			w = autoWidth(c, s.Rows, i)
 		}
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
+		}
+		if err := sw.SetColStyle(i+1, i+1, wb.styles[c.Kind]); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 	}
@@ -180,10 +185,11 @@ func (wb *Workbook) AddSheet(s Sheet) error {
 	return nil
 }
 
-// cell turns a value into a typed, styled cell. Text is written as an inline
-// string with the text format: a value starting with =, +, - or @ stays text.
+// cell turns a value into a typed cell. A value of the column's kind is
+// returned as it is and takes the column's style (no per-cell allocation);
+// text is written as an inline string with the text format, so a value
+// starting with =, +, - or @ stays text.
 func (wb *Workbook) cell(k Kind, v any) any {
-	style := wb.styles[k]
 	switch x := v.(type) {
 	case nil:
 		return nil
@@ -192,24 +198,34 @@ func (wb *Workbook) cell(k Kind, v any) any {
 			return nil
 		}
 		if k == Text {
-			return excelize.Cell{StyleID: style, Value: frDate(x)}
+			return frDate(x)
 		}
 		// Excel dates have no zone: the wall-clock value is what is shown.
-		return excelize.Cell{StyleID: style, Value: time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), 0, time.UTC)}
+		return time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), 0, time.UTC)
 	case string:
-		if x == "" {
-			return nil
-		}
-		return excelize.Cell{StyleID: wb.styles[Text], Value: cleanText(x)}
+		return wb.text(k, cleanText(x))
 	case int, int64, int32, float64, float32:
-		return excelize.Cell{StyleID: style, Value: x}
+		return x
 	case bool:
 		if x {
-			return excelize.Cell{StyleID: wb.styles[Text], Value: "oui"}
+			return wb.text(k, "oui")
 		}
-		return excelize.Cell{StyleID: wb.styles[Text], Value: "non"}
+		return wb.text(k, "non")
 	default:
-		return excelize.Cell{StyleID: wb.styles[Text], Value: cleanText(fmt.Sprint(x))}
+		return wb.text(k, cleanText(fmt.Sprint(x)))
+	}
+}
+
+// text is a text cell in a column of kind k: styled as text when the
+// column is not.
+func (wb *Workbook) text(k Kind, s string) any {
+	switch {
+	case s == "":
+		return nil
+	case k == Text:
+		return s
+	default:
+		return excelize.Cell{StyleID: wb.styles[Text], Value: s}
 	}
 }
 
