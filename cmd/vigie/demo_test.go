@@ -42,7 +42,7 @@ func TestDemoCommand(t *testing.T) {
 			t.Errorf("the summary does not say %q:\n%s", want, stdout)
 		}
 	}
-	if !strings.Contains(stderr, "quarantined") {
+	if !strings.Contains(stderr, "mises en quarantaine") {
 		t.Errorf("the bad rows' quarantine is not shown:\n%s", stderr)
 	}
 	// No young person's identity in what the command prints.
