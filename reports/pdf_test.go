@@ -146,3 +146,53 @@ func TestTableCellTallerThanAPage(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFPagesAndFonts: every page of the dashboard, the ASP list and the
+// regional summary is A4 landscape, and every font is embedded (vector text
+// that prints the same everywhere), as pdfinfo and pdffonts read them.
+func TestPDFPagesAndFonts(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	paths, err := WriteStructure(out, sampleReport("ML-16001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &RegionReport{AsOf: day("2026-11-23"), GeneratedAt: genAt, Structures: []StructureSummary{Summarize(sampleReport("ML-16001"))}}
+	regPaths, err := WriteRegion(out, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{paths[0], paths[2], regPaths[0]} {
+		info, err := exec.Command("pdfinfo", "-f", "1", "-l", "999", p).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo %s (poppler-utils): %v", p, err)
+		}
+		pages := 0
+		for _, line := range strings.Split(string(info), "\n") {
+			if strings.HasPrefix(line, "Page") && strings.Contains(line, " size: ") {
+				pages++
+				if !strings.HasSuffix(line, "841.89 x 595.28 pts (A4)") {
+					t.Errorf("%s: %s, want A4 landscape", filepath.Base(p), line)
+				}
+			}
+		}
+		if pages == 0 {
+			t.Errorf("%s: no page sizes in\n%s", p, info)
+		}
+		fonts, err := exec.Command("pdffonts", p).Output()
+		if err != nil {
+			t.Fatalf("pdffonts %s: %v", p, err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(fonts)), "\n")
+		if len(lines) < 3 {
+			t.Fatalf("%s: no fonts:\n%s", p, fonts)
+		}
+		for _, l := range lines[2:] {
+			// name type encoding emb sub uni object ID
+			f := strings.Fields(l)
+			if len(f) < 7 || f[len(f)-5] != "yes" {
+				t.Errorf("%s: font not embedded: %s", filepath.Base(p), l)
+			}
+		}
+	}
+}
