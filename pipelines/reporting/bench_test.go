@@ -68,13 +68,15 @@ func benchChild(path, out string) error {
 }
 
 // BenchmarkReports writes every report of the 43 structures and the region
-// from a synthetic region (testdata/reports/bench.sql) after three weekly
-// controls runs. The reports are written by a child process, as `vigie
-// report` would: the benchmark reports its wall time, its CPU time (the
-// machine is shared: wall time alone depends on the neighbours) and its peak
-// resident memory (the child's VmHWM). Skipped unless VIGIE_BENCH_SCALE is set (make bench: 1).
-// The target at scale 1 is under 20 s on 2 cores, peak memory under 1 GiB.
-// VIGIE_KEEP_REPORTS=DIR keeps the files for a look.
+// from a synthetic region (testdata/reports/bench.sql: 90,000 dossiers and
+// about 8,000 findings per structure at scale 1, heavier than the demo's
+// region) after three weekly controls runs. The reports are written by a
+// child process, as `vigie report` would: the benchmark reports its wall
+// time, its CPU time (the machine is shared: wall time alone depends on the
+// neighbours) and its peak resident memory (the child's VmHWM). Skipped
+// unless VIGIE_BENCH_SCALE is set (make bench: 1). The target at scale 1 is
+// under 20 s on 2 cores, peak memory under 1 GiB. VIGIE_KEEP_REPORTS=DIR
+// keeps the files for a look.
 func BenchmarkReports(b *testing.B) {
 	s := os.Getenv("VIGIE_BENCH_SCALE")
 	if s == "" {
