@@ -90,8 +90,8 @@ func (s *session) close() {
 
 func load(fsys fs.FS) (statements, error) {
 	st := statements{}
-	for _, name := range []string{"pending", "check_user", "check_lieu", "record_status", "journal", "effect_dossiers",
-		"effect_structure", "effect_via_dossier", "selection_filter", "live_users", "live_lieux", "live_values", "record_deletable"} {
+	for _, name := range []string{"pending", "check_user", "check_lieu", "record_status", "journal", "update", "hold_checkpoints", "release_checkpoints",
+		"candidates_dossiers", "candidates_structure", "candidates_via_dossier", "live_users", "live_lieux", "live_values", "record_deletable"} {
 		text, err := sqlfiles.Read(fsys, "transfers/"+name+".sql")
 		if err != nil {
 			return nil, err
@@ -157,8 +157,11 @@ func pending(ctx context.Context, db interface {
 
 // Run executes every due request not yet final at opts.At, in order, each in
 // its own transaction, and lists the deletable sources. In a dry run all of it
-// happens in one transaction that is rolled back.
-func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
+// happens in one transaction that is rolled back. The rows the requests may
+// change are searched once, before the first request (candidates.go), and
+// automatic checkpoints wait until the run is over, since a checkpoint may
+// renumber rows.
+func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result, err error) {
 	if opts.At.IsZero() {
 		return nil, errors.New("transfers: no instant")
 	}
@@ -171,11 +174,20 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		return nil, fmt.Errorf("transfers: %w", err)
 	}
 	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, st["hold_checkpoints"]); err != nil {
+		return nil, fmt.Errorf("transfers: hold checkpoints: %w", err)
+	}
+	defer func() {
+		// A fresh context: checkpoints resume even when ctx was cancelled.
+		if _, rerr := conn.ExecContext(context.Background(), st["release_checkpoints"]); rerr != nil && err == nil {
+			err = fmt.Errorf("transfers: release checkpoints: %w", rerr)
+		}
+	}()
 	reqs, err := pending(ctx, conn, st["pending"], opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	res = &Result{}
 	var executed []Request
 	sess := &session{db: w.DB, prepared: map[string]*sql.Stmt{}}
 	defer sess.close()
@@ -186,8 +198,12 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		}
 		defer func() { _ = tx.Rollback() }()
 		sess.tx = tx
+		cands, err := loadCandidates(ctx, tx, st, reqs)
+		if err != nil {
+			return nil, err
+		}
 		for _, r := range reqs {
-			o, err := process(ctx, sess, st, r, opts)
+			o, err := process(ctx, sess, st, cands, r, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -202,12 +218,16 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		}
 		return res, nil
 	}
+	cands, err := loadCandidates(ctx, conn, st, reqs)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range reqs {
 		var o Outcome
 		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 			var err error
 			sess.tx = tx
-			o, err = process(ctx, sess, st, r, opts)
+			o, err = process(ctx, sess, st, cands, r, opts)
 			return err
 		})
 		if err != nil {
@@ -236,7 +256,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 
 // process checks one request and, when due and acceptable, executes it; the
 // final outcome is recorded in ex (the request's transaction).
-func process(ctx context.Context, ex queryExecer, st statements, r Request, opts Options) (Outcome, error) {
+func process(ctx context.Context, ex queryExecer, st statements, cands candidates, r Request, opts Options) (Outcome, error) {
 	if !r.Due {
 		return Outcome{IDTransfert: r.ID, Statut: StatusPending}, nil
 	}
@@ -255,7 +275,7 @@ func process(ctx context.Context, ex queryExecer, st statements, r Request, opts
 	if why != "" {
 		return record(Outcome{IDTransfert: r.ID, Statut: StatusRefused, Raison: why})
 	}
-	n, err := apply(ctx, ex, st, r, t, now, opts.RunID)
+	n, err := apply(ctx, ex, st, cands, r, t, now, opts.RunID)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -301,78 +321,35 @@ func check(ctx context.Context, ex execer, st statements, r Request) (target, st
 	return t, "", nil
 }
 
-// apply finds the rows of the request, changes them by row id and journals
-// each of them, returning how many changed.
-func apply(ctx context.Context, ex queryExecer, st statements, r Request, t target, now string, runID int64) (int64, error) {
-	file := map[scope]string{scopeDossiers: "effect_dossiers", scopeStructure: "effect_structure", scopeViaDossier: "effect_via_dossier"}[t.scope]
-	filter := ""
-	find := []any{r.Structure, r.Source}
-	if len(r.Selection) > 0 {
-		filter = codeOnly(st["selection_filter"])
-		find = append(find, r.Selection)
+// apply changes the rows of the request, found among the run's candidates,
+// by row id, and journals each of them, returning how many changed.
+func apply(ctx context.Context, ex queryExecer, st statements, cands candidates, r Request, t target, now string, runID int64) (int64, error) {
+	rows := cands.rowsOf(r, t)
+	if len(rows) == 0 {
+		return 0, nil
 	}
-	text, err := splice(strings.ReplaceAll(st[file], "{{selection}}", filter), t)
+	ids := make([]int64, len(rows))
+	keys := make([]string, len(rows))
+	for i, x := range rows {
+		ids[i], keys[i] = x.rowID, x.key
+	}
+	update, err := splice(st["update"], t)
 	if err != nil {
 		return 0, err
 	}
-	stmts := split(text)
-	if len(stmts) != 2 {
-		return 0, fmt.Errorf("transfers/%s.sql: %d statements, want 2", file, len(stmts))
-	}
-	rows, err := ex.QueryContext(ctx, stmts[0], find...)
-	if err != nil {
-		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
-	}
-	var ids []int64
-	var keys []string
-	for rows.Next() {
-		var id int64
-		var k string
-		if err := rows.Scan(&id, &k); err != nil {
-			_ = rows.Close()
-			return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
-		}
-		ids, keys = append(ids, id), append(keys, k)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	res, err := ex.ExecContext(ctx, stmts[1], r.Destination, ids, r.Source)
+	res, err := ex.ExecContext(ctx, update, r.Destination, ids, r.Source)
 	if err != nil {
 		return 0, fmt.Errorf("execute transfer %s: %w", r.ID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
-		return 0, errors.Join(fmt.Errorf("transfer %s: %d rows found but %d changed", r.ID, len(ids), n), err)
+		return 0, errors.Join(fmt.Errorf("transfer %s: %d rows of %s.%s held %s, but %d changed: the table changed during the run",
+			r.ID, len(ids), t.table, t.column, r.Source, n), err)
 	}
 	if _, err := ex.ExecContext(ctx, st["journal"], r.ID, t.table, t.column, keys, r.Source, r.Destination, now, runID); err != nil {
 		return 0, fmt.Errorf("journal transfer %s: %w", r.ID, err)
 	}
+	cands.moved(r, t, rows)
 	return int64(len(ids)), nil
-}
-
-// split returns the statements of a file, each ending with ";" at a line end.
-func split(text string) []string {
-	var out []string
-	for _, s := range strings.SplitAfter(text, ";\n") {
-		if body := codeOnly(s); body != "" {
-			out = append(out, strings.TrimSuffix(body, ";"))
-		}
-	}
-	return out
-}
-
-// codeOnly drops the comment lines of an SQL fragment.
-func codeOnly(text string) string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
-		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
-			out = append(out, t)
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 // deletable lists the sources of the executed requests that nothing live

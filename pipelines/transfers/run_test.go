@@ -2,6 +2,7 @@ package transfers
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -351,5 +352,38 @@ func TestDryRunChangesNothing(t *testing.T) {
 	}
 	if n := query(t, w, `SELECT CAST(count(*) AS VARCHAR) FROM transfer_status`); n != "0" {
 		t.Errorf("dry run stored %s statuses", n)
+	}
+}
+
+// TestRunWithDeletedRowsPending runs requests on a table holding deleted rows
+// that a checkpoint would vacuum, renumbering the rows after them: each
+// request changes and journals exactly its rows, and automatic checkpoints,
+// held during the run, are back afterwards.
+func TestRunWithDeletedRowsPending(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	exec(t, w, `INSERT INTO dossiers (id_dossier, code_structure, civilite, date_inscription, id_conseiller_referent)
+		SELECT printf('Z%06d', i), 'ML-16001', 'm', DATE '2025-01-01', CASE WHEN i % 2 = 0 THEN 'U1' ELSE 'U3' END FROM range(300000) t(i)`)
+	exec(t, w, `CHECKPOINT`)
+	exec(t, w, `DELETE FROM dossiers WHERE id_dossier < 'Z200000' AND id_dossier LIKE 'Z%'`)
+	threshold := query(t, w, `SELECT current_setting('checkpoint_threshold')`)
+	request(t, w, "T1", "lieu_rattachement", "", "L1", "L2", "D1", "2026-11-22 09:00:00")
+	request(t, w, "T2", "conseiller_referent", "", "U1", "U2", "", "2026-11-22 10:00:00")
+	request(t, w, "T3", "conseiller_referent", "", "U2", "U1", "Z250000|Z250002|D2", "2026-11-22 11:00:00")
+	res := run(t, w, "2026-11-23 04:00")
+	if got := fmt.Sprint(res.Outcomes); got != "[{T1 execute  1} {T2 execute  50003} {T3 execute  3}]" {
+		t.Errorf("outcomes %s", got)
+	}
+	if got := query(t, w, `SELECT string_agg(id_conseiller_referent || '=' || n, ' ' ORDER BY id_conseiller_referent) FROM (
+		SELECT id_conseiller_referent, CAST(count(*) AS VARCHAR) AS n FROM dossiers WHERE code_structure = 'ML-16001' AND NOT archive GROUP BY ALL)`); got != "U1=3 U2=50000 U3=50000" {
+		t.Errorf("referents after the run: %s", got)
+	}
+	if n := query(t, w, `SELECT CAST(count(*) AS VARCHAR) FROM transfer_journal j JOIN dossiers d ON d.id_dossier = j.row_id
+		WHERE j.column_name = 'id_conseiller_referent' AND d.id_conseiller_referent <> CASE j.id_transfert WHEN 'T2' THEN 'U2' ELSE 'U1' END
+		AND NOT (j.id_transfert = 'T2' AND j.row_id IN ('Z250000', 'Z250002', 'D2'))`); n != "0" {
+		t.Errorf("%s journaled rows do not hold the journaled value", n)
+	}
+	if got := query(t, w, `SELECT current_setting('checkpoint_threshold')`); got != threshold {
+		t.Errorf("checkpoint threshold %s after the run, %s before", got, threshold)
 	}
 }
