@@ -122,13 +122,13 @@ func planSummary(plan []archive.Decision, d time.Time) string {
 	part := func(ms ...string) string {
 		var s []string
 		for _, m := range ms {
-			s = append(s, fmt.Sprintf("%s %d", m, counts[m]))
+			s = append(s, m+" "+frInt(counts[m]))
 		}
 		return strings.Join(s, ", ")
 	}
-	return fmt.Sprintf("Plan d'archivage au %s : %d dossiers non archivés, %d à archiver (%s), %d conservés (%s).",
-		d.Format("02/01/2006"), len(plan), archived, part(archive.MotifAge31, archive.MotifAge27, archive.MotifInactif),
-		len(plan)-archived, part(archive.MotifDispositifOuvert, archive.MotifEAV, archive.MotifActif))
+	return fmt.Sprintf("Plan d'archivage au %s : %s dossiers non archivés, %s à archiver (%s), %s conservés (%s).",
+		d.Format("02/01/2006"), frInt(len(plan)), frInt(archived), part(archive.MotifAge31, archive.MotifAge27, archive.MotifInactif),
+		frInt(len(plan)-archived), part(archive.MotifDispositifOuvert, archive.MotifEAV, archive.MotifActif))
 }
 
 func stringTable(cols []string) *table {
@@ -379,5 +379,7 @@ func demoArchivePlan(ctx context.Context, _ *app, d *demoRun) error {
 		return err
 	}
 	fmt.Fprintln(d.Summary, planSummary(plan, d.AsOf))
+	fmt.Fprintf(d.Summary, "La démonstration garde les identités : l'archivage lui-même serait %s archive apply --warehouse %s --as-of %s --backup-dir DOSSIER\n",
+		programName(), d.Warehouse.Path, d.AsOf.Format(time.DateOnly))
 	return nil
 }

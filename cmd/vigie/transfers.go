@@ -132,9 +132,28 @@ func outcomesTable(res *transfers.Result) *table {
 
 // transfersSummary is the one French line a run ends with.
 func transfersSummary(res *transfers.Result, at time.Time) string {
-	return fmt.Sprintf("Transferts au %s : %d exécutés (%d lignes modifiées), %d refusés, %d en attente ; %d éléments sources supprimables.",
-		at.In(warehouse.Paris).Format("02/01/2006 15:04"), res.Count(transfers.StatusExecuted), res.Lines(),
-		res.Count(transfers.StatusRefused), res.Count(transfers.StatusPending), len(res.Deletable))
+	return fmt.Sprintf("Transferts au %s : %s exécutés (%s lignes modifiées), %s refusés, %s en attente ; %s éléments sources supprimables.",
+		at.In(warehouse.Paris).Format("02/01/2006 15:04"), frInt(res.Count(transfers.StatusExecuted)), frInt(int(res.Lines())),
+		frInt(res.Count(transfers.StatusRefused)), frInt(res.Count(transfers.StatusPending)), frInt(len(res.Deletable)))
+}
+
+// writeRefusals lists the first refused requests of a run with their reason.
+func writeRefusals(w io.Writer, res *transfers.Result, most int) {
+	n := 0
+	for _, o := range res.Outcomes {
+		if o.Statut != transfers.StatusRefused {
+			continue
+		}
+		if n == 0 {
+			fmt.Fprintln(w, "Demandes refusées :")
+		}
+		if n++; n <= most {
+			fmt.Fprintf(w, "  %s — %s\n", o.IDTransfert, o.Raison)
+		}
+	}
+	if n > most {
+		fmt.Fprintf(w, "  … et %s autres, avec leur raison dans la table transfer_status (statut refuse)\n", frInt(n-most))
+	}
 }
 
 func writeDeletable(w io.Writer, res *transfers.Result) {
@@ -166,5 +185,9 @@ func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
 		return err
 	}
 	fmt.Fprintln(d.Summary, transfersSummary(res, at))
+	writeRefusals(d.Summary, res, 5)
+	writeDeletable(d.Summary, res)
+	fmt.Fprintf(d.Summary, "Journal des lignes modifiées : %s query --warehouse %s \"SELECT * FROM transfer_journal WHERE run_id = %d\"\n",
+		programName(), d.Warehouse.Path, run.ID)
 	return nil
 }
