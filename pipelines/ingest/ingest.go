@@ -240,7 +240,10 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		read := time.Now()
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
 		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
-		if _, err := conn.ExecContext(ctx, stagingSQL(t)); err != nil {
+		if err := unordered(ctx, conn, func() error {
+			_, err := conn.ExecContext(ctx, stagingSQL(t))
+			return err
+		}); err != nil {
 			return fmt.Errorf("%s: validate: %w", file, err)
 		}
 		fr, err := finishStaging(ctx, conn, st, prior)
@@ -277,24 +280,53 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	}
 	opt.progress("ingest: loading %d tables", len(stagedTables))
 	start := time.Now()
-	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		for _, st := range stagedTables {
-			if err := upsert(ctx, tx, st.table); err != nil {
-				return fmt.Errorf("load %s: %w", st.table.Name, err)
-			}
-			if afterUpsert != nil {
-				afterUpsert(st.table.Name)
-			}
-		}
-		return record(ctx, tx, res)
+	var loads []Timing
+	err = unordered(ctx, conn, func() error {
+		return warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+			return loadAll(ctx, tx, stagedTables, res, &loads)
+		})
 	})
 	opt.progress("")
 	if err != nil {
 		return err
 	}
-	res.Timings = append(res.Timings, Timing{Step: "load", Duration: time.Since(start)})
+	var upserts time.Duration
+	for _, l := range loads {
+		upserts += l.Duration
+	}
+	res.Timings = append(res.Timings, loads...)
+	res.Timings = append(res.Timings, Timing{Step: "load commit", Duration: time.Since(start) - upserts})
 	opt.Logger.Debug("loaded", "tables", len(stagedTables), "elapsed", time.Since(start))
 	return nil
+}
+
+// unordered runs fn with DuckDB free to reorder rows, which lets it write
+// tables with both cores. Only the staged and loaded tables are written so:
+// the raw rows keep their file order, which gives their line numbers.
+func unordered(ctx context.Context, conn *sql.Conn, fn func() error) error {
+	if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = false`); err != nil {
+		return err
+	}
+	err := fn()
+	if _, rerr := conn.ExecContext(ctx, `RESET preserve_insertion_order`); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// loadAll upserts every staged table and records the run, in tx.
+func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, res *Result, loads *[]Timing) error {
+	for _, st := range stagedTables {
+		t0 := time.Now()
+		if err := upsert(ctx, tx, st.table); err != nil {
+			return fmt.Errorf("load %s: %w", st.table.Name, err)
+		}
+		*loads = append(*loads, Timing{Step: "load " + st.table.Name, Duration: time.Since(t0)})
+		if afterUpsert != nil {
+			afterUpsert(st.table.Name)
+		}
+	}
+	return record(ctx, tx, res)
 }
 
 func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, enc string) (*staged, error) {
