@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -69,13 +70,15 @@ func BenchmarkRun500(b *testing.B) {
 		at := time.Date(2026, 11, 23, 4, 0, 0, 0, warehouse.Paris)
 		procmem.ResetPeak()
 		b.StartTimer()
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		res, err := Run(ctx, w, Options{At: at, RunID: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
 		d := time.Since(start)
 		b.StopTimer()
+		cpu = cpuTime() - cpu
+		b.ReportMetric(cpu.Seconds(), "s-cpu")
 		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak-rss")
 		b.ReportMetric(d.Seconds(), "s-run")
 		if res.Count(StatusExecuted) != 500 {
@@ -83,9 +86,19 @@ func BenchmarkRun500(b *testing.B) {
 		}
 		b.ReportMetric(float64(res.Lines()), "rows")
 		if d > 5*time.Second {
-			b.Errorf("a run of 500 requests took %v, budget 5 s", d)
+			b.Errorf("a run of 500 requests took %v (%v of CPU), budget 5 s", d, cpu)
 		}
 		_ = w.Close()
 		b.StartTimer()
 	}
+}
+
+// cpuTime is the CPU time the process used so far (user and system): on a
+// machine shared with other work, it says more than the elapsed time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
