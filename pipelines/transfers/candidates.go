@@ -14,12 +14,11 @@ import (
 // the candidates and changes them by row id, in its own transaction, without
 // searching the table again (DuckDB scans a whole table for each search).
 
-// candidate is a row a run may change.
+// candidate is a row a run may change; column files it under its structure
+// and current value.
 type candidate struct {
-	rowID     int64
-	key       string
-	structure string
-	value     string
+	rowID int64
+	key   string
 }
 
 // column is what a run knows of one target column: its candidates, by
@@ -72,11 +71,12 @@ func loadCandidates(ctx context.Context, q queryer, st statements, reqs []Reques
 		c := &column{byValue: map[[2]string][]*candidate{}}
 		for rows.Next() {
 			var x candidate
-			if err := rows.Scan(&x.rowID, &x.key, &x.structure, &x.value); err != nil {
+			var structure, value string
+			if err := rows.Scan(&x.rowID, &x.key, &structure, &value); err != nil {
 				_ = rows.Close()
 				return nil, fmt.Errorf("rows %s.%s may change: %w", k[0], k[1], err)
 			}
-			at := [2]string{x.structure, x.value}
+			at := [2]string{structure, value}
 			c.byValue[at] = append(c.byValue[at], &x)
 		}
 		if err := rows.Close(); err != nil {
@@ -121,7 +121,6 @@ func (c candidates) moved(r Request, t target, rows []*candidate) {
 	gone := map[*candidate]bool{}
 	for _, x := range rows {
 		gone[x] = true
-		x.value = r.Destination
 	}
 	col.byValue[from] = slices.DeleteFunc(col.byValue[from], func(x *candidate) bool { return gone[x] })
 	col.byValue[to] = append(col.byValue[to], rows...)
