@@ -241,6 +241,9 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
 		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
 		if err := unordered(ctx, conn, func() error {
+			if _, err := conn.ExecContext(ctx, dupsSQL(t)); err != nil {
+				return err
+			}
 			_, err := conn.ExecContext(ctx, stagingSQL(t))
 			return err
 		}); err != nil {
@@ -456,7 +459,7 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 	if drop == nil {
 		drop = []string{`DROP TABLE ` + rawTable(t)}
 	}
-	for _, d := range drop {
+	for _, d := range append(drop, `DROP TABLE IF EXISTS `+dupsTable(t)) {
 		if _, err := conn.ExecContext(ctx, d); err != nil {
 			return nil, err
 		}

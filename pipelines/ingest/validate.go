@@ -92,6 +92,22 @@ func errStruct(col, val, reason string) string {
 }
 
 // stagingSQL builds the query creating stg_<table> from raw_<table>.
+func dupsTable(t *Table) string { return warehouse.MustIdent("dups_" + t.Name) }
+
+// dupsSQL builds dups_<table>: the keys found more than once in the file. It
+// reads the key column alone, so the check itself is one pass over the rows.
+func dupsSQL(t *Table) string {
+	var key Column
+	for _, c := range t.Columns {
+		if c.Name == t.Key {
+			key = c
+		}
+	}
+	k := parseExpr(key, warehouse.MustIdent(key.Name))
+	return `CREATE OR REPLACE TEMP TABLE ` + dupsTable(t) + ` AS
+SELECT ` + k + ` AS k FROM ` + rawTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1`
+}
+
 // refsStaged tells, per referenced table, whether keys_<table> exists (it
 // always does once a table is staged or the warehouse has it).
 func stagingSQL(t *Table) string {
@@ -131,15 +147,15 @@ func stagingSQL(t *Table) string {
 	refErr.WriteString("\n\tEND")
 
 	return `CREATE OR REPLACE TEMP TABLE ` + stgTable(t) + ` AS
-WITH raw_parsed AS (
+WITH dups AS (
+	SELECT k FROM ` + dupsTable(t) + `
+), raw_parsed AS (
 	SELECT *` + parsed.String() + `
 	FROM ` + rawTable(t) + `
 ), parsed AS (
 	SELECT __line` + kept.String() + `,
 	` + rowErr.String() + ` AS err0
 	FROM raw_parsed
-), dups AS (
-	SELECT ` + key + ` AS k FROM parsed WHERE ` + key + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1
 )
 SELECT parsed.* EXCLUDE (err0), coalesce(parsed.err0, ` + refErr.String() + `) AS err
 FROM parsed
