@@ -444,8 +444,9 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 	}
 	value := "CASE WHEN " + archivedRow + " AND s.err.col IN (" + strings.Join(maskedCols, ", ") + ") THEN NULL ELSE s.err.val END"
 	if bad > 0 {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, s.__line, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
-		FROM `+stg+` s JOIN `+rawTable(t)+` r USING (__line) WHERE s.err IS NOT NULL ORDER BY s.__line`, t.Name, st.file); err != nil {
+		line, join := st.lineSQL("s")
+		if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, `+line+`, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
+		FROM (SELECT * FROM `+stg+` WHERE err IS NOT NULL) s`+join+` JOIN `+rawTable(t)+` r USING (__pos) ORDER BY s.__pos`, t.Name, st.file); err != nil {
 			return nil, fmt.Errorf("quarantine: %w", err)
 		}
 	}

@@ -20,9 +20,9 @@ import (
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
-// staged is one extract file read into the temporary table raw_<table>:
-// __line (the physical line, or sheet row) then one VARCHAR column per
-// known column of the table, NULL where the file lacks it.
+// staged is one extract file read into the temporary table (or view)
+// raw_<table>: __pos (the row's position, see line) then one VARCHAR column
+// per known column of the table, NULL where the file lacks it.
 type staged struct {
 	table    *Table
 	file     string // path as given
@@ -35,6 +35,22 @@ type staged struct {
 	rows    int64 // rows in raw_<table>
 	// drop removes raw_<table> and what it is built on, once checked.
 	drop []string
+	// A row's line in the file is __pos + lineBase, plus, when breaks names
+	// a table, the offset of the last breakpoint at or before __pos (blank
+	// lines, multi-line fields and rejected records shift the lines). It is
+	// only computed for quarantined rows.
+	lineBase int64
+	breaks   string
+}
+
+// lineSQL is the SQL of the line of the rows of s (an alias of stg_<table>),
+// with the join it needs after FROM s.
+func (st *staged) lineSQL(s string) (line, join string) {
+	line = s + ".__pos + " + strconv.FormatInt(st.lineBase, 10)
+	if st.breaks == "" {
+		return line, ""
+	}
+	return line + " + coalesce(brk.off, 0)", " ASOF LEFT JOIN " + st.breaks + " brk ON " + s + ".__pos >= brk.idx"
 }
 
 type rejectRow struct {
@@ -173,13 +189,12 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, encod
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	view := `CREATE OR REPLACE TEMP VIEW ` + rawTable(t) + ` AS
-		SELECT (rowid + 2)::BIGINT AS __line` + rawSelect(t, names) + ` FROM ` + csvTable
+	st.lineBase = 2
 	if n > 0 {
-		view = `CREATE OR REPLACE TEMP VIEW ` + rawTable(t) + ` AS
-		SELECT (r.idx + 2 + coalesce(b.off, 0))::BIGINT AS __line` + rawSelect(t, names) + `
-		FROM (SELECT rowid AS idx, * FROM ` + csvTable + `) r ASOF LEFT JOIN ` + breaks + ` b ON r.idx >= b.idx`
+		st.breaks = breaks
 	}
+	view := `CREATE OR REPLACE TEMP VIEW ` + rawTable(t) + ` AS
+		SELECT rowid::BIGINT AS __pos` + rawSelect(t, names) + ` FROM ` + csvTable
 	if _, err := conn.ExecContext(ctx, view); err != nil {
 		return nil, fmt.Errorf("%s: stage: %w", file, err)
 	}
@@ -282,7 +297,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*
 		sel.WriteString(", " + expr + " AS " + warehouse.MustIdent("c"+strconv.Itoa(i)))
 	}
 	create := `CREATE OR REPLACE TEMP TABLE ` + rawTable(t) + ` AS
-		SELECT (file_row_number + 1)::BIGINT AS __line` + rawSelect(t, names) + `
+		SELECT (file_row_number + 1)::BIGINT AS __pos` + rawSelect(t, names) + `
 		FROM (SELECT file_row_number` + sel.String() + ` FROM ` + src + `) ORDER BY file_row_number`
 	if _, err := conn.ExecContext(ctx, create); err != nil {
 		return nil, fmt.Errorf("%s: read parquet: %w", file, err)
@@ -412,7 +427,7 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*sta
 		}
 		defer rel()
 		_, err = dc.(*duckdb.Conn).ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+rawTable(t)+` AS
-			SELECT __line`+rawSelect(t, names)+` FROM xlsx_rows ORDER BY __line`, nil)
+			SELECT __line AS __pos`+rawSelect(t, names)+` FROM xlsx_rows ORDER BY __line`, nil)
 		return err
 	})
 	if err != nil {

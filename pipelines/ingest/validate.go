@@ -9,7 +9,7 @@ import (
 // The staging query of a table is generated from its spec: every identifier
 // comes from the spec (the allow-list) through warehouse.Ident, every value
 // rule from the macros of sql/ingest/macros.sql. Its result, stg_<table>,
-// has __line, one parsed column per table column and err: NULL for a row to
+// has __pos, one parsed column per table column and err: NULL for a row to
 // load, else struct(col, val, reason) with the first reason found.
 
 func stgTable(t *Table) string  { return warehouse.MustIdent("stg_" + t.Name) }
@@ -153,7 +153,7 @@ WITH dups AS (
 	SELECT *` + parsed.String() + `
 	FROM ` + rawTable(t) + `
 ), parsed AS (
-	SELECT __line` + kept.String() + `,
+	SELECT __pos` + kept.String() + `,
 	` + rowErr.String() + ` AS err0
 	FROM raw_parsed
 )
