@@ -2,27 +2,12 @@ package archive
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/arml-na/vigie/pipelines/internal/procmem"
+	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
-
-// benchScale reads VIGIE_BENCH_SCALE (set by `make bench`); benchmarks skip without it.
-func benchScale(b *testing.B) float64 {
-	s := os.Getenv("VIGIE_BENCH_SCALE")
-	if s == "" {
-		b.Skip("set VIGIE_BENCH_SCALE to run the benchmarks")
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f <= 0 {
-		b.Fatalf("VIGIE_BENCH_SCALE=%q is not a positive number", s)
-	}
-	return f
-}
 
 // fillRegion writes n synthetic dossiers (scale 1: 100,000, the order of a
 // region's young people), each with 2 programmes and 8 events, of which
@@ -57,21 +42,21 @@ func fillRegion(b *testing.B, w *warehouse.Warehouse, n, old int) {
 }
 
 func BenchmarkPlanScale(b *testing.B) {
-	scale := benchScale(b)
+	scale := benchenv.Scale(b)
 	w := openTest(b)
 	n := int(100000 * scale)
 	fillRegion(b, w, n, n/10)
 	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {
-		procmem.ResetPeak()
+		benchenv.ResetPeak()
 		start := time.Now()
 		plan, err := Plan(ctx, w, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s-plan")
-		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak-rss")
+		b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak-rss")
 		if len(plan) != n {
 			b.Fatalf("plan of %d dossiers, want %d", len(plan), n)
 		}
@@ -82,14 +67,14 @@ func BenchmarkPlanScale(b *testing.B) {
 }
 
 func BenchmarkApply10000(b *testing.B) {
-	scale := benchScale(b)
+	scale := benchenv.Scale(b)
 	ctx := context.Background()
 	for range b.N {
 		b.StopTimer()
 		w := openTest(b)
 		fillRegion(b, w, int(100000*scale), 10000)
 		dir := b.TempDir()
-		procmem.ResetPeak()
+		benchenv.ResetPeak()
 		b.StartTimer()
 		start := time.Now()
 		res, err := Apply(ctx, w, Options{AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), BackupDir: dir, RunID: 1})
@@ -105,7 +90,7 @@ func BenchmarkApply10000(b *testing.B) {
 		d := time.Since(start)
 		b.StopTimer()
 		b.ReportMetric(d.Seconds(), "s-apply")
-		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak-rss")
+		b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak-rss")
 		if len(res.Archived) != 10000 {
 			b.Fatalf("archived %d, want 10000", len(res.Archived))
 		}

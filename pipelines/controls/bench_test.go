@@ -7,13 +7,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
-	"github.com/arml-na/vigie/pipelines/internal/procmem"
+	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -30,14 +29,7 @@ var benchAsOf = date("2026-11-23")
 // VIGIE_BENCH_SCALE is set. Target at scale 1: under 5 s on 2 cores, peak
 // under 1 GiB.
 func BenchmarkControls(b *testing.B) {
-	s := os.Getenv("VIGIE_BENCH_SCALE")
-	if s == "" {
-		b.Skip("set VIGIE_BENCH_SCALE (e.g. 1) to run")
-	}
-	scale, err := strconv.ParseFloat(s, 64)
-	if err != nil || scale <= 0 {
-		b.Fatalf("VIGIE_BENCH_SCALE=%q: want a positive number", s)
-	}
+	scale := benchenv.Scale(b)
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "w.duckdb")
 	built := time.Now()
@@ -57,16 +49,16 @@ func BenchmarkControls(b *testing.B) {
 	defer w.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		before := procmem.RSS()
-		procmem.ResetPeak()
-		cpu0 := cpuTime()
+		before := benchenv.RSS()
+		benchenv.ResetPeak()
+		cpu0 := benchenv.CPU()
 		start := time.Now()
 		res, err := Run(ctx, w, Options{AsOf: benchAsOf, SkipList: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		elapsed, cpu := time.Since(start), cpuTime()-cpu0
-		peak := procmem.Peak()
+		elapsed, cpu := time.Since(start), benchenv.CPU()-cpu0
+		peak := benchenv.Peak()
 		n := map[string]int{}
 		for _, c := range res.Counts {
 			n[c.Suivi] += c.N
@@ -79,7 +71,7 @@ func BenchmarkControls(b *testing.B) {
 			b.Fatal(err)
 		}
 		listed := time.Since(listStart)
-		listPeak := procmem.Peak()
+		listPeak := benchenv.Peak()
 		b.StartTimer()
 		b.ReportMetric(float64(n[Nouveau]+n[Persistant]), "findings")
 		b.ReportMetric(float64(peak)/(1<<20), "MiB-peak-rss")
@@ -130,13 +122,4 @@ func TestBenchRegion(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/arml-na/vigie/pipelines/internal/procmem"
+	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 )
 
 // BenchmarkGenerate writes the region at VIGIE_BENCH_SCALE (make bench: 1,
@@ -17,17 +17,10 @@ import (
 // and the peak resident memory of the process. Target at scale 1: well under
 // a minute, with a modest memory (the dossiers are streamed).
 func BenchmarkGenerate(b *testing.B) {
-	s := os.Getenv("VIGIE_BENCH_SCALE")
-	if s == "" {
-		b.Skip("set VIGIE_BENCH_SCALE (e.g. 1) to run")
-	}
-	scale, err := strconv.ParseFloat(s, 64)
-	if err != nil || scale <= 0 {
-		b.Fatalf("VIGIE_BENCH_SCALE=%q: want a positive number", s)
-	}
+	scale := benchenv.Scale(b)
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
-		procmem.ResetPeak()
+		benchenv.ResetPeak()
 		start := time.Now()
 		st, err := Generate(context.Background(), dir, Options{Scale: scale, Seed: 1, AsOf: testAsOf})
 		if err != nil {
@@ -47,9 +40,9 @@ func BenchmarkGenerate(b *testing.B) {
 		b.ReportMetric(elapsed.Seconds(), "s")
 		b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
 		b.ReportMetric(float64(size)/(1<<20), "MiB-written")
-		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak")
+		b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak")
 		b.Logf("scale %g: %d dossiers, %d rows, %.0f MiB in %d files, in %s, peak RSS %.0f MiB",
-			scale, st.Dossiers, rows, float64(size)/(1<<20), len(st.Tables), elapsed.Round(time.Millisecond), float64(procmem.Peak())/(1<<20))
+			scale, st.Dossiers, rows, float64(size)/(1<<20), len(st.Tables), elapsed.Round(time.Millisecond), float64(benchenv.Peak())/(1<<20))
 		b.Logf("rows: %s", strings.Join(per, ", "))
 	}
 }

@@ -8,9 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,7 +16,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
-	"github.com/arml-na/vigie/pipelines/internal/procmem"
+	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -47,14 +45,7 @@ type childResult struct {
 // skipped; the floor any CSV load has to pay), once with ingest.Run. Target at scale 1:
 // ingest no more than 2× read_csv, peak under 2 GiB.
 func BenchmarkIngest(b *testing.B) {
-	s := os.Getenv("VIGIE_BENCH_SCALE")
-	if s == "" {
-		b.Skip("set VIGIE_BENCH_SCALE (e.g. 1) to run")
-	}
-	scale, err := strconv.ParseFloat(s, 64)
-	if err != nil || scale <= 0 {
-		b.Fatalf("VIGIE_BENCH_SCALE=%q: want a positive number", s)
-	}
+	scale := benchenv.Scale(b)
 	dir := b.TempDir()
 	ext := filepath.Join(dir, "extraction")
 	start := time.Now()
@@ -143,8 +134,8 @@ func TestBenchIngestChild(t *testing.T) {
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no CSV file in %s: %v", ext, err)
 		}
-		procmem.ResetPeak()
-		cpu0 = cpuSeconds()
+		benchenv.ResetPeak()
+		cpu0 = benchenv.CPU().Seconds()
 		start := time.Now()
 		for _, f := range files {
 			table := strings.SplitN(filepath.Base(f), ".", 2)[0]
@@ -167,8 +158,8 @@ func TestBenchIngestChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Close()
-		procmem.ResetPeak()
-		cpu0 = cpuSeconds()
+		benchenv.ResetPeak()
+		cpu0 = benchenv.CPU().Seconds()
 		start := time.Now()
 		res, err := ingest.Run(ctx, w, ext, ingest.Options{})
 		if err != nil {
@@ -183,20 +174,11 @@ func TestBenchIngestChild(t *testing.T) {
 	default:
 		t.Fatalf("%s=%q", envBenchChild, kind)
 	}
-	r.PeakMiB = float64(procmem.Peak()) / (1 << 20)
-	r.CPU = cpuSeconds() - cpu0
+	r.PeakMiB = float64(benchenv.Peak()) / (1 << 20)
+	r.CPU = benchenv.CPU().Seconds() - cpu0
 	js, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fmt.Printf("RESULT %s\n", js)
-}
-
-// cpuSeconds is the user and system time this process has used.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }

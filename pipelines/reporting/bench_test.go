@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -78,14 +79,7 @@ func benchChild(path, out string) error {
 // under 20 s on 2 cores, peak memory under 1 GiB. VIGIE_KEEP_REPORTS=DIR
 // keeps the files for a look.
 func BenchmarkReports(b *testing.B) {
-	s := os.Getenv("VIGIE_BENCH_SCALE")
-	if s == "" {
-		b.Skip("set VIGIE_BENCH_SCALE (e.g. 1) to run")
-	}
-	scale, err := strconv.ParseFloat(s, 64)
-	if err != nil || scale <= 0 {
-		b.Fatalf("VIGIE_BENCH_SCALE=%q: want a positive number", s)
-	}
+	scale := benchenv.Scale(b)
 	path := filepath.Join(b.TempDir(), "w.duckdb")
 	buildBenchRegion(b, path, scale)
 	b.ResetTimer()

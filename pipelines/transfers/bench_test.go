@@ -2,14 +2,11 @@ package transfers
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/arml-na/vigie/pipelines/internal/procmem"
+	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -20,14 +17,7 @@ import (
 // a selection) to a colleague, plus partner and reference requests. Target at
 // scale 1: under 5 s. Reports the run's time and the process's peak RSS.
 func BenchmarkRun500(b *testing.B) {
-	s := os.Getenv("VIGIE_BENCH_SCALE")
-	if s == "" {
-		b.Skip("set VIGIE_BENCH_SCALE to run the benchmarks")
-	}
-	scale, err := strconv.ParseFloat(s, 64)
-	if err != nil || scale <= 0 {
-		b.Fatalf("VIGIE_BENCH_SCALE=%q is not a positive number", s)
-	}
+	scale := benchenv.Scale(b)
 	ctx := context.Background()
 	n := int(100000 * scale)
 	for range b.N {
@@ -68,18 +58,18 @@ func BenchmarkRun500(b *testing.B) {
 			}
 		}
 		at := time.Date(2026, 11, 23, 4, 0, 0, 0, warehouse.Paris)
-		procmem.ResetPeak()
+		benchenv.ResetPeak()
 		b.StartTimer()
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), benchenv.CPU()
 		res, err := Run(ctx, w, Options{At: at, RunID: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
 		d := time.Since(start)
 		b.StopTimer()
-		cpu = cpuTime() - cpu
+		cpu = benchenv.CPU() - cpu
 		b.ReportMetric(cpu.Seconds(), "s-cpu")
-		b.ReportMetric(float64(procmem.Peak())/(1<<20), "MiB-peak-rss")
+		b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak-rss")
 		b.ReportMetric(d.Seconds(), "s-run")
 		if res.Count(StatusExecuted) != 500 {
 			b.Fatalf("%d executed, want 500", res.Count(StatusExecuted))
@@ -91,14 +81,4 @@ func BenchmarkRun500(b *testing.B) {
 		_ = w.Close()
 		b.StartTimer()
 	}
-}
-
-// cpuTime is the CPU time the process used so far (user and system): on a
-// machine shared with other work, it says more than the elapsed time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,6 +1,7 @@
-// Package procmem reads the memory figures of the current process that the
-// benchmarks report: the resident set now and its peak since a reset.
-package procmem
+// Package benchenv is what the benchmarks of `make bench` share: the scale
+// they run at, and the figures of their own process they report (resident
+// memory now and at its peak since a reset, CPU time).
+package benchenv
 
 import (
 	"bufio"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
+	"time"
 )
 
 // status reads one memory line of /proc/self/status, in bytes (0 if absent).
@@ -47,4 +50,30 @@ func Peak() int64 {
 		return 0
 	}
 	return ru.Maxrss << 10
+}
+
+// Scale is the size of the region a benchmark runs on, from
+// VIGIE_BENCH_SCALE (make bench: 1, about 150,000 dossiers); the benchmark
+// is skipped when it is not set.
+func Scale(tb testing.TB) float64 {
+	tb.Helper()
+	s := os.Getenv("VIGIE_BENCH_SCALE")
+	if s == "" {
+		tb.Skip("set VIGIE_BENCH_SCALE (e.g. 1) to run")
+	}
+	scale, err := strconv.ParseFloat(s, 64)
+	if err != nil || scale <= 0 {
+		tb.Fatalf("VIGIE_BENCH_SCALE=%q: want a positive number", s)
+	}
+	return scale
+}
+
+// CPU is the user and system time the process has used so far: on a machine
+// shared with other work, it says more than the elapsed time.
+func CPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
