@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arml-na/vigie/pipelines/ingest/ingesttest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -15,35 +16,7 @@ import (
 // copyExtraction copies testdata/ingest/basic into a temporary folder, with
 // the files of extra added or replaced (an empty content removes the file).
 func copyExtraction(t *testing.T, extra map[string]string) string {
-	t.Helper()
-	src := filepath.Join("..", "..", "testdata", "ingest", "basic")
-	dst := t.TempDir()
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for name, body := range extra {
-		p := filepath.Join(dst, name)
-		if body == "" {
-			if err := os.Remove(p); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return ingesttest.Extraction(t, filepath.Join("..", "..", "testdata", "ingest", "basic"), extra)
 }
 
 // queryCSV runs vigie query with --format csv and returns its records.

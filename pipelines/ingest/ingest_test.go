@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/arml-na/vigie/pipelines/ingest/ingesttest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -22,35 +23,7 @@ import (
 // extraction copies testdata/ingest/basic into a temporary folder, applying
 // edits (file name → new content; "" removes the file).
 func extraction(t *testing.T, edits map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join("..", "..", "testdata", "ingest", "basic")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for name, content := range edits {
-		p := filepath.Join(dir, name)
-		if content == "" {
-			if err := os.Remove(p); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return ingesttest.Extraction(t, filepath.Join("..", "..", "testdata", "ingest", "basic"), edits)
 }
 
 func openWarehouse(t *testing.T) *warehouse.Warehouse {
