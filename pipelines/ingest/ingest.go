@@ -190,6 +190,10 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		return err
 	}
 	defer os.RemoveAll(tmpDir)
+	// The Go pass over each CSV file runs ahead, on its own core, while
+	// DuckDB reads and checks the previous files.
+	scans := startScans(ctx, files, tmpDir, opt.Encoding)
+	defer scans.close()
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE quar (table_name VARCHAR, file VARCHAR, line BIGINT,
 		column_name VARCHAR, value VARCHAR, reason VARCHAR, row_data JSON)`); err != nil {
 		return err
@@ -226,7 +230,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 				keys[c.Ref] = true
 			}
 		}
-		st, err := stageFile(ctx, conn, t, file, tmpDir, opt.Encoding)
+		st, err := stageFile(ctx, conn, t, file, scans)
 		if err != nil {
 			var ce *columnError
 			if errors.As(err, &ce) {
@@ -332,7 +336,7 @@ func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, res *Resul
 	return record(ctx, tx, res)
 }
 
-func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, enc string) (*staged, error) {
+func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch) (*staged, error) {
 	lower := strings.ToLower(file)
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
@@ -340,7 +344,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, enc 
 	case strings.HasSuffix(lower, ".parquet"):
 		return stageParquet(ctx, conn, t, file)
 	default:
-		return stageCSV(ctx, conn, t, file, tmpDir, enc)
+		return stageCSV(ctx, conn, t, file, scans)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -313,4 +314,68 @@ func splitQuoted(line string, sep byte) []string {
 		}
 	}
 	return append(out, cur.String())
+}
+
+// prefetch runs the Go pass of every CSV file of an extraction, in load
+// order, in one goroutine, so that it overlaps DuckDB's work on the files
+// before.
+type prefetch struct {
+	results map[string]chan scanResult // by table
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+type scanResult struct {
+	sc  *csvScan
+	err error
+}
+
+func isCSV(file string) bool {
+	lower := strings.ToLower(file)
+	return strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".csv.gz")
+}
+
+func startScans(ctx context.Context, files map[string]string, tmpDir, enc string) *prefetch {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prefetch{results: map[string]chan scanResult{}, cancel: cancel, done: make(chan struct{})}
+	var order []string
+	for _, t := range Tables {
+		if f, ok := files[t.Name]; ok && isCSV(f) {
+			p.results[t.Name] = make(chan scanResult, 1)
+			order = append(order, t.Name)
+		}
+	}
+	go func() {
+		defer close(p.done)
+		for _, name := range order {
+			if err := ctx.Err(); err != nil {
+				p.results[name] <- scanResult{err: err}
+				continue
+			}
+			sc, err := scanCSV(files[name], tmpDir, enc)
+			p.results[name] <- scanResult{sc, err}
+		}
+	}()
+	return p
+}
+
+// get waits for the pass over the CSV file of a table.
+func (p *prefetch) get(table string) (*csvScan, error) {
+	r := <-p.results[table]
+	return r.sc, r.err
+}
+
+// close stops the passes and removes the copies of the files not loaded.
+func (p *prefetch) close() {
+	p.cancel()
+	<-p.done
+	for _, ch := range p.results {
+		select {
+		case r := <-ch:
+			if r.sc != nil && r.sc.temp {
+				os.Remove(r.sc.path)
+			}
+		default:
+		}
+	}
 }

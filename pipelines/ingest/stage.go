@@ -122,8 +122,8 @@ func rawSelect(t *Table, names []string) string {
 func rawTable(t *Table) string { return warehouse.MustIdent("raw_" + t.Name) }
 
 // stageCSV reads a CSV file with DuckDB's reader, every cell as text.
-func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir, encoding string) (*staged, error) {
-	sc, err := scanCSV(file, tmpDir, encoding)
+func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch) (*staged, error) {
+	sc, err := scans.get(t.Name)
 	if err != nil {
 		return nil, err
 	}
