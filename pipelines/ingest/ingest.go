@@ -499,7 +499,12 @@ func upsert(ctx context.Context, tx *sql.Tx, t *Table) error {
 		cols[i] = warehouse.MustIdent(c.Name)
 		pcols[i] = "s." + warehouse.MustIdent("p_"+c.Name)
 	}
-	if t.Name == "dossiers" {
+	// A table loaded for the first time has no row to replace or keep.
+	var empty bool
+	if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+tbl+`)`).Scan(&empty); err != nil {
+		return err
+	}
+	if t.Name == "dossiers" && !empty {
 		// Columns kept by vigie survive the reload of a dossier.
 		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE keep_dossiers AS
 			SELECT id_dossier, annee_naissance, archive, date_archivage, motif_archivage FROM dossiers
@@ -507,16 +512,22 @@ func upsert(ctx context.Context, tx *sql.Tx, t *Table) error {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+tbl+` WHERE `+key+` IN (SELECT `+pkey+` FROM `+stg+` WHERE err IS NULL)`); err != nil {
-		return err
+	if !empty {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tbl+` WHERE `+key+` IN (SELECT `+pkey+` FROM `+stg+` WHERE err IS NULL)`); err != nil {
+			return err
+		}
 	}
 	insert := `INSERT INTO ` + tbl + ` (` + strings.Join(cols, ", ")
-	if t.Name == "dossiers" {
+	switch {
+	case t.Name == "dossiers" && empty:
+		insert += `, annee_naissance, archive) SELECT ` + strings.Join(pcols, ", ") + `, year(s.p_date_naissance), false
+			FROM ` + stg + ` s WHERE s.err IS NULL`
+	case t.Name == "dossiers":
 		insert += `, annee_naissance, archive, date_archivage, motif_archivage) SELECT ` + strings.Join(pcols, ", ") + `,
 			CASE WHEN k.archive THEN k.annee_naissance ELSE year(s.p_date_naissance) END,
 			coalesce(k.archive, false), k.date_archivage, k.motif_archivage
 			FROM ` + stg + ` s LEFT JOIN keep_dossiers k ON k.id_dossier = s.p_id_dossier WHERE s.err IS NULL`
-	} else {
+	default:
 		insert += `) SELECT ` + strings.Join(pcols, ", ") + ` FROM ` + stg + ` s WHERE s.err IS NULL`
 	}
 	_, err := tx.ExecContext(ctx, insert)
