@@ -273,8 +273,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	if err := readSamples(ctx, conn, res); err != nil {
 		return err
 	}
-	if res.Read > 0 && (opt.MaxRejectRatio < 0 && res.Quarantined > 0 ||
-		float64(res.Quarantined)/float64(res.Read) > opt.MaxRejectRatio) {
+	if tooManyRejects(res, opt.MaxRejectRatio) {
 		res.Refused = true
 		// Keep the run's counts and quarantine for the analyst; load no data.
 		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error { return record(ctx, tx, res) })
@@ -346,6 +345,18 @@ func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file string, scans
 	default:
 		return stageCSV(ctx, conn, t, file, scans)
 	}
+}
+
+// tooManyRejects tells whether the extraction's quarantined share is above
+// ratio; a negative ratio (0 on the command line) refuses any quarantined row.
+func tooManyRejects(res *Result, ratio float64) bool {
+	if res.Read == 0 || res.Quarantined == 0 {
+		return false
+	}
+	if ratio < 0 {
+		return true
+	}
+	return float64(res.Quarantined)/float64(res.Read) > ratio
 }
 
 // prior is what of the warehouse's past an incoming row may have to yield
