@@ -152,14 +152,19 @@ func (t *table) write(w io.Writer, format string) error {
 		for _, r := range t.rows {
 			rec := make([]string, len(r))
 			for i, v := range r {
-				rec[i] = truncate(cell(v, t.types[i]), 60)
+				rec[i] = cell(v, t.types[i])
+				if i < len(r)-1 { // the last column (a finding's detail) is read whole
+					rec[i] = truncate(rec[i], 60)
+				} else {
+					rec[i] = strings.ReplaceAll(rec[i], "\n", " ")
+				}
 			}
 			fmt.Fprintln(tw, strings.Join(rec, "\t"))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(w, "(%d rows)\n", len(t.rows))
+		_, err := fmt.Fprintf(w, "(%d lignes)\n", len(t.rows))
 		return err
 	}
 }
