@@ -21,7 +21,7 @@ import (
 )
 
 // staged is one extract file read into the temporary table (or view)
-// raw_<table>: __pos (the row's position, see line) then one VARCHAR column
+// raw_<table>: __pos (the row's position, see lineSQL) then one VARCHAR column
 // per known column of the table, NULL where the file lacks it.
 type staged struct {
 	table    *Table
