@@ -400,7 +400,7 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 		dossierCol = "id_dossier"
 	}
 	for _, c := range t.Columns {
-		if (t.Name == "dossiers" && c.Identity) || (t.Name != "dossiers" && c.FreeText) {
+		if t.ArchivedDrops(c) {
 			dropped = append(dropped, warehouse.MustIdent("p_"+c.Name)+" = NULL")
 		}
 	}
@@ -447,7 +447,7 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 			obj.WriteString(", ")
 		}
 		v := "r." + warehouse.MustIdent(c.Name)
-		if (t.Name == "dossiers" && c.Identity) || (t.Name != "dossiers" && c.FreeText) {
+		if t.ArchivedDrops(c) {
 			v = "CASE WHEN " + archivedRow + " THEN NULL ELSE " + v + " END"
 			maskedCols = append(maskedCols, warehouse.Literal(c.Name))
 		}
@@ -561,7 +561,8 @@ func record(ctx context.Context, tx *sql.Tx, res *Result) error {
 	return nil
 }
 
-// identityColumns lists, per table, the columns never printed.
+// isIdentity tells whether a column is never printed in a summary (identity
+// or free text).
 func isIdentity(table, column string) bool {
 	t, ok := TableByName(table)
 	if !ok {

@@ -61,6 +61,16 @@ func (t *Table) Column(name string) (Column, bool) {
 	return Column{}, false
 }
 
+// ArchivedDrops tells whether column c is dropped from the rows of an
+// archived dossier: identity columns on dossiers, free text elsewhere
+// (rules.md ARC).
+func (t *Table) ArchivedDrops(c Column) bool {
+	if t.Name == "dossiers" {
+		return c.Identity
+	}
+	return c.FreeText
+}
+
 var (
 	civilites       = []string{"m", "mme"}
 	fonctionsCodes  = []string{"direction", "conseiller_referent", "prescripteur_dispositif", "referent_dispositif", "validateur"}

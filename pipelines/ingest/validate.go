@@ -97,12 +97,7 @@ func dupsTable(t *Table) string { return warehouse.MustIdent("dups_" + t.Name) }
 // dupsSQL builds dups_<table>: the keys found more than once in the file. It
 // reads the key column alone, so the check itself is one pass over the rows.
 func dupsSQL(t *Table) string {
-	var key Column
-	for _, c := range t.Columns {
-		if c.Name == t.Key {
-			key = c
-		}
-	}
+	key, _ := t.Column(t.Key)
 	k := parseExpr(key, warehouse.MustIdent(key.Name))
 	return `CREATE OR REPLACE TEMP TABLE ` + dupsTable(t) + ` AS
 SELECT ` + k + ` AS k FROM ` + rawTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1`
@@ -111,8 +106,8 @@ SELECT ` + k + ` AS k FROM ` + rawTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP
 // refsStaged tells, per referenced table, whether keys_<table> exists (it
 // always does once a table is staged or the warehouse has it).
 func stagingSQL(t *Table) string {
-	// Each value is parsed once (parsed), then checked against its raw text
-	// (checked): a non-empty cell whose parse is NULL does not parse.
+	// Each value is parsed once (raw_parsed), then checked against its raw
+	// text (parsed): a non-empty cell whose parse is NULL does not parse.
 	var parsed, kept, rowErr strings.Builder
 	rowErr.WriteString("CASE")
 	for _, c := range t.Columns {
