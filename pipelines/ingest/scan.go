@@ -365,17 +365,9 @@ func (p *prefetch) get(table string) (*csvScan, error) {
 	return r.sc, r.err
 }
 
-// close stops the passes and removes the copies of the files not loaded.
+// close stops the passes and waits for the one under way; the copies of
+// files not loaded stay in tmpDir, which load removes after.
 func (p *prefetch) close() {
 	p.cancel()
 	<-p.done
-	for _, ch := range p.results {
-		select {
-		case r := <-ch:
-			if r.sc != nil && r.sc.temp {
-				os.Remove(r.sc.path)
-			}
-		default:
-		}
-	}
 }
