@@ -202,8 +202,12 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		if err != nil {
 			return nil, err
 		}
+		dest, err := loadDestinations(ctx, tx, st, reqs)
+		if err != nil {
+			return nil, err
+		}
 		for _, r := range reqs {
-			o, err := process(ctx, sess, st, cands, r, opts)
+			o, err := process(ctx, sess, st, cands, dest, r, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -222,12 +226,16 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if err != nil {
 		return nil, err
 	}
+	dest, err := loadDestinations(ctx, conn, st, reqs)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range reqs {
 		var o Outcome
 		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 			var err error
 			sess.tx = tx
-			o, err = process(ctx, sess, st, cands, r, opts)
+			o, err = process(ctx, sess, st, cands, dest, r, opts)
 			return err
 		})
 		if err != nil {
@@ -256,7 +264,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 
 // process checks one request and, when due and acceptable, executes it; the
 // final outcome is recorded in ex (the request's transaction).
-func process(ctx context.Context, ex queryExecer, st statements, cands candidates, r Request, opts Options) (Outcome, error) {
+func process(ctx context.Context, ex queryExecer, st statements, cands candidates, dest destinations, r Request, opts Options) (Outcome, error) {
 	if !r.Due {
 		return Outcome{IDTransfert: r.ID, Statut: StatusPending}, nil
 	}
@@ -268,10 +276,7 @@ func process(ctx context.Context, ex queryExecer, st statements, cands candidate
 		}
 		return o, nil
 	}
-	t, why, err := check(ctx, ex, st, r)
-	if err != nil {
-		return Outcome{}, err
-	}
+	t, why := check(dest, r)
 	if why != "" {
 		return record(Outcome{IDTransfert: r.ID, Statut: StatusRefused, Raison: why})
 	}
@@ -282,43 +287,100 @@ func process(ctx context.Context, ex queryExecer, st statements, cands candidate
 	return record(Outcome{IDTransfert: r.ID, Statut: StatusExecuted, Lignes: n})
 }
 
+// account is what a run knows of a destination account.
+type account struct {
+	structure, etat string
+	referent        bool
+}
+
+// destinations holds the accounts and active lieux the due requests of a run
+// name as destination, read once before the first request: a transfer never
+// changes utilisateurs or lieux, so each request's check reads them here
+// instead of querying the warehouse in its transaction.
+type destinations struct {
+	accounts map[string]account
+	lieux    map[string]string // active code_lieu -> code_structure
+}
+
+// loadDestinations reads the destinations of the due requests.
+func loadDestinations(ctx context.Context, q queryer, st statements, reqs []Request) (destinations, error) {
+	d := destinations{accounts: map[string]account{}, lieux: map[string]string{}}
+	var users, lieux []string
+	for _, r := range reqs {
+		if !r.Due {
+			continue
+		}
+		switch r.Type {
+		case "conseiller_referent", "referent_partenaire", "referent_offre":
+			users = append(users, r.Destination)
+		case "lieu_rattachement":
+			lieux = append(lieux, r.Destination)
+		}
+	}
+	read := func(what, q1 string, list []string, scan func(*sql.Rows) error) error {
+		if len(list) == 0 {
+			return nil
+		}
+		rows, err := q.QueryContext(ctx, q1, list)
+		if err != nil {
+			return fmt.Errorf("read the destination %s: %w", what, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return fmt.Errorf("read the destination %s: %w", what, err)
+			}
+		}
+		return rows.Err()
+	}
+	err := read("accounts", st["check_user"], users, func(rows *sql.Rows) error {
+		var id string
+		var a account
+		err := rows.Scan(&id, &a.structure, &a.etat, &a.referent)
+		d.accounts[id] = a
+		return err
+	})
+	if err != nil {
+		return d, err
+	}
+	err = read("lieux", st["check_lieu"], lieux, func(rows *sql.Rows) error {
+		var code, structure string
+		err := rows.Scan(&code, &structure)
+		d.lieux[code] = structure
+		return err
+	})
+	return d, err
+}
+
 // check returns the column a request changes, or the French reason it is
 // refused (rules.md TRF).
-func check(ctx context.Context, ex execer, st statements, r Request) (target, string, error) {
+func check(dest destinations, r Request) (target, string) {
 	t, why := targetOf(r)
 	if why != "" {
-		return t, why, nil
+		return t, why
 	}
 	if r.Source == r.Destination {
-		return t, "la source et la destination sont identiques (" + r.Source + ")", nil
+		return t, "la source et la destination sont identiques (" + r.Source + ")"
 	}
 	switch r.Type {
 	case "conseiller_referent", "referent_partenaire", "referent_offre":
-		var structure, etat string
-		var referent bool
-		err := ex.QueryRowContext(ctx, st["check_user"], r.Destination).Scan(&structure, &etat, &referent)
+		a, ok := dest.accounts[r.Destination]
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return t, "le compte destinataire " + r.Destination + " n'existe pas", nil
-		case err != nil:
-			return t, "", fmt.Errorf("check transfer %s: %w", r.ID, err)
-		case structure != r.Structure:
-			return t, "le compte destinataire " + r.Destination + " n'appartient pas à la structure " + r.Structure, nil
-		case etat != "actif":
-			return t, "le compte destinataire " + r.Destination + " n'est pas actif (état " + etat + ")", nil
-		case r.Type == "conseiller_referent" && !referent:
-			return t, "le compte destinataire " + r.Destination + " n'a pas la fonction conseiller_referent", nil
+		case !ok:
+			return t, "le compte destinataire " + r.Destination + " n'existe pas"
+		case a.structure != r.Structure:
+			return t, "le compte destinataire " + r.Destination + " n'appartient pas à la structure " + r.Structure
+		case a.etat != "actif":
+			return t, "le compte destinataire " + r.Destination + " n'est pas actif (état " + a.etat + ")"
+		case r.Type == "conseiller_referent" && !a.referent:
+			return t, "le compte destinataire " + r.Destination + " n'a pas la fonction conseiller_referent"
 		}
 	case "lieu_rattachement":
-		var ok bool
-		if err := ex.QueryRowContext(ctx, st["check_lieu"], r.Destination, r.Structure).Scan(&ok); err != nil {
-			return t, "", fmt.Errorf("check transfer %s: %w", r.ID, err)
-		}
-		if !ok {
-			return t, "le lieu destinataire " + r.Destination + " n'est pas un lieu actif de la structure " + r.Structure, nil
+		if structure, ok := dest.lieux[r.Destination]; !ok || structure != r.Structure {
+			return t, "le lieu destinataire " + r.Destination + " n'est pas un lieu actif de la structure " + r.Structure
 		}
 	}
-	return t, "", nil
+	return t, ""
 }
 
 // apply changes the rows of the request, found among the run's candidates,
