@@ -2,17 +2,12 @@ package controls
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/arml-na/vigie/pipelines/demo"
-	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/benchenv"
+	"github.com/arml-na/vigie/pipelines/internal/benchregion"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -31,15 +26,10 @@ var benchAsOf = date("2026-11-23")
 func BenchmarkControls(b *testing.B) {
 	scale := benchenv.Scale(b)
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "w.duckdb")
 	built := time.Now()
 	// generate, ingest and run the previous week in a child process, so
 	// that its memory does not count here
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchRegion$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), "VIGIE_BENCH_REGION="+path)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("build the region: %v\n%s", err, out)
-	}
+	path := benchregion.Build(b)
 	b.Logf("scale %g: demo region generated, ingested and controlled for the week before in %s", scale, time.Since(built).Round(time.Millisecond))
 
 	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
@@ -90,36 +80,10 @@ func BenchmarkControls(b *testing.B) {
 }
 
 // TestBenchRegion is the child process of BenchmarkControls that builds the
-// region; it does nothing unless VIGIE_BENCH_REGION names the warehouse.
+// region and runs the week before; it does nothing unless a benchmark started it.
 func TestBenchRegion(t *testing.T) {
-	path := os.Getenv("VIGIE_BENCH_REGION")
-	if path == "" {
-		t.Skip("child process of BenchmarkControls")
-	}
-	scale, err := strconv.ParseFloat(os.Getenv("VIGIE_BENCH_SCALE"), 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	dir := filepath.Join(filepath.Dir(path), "extraction")
-	if _, err := demo.Generate(ctx, dir, demo.Options{Scale: scale, Seed: 1, AsOf: benchAsOf}); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Run(ctx, w, Options{AsOf: benchAsOf.AddDate(0, 0, -7), SkipList: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
+	w := benchregion.Child(t, benchAsOf)
+	if _, err := Run(context.Background(), w, Options{AsOf: benchAsOf.AddDate(0, 0, -7), SkipList: true}); err != nil {
 		t.Fatal(err)
 	}
 }
