@@ -198,58 +198,138 @@ type recordScanner struct {
 }
 
 func (r *recordScanner) feed(p []byte) {
-	s := r.s
-	for _, c := range p {
-		if r.quotePending {
-			r.quotePending = false
-			if c == '"' { // "" inside quotes: one quote character
-				r.offset++
-				if r.header {
-					r.headBuf = append(r.headBuf, c)
-				}
-				continue
+	for i := 0; i < len(p); {
+		if r.header || r.quotePending {
+			r.step(p[i])
+			i++
+			continue
+		}
+		if r.inQuote {
+			// Inside quotes only the next quote matters; the line ends
+			// before it belong to the field.
+			seg := p[i:]
+			if q := bytes.IndexByte(seg, '"'); q >= 0 {
+				seg = seg[:q]
 			}
-			r.inQuote = false
-		}
-		if r.recStart {
-			r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
-		}
-		r.offset++
-		if r.header {
-			r.headBuf = append(r.headBuf, c)
-		}
-		switch {
-		case c == '"':
-			if r.inQuote {
-				r.quotePending = true
-			} else if r.atField {
-				r.inQuote = true
+			r.line += int64(bytes.Count(seg, []byte{'\n'}))
+			r.offset += int64(len(seg))
+			i += len(seg)
+			if i < len(p) {
+				r.step(p[i])
+				i++
 			}
-			r.atField, r.blank = false, false
-		case c == '\n':
+			continue
+		}
+		nl := bytes.IndexByte(p[i:], '\n')
+		end := len(p) - i
+		if nl >= 0 {
+			end = nl
+		}
+		q := bytes.IndexByte(p[i:i+end], '"')
+		if r.recStart && nl >= 0 && q < 0 {
+			// A whole line without a quote: one record, or a blank line.
+			if !blankLine(p[i : i+nl]) {
+				r.s.lines = append(r.s.lines, r.line)
+				r.s.offsets = append(r.s.offsets, r.offset)
+			}
 			r.line++
-			if r.inQuote {
-				continue
-			}
+			r.offset += int64(nl + 1)
+			i += nl + 1
+			continue
+		}
+		// The bytes before the next quote or line end, then that byte.
+		if q >= 0 {
+			end = q
+		}
+		if end > 0 {
+			r.plain(p[i : i+end])
+			i += end
+		}
+		if i < len(p) {
+			r.step(p[i])
+			i++
+		}
+	}
+}
+
+// plain takes, outside quotes, bytes that hold no quote and no line end.
+func (r *recordScanner) plain(seg []byte) {
+	if r.recStart {
+		r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
+	}
+	r.offset += int64(len(seg))
+	r.blank = r.blank && blankLine(seg)
+	// A carriage return leaves atField as it was (see step).
+	for k := len(seg) - 1; k >= 0; k-- {
+		if seg[k] != '\r' {
+			r.atField = seg[k] == r.s.delim
+			break
+		}
+	}
+}
+
+// blankLine tells whether a line holds only spaces, tabs and carriage returns.
+func blankLine(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// step takes one byte, outside the fast path of feed.
+func (r *recordScanner) step(c byte) {
+	s := r.s
+	if r.quotePending {
+		r.quotePending = false
+		if c == '"' { // "" inside quotes: one quote character
+			r.offset++
 			if r.header {
-				s.setHeader(r.headBuf)
-				r.header, r.headBuf = false, nil
-			} else if !r.blank {
-				s.lines = append(s.lines, r.recLine)
-				s.offsets = append(s.offsets, r.recOffset)
+				r.headBuf = append(r.headBuf, c)
 			}
-			r.recStart, r.atField = true, true
-		case c == '\r':
-			// part of a CRLF line end
-		default:
-			if r.header {
-				r.atField = c == ';' || c == ',' || c == '\t'
-			} else {
-				r.atField = c == s.delim
-			}
-			if c != ' ' && c != '\t' {
-				r.blank = false
-			}
+			return
+		}
+		r.inQuote = false
+	}
+	if r.recStart {
+		r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
+	}
+	r.offset++
+	if r.header {
+		r.headBuf = append(r.headBuf, c)
+	}
+	switch {
+	case c == '"':
+		if r.inQuote {
+			r.quotePending = true
+		} else if r.atField {
+			r.inQuote = true
+		}
+		r.atField, r.blank = false, false
+	case c == '\n':
+		r.line++
+		if r.inQuote {
+			return
+		}
+		if r.header {
+			s.setHeader(r.headBuf)
+			r.header, r.headBuf = false, nil
+		} else if !r.blank {
+			s.lines = append(s.lines, r.recLine)
+			s.offsets = append(s.offsets, r.recOffset)
+		}
+		r.recStart, r.atField = true, true
+	case c == '\r':
+		// part of a CRLF line end
+	default:
+		if r.header {
+			r.atField = c == ';' || c == ',' || c == '\t'
+		} else {
+			r.atField = c == s.delim
+		}
+		if c != ' ' && c != '\t' {
+			r.blank = false
 		}
 	}
 }
