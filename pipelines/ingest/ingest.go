@@ -248,7 +248,11 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			if _, err := conn.ExecContext(ctx, dupsSQL(t)); err != nil {
 				return err
 			}
-			_, err := conn.ExecContext(ctx, stagingSQL(t))
+			var dups bool
+			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+dupsTable(t)+`)`).Scan(&dups); err != nil {
+				return err
+			}
+			_, err := conn.ExecContext(ctx, stagingSQL(t, dups))
 			return err
 		}); err != nil {
 			return fmt.Errorf("%s: validate: %w", file, err)

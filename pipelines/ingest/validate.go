@@ -15,37 +15,55 @@ import (
 func stgTable(t *Table) string  { return warehouse.MustIdent("stg_" + t.Name) }
 func keysTable(t string) string { return warehouse.MustIdent("keys_" + t) }
 
-// parseExpr is the parsed value of column c from its raw text r.
-func parseExpr(c Column, r string) string {
+// preExpr is the value that the parse of a column of a list or code kind
+// uses more than once, from its trimmed text n: the normalised code, or the
+// list. It is "" for the other kinds.
+func preExpr(c Column, n string) string {
+	switch c.Kind {
+	case Code:
+		return "vigie_code_t(" + n + ")"
+	case CodeList:
+		return "vigie_code_list_t(" + n + ")"
+	case TextList:
+		return "vigie_list_t(" + n + ")"
+	default:
+		return ""
+	}
+}
+
+// parseExpr is the parsed value of column c from its trimmed text n
+// (vigie_null of the raw text) and, for a list or code kind, pre (the value
+// of preExpr, a column or the expression itself).
+func parseExpr(c Column, n, pre string) string {
 	switch c.Kind {
 	case Date:
-		return "vigie_date(" + r + ")"
+		return "vigie_date_t(" + n + ")"
 	case DateTime:
-		return "vigie_datetime(" + r + ")"
+		return "vigie_datetime_t(" + n + ")"
 	case DateOrTime:
-		return "vigie_date_or_time(" + r + ")"
+		return "vigie_date_or_time_t(" + n + ")"
 	case Decimal:
-		return "vigie_decimal(" + r + ")"
+		return "vigie_decimal_t(" + n + ")"
 	case Bool:
 		if c.Default != "" {
-			return "CASE WHEN vigie_null(" + r + ") IS NULL THEN " + c.Default + " ELSE vigie_bool(" + r + ") END"
+			return "CASE WHEN " + n + " IS NULL THEN " + c.Default + " ELSE vigie_bool_t(" + n + ") END"
 		}
-		return "vigie_bool(" + r + ")"
+		return "vigie_bool_t(" + n + ")"
 	case Code:
-		return "CASE WHEN vigie_code(" + r + ") IN (" + codeList(c.Codes) + ") THEN vigie_code(" + r + ") END"
+		return "CASE WHEN " + pre + " IN (" + codeList(c.Codes) + ") THEN " + pre + " END"
 	case CodeList:
-		return "CASE WHEN len(vigie_code_list(" + r + ")) > 0 AND len(list_filter(vigie_code_list(" + r + "), x -> x NOT IN (" +
-			codeList(c.Codes) + "))) = 0 THEN vigie_code_list(" + r + ") END"
+		return "CASE WHEN len(" + pre + ") > 0 AND len(list_filter(" + pre + ", x -> x NOT IN (" +
+			codeList(c.Codes) + "))) = 0 THEN " + pre + " END"
 	case TextList:
-		return "CASE WHEN len(vigie_list(" + r + ")) > 0 THEN vigie_list(" + r + ") END"
+		return "CASE WHEN len(" + pre + ") > 0 THEN " + pre + " END"
 	case Month:
-		return "vigie_month(" + r + ")"
+		return "vigie_month_t(" + n + ")"
 	case Identifier:
-		return "vigie_identifier(" + r + ")"
+		return "vigie_identifier_t(" + n + ")"
 	case SpacedDigits:
-		return "vigie_spaced_digits(" + r + ")"
+		return "vigie_spaced_digits_t(" + n + ")"
 	default:
-		return "vigie_null(" + r + ")"
+		return n
 	}
 }
 
@@ -91,36 +109,47 @@ func errStruct(col, val, reason string) string {
 	return "struct_pack(col := " + warehouse.Literal(col) + ", val := " + val + "::VARCHAR, reason := " + warehouse.Literal(reason) + ")"
 }
 
-// stagingSQL builds the query creating stg_<table> from raw_<table>.
 func dupsTable(t *Table) string { return warehouse.MustIdent("dups_" + t.Name) }
 
 // dupsSQL builds dups_<table>: the keys found more than once in the file. It
 // reads the key column alone, so the check itself is one pass over the rows.
 func dupsSQL(t *Table) string {
 	key, _ := t.Column(t.Key)
-	k := parseExpr(key, warehouse.MustIdent(key.Name))
+	n := "vigie_null(" + warehouse.MustIdent(key.Name) + ")"
+	k := parseExpr(key, n, preExpr(key, n))
 	return `CREATE OR REPLACE TEMP TABLE ` + dupsTable(t) + ` AS
 SELECT ` + k + ` AS k FROM ` + rawTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1`
 }
 
-// refsStaged tells, per referenced table, whether keys_<table> exists (it
-// always does once a table is staged or the warehouse has it).
-func stagingSQL(t *Table) string {
-	// Each value is parsed once (raw_parsed), then checked against its raw
-	// text (parsed): a non-empty cell whose parse is NULL does not parse.
-	var parsed, kept, rowErr strings.Builder
+// stagingSQL builds the query creating stg_<table> from raw_<table>; dups
+// tells whether dups_<table> holds a key (it is not joined otherwise).
+func stagingSQL(t *Table, dups bool) string {
+	// Each cell is trimmed once (trimmed: n_<column>), the code or list a
+	// parse uses twice is computed once (pre: c_<column>), each value is
+	// parsed once (parsed: p_<column>), then checked (checked): a
+	// non-empty cell whose parse is NULL does not parse. The reasons quote
+	// the raw text.
+	var trimmed, pre, parsed, kept strings.Builder
+	var rowErr strings.Builder
 	rowErr.WriteString("CASE")
 	for _, c := range t.Columns {
 		r := warehouse.MustIdent(c.Name)
+		n := warehouse.MustIdent("n_" + c.Name)
 		p := warehouse.MustIdent("p_" + c.Name)
-		parsed.WriteString(",\n\t\t" + parseExpr(c, r) + " AS " + p)
+		trimmed.WriteString(",\n\t\tvigie_null(" + r + ") AS " + n)
+		pc := ""
+		if e := preExpr(c, n); e != "" {
+			pc = warehouse.MustIdent("c_" + c.Name)
+			pre.WriteString(",\n\t\t" + e + " AS " + pc)
+		}
+		parsed.WriteString(",\n\t\t" + parseExpr(c, n, pc) + " AS " + p)
 		kept.WriteString(", " + p)
 		if c.Required {
-			rowErr.WriteString("\n\t\tWHEN vigie_null(" + r + ") IS NULL THEN " +
+			rowErr.WriteString("\n\t\tWHEN " + n + " IS NULL THEN " +
 				errStruct(c.Name, "NULL", "valeur obligatoire manquante"))
 		}
 		if c.Kind != Text {
-			rowErr.WriteString("\n\t\tWHEN " + p + " IS NULL AND vigie_null(" + r + ") IS NOT NULL THEN " +
+			rowErr.WriteString("\n\t\tWHEN " + p + " IS NULL AND " + n + " IS NOT NULL THEN " +
 				errStruct(c.Name, r, invalidReason(c)))
 		}
 	}
@@ -128,35 +157,45 @@ func stagingSQL(t *Table) string {
 
 	key := warehouse.MustIdent("p_" + t.Key)
 	var joins, refErr strings.Builder
-	refErr.WriteString("CASE WHEN d.k IS NOT NULL THEN " + errStruct(t.Key, "parsed."+key, "clé en double dans le fichier : toutes les lignes portant cette clé sont écartées"))
+	refErr.WriteString("CASE")
+	if dups {
+		refErr.WriteString("\n\t\tWHEN d.k IS NOT NULL THEN " + errStruct(t.Key, "checked."+key, "clé en double dans le fichier : toutes les lignes portant cette clé sont écartées"))
+		joins.WriteString("\n\tLEFT JOIN " + dupsTable(t) + " d ON checked." + key + " = d.k")
+	}
 	for i, c := range t.Columns {
 		if c.Ref == "" {
 			continue
 		}
 		alias := "k" + itoa(i)
-		p := "parsed." + warehouse.MustIdent("p_"+c.Name)
+		p := "checked." + warehouse.MustIdent("p_"+c.Name)
 		joins.WriteString("\n\tLEFT JOIN " + keysTable(c.Ref) + " " + alias + " ON " + p + " = " + alias + ".k")
 		refErr.WriteString("\n\t\tWHEN " + p + " IS NOT NULL AND " + alias + ".k IS NULL THEN " +
 			errStruct(c.Name, p, "référence inconnue : aucune ligne de "+c.Ref+" n'a cette clé"))
 	}
 	refErr.WriteString("\n\tEND")
+	errExpr := "checked.err0"
+	if joins.Len() > 0 {
+		errExpr = "coalesce(checked.err0, " + refErr.String() + ")"
+	}
 
 	return `CREATE OR REPLACE TEMP TABLE ` + stgTable(t) + ` AS
-WITH dups AS (
-	SELECT k FROM ` + dupsTable(t) + `
-), raw_parsed AS (
-	SELECT *` + parsed.String() + `
+WITH trimmed AS (
+	SELECT *` + trimmed.String() + `
 	FROM ` + rawTable(t) + `
+), pre AS (
+	SELECT *` + pre.String() + `
+	FROM trimmed
 ), parsed AS (
+	SELECT *` + parsed.String() + `
+	FROM pre
+), checked AS (
 	SELECT __pos` + kept.String() + `,
 	` + rowErr.String() + ` AS err0
-	FROM raw_parsed
+	FROM parsed
 )
-SELECT parsed.* EXCLUDE (err0), coalesce(parsed.err0, ` + refErr.String() + `) AS err
-FROM parsed
-	LEFT JOIN dups d ON parsed.` + key + ` = d.k` + joins.String()
+SELECT checked.* EXCLUDE (err0), ` + errExpr + ` AS err
+FROM checked` + joins.String()
 }
-
 // keysSQL builds keys_<table>: the keys a reference may point to after this
 // extraction, those of the warehouse and those about to be loaded.
 func keysSQL(t *Table, staged bool) string {
