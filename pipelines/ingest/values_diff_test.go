@@ -43,11 +43,18 @@ func TestGoParsersAgreeWithSQLMacros(t *testing.T) {
 		"faux", "TRUE", "0", "1", "yes", "", " ",
 		"15/01/2024 7:05", "2024-01-15 23:59:60", "0000-01-01", "2024-02-29T00:00", "31/12/9999 23:59:59.999999", "10000-01-01",
 		"2024-01-15 25:00", "2024-01-15 09:5", "29/02/2023 10:00", "2024-01-15 10:30:05.1234567",
+		// spaces vigie_null's fast path must leave to trim
+		"\u00a015/01/2024", "15/01/2024\u3000", "\u2009oui", "oui\u202f", "\t15/01/2024", "15/01/2024\r", "é", " é ", "\u00a0", "a", "~",
 	}
 	inputs = append(inputs, fuzzCorpus(t)...)
 	for _, in := range inputs {
 		if !utf8.ValidString(in) {
 			continue // ingest transcodes every file to UTF-8 before DuckDB sees a value
+		}
+		// vigie_null skips trim where it can; it must mean nullif(trim(v), '').
+		var same bool
+		if err := conn.QueryRowContext(ctx, `SELECT vigie_null(?) IS NOT DISTINCT FROM nullif(trim(?), '')`, in, in).Scan(&same); err != nil || !same {
+			t.Errorf("vigie_null(%q) differs from nullif(trim(…), ''): %v", in, err)
 		}
 		var sqlDate, sqlDT sql.NullTime
 		var sqlDec sql.NullString

@@ -177,5 +177,9 @@ func SplitList(s string) []string {
 }
 
 // trim removes the spaces around a value, as the SQL macros' trim() does:
-// only U+0020, so that both grammars agree on every input.
-func trim(s string) string { return strings.Trim(s, " ") }
+// DuckDB's trim removes the Unicode space separators (category Zs: U+0020,
+// the no-break space U+00A0, U+2000 to U+200A, U+3000 …) and nothing else,
+// not even a tab, so that both grammars agree on every input.
+func trim(s string) string { return strings.TrimFunc(s, isSpace) }
+
+func isSpace(r rune) bool { return unicode.Is(unicode.Zs, r) }
