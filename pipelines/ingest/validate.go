@@ -21,7 +21,8 @@ func keysTable(t string) string { return warehouse.MustIdent("keys_" + t) }
 func preExpr(c Column, n string) string {
 	switch c.Kind {
 	case Code:
-		return "vigie_code_t(" + n + ")"
+		// A code already in its normal form is its own code.
+		return "CASE WHEN " + n + " IN (" + codeList(c.Codes) + ") THEN " + n + " ELSE vigie_code_t(" + n + ") END"
 	case CodeList:
 		return "vigie_code_list_t(" + n + ")"
 	case TextList:

@@ -10,8 +10,13 @@
 -- cell once and parses the result. The macro of the raw text (no suffix) is
 -- that macro applied to vigie_null of the text.
 
--- An empty cell (or only spaces) is NULL.
-CREATE OR REPLACE TEMP MACRO vigie_null(v) AS nullif(trim(v), '');
+-- An empty cell (or only spaces) is NULL. DuckDB's trim removes U+0020 and
+-- the other Unicode space separators (U+00A0, U+2000 to U+200A, U+3000 …),
+-- all of them spaces or non-ASCII; trim copies every string, so it is only
+-- called on a text that starts or ends with a space, a control character or
+-- a non-ASCII character (the comparisons are on bytes), or is empty.
+CREATE OR REPLACE TEMP MACRO vigie_null(v) AS
+    CASE WHEN v < '!' OR v >= chr(128) OR v[-1] <= ' ' OR v[-1] >= chr(128) THEN nullif(trim(v), '') ELSE v END;
 
 -- A date written dd/mm/yyyy turned into yyyy-mm-dd, so that DuckDB's own
 -- cast reads it (a cast is ten times cheaper than try_strptime).
