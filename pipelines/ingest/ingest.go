@@ -245,14 +245,20 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
 		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
 		if err := unordered(ctx, conn, func() error {
+			// Keys are seldom duplicated: the rows are staged, the
+			// duplicates looked for among their parsed keys, and only when
+			// there are some is the file staged again with them.
+			if _, err := conn.ExecContext(ctx, stagingSQL(t, false)); err != nil {
+				return err
+			}
 			if _, err := conn.ExecContext(ctx, dupsSQL(t)); err != nil {
 				return err
 			}
 			var dups bool
-			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+dupsTable(t)+`)`).Scan(&dups); err != nil {
+			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+dupsTable(t)+`)`).Scan(&dups); err != nil || !dups {
 				return err
 			}
-			_, err := conn.ExecContext(ctx, stagingSQL(t, dups))
+			_, err := conn.ExecContext(ctx, stagingSQL(t, true))
 			return err
 		}); err != nil {
 			return fmt.Errorf("%s: validate: %w", file, err)

@@ -112,14 +112,12 @@ func errStruct(col, val, reason string) string {
 
 func dupsTable(t *Table) string { return warehouse.MustIdent("dups_" + t.Name) }
 
-// dupsSQL builds dups_<table>: the keys found more than once in the file. It
-// reads the key column alone, so the check itself is one pass over the rows.
+// dupsSQL builds dups_<table>: the keys found more than once in the file,
+// from the parsed keys of stg_<table>.
 func dupsSQL(t *Table) string {
-	key, _ := t.Column(t.Key)
-	n := "vigie_null(" + warehouse.MustIdent(key.Name) + ")"
-	k := parseExpr(key, n, preExpr(key, n))
+	k := warehouse.MustIdent("p_" + t.Key)
 	return `CREATE OR REPLACE TEMP TABLE ` + dupsTable(t) + ` AS
-SELECT ` + k + ` AS k FROM ` + rawTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1`
+SELECT ` + k + ` AS k FROM ` + stgTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1`
 }
 
 // stagingSQL builds the query creating stg_<table> from raw_<table>; dups
