@@ -195,6 +195,7 @@ WITH trimmed AS (
 SELECT checked.* EXCLUDE (err0), ` + errExpr + ` AS err
 FROM checked` + joins.String()
 }
+
 // keysSQL builds keys_<table>: the keys a reference may point to after this
 // extraction, those of the warehouse and those about to be loaded.
 func keysSQL(t *Table, staged bool) string {
