@@ -30,10 +30,11 @@ demo: build ## generate the demo region, ingest it and run every pipeline
 bench: ## benchmarks at scale 1 (see README for the figures)
 	VIGIE_BENCH_SCALE=$(BENCH_SCALE) $(GO) test $(GOFLAGS_V) -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
 
-fuzz: ## fuzz the value parsers for a while
+fuzz: ## fuzz the value parsers, and the Go parsers against the SQL macros, for a while
 	$(GO) test $(GOFLAGS_V) -run '^$$' -fuzz FuzzParseDate -fuzztime 30s ./pipelines/values
 	$(GO) test $(GOFLAGS_V) -run '^$$' -fuzz FuzzParseDateTime -fuzztime 30s ./pipelines/values
 	$(GO) test $(GOFLAGS_V) -run '^$$' -fuzz FuzzParseDecimal -fuzztime 30s ./pipelines/values
+	$(GO) test $(GOFLAGS_V) -run '^$$' -fuzz FuzzParsersAgreeWithSQL -fuzztime 60s ./pipelines/ingest
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; exit 1)

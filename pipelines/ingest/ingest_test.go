@@ -26,7 +26,7 @@ func extraction(t *testing.T, edits map[string]string) string {
 	return ingesttest.Extraction(t, filepath.Join("..", "..", "testdata", "ingest", "basic"), edits)
 }
 
-func openWarehouse(t *testing.T) *warehouse.Warehouse {
+func openWarehouse(t testing.TB) *warehouse.Warehouse {
 	t.Helper()
 	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
 	if err != nil {
