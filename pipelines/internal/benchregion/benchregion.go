@@ -6,11 +6,17 @@
 package benchregion
 
 import (
+	"compress/gzip"
 	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,17 +26,23 @@ import (
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
-// env names the warehouse a child process builds.
-const env = "VIGIE_BENCH_REGION"
+// env names the warehouse a child process builds; envShuffle the tables
+// whose files it shuffles.
+const (
+	env        = "VIGIE_BENCH_REGION"
+	envShuffle = "VIGIE_BENCH_SHUFFLE"
+)
 
 // Build runs the calling package's TestBenchRegion in a child process,
 // which calls Child, and returns the warehouse file it built under a
-// temporary folder of b.
-func Build(b *testing.B) string {
+// temporary folder of b. The files of the tables named in shuffled have
+// their rows in a random order (an extraction sorted by something else than
+// structure) when they are ingested.
+func Build(b *testing.B, shuffled ...string) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "region.duckdb")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchRegion$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), env+"="+path)
+	cmd.Env = append(os.Environ(), env+"="+path, envShuffle+"="+strings.Join(shuffled, ","))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("build the region: %v\n%s", err, out)
 	}
@@ -56,6 +68,13 @@ func Child(t *testing.T, asOf time.Time) *warehouse.Warehouse {
 	if _, err := demo.Generate(ctx, dir, demo.Options{Scale: scale, Seed: 1, AsOf: asOf}); err != nil {
 		t.Fatal(err)
 	}
+	if list := os.Getenv(envShuffle); list != "" {
+		for _, table := range strings.Split(list, ",") {
+			if err := shuffle(dir, table); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
 	if err != nil {
 		t.Fatal(err)
@@ -72,4 +91,57 @@ func Child(t *testing.T, asOf time.Time) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// shuffle rewrites the CSV file of table in dir (.csv or .csv.gz) with its
+// records, after the header, in a random order of a fixed seed.
+func shuffle(dir, table string) error {
+	path := filepath.Join(dir, table+".csv")
+	gz := false
+	if _, err := os.Stat(path); err != nil {
+		path, gz = path+".gz", true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		r = zr
+	}
+	cr := csv.NewReader(r)
+	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = ';', -1, true
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	body := recs[1:]
+	rng := rand.New(rand.NewPCG(1, 2))
+	rng.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = out
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(out)
+		w = zw
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	if err := cw.WriteAll(recs); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			return err
+		}
+	}
+	return out.Close()
 }
