@@ -158,9 +158,10 @@ func pending(ctx context.Context, db interface {
 // Run executes every due request not yet final at opts.At, in order, each in
 // its own transaction, and lists the deletable sources. In a dry run all of it
 // happens in one transaction that is rolled back. The rows the requests may
-// change are searched once, before the first request (candidates.go), and
-// automatic checkpoints wait until the run is over, since a checkpoint may
-// renumber rows.
+// change (candidates.go) and the destinations they name are read once,
+// before the first request and for a dry run alike, and automatic
+// checkpoints wait until the run is over, since a checkpoint may renumber
+// rows.
 func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result, err error) {
 	if opts.At.IsZero() {
 		return nil, errors.New("transfers: no instant")
@@ -187,6 +188,14 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if err != nil {
 		return nil, err
 	}
+	cands, err := loadCandidates(ctx, conn, st, reqs)
+	if err != nil {
+		return nil, err
+	}
+	dest, err := loadDestinations(ctx, conn, st, reqs)
+	if err != nil {
+		return nil, err
+	}
 	res = &Result{}
 	var executed []Request
 	sess := &session{db: w.DB, prepared: map[string]*sql.Stmt{}}
@@ -198,14 +207,6 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		}
 		defer func() { _ = tx.Rollback() }()
 		sess.tx = tx
-		cands, err := loadCandidates(ctx, tx, st, reqs)
-		if err != nil {
-			return nil, err
-		}
-		dest, err := loadDestinations(ctx, tx, st, reqs)
-		if err != nil {
-			return nil, err
-		}
 		for _, r := range reqs {
 			o, err := process(ctx, sess, st, cands, dest, r, opts)
 			if err != nil {
@@ -221,14 +222,6 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 			return nil, err
 		}
 		return res, nil
-	}
-	cands, err := loadCandidates(ctx, conn, st, reqs)
-	if err != nil {
-		return nil, err
-	}
-	dest, err := loadDestinations(ctx, conn, st, reqs)
-	if err != nil {
-		return nil, err
 	}
 	for _, r := range reqs {
 		var o Outcome
@@ -287,6 +280,23 @@ func process(ctx context.Context, ex queryExecer, st statements, cands candidate
 	return record(Outcome{IDTransfert: r.ID, Statut: StatusExecuted, Lignes: n})
 }
 
+// Which destination the rules check, by type_transfert (rules.md TRF).
+const (
+	checkNone    = iota
+	checkAccount // an actif account of the structure
+	checkLieu    // an active lieu of the structure
+)
+
+func destinationCheck(typ string) int {
+	switch typ {
+	case "conseiller_referent", "referent_partenaire", "referent_offre":
+		return checkAccount
+	case "lieu_rattachement":
+		return checkLieu
+	}
+	return checkNone
+}
+
 // account is what a run knows of a destination account.
 type account struct {
 	structure, etat string
@@ -310,10 +320,10 @@ func loadDestinations(ctx context.Context, q queryer, st statements, reqs []Requ
 		if !r.Due {
 			continue
 		}
-		switch r.Type {
-		case "conseiller_referent", "referent_partenaire", "referent_offre":
+		switch destinationCheck(r.Type) {
+		case checkAccount:
 			users = append(users, r.Destination)
-		case "lieu_rattachement":
+		case checkLieu:
 			lieux = append(lieux, r.Destination)
 		}
 	}
@@ -362,8 +372,8 @@ func check(dest destinations, r Request) (target, string) {
 	if r.Source == r.Destination {
 		return t, "la source et la destination sont identiques (" + r.Source + ")"
 	}
-	switch r.Type {
-	case "conseiller_referent", "referent_partenaire", "referent_offre":
+	switch destinationCheck(r.Type) {
+	case checkAccount:
 		a, ok := dest.accounts[r.Destination]
 		switch {
 		case !ok:
@@ -375,7 +385,7 @@ func check(dest destinations, r Request) (target, string) {
 		case r.Type == "conseiller_referent" && !a.referent:
 			return t, "le compte destinataire " + r.Destination + " n'a pas la fonction conseiller_referent"
 		}
-	case "lieu_rattachement":
+	case checkLieu:
 		if structure, ok := dest.lieux[r.Destination]; !ok || structure != r.Structure {
 			return t, "le lieu destinataire " + r.Destination + " n'est pas un lieu actif de la structure " + r.Structure
 		}
