@@ -254,9 +254,7 @@ func (r *recordScanner) feed(p []byte) {
 
 // plain takes, outside quotes, bytes that hold no quote and no line end.
 func (r *recordScanner) plain(seg []byte) {
-	if r.recStart {
-		r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
-	}
+	r.startRecord()
 	r.offset += int64(len(seg))
 	r.blank = r.blank && blankLine(seg)
 	// A carriage return leaves atField as it was (see step).
@@ -265,6 +263,13 @@ func (r *recordScanner) plain(seg []byte) {
 			r.atField = seg[k] == r.s.delim
 			break
 		}
+	}
+}
+
+// startRecord notes, at the first byte of a record, where it starts.
+func (r *recordScanner) startRecord() {
+	if r.recStart {
+		r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
 	}
 }
 
@@ -292,9 +297,7 @@ func (r *recordScanner) step(c byte) {
 		}
 		r.inQuote = false
 	}
-	if r.recStart {
-		r.recStart, r.recLine, r.recOffset, r.blank = false, r.line, r.offset, true
-	}
+	r.startRecord()
 	r.offset++
 	if r.header {
 		r.headBuf = append(r.headBuf, c)

@@ -110,6 +110,7 @@ func errStruct(col, val, reason string) string {
 	return "struct_pack(col := " + warehouse.Literal(col) + ", val := " + val + "::VARCHAR, reason := " + warehouse.Literal(reason) + ")"
 }
 
+// dupsTable is the temporary table of the keys a file holds more than once.
 func dupsTable(t *Table) string { return warehouse.MustIdent("dups_" + t.Name) }
 
 // dupsSQL builds dups_<table>: the keys found more than once in the file,
@@ -128,8 +129,7 @@ func stagingSQL(t *Table, dups bool) string {
 	// parsed once (parsed: p_<column>), then checked (checked): a
 	// non-empty cell whose parse is NULL does not parse. The reasons quote
 	// the raw text.
-	var trimmed, pre, parsed, kept strings.Builder
-	var rowErr strings.Builder
+	var trimmed, pre, parsed, kept, rowErr strings.Builder
 	rowErr.WriteString("CASE")
 	for _, c := range t.Columns {
 		r := warehouse.MustIdent(c.Name)
