@@ -2,9 +2,6 @@ package transfers
 
 import (
 	"context"
-	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -51,9 +48,7 @@ func benchRegion(b *testing.B, budget bool, shuffled ...string) {
 	for range b.N {
 		b.StopTimer()
 		// each run starts from the region as ingested
-		path := filepath.Join(b.TempDir(), "vigie.duckdb")
-		copyFile(b, region, path)
-		w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+		w, err := warehouse.Open(ctx, benchregion.Copy(b, region), sqlfiles.FS())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -104,23 +99,4 @@ func measure(b *testing.B, w *warehouse.Warehouse, at time.Time) (*Result, time.
 	b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak-rss")
 	b.ReportMetric(float64(res.Lines()), "rows")
 	return res, d, cpu
-}
-
-func copyFile(tb testing.TB, from, to string) {
-	tb.Helper()
-	in, err := os.Open(from)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		tb.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		tb.Fatal(err)
-	}
 }

@@ -49,6 +49,30 @@ func Build(b *testing.B, shuffled ...string) string {
 	return path
 }
 
+// Copy copies the warehouse file region (built by Build) to a new file
+// under a temporary folder of tb and returns its path: a benchmark that
+// changes the warehouse starts each run from the region as ingested.
+func Copy(tb testing.TB, region string) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "vigie.duckdb")
+	in, err := os.Open(region)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		tb.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
 // Child is the body of a TestBenchRegion: in the child process started by
 // Build, it generates the demo extraction as of asOf at VIGIE_BENCH_SCALE,
 // ingests it and returns the open warehouse (closed at the end of the test)
