@@ -72,15 +72,30 @@ func WriteASPList(path string, l ASPList) error {
 		Structure:   structureLabel(l.CodeStructure, l.NomStructure),
 		Period:      WeekLabel(l.WeekFrom, l.WeekTo),
 		GeneratedAt: l.GeneratedAt,
+		Band:        "Liste de " + countNoun(len(l.Rows), "jeune", "jeunes") + " — page {x}/{nb}",
 	}, Landscape) // ten columns: names and CERFA numbers stay on one line
 	p.Heading(l.NomStructure)
 	p.Paragraph(WeekLabel(l.WeekFrom, l.WeekTo))
 	p.Paragraph("Jeunes dont le PACEA a été clos pour « réorientation vers un autre dispositif » avec une sortie datée ou saisie dans la semaine : " +
 		frInt(int64(len(l.Rows))) + ".")
-	p.Table(aspTable(l.Rows))
+	if len(l.Rows) == 0 {
+		p.Nil("Néant", "Aucun jeune sorti du PACEA pour réorientation vers un autre dispositif cette semaine.")
+	} else {
+		t := aspTable(l.Rows)
+		t.KeepWithLast = keptSignature // the signature never stands alone on a page
+		p.Table(t)
+	}
 	p.SignatureBlock("Je certifie l'exactitude des informations ci-dessus.",
 		"À transmettre signé à la direction régionale de l'ASP.")
 	return p.WriteFile(path)
+}
+
+// countNoun is « 1 jeune », « 27 jeunes » (French: 0 and 1 take the singular).
+func countNoun(n int, one, many string) string {
+	if n > 1 {
+		return frInt(int64(n)) + "\u00a0" + many
+	}
+	return frInt(int64(n)) + "\u00a0" + one
 }
 
 func structureLabel(code, name string) string {

@@ -37,7 +37,15 @@ type PageInfo struct {
 	Structure   string    // the structure (code and name), or « Région »
 	Period      string    // e.g. « Situation au 23/11/2026 »
 	GeneratedAt time.Time // the generation instant, printed in Europe/Paris time
+	// Band, when set, is printed at the foot of every page above the footer,
+	// beside a box for the signatory's initials (the ASP list: « Liste de
+	// 27 jeunes — page 2/3 »). "{nb}" is replaced by the number of pages.
+	Band string
 }
+
+// bandHeight is the height of the band (with its initials box) that
+// PageInfo.Band adds at the foot of every page.
+const bandHeight = 14.0
 
 // PDF is an A4 document with vigie's header and footer, vector text in an
 // embedded UTF-8 font, and tables that never overflow a cell or a page.
@@ -56,7 +64,7 @@ func NewPDF(info PageInfo, o Orientation) *PDF {
 	f.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(fontRegular))
 	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(fontBold))
 	f.SetMargins(marginSide, marginTop, marginSide)
-	f.SetAutoPageBreak(true, marginBottom)
+	f.SetAutoPageBreak(true, p.bottomMargin())
 	f.AliasNbPages("{nb}")
 	f.SetTitle(info.Title, true)
 	f.SetSubject(info.Structure, true)
@@ -99,10 +107,20 @@ func (p *PDF) header() {
 	f.SetXY(marginSide, marginTop)
 }
 
+func (p *PDF) bottomMargin() float64 {
+	if p.info.Band != "" {
+		return marginBottom + bandHeight
+	}
+	return marginBottom
+}
+
 func (p *PDF) footer() {
 	f := p.f
 	w, h := f.GetPageSize()
 	inner := w - 2*marginSide
+	if p.info.Band != "" {
+		p.band(w, h)
+	}
 	f.SetDrawColor(150, 150, 150)
 	f.Line(marginSide, h-14, w-marginSide, h-14)
 	f.SetDrawColor(0, 0, 0)
@@ -121,6 +139,21 @@ func (p *PDF) footer() {
 	f.SetTextColor(0, 0, 0)
 }
 
+// band prints PageInfo.Band and a box for initials above the footer line.
+func (p *PDF) band(w, h float64) {
+	f := p.f
+	const boxW = 42.0
+	y := h - 14 - bandHeight + 1.5
+	f.SetFont(fontFamily, "B", 9)
+	f.SetXY(marginSide, y+3.5)
+	f.CellFormat(w-2*marginSide-boxW-4, 5, strings.ReplaceAll(p.info.Band, "{x}", fmt.Sprint(f.PageNo())), "", 0, "L", false, 0, "")
+	f.SetDrawColor(0, 0, 0)
+	f.Rect(w-marginSide-boxW, y, boxW, bandHeight-3, "D")
+	f.SetFont(fontFamily, "", 7)
+	f.SetXY(w-marginSide-boxW+1, y+0.5)
+	f.CellFormat(boxW-2, 3.5, "Paraphe", "", 0, "L", false, 0, "")
+}
+
 // fit shortens s with an ellipsis until it fits in width w at the current font.
 func (p *PDF) fit(s string, w float64) string {
 	w -= 2 * p.f.GetCellMargin()
@@ -136,7 +169,7 @@ func (p *PDF) fit(s string, w float64) string {
 
 func (p *PDF) pageBottom() float64 {
 	_, h := p.f.GetPageSize()
-	return h - marginBottom
+	return h - p.bottomMargin()
 }
 
 func (p *PDF) innerWidth() float64 {
@@ -196,6 +229,28 @@ func (p *PDF) Note(text string) {
 	f.Ln(1)
 }
 
+// Nil prints a prominent framed word (« Néant ») and a line under it: an
+// empty list that is still signed.
+func (p *PDF) Nil(word, text string) {
+	f := p.f
+	const h = 32.0
+	p.ensure(h + 4)
+	f.Ln(2)
+	y := f.GetY()
+	w := p.innerWidth()
+	f.SetDrawColor(0, 0, 0)
+	f.SetLineWidth(0.6)
+	f.Rect(marginSide, y, w, h, "D")
+	f.SetLineWidth(0.2)
+	f.SetFont(fontFamily, "B", 30)
+	f.SetXY(marginSide, y+5)
+	f.CellFormat(w, 14, word, "", 0, "C", false, 0, "")
+	f.SetFont(fontFamily, "", 10)
+	f.SetXY(marginSide, y+21)
+	f.CellFormat(w, 6, text, "", 0, "C", false, 0, "")
+	f.SetXY(marginSide, y+h+2)
+}
+
 // Figure is one key number of a dashboard.
 type Figure struct {
 	Label string
@@ -241,7 +296,15 @@ type Table struct {
 	Rows     [][]string
 	FontSize float64 // default 8
 	Empty    string  // printed instead of the table when it has no row
+	// KeepWithLast is the height (mm) of what must follow the last row on
+	// the same page (a signature block): the last rows move to a new page
+	// with it rather than leave it alone.
+	KeepWithLast float64
 }
+
+// keptRows is how many of a table's last rows go with what KeepWithLast
+// keeps after them, when they move to a new page together.
+const keptRows = 3
 
 // Table prints t, breaking pages between rows and repeating the header.
 func (p *PDF) Table(t Table) {
@@ -269,7 +332,7 @@ func (p *PDF) Table(t Table) {
 	for i, c := range t.Columns {
 		header[i] = c.Header
 	}
-	drawRow := func(cells []string, bold, fill bool, maxH float64) float64 {
+	layout := func(cells []string, bold bool, maxH float64) ([][]string, float64) {
 		style := ""
 		if bold {
 			style = "B"
@@ -295,7 +358,10 @@ func (p *PDF) Table(t Table) {
 				}
 			}
 		}
-		rowH := float64(n)*lineH + 2*cellPad
+		return lines, float64(n)*lineH + 2*cellPad
+	}
+	drawRow := func(cells []string, bold, fill bool, maxH float64) float64 {
+		lines, rowH := layout(cells, bold, maxH)
 		if f.GetY()+rowH > p.pageBottom() {
 			return -rowH
 		}
@@ -324,12 +390,33 @@ func (p *PDF) Table(t Table) {
 	f.SetDrawColor(160, 160, 160)
 	f.SetLineWidth(0.15)
 	defer func() { f.SetDrawColor(0, 0, 0); f.SetLineWidth(0.2) }()
+	tail := len(t.Rows) // the first of the rows kept with what follows
+	tailH := t.KeepWithLast
+	if t.KeepWithLast > 0 {
+		_, headH := layout(header, true, maxRowH())
+		room := p.pageBottom() - marginTop - headH
+		for tail > 0 && len(t.Rows)-tail < keptRows {
+			_, h := layout(t.Rows[tail-1], false, maxRowH())
+			if tailH+h > room {
+				break
+			}
+			tail--
+			tailH += h
+		}
+		if tail == 0 {
+			p.ensure(headH + tailH)
+		}
+	}
 	p.ensure(4*lineH + 6*cellPad) // a two-line header and two rows (less than what Subheading keeps)
 	if drawRow(header, true, true, maxRowH()) < 0 {
 		f.AddPage()
 		drawRow(header, true, true, maxRowH())
 	}
-	for _, r := range t.Rows {
+	for i, r := range t.Rows {
+		if i == tail && f.GetY()+tailH > p.pageBottom() && i > 0 {
+			f.AddPage()
+			drawRow(header, true, true, maxRowH())
+		}
 		if drawRow(r, false, false, maxRowH()) < 0 {
 			f.AddPage()
 			drawRow(header, true, true, maxRowH())
@@ -356,10 +443,17 @@ func (p *PDF) split(s string, w float64) []string {
 	return out
 }
 
+// signatureHeight is the height of SignatureBlock's box; a table the block
+// follows keeps keptSignature millimetres for it after its last rows.
+const (
+	signatureHeight = 45.0
+	keptSignature   = signatureHeight + 8
+)
+
 // SignatureBlock prints the block a director fills in by hand.
 func (p *PDF) SignatureBlock(lines ...string) {
 	f := p.f
-	const h = 45.0
+	const h = signatureHeight
 	p.ensure(h + 4)
 	f.Ln(4)
 	y := f.GetY()
