@@ -26,6 +26,8 @@ type Finding struct {
 	// The referent counsellor of the finding's dossier or partner, if any.
 	IDConseiller string
 	Conseiller   string
+	// Lieu is the site (lieu d'accueil) the finding's dossier is attached to.
+	Lieu string
 }
 
 // Family is the rule family of a finding: RDV, FOR, PCJ, SIE, PAC, USR, RGS, DOS.

@@ -253,8 +253,9 @@ func (p *PDF) Nil(word, text string) {
 
 // Figure is one key number of a dashboard.
 type Figure struct {
-	Label string
-	Value string
+	Label  string
+	Value  string
+	Change string // e.g. « ▲ 5 », printed beside the value; "" for none
 }
 
 // Figures prints key numbers as a row of boxes (four per line).
@@ -273,7 +274,11 @@ func (p *PDF) Figures(figs []Figure) {
 			f.SetDrawColor(0, 0, 0)
 			f.SetFont(fontFamily, "B", 13)
 			f.SetXY(x, y+1.5)
-			f.CellFormat(w, 7, p.fit(figs[j].Value, w), "", 0, "C", false, 0, "")
+			value := figs[j].Value
+			if figs[j].Change != "" {
+				value += "   " + figs[j].Change
+			}
+			f.CellFormat(w, 7, p.fit(value, w), "", 0, "C", false, 0, "")
 			f.SetFont(fontFamily, "", 7.5)
 			f.SetXY(x, y+8.5)
 			f.CellFormat(w, 4, p.fit(figs[j].Label, w), "", 0, "C", false, 0, "")

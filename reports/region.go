@@ -245,5 +245,8 @@ func RegionWorkbook(r *RegionReport) (*Workbook, error) {
 			return nil, err
 		}
 	}
+	if err := wb.Finish("Synthèse régionale au "+frDate(r.AsOf), r.GeneratedAt); err != nil {
+		return nil, err
+	}
 	return wb, nil
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -44,7 +45,8 @@ func StructureDir(out, code string, asOf time.Time) (string, error) {
 }
 
 // WriteStructure writes one structure's reports into DIR/<code>/<as-of>/:
-// the director's PDF dashboard, the XLSX workbook and the signed ASP list.
+// the director's PDF dashboard, the XLSX workbook, the signed ASP list and
+// the text of the director's email (DirectorMessage).
 // It refuses a report holding a row of another structure.
 func WriteStructure(out string, r *StructureReport) ([]string, error) {
 	dir, err := StructureDir(out, r.CodeStructure, r.AsOf)
@@ -61,6 +63,7 @@ func WriteStructure(out string, r *StructureReport) ([]string, error) {
 		filepath.Join(dir, dashboardPDFName(r.CodeStructure, r.AsOf)),
 		filepath.Join(dir, workbookName(r.CodeStructure, r.AsOf)),
 		filepath.Join(dir, aspPDFName(r.CodeStructure, r.AsOf)),
+		filepath.Join(dir, messageName(r.CodeStructure, r.AsOf)),
 	}
 	if err := StructurePDF(r).WriteFile(paths[0]); err != nil {
 		return nil, err
@@ -75,6 +78,12 @@ func WriteStructure(out string, r *StructureReport) ([]string, error) {
 	asp := r.ASP
 	asp.CodeStructure, asp.NomStructure, asp.GeneratedAt = r.CodeStructure, r.NomStructure, r.GeneratedAt
 	if err := WriteASPList(paths[2], asp); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(paths[3], func(w io.Writer) error {
+		_, err := io.WriteString(w, DirectorMessage(r))
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	return paths, nil
@@ -108,6 +117,8 @@ func StructurePDF(r *StructureReport) *PDF {
 		Period:      r.period(),
 		GeneratedAt: r.GeneratedAt,
 	}, Landscape)
+	p.actionSection(r)
+	p.AddPage(Landscape)
 	p.summarySection(r)
 	p.rdvSection(r)
 	p.formationSection(r)
@@ -132,20 +143,7 @@ func (p *PDF) summarySection(r *StructureReport) {
 		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s.",
 			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo)))
 	}
-	var nouveaux, erreurs int
-	for _, f := range r.Findings {
-		if f.Suivi == "nouveau" {
-			nouveaux++
-		}
-		if f.Gravite == "erreur" {
-			erreurs++
-		}
-	}
 	p.Figures([]Figure{
-		{Label: "Constats ouverts", Value: frInt(int64(len(r.Findings)))},
-		{Label: "dont erreurs", Value: frInt(int64(erreurs))},
-		{Label: "Nouveaux depuis le contrôle précédent", Value: frInt(int64(nouveaux))},
-		{Label: "Résolus depuis le contrôle précédent", Value: frInt(int64(len(r.Resolved)))},
 		{Label: "Taux d'absence aux rendez-vous", Value: frPercent(r.RDVTotal.TauxAbsence, r.RDVTotal.HasTaux)},
 		{Label: "Partenaires rattachés à SIENE", Value: frPercent(r.SIENETotal.Taux, r.SIENETotal.HasTaux)},
 		{Label: "Jeunes sur la liste ASP de la semaine", Value: frInt(int64(len(r.ASP.Rows)))},
@@ -412,8 +410,7 @@ func (p *PDF) sieneSection(r *StructureReport) {
 func (p *PDF) controlsSection(r *StructureReport) {
 	p.AddPage(Landscape)
 	p.Heading("Contrôles — tous les constats")
-	p.Subheading("Par famille et gravité")
-	p.Table(familyGraviteTable(r.Findings))
+	p.Note("Les constats par famille et gravité sont dans la synthèse.")
 	p.Subheading("Par règle")
 	p.Table(byRuleTable(r.Findings))
 	p.Subheading("Les plus anciens constats encore ouverts")
@@ -651,9 +648,8 @@ func StructureWorkbook(r *StructureReport) (*Workbook, error) {
 			return nil, err
 		}
 	}
-	if err := wb.f.SetDocProps(&excelize.DocProperties{Title: "Tableau de bord " + r.CodeStructure + " au " + frDate(r.AsOf),
-		Creator: "vigie", Created: r.GeneratedAt.UTC().Format(time.RFC3339)}); err != nil {
-		return nil, fmt.Errorf("workbook properties: %w", err)
+	if err := wb.Finish("Tableau de bord "+r.CodeStructure+" au "+frDate(r.AsOf), r.GeneratedAt); err != nil {
+		return nil, err
 	}
 	return wb, nil
 }

@@ -40,7 +40,8 @@ func sampleReport(code string) *StructureReport {
 			r.Findings = append(r.Findings, Finding{Rule: rule, Gravite: Gravites[(i+j)%3], CodeStructure: code, Objet: "dossier",
 				IDObjet: fmt.Sprintf("%s-O%d-%d", code, i, j), IDDossier: fmt.Sprintf("%s-D%d", code, i),
 				Detail: "Réorientation : constat " + rule + " dont le détail est assez long pour passer à la ligne dans la colonne du PDF, sans déborder.",
-				Suivi:  suivi, PremiereDetection: asOf.AddDate(0, 0, -7*j), NbRuns: j + 1, IDConseiller: "U1", Conseiller: "Chloé Dupré"})
+				Suivi:  suivi, PremiereDetection: asOf.AddDate(0, 0, -7*j), NbRuns: j + 1, IDConseiller: []string{"U1", "U2"}[i%2], Conseiller: []string{"Chloé Dupré", "Jérôme Lefèvre"}[i%2],
+				Lieu: []string{"Antenne d'Angoulême", "Antenne de Cognac", ""}[i%3]})
 		}
 	}
 	r.Resolved = []Finding{{Rule: "RDV-02", Gravite: "alerte", CodeStructure: code, Objet: "rdv", IDObjet: code + "-R1", Detail: "Absence sans motif.",

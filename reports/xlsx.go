@@ -330,6 +330,20 @@ func autoWidth(c XColumn, rows [][]any, i int) float64 {
 	return float64(min(w, 60))
 }
 
+// Finish sets the workbook's properties: its title, vigie as its creator,
+// the generation instant.
+func (wb *Workbook) Finish(title string, generatedAt time.Time) error {
+	props := &excelize.DocProperties{Title: title, Creator: "vigie", LastModifiedBy: "vigie"}
+	if !generatedAt.IsZero() {
+		props.Created = generatedAt.UTC().Format(time.RFC3339)
+		props.Modified = props.Created
+	}
+	if err := wb.f.SetDocProps(props); err != nil {
+		return fmt.Errorf("workbook properties: %w", err)
+	}
+	return nil
+}
+
 // WriteFile writes the workbook to path atomically, mode 0600.
 func (wb *Workbook) WriteFile(path string) error {
 	defer wb.f.Close()

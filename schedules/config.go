@@ -50,6 +50,8 @@ type Config struct {
 	Deadlines map[string]Duration `yaml:"deadlines"`
 	Retries   Retries             `yaml:"retries"`
 	Archive   Archive             `yaml:"archive"`
+	// Counsellors opts structures in to the counsellors' Monday lists.
+	Counsellors Counsellors `yaml:"counsellors"`
 	// PollInterval is how often the daemon looks at the inbox.
 	PollInterval Duration `yaml:"poll_interval"`
 	// StopGrace is how long, on SIGTERM, the current step may run on
@@ -90,6 +92,17 @@ type SMTP struct {
 	From        string `yaml:"from"`
 	// CAFile is an optional PEM file of CAs to trust (a private relay).
 	CAFile string `yaml:"ca_file"`
+}
+
+// Counsellors configures the counsellors' Monday lists: each actif account
+// holding conseiller_referent of an opted-in structure receives the open
+// findings on the dossiers they are referent of.
+type Counsellors struct {
+	// Structures are the opted-in structure codes; "*" opts every one in.
+	Structures []string `yaml:"structures"`
+	// NothingToReport sends a « rien à signaler » message to a counsellor
+	// with no open finding; otherwise they receive nothing that week.
+	NothingToReport bool `yaml:"nothing_to_report"`
 }
 
 // Retries is the retry policy for transient failures.
@@ -268,6 +281,11 @@ func (c *Config) Validate() error {
 			if _, err := mail.ParseAddress(a.Email); err != nil {
 				bad("%s.email = %q : ce n'est pas une adresse électronique", key, a.Email)
 			}
+		}
+	}
+	for i, code := range c.Counsellors.Structures {
+		if code != "*" && !ValidStructureCode(code) {
+			bad("counsellors.structures[%d] = %q : écrivez un code structure (lettres, chiffres, - et _) ou \"*\" pour toutes les structures", i, code)
 		}
 	}
 	if len(c.Recipients.Analysts) == 0 {

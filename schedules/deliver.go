@@ -54,6 +54,11 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
 	recipients := s.Config.DeliveryRecipients()
+	counsellors, err := delivery.Counsellors(ctx, w, b.Files)
+	if err != nil {
+		return StateDeliveryFailed, res, err
+	}
+	recipients = append(recipients, counsellors...)
 	var nobody []string
 	for _, o := range outputs {
 		if !hasRecipient(o, recipients) && (len(nobody) == 0 || nobody[len(nobody)-1] != o.Audience) {
@@ -64,7 +69,7 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		s.log().Warn("files for these audiences have no recipient in the configuration", "job", j.Name, "audiences", strings.Join(nobody, ","))
 	}
 	d := s.deliverer(w)
-	err := s.retry(ctx, "delivery", func() error {
+	err = s.retry(ctx, "delivery", func() error {
 		r, err := d.Deliver(ctx, b, recipients)
 		res.Sent += r.Sent
 		res.Failed += r.Failed

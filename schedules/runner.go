@@ -165,7 +165,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 			return outputs, fmt.Errorf("étape %s : %w", name, err)
 		}
 		for _, o := range got {
-			if o.Audience != AnalystsAudience && !ValidStructureCode(o.Audience) {
+			if _, counsellor := delivery.IsCounsellor(o.Audience); !counsellor && o.Audience != AnalystsAudience && !ValidStructureCode(o.Audience) {
 				return outputs, fmt.Errorf("étape %s : le fichier %s est destiné à %q : un code structure ou %q attendu", name, filepath.Base(o.Path), o.Audience, AnalystsAudience)
 			}
 		}

@@ -134,6 +134,18 @@ func pipelineSteps(a *app) schedules.Registry {
 			}
 			return outputsByFolder(out, res.Files, true) // the region's files only
 		},
+		"report_weekly": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			out := filepath.Join(rc.OutDir, "rapports")
+			opts := reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard}
+			if c := rc.Config.Counsellors; len(c.Structures) > 0 {
+				opts.Counsellors = &reporting.CounsellorOptions{Structures: c.Structures, NothingToReport: c.NothingToReport}
+			}
+			res, err := reporting.Run(ctx, rc.W, opts)
+			if err != nil {
+				return nil, err
+			}
+			return mondayOutputs(out, res)
+		},
 		"report_monthly": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
 			out := filepath.Join(rc.OutDir, "rapports")
 			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
@@ -159,6 +171,28 @@ func pipelineSteps(a *app) schedules.Registry {
 			return nil, err
 		},
 	}
+}
+
+// mondayOutputs gives each file of the Monday reports its audience: a
+// counsellor's list to that counsellor, the others by their folder.
+func mondayOutputs(out string, res *reporting.Result) ([]schedules.Output, error) {
+	theirs := map[string]string{}
+	for id, files := range res.ByCounsellor {
+		for _, f := range files {
+			theirs[f] = delivery.Counsellor(id)
+		}
+	}
+	var rest []string
+	var outs []schedules.Output
+	for _, f := range res.Files {
+		if a, ok := theirs[f]; ok {
+			outs = append(outs, schedules.Output{Path: f, Audience: a})
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	byFolder, err := outputsByFolder(out, rest, false)
+	return append(byFolder, outs...), err
 }
 
 // outputsByFolder gives each file under out its audience from its first

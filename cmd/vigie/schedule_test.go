@@ -41,7 +41,7 @@ func TestScheduleList(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "weekly_control,2026-04-07 07:00,mardi,2026-04-06 07:00,Lundi de Pâques,ingest controls weekly_asp report_region"
+	want := "weekly_control,2026-04-07 07:00,mardi,2026-04-06 07:00,Lundi de Pâques,ingest controls report_weekly"
 	if !strings.Contains(out, want) {
 		t.Errorf("missing %q in\n%s", want, out)
 	}
@@ -161,8 +161,10 @@ func TestTwoDaemonsCLI(t *testing.T) {
 
 // The Monday control end to end: an extraction dropped into the inbox with
 // its _READY marker is ingested, the controls run, each director receives
-// only their structure's ASP list and the analyst the regional files; the
-// delivery ledger is readable with vigie query; a second run sends nothing.
+// only their structure's dashboard, workbook, ASP list and message, the
+// active counsellor (U1) their own list and the deactivated one (U3)
+// nothing, and the analyst the regional files; the delivery ledger is
+// readable with vigie query; a second run sends nothing.
 func TestWeeklyControlEndToEnd(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -195,7 +197,8 @@ func TestWeeklyControlEndToEnd(t *testing.T) {
 	cfgPath := filepath.Join(dir, "vigie.yaml")
 	outbox := filepath.Join(dir, "outbox")
 	cfg := "outbox: " + outbox + "\nwork_dir: " + filepath.Join(dir, "work") + "\ninbox: " + inbox + "\n" +
-		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n" +
+		"counsellors:\n  structures: [\"*\"]\n"
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -220,24 +223,34 @@ func TestWeeklyControlEndToEnd(t *testing.T) {
 	want := []string{
 		"analyste_a1/2026-11-23_0700_weekly_control/classeur-regional-2026-11-23.xlsx",
 		"analyste_a1/2026-11-23_0700_weekly_control/synthese-regionale-2026-11-23.pdf",
+		"conseiller_U1/2026-11-23_0700_weekly_control/constats-U1-2026-11-23.pdf",
+		"conseiller_U1/2026-11-23_0700_weekly_control/constats-U1-2026-11-23.xlsx",
+		"conseiller_U1/2026-11-23_0700_weekly_control/courriel-conseiller-U1-2026-11-23.txt",
+		"direction_ML-16001/2026-11-23_0700_weekly_control/classeur-ML-16001-2026-11-23.xlsx",
+		"direction_ML-16001/2026-11-23_0700_weekly_control/courriel-ML-16001-2026-11-23.txt",
 		"direction_ML-16001/2026-11-23_0700_weekly_control/liste-asp-ML-16001-2026-11-23.pdf",
+		"direction_ML-16001/2026-11-23_0700_weekly_control/tableau-de-bord-ML-16001-2026-11-23.pdf",
+		"direction_ML-33002/2026-11-23_0700_weekly_control/classeur-ML-33002-2026-11-23.xlsx",
+		"direction_ML-33002/2026-11-23_0700_weekly_control/courriel-ML-33002-2026-11-23.txt",
 		"direction_ML-33002/2026-11-23_0700_weekly_control/liste-asp-ML-33002-2026-11-23.pdf",
+		"direction_ML-33002/2026-11-23_0700_weekly_control/tableau-de-bord-ML-33002-2026-11-23.pdf",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("outbox:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	ledger := `SELECT recipient, file, length(sha256), channel, status FROM delivery_ledger ORDER BY recipient, file`
 	recs := queryCSV(t, wh, ledger)
-	if len(recs) != 5 || recs[1][0] != "analyste_a1" || recs[3][0] != "direction_ML-16001" || recs[3][2] != "64" || recs[3][4] != "sent" {
+	if len(recs) != len(want)+1 || recs[1][0] != "analyste_a1" || recs[3][0] != "conseiller_U1" || recs[6][0] != "direction_ML-16001" ||
+		recs[6][2] != "64" || recs[6][4] != "sent" {
 		t.Errorf("delivery ledger: %v", recs)
 	}
 	// The ledger's SHA-256 is the delivered file's.
-	pdf, err := os.ReadFile(filepath.Join(outbox, want[2]))
+	pdf, err := os.ReadFile(filepath.Join(outbox, want[7]))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(pdf)
-	if recs := queryCSV(t, wh, `SELECT sha256 FROM delivery_ledger WHERE recipient = 'direction_ML-16001'`); len(recs) != 2 || recs[1][0] != hex.EncodeToString(sum[:]) {
+	if recs := queryCSV(t, wh, `SELECT sha256 FROM delivery_ledger WHERE recipient = 'direction_ML-16001' AND file LIKE 'liste-asp-%'`); len(recs) != 2 || recs[1][0] != hex.EncodeToString(sum[:]) {
 		t.Errorf("ledger sha256 %v, file %x", recs, sum)
 	}
 	// Run again: nothing is run or sent again.
@@ -319,7 +332,7 @@ func Example_scheduleList() {
 	// transfers       2026-05-24 04:00  dimanche                                        transfers
 	// archive         2026-05-24 05:00  dimanche                                        archive_plan archive_apply
 	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
-	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls weekly_asp report_region
+	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls report_weekly
 	// monthly_report  2026-06-01 07:00  lundi                                           report_monthly
 	// (5 lignes)
 }

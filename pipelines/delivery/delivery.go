@@ -16,9 +16,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -37,6 +39,20 @@ const (
 // Analysts is the audience of a file meant for the regional analysts.
 const Analysts = "analysts"
 
+// CounsellorAudience prefixes the audience of a counsellor's files; the rest
+// is their id_utilisateur (see Counsellor).
+const CounsellorAudience = "conseiller:"
+
+// Counsellor is the audience of the files of the counsellor whose
+// id_utilisateur is id.
+func Counsellor(id string) string { return CounsellorAudience + id }
+
+// IsCounsellor tells whether audience is a counsellor's, and whose.
+func IsCounsellor(audience string) (id string, ok bool) {
+	id, ok = strings.CutPrefix(audience, CounsellorAudience)
+	return id, ok && id != ""
+}
+
 // Recipient is someone files are delivered to.
 type Recipient struct {
 	// ID names the recipient in the ledger and its outbox folder
@@ -48,6 +64,9 @@ type Recipient struct {
 	// analyst.
 	Structure string
 	Analyst   bool
+	// Counsellor is the id_utilisateur of a counsellor, who receives the
+	// list of the findings on their own dossiers only.
+	Counsellor string
 }
 
 // File is a produced file and whom it is for: a structure code (its
@@ -86,11 +105,15 @@ var safeID = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // For tells whether file f is meant for recipient r: a director receives only
 // their structure's files, an analyst only the analysts' files.
+// A counsellor receives only their own list.
 func For(f File, r Recipient) bool {
+	if id, ok := IsCounsellor(f.Audience); ok {
+		return r.Counsellor == id
+	}
 	if f.Audience == Analysts {
 		return r.Analyst
 	}
-	return !r.Analyst && r.Structure != "" && r.Structure == f.Audience
+	return !r.Analyst && r.Counsellor == "" && r.Structure != "" && r.Structure == f.Audience
 }
 
 // Deliver gives each recipient the batch's files meant for them, by outbox
@@ -161,7 +184,7 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 		if len(pending) == 0 {
 			continue
 		}
-		err := d.SMTP.Send(ctx, r, b, pending, d.now())
+		err := d.SMTP.Send(ctx, r, withMessage(b, pending), attachments(pending), d.now())
 		for _, f := range pending {
 			if rerr := d.record(ctx, r, f, sums[f.Path], b, ChannelEmail, err); rerr != nil {
 				return res, rerr
@@ -181,6 +204,38 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 		}
 	}
 	return res, errors.Join(errs...)
+}
+
+// IsMessage tells whether f is a message file (reports.MessagePrefix): the
+// text of the email that carries the other files, sent as its body.
+func IsMessage(f File) bool {
+	base := filepath.Base(f.Path)
+	return strings.HasPrefix(base, reports.MessagePrefix) && strings.HasSuffix(base, ".txt")
+}
+
+// withMessage returns b with the body of the message file among files, if
+// any; a message file that cannot be read leaves the batch's own body.
+func withMessage(b Batch, files []File) Batch {
+	for _, f := range files {
+		if !IsMessage(f) {
+			continue
+		}
+		if text, err := os.ReadFile(f.Path); err == nil {
+			b.Body = strings.TrimRight(string(text), "\n")
+		}
+	}
+	return b
+}
+
+// attachments are the files other than message files.
+func attachments(files []File) []File {
+	var out []File
+	for _, f := range files {
+		if !IsMessage(f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (d *Deliverer) now() time.Time {

@@ -133,20 +133,11 @@ func str(s sql.NullString) string { return s.String }
 // loadControls reads the findings and indicators of the structure's run.
 func loadControls(ctx context.Context, w *warehouse.Warehouse, r *reports.StructureReport) error {
 	run, code := r.ControlRunID, r.CodeStructure
-	err := query(ctx, w, "findings.sql", func(rows *sql.Rows) error {
-		var f reports.Finding
-		var lie, dossier, cons, consName sql.NullString
-		if err := rows.Scan(&f.Rule, &f.Gravite, &f.CodeStructure, &f.Objet, &f.IDObjet, &lie, &dossier, &f.Detail,
-			&f.Suivi, &f.PremiereDetection, &f.NbRuns, &cons, &consName); err != nil {
-			return err
-		}
-		f.IDLie, f.IDDossier, f.IDConseiller, f.Conseiller = str(lie), str(dossier), str(cons), str(consName)
-		r.Findings = append(r.Findings, f)
-		return nil
-	}, run, code)
+	fs, err := loadFindings(ctx, w, run, code)
 	if err != nil {
 		return err
 	}
+	r.Findings = fs
 	err = query(ctx, w, "resolved.sql", func(rows *sql.Rows) error {
 		f := reports.Finding{Suivi: "resolu"}
 		var lie, dossier sql.NullString
@@ -210,4 +201,40 @@ func loadControls(ctx context.Context, w *warehouse.Warehouse, r *reports.Struct
 		r.Upcoming = append(r.Upcoming, a)
 		return nil
 	}, run, code)
+}
+
+// loadFindings reads the open findings of one run for one structure, with
+// the referent counsellor and the site of each.
+func loadFindings(ctx context.Context, w *warehouse.Warehouse, run int64, code string) ([]reports.Finding, error) {
+	var out []reports.Finding
+	err := query(ctx, w, "findings.sql", func(rows *sql.Rows) error {
+		var f reports.Finding
+		var lie, dossier, cons, consName, lieu sql.NullString
+		if err := rows.Scan(&f.Rule, &f.Gravite, &f.CodeStructure, &f.Objet, &f.IDObjet, &lie, &dossier, &f.Detail,
+			&f.Suivi, &f.PremiereDetection, &f.NbRuns, &cons, &consName, &lieu); err != nil {
+			return err
+		}
+		f.IDLie, f.IDDossier, f.IDConseiller, f.Conseiller, f.Lieu = str(lie), str(dossier), str(cons), str(consName), str(lieu)
+		out = append(out, f)
+		return nil
+	}, run, code)
+	return out, err
+}
+
+// counsellor is one line of reports/counsellors.sql.
+type counsellor struct{ id, name string }
+
+// loadCounsellors reads the actif accounts of a structure holding
+// conseiller_referent.
+func loadCounsellors(ctx context.Context, w *warehouse.Warehouse, code string) ([]counsellor, error) {
+	var out []counsellor
+	err := query(ctx, w, "counsellors.sql", func(rows *sql.Rows) error {
+		var c counsellor
+		if err := rows.Scan(&c.id, &c.name); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	}, code)
+	return out, err
 }

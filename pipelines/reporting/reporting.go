@@ -25,6 +25,33 @@ type Options struct {
 	Progress    io.Writer // one line per folder written; nil for none
 	Workers     int       // structures rendered at once; 0 means GOMAXPROCS
 	RegionOnly  bool      // write the regional files only (structures are still read for their counts)
+	// Counsellors, when set, also writes each counsellor's Monday list of
+	// the findings on their dossiers, for the structures it names.
+	Counsellors *CounsellorOptions
+}
+
+// CounsellorOptions says which structures' counsellors receive their list.
+type CounsellorOptions struct {
+	// Structures opted in; AllStructures for every structure.
+	Structures []string
+	// NothingToReport sends a « rien à signaler » message to a counsellor
+	// with no open finding (else they receive nothing).
+	NothingToReport bool
+}
+
+// AllStructures, in CounsellorOptions.Structures, opts every structure in.
+const AllStructures = "*"
+
+func (c *CounsellorOptions) covers(code string) bool {
+	if c == nil {
+		return false
+	}
+	for _, s := range c.Structures {
+		if s == code || s == AllStructures {
+			return true
+		}
+	}
+	return false
 }
 
 // Validate checks the options before any work.
@@ -48,10 +75,12 @@ func (o Options) Validate() error {
 
 // outcome is what writing one structure's reports left for the region.
 type outcome struct {
-	code    string
-	files   []string
-	summary reports.StructureSummary
-	trend   []reports.TrendPoint
+	code  string
+	files []string
+	// counsellors' files, by id_utilisateur
+	counsellors map[string][]string
+	summary     reports.StructureSummary
+	trend       []reports.TrendPoint
 }
 
 // writeStructures loads the structures one by one and renders them on
@@ -99,7 +128,15 @@ func writeStructures(parent context.Context, w *warehouse.Warehouse, opts Option
 						continue
 					}
 				}
-				out[j.i] = outcome{code: j.r.CodeStructure, files: files, summary: reports.Summarize(j.r), trend: j.r.Trend}
+				var mine map[string][]string
+				if opts.Counsellors.covers(j.r.CodeStructure) && !opts.RegionOnly {
+					var err error
+					if mine, err = writeCounsellors(ctx, w, opts, j.r); err != nil {
+						fail(err)
+						continue
+					}
+				}
+				out[j.i] = outcome{code: j.r.CodeStructure, files: files, counsellors: mine, summary: reports.Summarize(j.r), trend: j.r.Trend}
 				if opts.Progress != nil && !opts.RegionOnly {
 					mu.Lock()
 					fmt.Fprintf(opts.Progress, "%s: %s, %s sur la liste ASP → %s\n", j.r.CodeStructure, plural(len(j.r.Findings), "constat"),
@@ -146,8 +183,10 @@ type Result struct {
 	// ByStructure lists each structure's files (for its director);
 	// Region the regional files (for the analysts).
 	ByStructure map[string][]string
-	Region      []string
-	RegionDir   string // the regional folder, "" when one structure was asked
+	// ByCounsellor lists each counsellor's files, by id_utilisateur.
+	ByCounsellor map[string][]string
+	Region       []string
+	RegionDir    string // the regional folder, "" when one structure was asked
 }
 
 // Run writes, for each structure, its dashboard PDF, workbook and ASP list,
@@ -170,12 +209,16 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{ByStructure: map[string][]string{}}
+	res := &Result{ByStructure: map[string][]string{}, ByCounsellor: map[string][]string{}}
 	region := &reports.RegionReport{AsOf: opts.AsOf, GeneratedAt: opts.GeneratedAt}
 	for _, o := range outcomes {
 		res.Files = append(res.Files, o.files...)
 		if len(o.files) > 0 {
 			res.ByStructure[o.code] = o.files
+		}
+		for id, files := range o.counsellors {
+			res.Files = append(res.Files, files...)
+			res.ByCounsellor[id] = files
 		}
 		res.Structures++
 		region.Structures = append(region.Structures, o.summary)
@@ -244,6 +287,37 @@ func WriteASPLists(ctx context.Context, w *warehouse.Warehouse, opts Options) (*
 		}
 	}
 	return res, nil
+}
+
+// writeCounsellors writes the list of each actif counsellor of r's
+// structure: the findings whose dossier (or partner) they are referent of.
+func writeCounsellors(ctx context.Context, w *warehouse.Warehouse, opts Options, r *reports.StructureReport) (map[string][]string, error) {
+	cs, err := loadCounsellors(ctx, w, r.CodeStructure)
+	if err != nil {
+		return nil, fmt.Errorf("structure %s: %w", r.CodeStructure, err)
+	}
+	byCounsellor := map[string][]reports.Finding{}
+	for _, f := range r.Findings {
+		if f.IDConseiller != "" {
+			byCounsellor[f.IDConseiller] = append(byCounsellor[f.IDConseiller], f)
+		}
+	}
+	out := map[string][]string{}
+	for _, c := range cs {
+		l := &reports.CounsellorList{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, IDConseiller: c.id, Conseiller: c.name,
+			AsOf: r.AsOf, ControlAsOf: r.ControlAsOf, GeneratedAt: r.GeneratedAt, Findings: byCounsellor[c.id]}
+		if r.ControlRunID == 0 {
+			continue // no control, nothing to tell
+		}
+		files, err := reports.WriteCounsellor(opts.Out, l, opts.Counsellors.NothingToReport)
+		if err != nil {
+			return nil, err
+		}
+		if len(files) > 0 {
+			out[c.id] = files
+		}
+	}
+	return out, nil
 }
 
 func plural(n int, word string) string {

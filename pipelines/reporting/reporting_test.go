@@ -95,6 +95,12 @@ func filesText(t *testing.T, dir string) string {
 			b.WriteString(pdfText(t, p))
 		case ".xlsx":
 			b.WriteString(xlsxText(t, p))
+		case ".txt":
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(data)
 		default:
 			t.Errorf("unexpected file %s", p)
 		}
@@ -103,8 +109,8 @@ func filesText(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 3 {
-		t.Errorf("%s holds %d files, want 3", dir, n)
+	if n != 4 {
+		t.Errorf("%s holds %d files, want 4", dir, n)
 	}
 	return b.String()
 }
@@ -121,7 +127,7 @@ func TestReportRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Structures != 2 || len(res.Files) != 2*3+2 || len(res.ByStructure["ML-16001"]) != 3 || len(res.Region) != 2 {
+	if res.Structures != 2 || len(res.Files) != 2*4+2 || len(res.ByStructure["ML-16001"]) != 4 || len(res.Region) != 2 {
 		t.Fatalf("result %+v", res)
 	}
 	a := filepath.Join(out, "ML-16001", "2026-11-23")
@@ -237,7 +243,7 @@ func TestReportOneStructure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Structures != 1 || res.RegionDir != "" || len(res.Files) != 3 {
+	if res.Structures != 1 || res.RegionDir != "" || len(res.Files) != 4 {
 		t.Errorf("result %+v", res)
 	}
 	entries, _ := os.ReadDir(out)
