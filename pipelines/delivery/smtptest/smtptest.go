@@ -255,6 +255,36 @@ func Attachments(t testing.TB, data []byte) (string, map[string]string) {
 	return subject, out
 }
 
+// Body returns the text part of a received message, decoded.
+func Body(t testing.TB, data []byte) string {
+	t.Helper()
+	m, err := mail.ReadMessage(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return ""
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.FileName() == "" && strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain") {
+			b, err := io.ReadAll(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strings.ReplaceAll(string(b), "\r\n", "\n")
+		}
+	}
+}
+
 func decodeBase64Lines(s string) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
 }
