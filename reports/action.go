@@ -133,7 +133,7 @@ func deltaText(d int64) string {
 }
 
 func (p *PDF) actionSection(r *StructureReport) {
-	p.Heading("À traiter en priorité")
+	p.Heading(titleAction)
 	if r.ControlRunID == 0 {
 		p.Paragraph("Aucun contrôle n'est enregistré pour cette structure à cette date : lancez « vigie controls --as-of " +
 			r.AsOf.Format("2006-01-02") + " » puis régénérez ce rapport.")
@@ -171,9 +171,11 @@ func (p *PDF) actionSection(r *StructureReport) {
 	}
 	p.Table(t)
 	p.Note("Ordre : " + rankingLegend() + " ; à rang égal, le plus ancien d'abord.")
+}
 
-	p.AddPage(Landscape)
-	p.Heading("Où sont les constats")
+// whereSection shows where the findings are: by counsellor, by site.
+func (p *PDF) whereSection(r *StructureReport) {
+	p.Heading(titleWhere)
 	p.Subheading("Par conseiller référent et par famille")
 	p.Table(familyMatrix("Conseiller référent", r.Findings, func(f Finding) string {
 		if f.IDConseiller == "" && f.Conseiller == "" {

@@ -44,14 +44,36 @@ func WeekLabel(from, to time.Time) string {
 	return "Semaine du " + frLongDate(from) + " au " + frLongDate(to)
 }
 
-// frNumber formats a number with a decimal comma and a non-breaking space
+// French typography: a no-break space inside « » (so a quotation mark never
+// starts or ends a line alone), a narrow no-break space between thousands.
+const (
+	nbsp  = "\u00a0"
+	nnbsp = "\u202f"
+)
+
+var typoReplacer = strings.NewReplacer("« ", "«"+nbsp, " »", nbsp+"»")
+
+// typo applies French typography to a text printed in a PDF: the spaces
+// inside « » become no-break spaces.
+func typo(s string) string {
+	if !strings.ContainsAny(s, "«»") {
+		return s
+	}
+	return typoReplacer.Replace(s)
+}
+
+// frNumber formats a number with a decimal comma and a narrow no-break space
 // between thousands; integers print without decimals.
 func frNumber(v float64) string {
 	if v == float64(int64(v)) {
 		return frInt(int64(v))
 	}
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	return strings.Replace(s, ".", ",", 1)
+	whole, frac, _ := strings.Cut(strconv.FormatFloat(v, 'f', 1, 64), ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	if n == 0 && strings.HasPrefix(whole, "-") {
+		return "-0," + frac
+	}
+	return frInt(n) + "," + frac
 }
 
 func frInt(n int64) string {
@@ -61,7 +83,7 @@ func frInt(n int64) string {
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
+			b.WriteString(nnbsp)
 		}
 		b.WriteRune(r)
 	}

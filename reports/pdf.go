@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,12 +53,24 @@ const bandHeight = 14.0
 type PDF struct {
 	f    *gofpdf.Fpdf
 	info PageInfo
+	// The contents list: its entries by title, and the page of each
+	// heading printed so far.
+	toc      map[string]tocEntry
+	printed  map[string]int
+	headings int
+}
+
+// tocEntry is one line of the contents list: a link to the heading and an
+// alias that becomes its page number once the heading is printed.
+type tocEntry struct {
+	link  int
+	alias string
 }
 
 // NewPDF starts a document whose first page has the given orientation.
 func NewPDF(info PageInfo, o Orientation) *PDF {
 	f := gofpdf.New(string(o), "mm", "A4", "")
-	p := &PDF{f: f, info: info}
+	p := &PDF{f: f, info: info, toc: map[string]tocEntry{}, printed: map[string]int{}}
 	f.SetCompression(true)
 	// gofpdf writes into the font bytes it is given (table checksums):
 	// each document gets its own copy, so documents can render in parallel.
@@ -189,11 +202,23 @@ func (p *PDF) AddPage(o Orientation) {
 	p.f.AddPageFormat(string(o), gofpdf.SizeType{Wd: 210, Ht: 297})
 }
 
-// Heading prints a section title, on a new page when little room remains.
+// Heading prints a section title, on a new page when little room remains;
+// it is a bookmark of the document and, if the contents list names it, its
+// page number there.
 func (p *PDF) Heading(text string) {
 	p.ensure(30)
 	f := p.f
 	f.Ln(2)
+	p.headings++
+	f.Bookmark(text, 0, -1)
+	if _, seen := p.printed[text]; !seen {
+		p.printed[text] = f.PageNo()
+		if e, ok := p.toc[text]; ok {
+			f.SetLink(e.link, f.GetY(), f.PageNo())
+			f.RegisterAlias(e.alias, strconv.Itoa(f.PageNo()))
+		}
+	}
+	text = typo(text)
 	f.SetFont(fontFamily, "B", 13)
 	f.SetTextColor(40, 70, 120)
 	f.MultiCell(0, 6.5, text, "", "L", false)
@@ -206,6 +231,10 @@ func (p *PDF) Subheading(text string) {
 	p.ensure(32) // the title, a table header and its first rows stay together
 	f := p.f
 	f.Ln(1)
+	if p.headings > 0 { // a second-level bookmark needs a first-level one before it
+		f.Bookmark(text, 1, -1)
+	}
+	text = typo(text)
 	f.SetFont(fontFamily, "B", 10)
 	f.MultiCell(0, 5, text, "", "L", false)
 	f.Ln(0.5)
@@ -215,7 +244,7 @@ func (p *PDF) Subheading(text string) {
 func (p *PDF) Paragraph(text string) {
 	f := p.f
 	f.SetFont(fontFamily, "", 9)
-	f.MultiCell(0, 4.5, strings.TrimRight(text, "\r\n"), "", "L", false)
+	f.MultiCell(0, 4.5, typo(strings.TrimRight(text, "\r\n")), "", "L", false)
 	f.Ln(1)
 }
 
@@ -224,9 +253,38 @@ func (p *PDF) Note(text string) {
 	f := p.f
 	f.SetFont(fontFamily, "", 7.5)
 	f.SetTextColor(90, 90, 90)
-	f.MultiCell(0, 3.8, strings.TrimRight(text, "\r\n"), "", "L", false)
+	f.MultiCell(0, 3.8, typo(strings.TrimRight(text, "\r\n")), "", "L", false)
 	f.SetTextColor(0, 0, 0)
 	f.Ln(1)
+}
+
+// Contents prints the contents list: each title, a heading the document
+// prints later (or has printed), with its page number and a link to it.
+func (p *PDF) Contents(titles []string) {
+	f := p.f
+	p.Heading("Sommaire")
+	f.SetFont(fontFamily, "", 10)
+	w := p.innerWidth()
+	for i, t := range titles {
+		e := tocEntry{link: f.AddLink(), alias: fmt.Sprintf("{sommaire:%03d}", i)}
+		p.toc[t] = e
+		if page, ok := p.printed[t]; ok {
+			f.SetLink(e.link, 0, page)
+			f.RegisterAlias(e.alias, strconv.Itoa(page))
+		} else {
+			f.RegisterAlias(e.alias, "—") // replaced when the heading is printed
+		}
+		p.ensure(7)
+		y := f.GetY()
+		f.SetX(marginSide)
+		f.CellFormat(w-30, 6.5, typo(t), "", 0, "L", false, e.link, "")
+		f.CellFormat(30, 6.5, "page "+e.alias, "", 0, "R", false, e.link, "")
+		f.SetDrawColor(200, 200, 200)
+		f.Line(marginSide, y+6.5, marginSide+w, y+6.5)
+		f.SetDrawColor(0, 0, 0)
+		f.SetXY(marginSide, y+7)
+	}
+	f.Ln(2)
 }
 
 // Nil prints a prominent framed word (« Néant ») and a line under it: an
@@ -433,7 +491,7 @@ func (p *PDF) Table(t Table) {
 
 // split wraps s to width w at the current font; a word longer than w is cut.
 func (p *PDF) split(s string, w float64) []string {
-	s = strings.ReplaceAll(s, "\r", "")
+	s = typo(strings.ReplaceAll(s, "\r", ""))
 	if s == "" {
 		return []string{""}
 	}
@@ -481,7 +539,7 @@ func (p *PDF) SignatureBlock(lines ...string) {
 	f.SetXY(marginSide+3, y+27)
 	for _, l := range lines {
 		f.SetX(marginSide + 3)
-		f.MultiCell(w/2-6, 4, l, "", "L", false)
+		f.MultiCell(w/2-6, 4, typo(l), "", "L", false)
 	}
 	f.SetXY(marginSide, y+h+2)
 }

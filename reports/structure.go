@@ -109,6 +109,32 @@ func (r *StructureReport) period() string {
 	return "Situation au " + frDate(r.AsOf)
 }
 
+// The section titles of the dashboard, in its order (its contents list).
+const (
+	titleAction    = "À traiter en priorité"
+	titleWhere     = "Où sont les constats"
+	titleSummary   = "Synthèse"
+	titleRDV       = "Rendez-vous"
+	titleFormation = "Formation — contrôle de la charte des entrées en formation"
+	titlePCJ       = "PACEA / CEJ — chevauchements et liste ASP"
+	titleSIENE     = "SIENE — portefeuille partenaires"
+	titleControls  = "Contrôles — tous les constats"
+	titleGlossary  = "Glossaire"
+)
+
+// lastFamilies have one short section each, at the end of the dashboard.
+var lastFamilies = []string{"PAC", "USR", "RGS", "DOS"}
+
+func familyTitle(fam string) string { return fam + " — " + FamilyLabel[fam] }
+
+func dashboardTitles() []string {
+	t := []string{titleAction, titleWhere, titleSummary, titleRDV, titleFormation, titlePCJ, titleSIENE, titleControls}
+	for _, fam := range lastFamilies {
+		t = append(t, familyTitle(fam))
+	}
+	return append(t, titleGlossary)
+}
+
 // StructurePDF renders the director's dashboard.
 func StructurePDF(r *StructureReport) *PDF {
 	p := NewPDF(PageInfo{
@@ -118,6 +144,12 @@ func StructurePDF(r *StructureReport) *PDF {
 		GeneratedAt: r.GeneratedAt,
 	}, Landscape)
 	p.actionSection(r)
+	// The dashboard always runs over 4 pages (one per section): it has a
+	// contents list, after the action page.
+	p.AddPage(Landscape)
+	p.Contents(dashboardTitles())
+	p.AddPage(Landscape)
+	p.whereSection(r)
 	p.AddPage(Landscape)
 	p.summarySection(r)
 	p.rdvSection(r)
@@ -127,15 +159,17 @@ func StructurePDF(r *StructureReport) *PDF {
 	p.controlsSection(r)
 	// PAC, USR, RGS and DOS: one section each, following one another.
 	p.AddPage(Landscape)
-	for _, fam := range []string{"PAC", "USR", "RGS", "DOS"} {
-		p.Heading(fam + " — " + FamilyLabel[fam])
+	for _, fam := range lastFamilies {
+		p.Heading(familyTitle(fam))
 		p.findingsTable(byFamily(r.Findings, fam))
 	}
+	p.AddPage(Landscape)
+	p.Glossary()
 	return p
 }
 
 func (p *PDF) summarySection(r *StructureReport) {
-	p.Heading("Synthèse")
+	p.Heading(titleSummary)
 	if r.ControlRunID == 0 {
 		p.Paragraph("Aucun contrôle n'est enregistré pour cette structure à cette date : lancez « vigie controls --as-of " +
 			r.AsOf.Format(time.DateOnly) + " » puis régénérez ce rapport.")
@@ -217,7 +251,7 @@ func rdvTable(rows []RDVIndicator, total *RDVIndicator, first string) Table {
 
 func (p *PDF) rdvSection(r *StructureReport) {
 	p.AddPage(Landscape)
-	p.Heading("Rendez-vous")
+	p.Heading(titleRDV)
 	if !r.PeriodFrom.IsZero() {
 		p.Paragraph(fmt.Sprintf("Rendez-vous du %s au %s, par conseiller. Taux d'absence = absents / (présents + absents).",
 			frDate(r.PeriodFrom), frDate(r.PeriodTo)))
@@ -315,7 +349,7 @@ func byRuleTable(fs []Finding) Table {
 func (p *PDF) formationSection(r *StructureReport) {
 	fs := byFamily(r.Findings, "FOR")
 	p.AddPage(Landscape)
-	p.Heading("Formation — contrôle de la charte des entrées en formation")
+	p.Heading(titleFormation)
 	p.Subheading("Anomalies par règle")
 	p.Table(byRuleTable(fs))
 	p.Subheading("Anomalies par conseiller référent du dossier")
@@ -352,7 +386,7 @@ func countColumns(label, count string, keys []string, counts map[string]int64, e
 
 func (p *PDF) pcjSection(r *StructureReport) {
 	p.AddPage(Landscape)
-	p.Heading("PACEA / CEJ — chevauchements et liste ASP")
+	p.Heading(titlePCJ)
 	p.Subheading("Chevauchements PACEA / CEJ")
 	p.findingsTable(byFamily(r.Findings, "PCJ"))
 	p.Subheading("Liste ASP — " + WeekLabel(r.ASP.WeekFrom, r.ASP.WeekTo))
@@ -381,7 +415,7 @@ func sieneTable(rows []SIENEIndicator, total *SIENEIndicator, first string) Tabl
 
 func (p *PDF) sieneSection(r *StructureReport) {
 	p.AddPage(Landscape)
-	p.Heading("SIENE — portefeuille partenaires")
+	p.Heading(titleSIENE)
 	p.Table(sieneTable(r.SIENE, &r.SIENETotal, "Conseiller référent"))
 	var bars []Bar
 	for _, x := range r.SIENE {
@@ -409,7 +443,7 @@ func (p *PDF) sieneSection(r *StructureReport) {
 
 func (p *PDF) controlsSection(r *StructureReport) {
 	p.AddPage(Landscape)
-	p.Heading("Contrôles — tous les constats")
+	p.Heading(titleControls)
 	p.Note("Les constats par famille et gravité sont dans la synthèse.")
 	p.Subheading("Par règle")
 	p.Table(byRuleTable(r.Findings))
