@@ -177,14 +177,9 @@ func (p *PDF) actionSection(r *StructureReport) {
 func (p *PDF) whereSection(r *StructureReport) {
 	p.Heading(titleWhere)
 	p.Subheading("Par conseiller référent et par famille")
-	p.Table(familyMatrix("Conseiller référent", r.Findings, func(f Finding) string {
-		if f.IDConseiller == "" && f.Conseiller == "" {
-			return ""
-		}
-		return conseillerLabel(f.IDConseiller, f.Conseiller)
-	}, "(sans conseiller référent)"))
+	p.Table(familyMatrix("Conseiller référent", r.Findings, counsellorKey, noCounsellor))
 	p.Subheading("Par lieu d'accueil et par famille")
-	p.Table(familyMatrix("Lieu d'accueil", r.Findings, func(f Finding) string { return f.Lieu }, "(sans lieu : partenaires, comptes, certificat)"))
+	p.Table(familyMatrix("Lieu d'accueil", r.Findings, lieuKey, noLieu))
 }
 
 func rankingLegend() string {
@@ -218,6 +213,27 @@ func familyMatrix(first string, fs []Finding, key func(Finding) string, empty st
 		t.Columns = append(t.Columns, Column{Header: fam, Weight: 7, Align: "R"})
 	}
 	t.Columns = append(t.Columns, Column{Header: "Total", Weight: 8, Align: "R"})
+	keys, counts := matrixCounts(fs, key)
+	for _, k := range keys {
+		label := k
+		if k == "" {
+			label = empty
+		}
+		row := []string{label}
+		for _, n := range counts[k] {
+			row = append(row, frInt(n))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	if len(t.Rows) > longTable {
+		t.FontSize = 7
+	}
+	return t
+}
+
+// matrixCounts counts findings by a key and family (the last count is the
+// total), the keys with the most findings first and "" last.
+func matrixCounts(fs []Finding, key func(Finding) string) ([]string, map[string][]int64) {
 	counts := map[string][]int64{}
 	var keys []string
 	for _, f := range fs {
@@ -241,19 +257,20 @@ func familyMatrix(first string, fs []Finding, key func(Finding) string, empty st
 		}
 		return a < b
 	})
-	for _, k := range keys {
-		label := k
-		if k == "" {
-			label = empty
-		}
-		row := []string{label}
-		for _, n := range counts[k] {
-			row = append(row, frInt(n))
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	if len(t.Rows) > longTable {
-		t.FontSize = 7
-	}
-	return t
+	return keys, counts
 }
+
+// The keys of the two matrices of the action pages.
+func counsellorKey(f Finding) string {
+	if f.IDConseiller == "" && f.Conseiller == "" {
+		return ""
+	}
+	return conseillerLabel(f.IDConseiller, f.Conseiller)
+}
+
+func lieuKey(f Finding) string { return f.Lieu }
+
+const (
+	noCounsellor = "(sans conseiller référent)"
+	noLieu       = "(sans lieu : partenaires, comptes, certificat)"
+)

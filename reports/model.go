@@ -91,6 +91,7 @@ type StructureReport struct {
 	// run covers the structure yet.
 	ControlRunID int64
 	ControlAsOf  time.Time
+	Dossiers     int64     // dossiers the structure follows (not archived)
 	PeriodFrom   time.Time // indicator period of the RDV dashboard
 	PeriodTo     time.Time
 	RDVTotal     RDVIndicator
@@ -110,6 +111,7 @@ type StructureSummary struct {
 	CodeStructure string
 	NomStructure  string
 	ControlAsOf   time.Time
+	Dossiers      int64 // dossiers followed (not archived)
 	RDV           RDVIndicator
 	SIENE         SIENEIndicator
 	// Findings counted by rule (e.g. "RDV-01") and by gravité.
@@ -119,6 +121,39 @@ type StructureSummary struct {
 	Persistants int64
 	Resolus     int64
 	ASPCount    int64
+}
+
+// Open is the number of open findings of the structure.
+func (s StructureSummary) Open() int64 {
+	return s.ByGravite["erreur"] + s.ByGravite["alerte"] + s.ByGravite["info"]
+}
+
+// Per100 is the structure's open findings per 100 dossiers followed; ok is
+// false when it follows none.
+func (s StructureSummary) Per100() (rate float64, ok bool) {
+	if s.Dossiers <= 0 {
+		return 0, false
+	}
+	return float64(s.Open()) * 100 / float64(s.Dossiers), true
+}
+
+// RankStructures orders the structures by open findings per 100 dossiers
+// followed, highest first (those following none last), then by code: the
+// regional summary compares structures of different sizes.
+func RankStructures(ss []StructureSummary) []StructureSummary {
+	out := append([]StructureSummary(nil), ss...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, aok := out[i].Per100()
+		b, bok := out[j].Per100()
+		if aok != bok {
+			return aok
+		}
+		if a != b {
+			return a > b
+		}
+		return out[i].CodeStructure < out[j].CodeStructure
+	})
+	return out
 }
 
 // RegionReport is the regional summary across structures.
@@ -131,7 +166,7 @@ type RegionReport struct {
 
 // Summarize turns a structure's report into its regional line.
 func Summarize(r *StructureReport) StructureSummary {
-	s := StructureSummary{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, ControlAsOf: r.ControlAsOf,
+	s := StructureSummary{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, ControlAsOf: r.ControlAsOf, Dossiers: r.Dossiers,
 		RDV: r.RDVTotal, SIENE: r.SIENETotal, ByRule: map[string]int64{}, ByGravite: map[string]int64{},
 		Resolus: int64(len(r.Resolved)), ASPCount: int64(len(r.ASP.Rows))}
 	for _, f := range r.Findings {

@@ -2,9 +2,11 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -93,28 +95,35 @@ func RegionPDF(r *RegionReport) *PDF {
 		{Label: "Jeunes sur les listes ASP de la semaine", Value: frInt(asp)},
 	})
 	p.trendChart("Constats de la région par famille, contrôle après contrôle", r.Trend)
-	p.Subheading("Structures à suivre en priorité : les plus d'erreurs ouvertes")
+	p.Subheading("Structures à suivre en priorité : les plus de constats ouverts pour 100 dossiers suivis")
 	p.Table(priorityTable(r.Structures, 8))
 
 	p.AddPage(Landscape)
 	p.Heading("Par structure")
-	t := Table{Columns: []Column{{Header: "Structure", Weight: 40}, {Header: "Contrôle du", Weight: 9, Align: "C"},
-		{Header: "Constats", Weight: 8, Align: "R"}, {Header: "Erreurs", Weight: 8, Align: "R"}, {Header: "Alertes", Weight: 8, Align: "R"},
-		{Header: "Infos", Weight: 7, Align: "R"}, {Header: "Nouveaux", Weight: 8, Align: "R"}, {Header: "Résolus", Weight: 8, Align: "R"},
-		{Header: "Taux d'absence", Weight: 9, Align: "R"}, {Header: "Taux SIENE", Weight: 10, Align: "R"}, {Header: "Liste ASP", Weight: 7, Align: "R"}},
+	p.Note("Classement par constats ouverts pour 100 dossiers suivis (non archivés), pour comparer des structures de tailles différentes.")
+	t := Table{Columns: []Column{{Header: "Structure", Weight: 36}, {Header: "Contrôle du", Weight: 9, Align: "C"},
+		{Header: "Dossiers suivis", Weight: 8, Align: "R"}, {Header: "Constats pour 100 dossiers", Weight: 9, Align: "R"},
+		{Header: "Constats", Weight: 8, Align: "R"}, {Header: "Erreurs", Weight: 7, Align: "R"}, {Header: "Alertes", Weight: 7, Align: "R"},
+		{Header: "Infos", Weight: 7, Align: "R"}, {Header: "Nouveaux", Weight: 8, Align: "R"}, {Header: "Résolus", Weight: 7, Align: "R"},
+		{Header: "Taux d'absence", Weight: 9, Align: "R"}, {Header: "Taux SIENE", Weight: 9, Align: "R"}, {Header: "Liste ASP", Weight: 7, Align: "R"}},
 		Empty: "Aucune structure."}
-	for _, s := range r.Structures {
+	var dossiers int64
+	for _, s := range RankStructures(r.Structures) {
 		ctl := frDate(s.ControlAsOf)
 		if ctl == "" {
 			ctl = "aucun"
 		}
-		t.Rows = append(t.Rows, []string{structureLabel(s.CodeStructure, s.NomStructure), ctl,
-			frInt(s.ByGravite["erreur"] + s.ByGravite["alerte"] + s.ByGravite["info"]), frInt(s.ByGravite["erreur"]),
+		dossiers += s.Dossiers
+		rate, ok := s.Per100()
+		t.Rows = append(t.Rows, []string{structureLabel(s.CodeStructure, s.NomStructure), ctl, frInt(s.Dossiers), per100Text(rate, ok),
+			frInt(s.Open()), frInt(s.ByGravite["erreur"]),
 			frInt(s.ByGravite["alerte"]), frInt(s.ByGravite["info"]), frInt(s.Nouveaux), frInt(s.Resolus),
 			frPercent(s.RDV.TauxAbsence, s.RDV.HasTaux), frPercent(s.SIENE.Taux, s.SIENE.HasTaux), frInt(s.ASPCount)})
 	}
 	if len(r.Structures) > 1 {
-		t.Rows = append(t.Rows, []string{"Ensemble de la région", "", frInt(byGrav["erreur"] + byGrav["alerte"] + byGrav["info"]),
+		open := byGrav["erreur"] + byGrav["alerte"] + byGrav["info"]
+		rate, ok := StructureSummary{Dossiers: dossiers, ByGravite: byGrav}.Per100()
+		t.Rows = append(t.Rows, []string{"Ensemble de la région", "", frInt(dossiers), per100Text(rate, ok), frInt(open),
 			frInt(byGrav["erreur"]), frInt(byGrav["alerte"]), frInt(byGrav["info"]), frInt(nouveaux), frInt(resolus),
 			frPercent(rdv.TauxAbsence, rdv.HasTaux), frPercent(siene.Taux, siene.HasTaux), frInt(asp)})
 	}
@@ -153,34 +162,32 @@ func RegionPDF(r *RegionReport) *PDF {
 	return p
 }
 
-// priorityTable lists the n structures with the most open errors (then
-// the most findings), those with none left out.
+// per100Text prints a rate of findings per 100 dossiers with one decimal.
+func per100Text(rate float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	tenths := int64(math.Round(rate * 10))
+	return frInt(tenths/10) + "," + strconv.FormatInt(tenths%10, 10)
+}
+
+// priorityTable lists the n structures with the most open findings per 100
+// dossiers followed (RankStructures), those with no open finding left out.
 func priorityTable(ss []StructureSummary, n int) Table {
-	t := Table{Columns: []Column{{Header: "Structure", Weight: 40}, {Header: "Erreurs", Weight: 10, Align: "R"},
-		{Header: "Constats", Weight: 10, Align: "R"}, {Header: "Nouveaux", Weight: 10, Align: "R"}, {Header: "Taux d'absence", Weight: 10, Align: "R"},
-		{Header: "Taux SIENE", Weight: 10, Align: "R"}},
-		Empty: "Aucune erreur ouverte dans la région."}
-	total := func(s StructureSummary) int64 {
-		return s.ByGravite["erreur"] + s.ByGravite["alerte"] + s.ByGravite["info"]
-	}
-	top := make([]StructureSummary, 0, len(ss))
-	for _, s := range ss {
-		if s.ByGravite["erreur"] > 0 {
-			top = append(top, s)
-		}
-	}
-	sort.SliceStable(top, func(i, j int) bool {
-		if a, b := top[i].ByGravite["erreur"], top[j].ByGravite["erreur"]; a != b {
-			return a > b
-		}
-		return total(top[i]) > total(top[j])
-	})
-	for i, s := range top {
-		if i == n {
+	t := Table{Columns: []Column{{Header: "Structure", Weight: 40}, {Header: "Constats pour 100 dossiers", Weight: 10, Align: "R"},
+		{Header: "Dossiers suivis", Weight: 10, Align: "R"}, {Header: "Constats", Weight: 10, Align: "R"}, {Header: "Erreurs", Weight: 10, Align: "R"},
+		{Header: "Nouveaux", Weight: 10, Align: "R"}, {Header: "Taux d'absence", Weight: 10, Align: "R"}},
+		Empty: "Aucun constat ouvert dans la région."}
+	for _, s := range RankStructures(ss) {
+		if len(t.Rows) == n {
 			break
 		}
-		t.Rows = append(t.Rows, []string{structureLabel(s.CodeStructure, s.NomStructure), frInt(s.ByGravite["erreur"]), frInt(total(s)),
-			frInt(s.Nouveaux), frPercent(s.RDV.TauxAbsence, s.RDV.HasTaux), frPercent(s.SIENE.Taux, s.SIENE.HasTaux)})
+		if s.Open() == 0 {
+			continue
+		}
+		rate, ok := s.Per100()
+		t.Rows = append(t.Rows, []string{structureLabel(s.CodeStructure, s.NomStructure), per100Text(rate, ok), frInt(s.Dossiers), frInt(s.Open()),
+			frInt(s.ByGravite["erreur"]), frInt(s.Nouveaux), frPercent(s.RDV.TauxAbsence, s.RDV.HasTaux)})
 	}
 	return t
 }
@@ -203,10 +210,19 @@ func RegionWorkbook(r *RegionReport) (*Workbook, error) {
 		return nil, err
 	}
 	st := Sheet{Name: "Structures", Columns: []XColumn{{Header: "Structure", Kind: Text, Width: 12}, {Header: "Nom", Kind: Text, Width: 34},
-		{Header: "Contrôle du", Kind: Date}, {Header: "Constats", Kind: Int}, {Header: "Erreurs", Kind: Int}, {Header: "Alertes", Kind: Int},
+		{Header: "Contrôle du", Kind: Date}, {Header: "Dossiers suivis", Kind: Int}, {Header: "Constats pour 100 dossiers", Kind: Float},
+		{Header: "Constats", Kind: Int}, {Header: "Erreurs", Kind: Int}, {Header: "Alertes", Kind: Int},
 		{Header: "Infos", Kind: Int}, {Header: "Nouveaux", Kind: Int}, {Header: "Persistants", Kind: Int}, {Header: "Résolus", Kind: Int},
 		{Header: "Liste ASP", Kind: Int}},
-		Charts: []XChart{{Title: "Constats par structure et gravité", Type: excelize.BarStacked, Categories: 0, Values: []int{4, 5, 6}}}}
+		Charts: []XChart{{Title: "Constats pour 100 dossiers suivis", Type: excelize.Bar, Categories: 0, Values: []int{4}}}}
+	rdvTot, sieneTot, byGrav, nouveaux, resolus, aspTot := regionTotals(r)
+	st.Title = []string{"Synthèse régionale — " + frInt(int64(len(r.Structures))) + " structures",
+		"Situation au " + frDate(r.AsOf),
+		fmt.Sprintf("Constats ouverts : %s, dont erreurs : %s ; nouveaux : %s ; résolus : %s ; jeunes sur les listes ASP : %s",
+			frInt(byGrav["erreur"]+byGrav["alerte"]+byGrav["info"]), frInt(byGrav["erreur"]), frInt(nouveaux), frInt(resolus), frInt(aspTot)),
+		"Taux d'absence aux rendez-vous : " + frPercent(rdvTot.TauxAbsence, rdvTot.HasTaux) + " ; partenaires rattachés à SIENE : " +
+			frPercent(sieneTot.Taux, sieneTot.HasTaux),
+		"Structures classées par constats ouverts pour 100 dossiers suivis (non archivés)."}
 	fam := Sheet{Name: "Familles", Columns: []XColumn{{Header: "Structure", Kind: Text, Width: 12}, {Header: "Nom", Kind: Text, Width: 34}}}
 	for _, f := range Families {
 		fam.Columns = append(fam.Columns, XColumn{Header: f + " " + FamilyLabel[f], Kind: Int, Width: 12})
@@ -217,12 +233,15 @@ func RegionWorkbook(r *RegionReport) (*Workbook, error) {
 	rdv.Charts = []XChart{{Title: "Taux d'absence par structure", Type: excelize.Bar, Categories: 0, Values: []int{len(rdv.Columns) - 1}, Percent: true}}
 	siene := Sheet{Name: "SIENE", Columns: append([]XColumn{{Header: "Structure", Kind: Text, Width: 12}, {Header: "Nom", Kind: Text, Width: 34}}, sieneColumns[2:]...),
 		Charts: []XChart{{Title: "Taux de rattachement à SIENE par structure", Type: excelize.Bar, Categories: 0, Values: []int{4}, Percent: true}}}
-	for _, s := range r.Structures {
-		var ctl any
+	for _, s := range RankStructures(r.Structures) {
+		var ctl, rate any
 		if !s.ControlAsOf.IsZero() {
 			ctl = s.ControlAsOf
 		}
-		st.Rows = append(st.Rows, []any{s.CodeStructure, s.NomStructure, ctl, s.ByGravite["erreur"] + s.ByGravite["alerte"] + s.ByGravite["info"],
+		if v, ok := s.Per100(); ok {
+			rate = math.Round(v*10) / 10
+		}
+		st.Rows = append(st.Rows, []any{s.CodeStructure, s.NomStructure, ctl, s.Dossiers, rate, s.Open(),
 			s.ByGravite["erreur"], s.ByGravite["alerte"], s.ByGravite["info"], s.Nouveaux, s.Persistants, s.Resolus, s.ASPCount})
 		row := []any{s.CodeStructure, s.NomStructure}
 		for _, f := range Families {

@@ -638,6 +638,58 @@ func trendSheet(trend []TrendPoint) Sheet {
 	return s
 }
 
+// summaryTitle is the title block of the workbook's summary sheet: the
+// structure, the date and the headline figures.
+func summaryTitle(r *StructureReport) []string {
+	all := changes(r.Findings, r.Resolved, func(f Finding) string { return f.Gravite })
+	ctl := "aucun contrôle"
+	if r.ControlRunID != 0 {
+		ctl = "contrôle du " + frDate(r.ControlAsOf)
+	}
+	return []string{
+		"Tableau de bord — " + structureLabel(r.CodeStructure, r.NomStructure),
+		"Situation au " + frDate(r.AsOf) + " (" + ctl + ")",
+		fmt.Sprintf("Constats ouverts : %s (%s depuis le contrôle précédent), dont erreurs : %s (%s)", frInt(all[""].Open), deltaText(all[""].Delta()),
+			frInt(all["erreur"].Open), deltaText(all["erreur"].Delta())),
+		fmt.Sprintf("Nouveaux : %s ; résolus : %s ; jeunes sur la liste ASP : %s", frInt(all[""].New), frInt(all[""].Resolved), frInt(int64(len(r.ASP.Rows)))),
+		"Taux d'absence aux rendez-vous : " + frPercent(r.RDVTotal.TauxAbsence, r.RDVTotal.HasTaux) +
+			" ; partenaires rattachés à SIENE : " + frPercent(r.SIENETotal.Taux, r.SIENETotal.HasTaux),
+	}
+}
+
+// actionSheet lists every open finding in the order to handle them
+// (ActionRanking), with the reason.
+func actionSheet(fs []Finding) Sheet {
+	s := Sheet{Name: "À traiter", Columns: append([]XColumn{{Header: "Ordre", Kind: Int, Width: 8}, {Header: "Pourquoi d'abord", Kind: Text, Width: 22}},
+		findingColumns...)}
+	for i, f := range RankActions(fs) {
+		s.Rows = append(s.Rows, append([]any{i + 1, actionWhy(f)}, findingRows([]Finding{f})[0]...))
+	}
+	return s
+}
+
+// matrixSheet counts the findings by a key (a counsellor, a site) and family.
+func matrixSheet(name, first string, fs []Finding, key func(Finding) string, empty string) Sheet {
+	s := Sheet{Name: name, Columns: []XColumn{{Header: first, Kind: Text, Width: 30}}}
+	for _, fam := range Families {
+		s.Columns = append(s.Columns, XColumn{Header: fam + " " + FamilyLabel[fam], Kind: Int, Width: 12})
+	}
+	s.Columns = append(s.Columns, XColumn{Header: "Total", Kind: Int})
+	keys, counts := matrixCounts(fs, key)
+	for _, k := range keys {
+		label := k
+		if k == "" {
+			label = empty
+		}
+		row := []any{label}
+		for _, n := range counts[k] {
+			row = append(row, n)
+		}
+		s.Rows = append(s.Rows, row)
+	}
+	return s
+}
+
 // StructureWorkbook builds the structure's workbook: one sheet per dashboard.
 func StructureWorkbook(r *StructureReport) (*Workbook, error) {
 	wb, err := NewWorkbook()
@@ -666,16 +718,23 @@ func StructureWorkbook(r *StructureReport) (*Workbook, error) {
 		asp.Rows = append(asp.Rows, []any{a.CodeStructure, a.IDDossier, a.NomUsage, a.Prenom, a.DateNaissance, a.IDDispositif,
 			a.DateEntree, a.DateSortie, a.DateSaisieSortie, a.NumeroCerfa, a.DateEntreeCEJ})
 	}
+	summary := familySheet(r.Findings)
+	summary.Title = summaryTitle(r)
+	// The sheets follow the PDF: the action page (summary, the findings in
+	// the order to handle them, the two matrices), the synthesis, then one
+	// dashboard after another.
 	sheets := []Sheet{
-		familySheet(r.Findings),
+		summary, actionSheet(r.Findings),
+		matrixSheet("Par conseiller", "Conseiller référent", r.Findings, counsellorKey, noCounsellor),
+		matrixSheet("Par lieu", "Lieu d'accueil", r.Findings, lieuKey, noLieu),
+		trendSheet(r.Trend),
 		rdv, upcoming, findingsSheet("RDV constats", byFamily(r.Findings, "RDV")),
 		findingsSheet("Formation", byFamily(r.Findings, "FOR")),
 		findingsSheet("PACEA-CEJ", byFamily(r.Findings, "PCJ")), asp,
 		siene, findingsSheet("SIENE constats", byFamily(r.Findings, "SIE")),
-		findingsSheet("Contrôles", r.Findings), byRuleSheet(r.Findings), trendSheet(r.Trend),
+		byRuleSheet(r.Findings), findingsSheet("Contrôles", r.Findings), findingsSheet("Résolus", r.Resolved),
 		findingsSheet("PAC", byFamily(r.Findings, "PAC")), findingsSheet("USR", byFamily(r.Findings, "USR")),
 		findingsSheet("RGS", byFamily(r.Findings, "RGS")), findingsSheet("DOS", byFamily(r.Findings, "DOS")),
-		findingsSheet("Résolus", r.Resolved),
 	}
 	for _, s := range sheets {
 		if err := wb.AddSheet(s); err != nil {

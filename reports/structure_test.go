@@ -92,8 +92,8 @@ func TestWriteStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Synthèse", "Rendez-vous", "RDV à venir", "RDV constats", "Formation", "PACEA-CEJ", "Liste ASP", "SIENE",
-		"SIENE constats", "Contrôles", "Contrôles par règle", "Tendance", "PAC", "USR", "RGS", "DOS", "Résolus"}
+	want := []string{"Synthèse", "À traiter", "Par conseiller", "Par lieu", "Tendance", "Rendez-vous", "RDV à venir", "RDV constats", "Formation",
+		"PACEA-CEJ", "Liste ASP", "SIENE", "SIENE constats", "Contrôles par règle", "Contrôles", "Résolus", "PAC", "USR", "RGS", "DOS"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets %v", got)
 	}
@@ -122,7 +122,7 @@ func TestWriteStructure(t *testing.T) {
 	if v, _ := f.GetCellValue("Rendez-vous", "J4"); v != "" {
 		t.Errorf("absence rate without present/absent: %q, want empty", v)
 	}
-	if v, _ := f.GetCellValue("Synthèse", "F2"); v != "6" { // RDV: 2 rules × 3
+	if v, _ := f.GetCellValue("Synthèse", "F8"); v != "6" { // RDV: 2 rules × 3, below the title block
 		t.Errorf("Synthèse RDV total %q", v)
 	}
 }
@@ -171,10 +171,10 @@ func TestWriteRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if v, _ := f.GetCellValue("Structures", "D3"); v != "39" {
-		t.Errorf("Structures D3 = %q, want 39 findings", v)
+	if v, _ := f.GetCellValue("Structures", "F9"); v != "39" { // below the title block
+		t.Errorf("Structures F9 = %q, want 39 findings", v)
 	}
-	if d := cellDate(t, f, "Structures", "C2"); !d.Equal(day("2026-11-23")) {
+	if d := cellDate(t, f, "Structures", "C8"); !d.Equal(day("2026-11-23")) {
 		t.Errorf("contrôle du %v", d)
 	}
 }
@@ -205,5 +205,48 @@ func TestCounsellorChartsRankedAndCapped(t *testing.T) {
 	}
 	if strings.Index(text, "50,0 % (50/100)") > strings.Index(text, "11,0 % (11/100)") {
 		t.Error("the chart is not ranked highest first")
+	}
+}
+
+// TestRegionRankedPer100: the regional summary ranks structures by open
+// findings per 100 dossiers followed, not by raw counts: three structures
+// with the same 39 findings and 1,000, 100 and 390 dossiers come as
+// ML-17002 (39 per 100), ML-33003 (10), ML-16001 (3.9), in the PDF and in
+// the workbook.
+func TestRegionRankedPer100(t *testing.T) {
+	t.Parallel()
+	reg := &RegionReport{AsOf: day("2026-11-23"), GeneratedAt: genAt}
+	for code, n := range map[string]int64{"ML-16001": 1000, "ML-17002": 100, "ML-33003": 390} {
+		r := sampleReport(code)
+		r.Dossiers = n
+		reg.Structures = append(reg.Structures, Summarize(r))
+	}
+	paths, err := WriteRegion(t.TempDir(), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := spaces(pdfText(t, paths[0]))
+	priority := text[strings.Index(text, "Structures à suivre en priorité"):]
+	a, b, c := strings.Index(priority, "ML-17002 —"), strings.Index(priority, "ML-33003 —"), strings.Index(priority, "ML-16001 —")
+	if a < 0 || b < a || c < b {
+		t.Errorf("priority order ML-17002 %d, ML-33003 %d, ML-16001 %d", a, b, c)
+	}
+	for _, want := range []string{"39,0", "10,0", "3,9", "1 000"} {
+		if !strings.Contains(priority, want) {
+			t.Errorf("the priority table lacks %q", want)
+		}
+	}
+	f, err := excelize.OpenFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []string
+	for _, cell := range []string{"A8", "E8", "A9", "E9", "A10", "E10"} {
+		v, _ := f.GetCellValue("Structures", cell, excelize.Options{RawCellValue: true})
+		got = append(got, v)
+	}
+	if strings.Join(got, " ") != "ML-17002 39 ML-33003 10 ML-16001 3.9" {
+		t.Errorf("Structures sheet: %v", got)
 	}
 }

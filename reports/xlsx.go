@@ -50,14 +50,22 @@ type Sheet struct {
 	Columns []XColumn
 	Rows    [][]any
 	Charts  []XChart
+	// Title, when set, is a block of lines above the table: the first is
+	// the title, the others its figures (the summary sheet).
+	Title []string
 }
+
+// maxTextWidth is the widest a text column gets; longer values wrap.
+const maxTextWidth = 60
 
 // Workbook builds an XLSX file sheet by sheet; every sheet is written with
 // excelize's stream writer, so large sheets stay cheap.
 type Workbook struct {
 	f      *excelize.File
 	styles map[Kind]int
+	wrap   int // text that wraps in its cell
 	header int
+	title  int // the first line of a sheet's title block
 	n      int
 }
 
@@ -100,6 +108,12 @@ func NewWorkbook() (*Workbook, error) {
 		return nil, fmt.Errorf("xlsx style: %w", err)
 	}
 	wb.header = id
+	if wb.wrap, err = f.NewStyle(&excelize.Style{NumFmt: text, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}); err != nil {
+		return nil, fmt.Errorf("xlsx style: %w", err)
+	}
+	if wb.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "284678"}}); err != nil {
+		return nil, fmt.Errorf("xlsx style: %w", err)
+	}
 	return wb, nil
 }
 
@@ -123,46 +137,67 @@ func (wb *Workbook) AddSheet(s Sheet) error {
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	lastRow := len(s.Rows) + 1
-	// Filters and charts belong to the worksheet; they are set before the
-	// stream writer takes it over.
-	if err := f.AutoFilter(name, fmt.Sprintf("A1:%s%d", lastCol, lastRow), nil); err != nil {
+	// The table starts below the title block and a blank line.
+	top := 1
+	if len(s.Title) > 0 {
+		top = len(s.Title) + 2
+	}
+	lastRow := len(s.Rows) + top
+	// Filters, charts and print setup belong to the worksheet; they are set
+	// before the stream writer takes it over.
+	if err := f.AutoFilter(name, fmt.Sprintf("A%d:%s%d", top, lastCol, lastRow), nil); err != nil {
 		return fmt.Errorf("sheet %s: autofilter: %w", name, err)
 	}
 	for i, c := range s.Charts {
-		if err := wb.addChart(name, ncol, lastRow, i, c, s.Columns); err != nil {
+		if err := wb.addChart(name, ncol, top, lastRow, i, c, s.Columns); err != nil {
 			return fmt.Errorf("sheet %s: chart %q: %w", name, c.Title, err)
 		}
+	}
+	if err := wb.printSetup(name, top); err != nil {
+		return fmt.Errorf("sheet %s: print setup: %w", name, err)
 	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	// Each column gets its width and the style of its kind, which every
-	// cell given as a plain value takes. Last column first: the stream
+	// cell given as a plain value takes; a text column whose values are
+	// longer than its width wraps them. Last column first: the stream
 	// writer puts each new column before the others, and Excel wants the
 	// <col> elements in ascending order.
 	for i := len(s.Columns) - 1; i >= 0; i-- {
 		c := s.Columns[i]
-		w := c.Width
-		if w == 0 {
-			w = autoWidth(c, s.Rows, i)
-		}
+		w, wrap := columnWidth(c, s.Rows, i)
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
-		if err := sw.SetColStyle(i+1, i+1, wb.styles[c.Kind]); err != nil {
+		style := wb.styles[c.Kind]
+		if wrap {
+			style = wb.wrap
+		}
+		if err := sw.SetColStyle(i+1, i+1, style); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	headCell, _ := excelize.CoordinatesToCellName(1, top+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: top, TopLeftCell: headCell, ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	for i, line := range s.Title {
+		var v any = cleanText(line)
+		if i == 0 {
+			v = excelize.Cell{StyleID: wb.title, Value: cleanText(line)}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, []any{v}); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
+		}
 	}
 	head := make([]any, ncol)
 	for i, c := range s.Columns {
 		head[i] = excelize.Cell{StyleID: wb.header, Value: cleanText(c.Header)}
 	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
+	if err := sw.SetRow(fmt.Sprintf("A%d", top), head, excelize.RowOpts{Height: 30}); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	row := make([]any, ncol)
@@ -174,9 +209,9 @@ func (wb *Workbook) AddSheet(s Sheet) error {
 			}
 			row[i] = wb.cell(s.Columns[i].Kind, v)
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		cell, _ := excelize.CoordinatesToCellName(1, r+top+1)
 		if err := sw.SetRow(cell, row); err != nil {
-			return fmt.Errorf("sheet %s row %d: %w", name, r+2, err)
+			return fmt.Errorf("sheet %s row %d: %w", name, r+top+1, err)
 		}
 	}
 	if err := sw.Flush(); err != nil {
@@ -229,8 +264,24 @@ func (wb *Workbook) text(k Kind, s string) any {
 	}
 }
 
-func (wb *Workbook) addChart(sheet string, ncol, lastRow, idx int, c XChart, cols []XColumn) error {
-	if lastRow < 2 {
+// printSetup prints a sheet landscape, fitted to the page's width, its
+// header row (row top) repeated on every page.
+func (wb *Workbook) printSetup(sheet string, top int) error {
+	landscape, one, tall := "landscape", 1, 0
+	a4 := 9
+	if err := wb.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	fit := true
+	if err := wb.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return wb.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoteSheet(sheet), top, top)})
+}
+
+func (wb *Workbook) addChart(sheet string, ncol, top, lastRow, idx int, c XChart, cols []XColumn) error {
+	if lastRow <= top {
 		return nil // no data, no chart
 	}
 	catCol, err := excelize.ColumnNumberToName(c.Categories + 1)
@@ -258,16 +309,16 @@ func (wb *Workbook) addChart(sheet string, ncol, lastRow, idx int, c XChart, col
 			return err
 		}
 		ch.Series = append(ch.Series, excelize.ChartSeries{
-			Name:       fmt.Sprintf("%s!$%s$1", q, col),
-			Categories: fmt.Sprintf("%s!$%s$2:$%s$%d", q, catCol, catCol, lastRow),
-			Values:     fmt.Sprintf("%s!$%s$2:$%s$%d", q, col, col, lastRow),
+			Name:       fmt.Sprintf("%s!$%s$%d", q, col, top),
+			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", q, catCol, top+1, catCol, lastRow),
+			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", q, col, top+1, col, lastRow),
 		})
 	}
 	anchorCol, err := excelize.ColumnNumberToName(ncol + 2)
 	if err != nil {
 		return err
 	}
-	return wb.f.AddChart(sheet, fmt.Sprintf("%s%d", anchorCol, 2+idx*30), ch)
+	return wb.f.AddChart(sheet, fmt.Sprintf("%s%d", anchorCol, top+1+idx*30), ch)
 }
 
 func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
@@ -304,30 +355,35 @@ func notXMLChar(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
 }
 
-func autoWidth(c XColumn, rows [][]any, i int) float64 {
+// columnWidth is a column's width: its declared width, or from its
+// header, kind and values, widened for the values of a text column up to
+// maxTextWidth; wrap says whether longer text must wrap in its cells.
+func columnWidth(c XColumn, rows [][]any, i int) (width float64, wrap bool) {
 	w := 8
 	for _, word := range strings.Fields(c.Header) {
 		w = max(w, utf8.RuneCountInString(word)+2)
 	}
 	switch c.Kind {
 	case Date:
-		return float64(max(w, 12))
+		return max(c.Width, float64(max(w, 12))), false
 	case DateTime:
-		return float64(max(w, 17))
+		return max(c.Width, float64(max(w, 17))), false
 	case Int, Float, Percent:
-		return float64(max(w, 10))
+		return max(c.Width, float64(max(w, 10))), false
 	}
+	longest := 0
 	for j, r := range rows {
 		if j > 500 { // enough to judge
 			break
 		}
 		if i < len(r) {
 			if s, ok := r[i].(string); ok {
-				w = max(w, utf8.RuneCountInString(s)+2)
+				longest = max(longest, utf8.RuneCountInString(s))
 			}
 		}
 	}
-	return float64(min(w, 60))
+	width = max(c.Width, float64(min(max(w, longest+2), maxTextWidth)))
+	return width, float64(longest+2) > width
 }
 
 // Finish sets the workbook's properties: its title, vigie as its creator,

@@ -158,3 +158,99 @@ func TestWorkbookTypesAndFormulas(t *testing.T) {
 		t.Errorf("chart %v, autofilter %v", hasChart, hasFilter)
 	}
 }
+
+// TestWorkbookLayout reads a dashboard workbook back: the summary sheet opens
+// on a title block above its table, long text wraps in wide-enough columns,
+// every sheet prints landscape, fitted to the width, its header row repeated,
+// and the creator is vigie.
+func TestWorkbookLayout(t *testing.T) {
+	t.Parallel()
+	paths, err := WriteStructure(t.TempDir(), sampleReport("ML-16001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	props, err := f.GetDocProps()
+	if err != nil || props.Creator != "vigie" {
+		t.Errorf("creator %q (%v)", props.Creator, err)
+	}
+	for cell, want := range map[string]string{"A1": "Tableau de bord — ML-16001 — Mission Locale ML-16001 Sud-Charente",
+		"A2": "Situation au 23/11/2026 (contrôle du 23/11/2026)", "A7": "Famille", "A8": "RDV"} {
+		if v, _ := f.GetCellValue("Synthèse", cell); v != want {
+			t.Errorf("Synthèse!%s = %q, want %q", cell, v, want)
+		}
+	}
+	if v, _ := f.GetCellValue("Synthèse", "A3"); !strings.Contains(v, "Constats ouverts : 39") {
+		t.Errorf("Synthèse!A3 = %q, want the headline figures", v)
+	}
+	names, err := f.GetDefinedName(), error(nil)
+	titles := map[string]string{}
+	for _, n := range names {
+		if n.Name == "_xlnm.Print_Titles" {
+			titles[n.Scope] = n.RefersTo
+		}
+	}
+	for _, sheet := range f.GetSheetList() {
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+			t.Errorf("%s: page layout %+v, want landscape fitted to one page wide", sheet, pl)
+		}
+		sp, err := f.GetSheetProps(sheet)
+		if err != nil || sp.FitToPage == nil || !*sp.FitToPage {
+			t.Errorf("%s: not fitted to the page (%v)", sheet, err)
+		}
+		head := "$1:$1"
+		if sheet == "Synthèse" {
+			head = "$7:$7"
+		}
+		if !strings.HasSuffix(titles[sheet], "!"+head) {
+			t.Errorf("%s: repeated rows %q, want %s", sheet, titles[sheet], head)
+		}
+	}
+	// The Constat column (J) of Contrôles wraps; its values fit its width
+	// or wrap, never overflow; the Règle column is wide enough for a code.
+	cols, _ := f.GetCols("Contrôles")
+	detailW, _ := f.GetColWidth("Contrôles", "J")
+	longest := 0
+	for _, v := range cols[9][1:] {
+		longest = max(longest, len([]rune(v)))
+	}
+	style, _ := f.GetCellStyle("Contrôles", "J2")
+	st, _ := f.GetStyle(style)
+	if longest+2 > int(detailW) && (st.Alignment == nil || !st.Alignment.WrapText) {
+		t.Errorf("Constat: %d characters in a column of %g that does not wrap", longest, detailW)
+	}
+	if st.Alignment == nil || !st.Alignment.WrapText {
+		t.Error("the Constat column does not wrap its long text")
+	}
+	ruleStyle, _ := f.GetCellStyle("Contrôles", "A2")
+	if rs, _ := f.GetStyle(ruleStyle); rs.Alignment != nil && rs.Alignment.WrapText {
+		t.Error("the Règle column wraps though its codes fit")
+	}
+	for _, sheet := range f.GetSheetList() {
+		rows, _ := f.GetRows(sheet)
+		for r, row := range rows {
+			for c, v := range row {
+				name, _ := excelize.ColumnNumberToName(c + 1)
+				w, _ := f.GetColWidth(sheet, name)
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				sid, _ := f.GetCellStyle(sheet, cell)
+				s, _ := f.GetStyle(sid)
+				wraps := s != nil && s.Alignment != nil && s.Alignment.WrapText
+				if sheet == "Synthèse" && r < 5 || wraps || r == 0 && sheet != "Synthèse" || sheet == "Synthèse" && r == 6 {
+					continue // the title block, wrapping cells and header rows
+				}
+				if n := len([]rune(v)); float64(n) > w {
+					t.Errorf("%s!%s: %q (%d characters) overflows a column of %g", sheet, cell, v, n, w)
+				}
+			}
+		}
+	}
+}

@@ -21,6 +21,7 @@ type structureRow struct {
 	runID     int64 // 0: no controls run covers the structure
 	asOf      time.Time
 	from, to  time.Time
+	dossiers  int64 // dossiers followed (not archived)
 }
 
 func dateArg(t time.Time) string { return t.Format(time.DateOnly) }
@@ -46,7 +47,7 @@ func listStructures(ctx context.Context, w *warehouse.Warehouse, asOf time.Time,
 		var r structureRow
 		var run sql.NullInt64
 		var a, f, t sql.NullTime
-		if err := rows.Scan(&r.code, &r.nom, &run, &a, &f, &t); err != nil {
+		if err := rows.Scan(&r.code, &r.nom, &run, &a, &f, &t, &r.dossiers); err != nil {
 			return nil, fmt.Errorf("list structures: %w", err)
 		}
 		r.runID, r.asOf, r.from, r.to = run.Int64, a.Time, f.Time, t.Time
@@ -98,7 +99,7 @@ func LoadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, 
 
 func loadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, s structureRow) (*reports.StructureReport, error) {
 	r := &reports.StructureReport{CodeStructure: s.code, NomStructure: s.nom, AsOf: asOf,
-		ControlRunID: s.runID, ControlAsOf: s.asOf, PeriodFrom: s.from, PeriodTo: s.to}
+		ControlRunID: s.runID, ControlAsOf: s.asOf, PeriodFrom: s.from, PeriodTo: s.to, Dossiers: s.dossiers}
 	if s.runID != 0 {
 		if err := loadControls(ctx, w, r); err != nil {
 			return nil, fmt.Errorf("structure %s: %w", s.code, err)
