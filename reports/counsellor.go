@@ -67,11 +67,32 @@ func (l *CounsellorList) check() error {
 	return nil
 }
 
-// WriteCounsellor writes one counsellor's list into CounsellorDir: a PDF, a
-// workbook and the text of the email, or, when the list is empty and
-// nothingToReport is set, the « rien à signaler » email only; an empty list
-// without nothingToReport writes nothing.
-func WriteCounsellor(out string, l *CounsellorList, nothingToReport bool) ([]string, error) {
+// WriteCounsellors writes each counsellor's list into their CounsellorDir:
+// a PDF, a workbook and the text of the email, or, when the list is empty
+// and nothingToReport is set, the « rien à signaler » email only; an empty
+// list without nothingToReport writes nothing. It returns the files of each
+// counsellor, by id. The files are synced together (many small files) and
+// appear only once all are written.
+func WriteCounsellors(out string, lists []*CounsellorList, nothingToReport bool) (map[string][]string, error) {
+	var batch fileBatch
+	files := map[string][]string{}
+	for _, l := range lists {
+		paths, err := l.write(&batch, out, nothingToReport)
+		if err != nil {
+			batch.abort()
+			return nil, err
+		}
+		if len(paths) > 0 {
+			files[l.IDConseiller] = paths
+		}
+	}
+	if err := batch.commit(); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func (l *CounsellorList) write(batch *fileBatch, out string, nothingToReport bool) ([]string, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
@@ -87,28 +108,34 @@ func WriteCounsellor(out string, l *CounsellorList, nothingToReport bool) ([]str
 	}
 	key, d := CounsellorKey(l.IDConseiller), l.AsOf.Format(time.DateOnly)
 	msg := filepath.Join(dir, MessagePrefix+"conseiller-"+key+"-"+d+".txt")
+	writeMsg := func(w io.Writer) error { _, err := io.WriteString(w, CounsellorMessage(l)); return err }
 	if len(l.Findings) == 0 {
-		return []string{msg}, writeAtomic(msg, func(w io.Writer) error { _, err := io.WriteString(w, CounsellorMessage(l)); return err })
+		return []string{msg}, batch.write(msg, writeMsg)
 	}
 	l.Findings = sortForCounsellor(l.Findings)
 	paths := []string{filepath.Join(dir, "constats-"+key+"-"+d+".pdf"), filepath.Join(dir, "constats-"+key+"-"+d+".xlsx"), msg}
-	if err := CounsellorPDF(l).WriteFile(paths[0]); err != nil {
+	pdf, err := CounsellorPDF(l).Bytes()
+	if err != nil {
+		return nil, err
+	}
+	if err := batch.write(paths[0], func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
 		return nil, err
 	}
 	wb, err := NewWorkbook()
 	if err != nil {
 		return nil, err
 	}
+	defer wb.f.Close()
 	if err := wb.AddSheet(findingsSheet("Mes constats", l.Findings)); err != nil {
 		return nil, err
 	}
 	if err := wb.Finish("Constats de "+conseillerLabel(l.IDConseiller, l.Conseiller)+" au "+frDate(l.AsOf), l.GeneratedAt); err != nil {
 		return nil, err
 	}
-	if err := wb.WriteFile(paths[1]); err != nil {
+	if err := batch.write(paths[1], func(w io.Writer) error { return wb.f.Write(w) }); err != nil {
 		return nil, err
 	}
-	if err := writeAtomic(msg, func(w io.Writer) error { _, err := io.WriteString(w, CounsellorMessage(l)); return err }); err != nil {
+	if err := batch.write(msg, writeMsg); err != nil {
 		return nil, err
 	}
 	return paths, nil
@@ -135,7 +162,10 @@ func CounsellorPDF(l *CounsellorList) *PDF {
 	t := Table{Columns: []Column{{Header: "Suivi", Weight: 7}, {Header: "Règle", Weight: 6}, {Header: "Gravité", Weight: 6},
 		{Header: "Dossier ou objet", Weight: 11}, {Header: "Constat", Weight: 58}, {Header: "Depuis le", Weight: 8, Align: "C"}},
 		FontSize: 7.5}
-	for _, f := range l.Findings {
+	for i, f := range l.Findings {
+		if i == maxPDFRows {
+			break
+		}
 		obj := f.IDDossier
 		if obj == "" {
 			obj = f.Objet + " " + f.IDObjet
@@ -143,6 +173,9 @@ func CounsellorPDF(l *CounsellorList) *PDF {
 		t.Rows = append(t.Rows, []string{suiviLabel(f.Suivi), f.Rule, f.Gravite, obj, ruleLabel(f.Rule) + " : " + f.Detail, frDate(f.PremiereDetection)})
 	}
 	p.Table(t)
+	if len(l.Findings) > maxPDFRows {
+		p.Note("… et " + frInt(int64(len(l.Findings)-maxPDFRows)) + " autres constats, dans le même ordre : la liste complète est dans le classeur Excel.")
+	}
 	return p
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -76,9 +77,7 @@ func NewWorkbook() (*Workbook, error) {
 	// less and writes several times faster.
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
 		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
+		zw.RegisterCompressor(zip.Deflate, pooledDeflate)
 		return zw
 	})
 	wb := &Workbook{f: f, styles: map[Kind]int{}}
@@ -118,6 +117,33 @@ func NewWorkbook() (*Workbook, error) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// deflaters reuses the compressors of the workbooks' zip entries: a
+// flate.Writer allocates about a megabyte, and a workbook has a dozen
+// entries (hundreds of workbooks on a Monday, one per counsellor).
+var deflaters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(io.Discard, flate.BestSpeed) // the level is valid: no error
+	return fw
+}}
+
+// pooledDeflate is a zip compressor taken from deflaters, returned on Close.
+func pooledDeflate(out io.Writer) (io.WriteCloser, error) {
+	fw := deflaters.Get().(*flate.Writer)
+	fw.Reset(out)
+	return &pooledWriter{fw}, nil
+}
+
+type pooledWriter struct{ *flate.Writer }
+
+func (p *pooledWriter) Close() error {
+	if p.Writer == nil {
+		return nil
+	}
+	err := p.Writer.Close()
+	deflaters.Put(p.Writer)
+	p.Writer = nil
+	return err
+}
 
 // AddSheet writes one sheet: a styled, frozen header row with an autofilter,
 // column widths, typed cells, and the sheet's charts.

@@ -7,6 +7,7 @@ package delivery
 
 import (
 	"context"
+	"database/sql"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -144,23 +146,27 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 		if len(mine) == 0 {
 			continue
 		}
-		// Outbox: one copy per file.
+		sent, err := d.sent(ctx, r, b)
+		if err != nil {
+			return res, err
+		}
+		// Outbox: one copy per file, recorded together.
+		var copies []File
 		for _, f := range mine {
-			done, err := d.alreadySent(ctx, r, f, b, ChannelOutbox)
-			if err != nil {
-				return res, err
-			}
-			if done {
+			if sent[ledgerKey{filepath.Base(f.Path), ChannelOutbox}] {
 				res.Skipped++
 				continue
 			}
-			err = d.copyToOutbox(r, f, b)
-			if rerr := d.record(ctx, r, f, sums[f.Path], b, ChannelOutbox, err); rerr != nil {
-				return res, rerr
-			}
-			if err != nil {
+			copies = append(copies, f)
+		}
+		copyErrs := d.copyToOutbox(r, copies, b)
+		if rerr := d.recordAll(ctx, r, copies, sums, b, ChannelOutbox, copyErrs); rerr != nil {
+			return res, rerr
+		}
+		for i, f := range copies {
+			if copyErrs[i] != nil {
 				res.Failed++
-				errs = append(errs, fmt.Errorf("dépôt pour %s : %w", r.ID, err))
+				errs = append(errs, fmt.Errorf("dépôt de %s pour %s : %w", filepath.Base(f.Path), r.ID, copyErrs[i]))
 				continue
 			}
 			res.Sent++
@@ -171,11 +177,7 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 		}
 		var pending []File
 		for _, f := range mine {
-			done, err := d.alreadySent(ctx, r, f, b, ChannelEmail)
-			if err != nil {
-				return res, err
-			}
-			if done {
+			if sent[ledgerKey{filepath.Base(f.Path), ChannelEmail}] {
 				res.Skipped++
 				continue
 			}
@@ -184,11 +186,13 @@ func (d *Deliverer) Deliver(ctx context.Context, b Batch, recipients []Recipient
 		if len(pending) == 0 {
 			continue
 		}
-		err := d.SMTP.Send(ctx, r, withMessage(b, pending), attachments(pending), d.now())
-		for _, f := range pending {
-			if rerr := d.record(ctx, r, f, sums[f.Path], b, ChannelEmail, err); rerr != nil {
-				return res, rerr
-			}
+		err = d.SMTP.Send(ctx, r, withMessage(b, pending), attachments(pending), d.now())
+		same := make([]error, len(pending))
+		for i := range same {
+			same[i] = err
+		}
+		if rerr := d.recordAll(ctx, r, pending, sums, b, ChannelEmail, same); rerr != nil {
+			return res, rerr
 		}
 		if err != nil {
 			res.Failed += len(pending)
@@ -245,38 +249,68 @@ func (d *Deliverer) now() time.Time {
 	return time.Now()
 }
 
-func (d *Deliverer) alreadySent(ctx context.Context, r Recipient, f File, b Batch, channel string) (bool, error) {
-	q, err := sqlfiles.Read(d.W.SQL, "delivery/already_sent.sql")
+// ledgerKey is a file delivered by a channel.
+type ledgerKey struct{ file, channel string }
+
+// sent reads what the ledger says r already received of the batch.
+func (d *Deliverer) sent(ctx context.Context, r Recipient, b Batch) (map[ledgerKey]bool, error) {
+	q, err := sqlfiles.Read(d.W.SQL, "delivery/sent.sql")
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	var done bool
-	err = d.W.DB.QueryRowContext(ctx, q, r.ID, filepath.Base(f.Path), b.Job, warehouse.LocalTimestamp(b.ScheduledFor), channel).Scan(&done)
+	rows, err := d.W.DB.QueryContext(ctx, q, r.ID, b.Job, warehouse.LocalTimestamp(b.ScheduledFor))
 	if err != nil {
-		return false, fmt.Errorf("read delivery ledger: %w", err)
+		return nil, fmt.Errorf("read delivery ledger: %w", err)
 	}
-	return done, nil
+	defer rows.Close()
+	out := map[ledgerKey]bool{}
+	for rows.Next() {
+		var k ledgerKey
+		if err := rows.Scan(&k.file, &k.channel); err != nil {
+			return nil, fmt.Errorf("read delivery ledger: %w", err)
+		}
+		out[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read delivery ledger: %w", err)
+	}
+	return out, nil
 }
 
-func (d *Deliverer) record(ctx context.Context, r Recipient, f File, sum string, b Batch, channel string, sendErr error) error {
+// recordAll records one attempt per file (sendErrs[i] for files[i]) in one
+// transaction.
+func (d *Deliverer) recordAll(ctx context.Context, r Recipient, files []File, sums map[string]string, b Batch, channel string, sendErrs []error) error {
+	if len(files) == 0 {
+		return nil
+	}
 	q, err := sqlfiles.Read(d.W.SQL, "delivery/record.sql")
 	if err != nil {
 		return err
-	}
-	status, msg := StatusSent, any(nil)
-	if sendErr != nil {
-		status, msg = StatusFailed, sendErr.Error()
 	}
 	// The ledger must be written even when the run's context is ending:
 	// a delivery that happened and is not recorded would be sent again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_, err = d.W.DB.ExecContext(rctx, q, r.ID, filepath.Base(f.Path), sum, b.Job, warehouse.LocalTimestamp(b.ScheduledFor),
-		warehouse.LocalTimestamp(d.now()), channel, status, msg)
+	now := warehouse.LocalTimestamp(d.now())
+	conn, err := d.W.DB.Conn(rctx)
 	if err != nil {
 		return fmt.Errorf("record delivery: %w", err)
 	}
-	return nil
+	defer conn.Close()
+	return warehouse.InTx(rctx, conn, func(tx *sql.Tx) error {
+		for i, f := range files {
+			status, msg := StatusSent, any(nil)
+			if sendErrs[i] != nil {
+				status, msg = StatusFailed, sendErrs[i].Error()
+			}
+			_, err := tx.ExecContext(rctx, q, r.ID, filepath.Base(f.Path), sums[f.Path], b.Job, warehouse.LocalTimestamp(b.ScheduledFor),
+				now, channel, status, msg)
+			if err != nil {
+				return fmt.Errorf("record delivery: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // OutboxDir is the folder of recipient r's copy of the batch's files.
@@ -284,12 +318,32 @@ func (d *Deliverer) OutboxDir(r Recipient, b Batch) string {
 	return filepath.Join(d.Outbox, r.ID, b.ScheduledFor.In(warehouse.Paris).Format("2006-01-02_1504")+"_"+b.Job)
 }
 
-func (d *Deliverer) copyToOutbox(r Recipient, f File, b Batch) error {
+// copyToOutbox copies files into r's outbox folder; errs[i] is the error
+// of files[i]. The copies are synced together.
+func (d *Deliverer) copyToOutbox(r Recipient, files []File, b Batch) []error {
+	errs := make([]error, len(files))
+	if len(files) == 0 {
+		return errs
+	}
 	dir := d.OutboxDir(r, b)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("création du dossier de livraison : %w", err)
+		for i := range errs {
+			errs[i] = fmt.Errorf("création du dossier de livraison : %w", err)
+		}
+		return errs
 	}
-	return CopyFile(f.Path, filepath.Join(dir, filepath.Base(f.Path)))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = CopyFile(f.Path, filepath.Join(dir, filepath.Base(f.Path)))
+		}()
+	}
+	wg.Wait()
+	return errs
 }
 
 // CopyFile copies src to dst through a temporary file in dst's folder,

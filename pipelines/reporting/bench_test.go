@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -23,6 +24,9 @@ import (
 const (
 	benchWarehouseEnv = "VIGIE_BENCH_REPORT_WAREHOUSE"
 	benchOutEnv       = "VIGIE_BENCH_REPORT_OUT"
+	// benchMondayEnv set: the child writes the whole Monday delivery (the
+	// counsellors' lists too) and delivers it to the outboxes.
+	benchMondayEnv = "VIGIE_BENCH_REPORT_MONDAY"
 )
 
 // TestMain runs the benchmark's child process when benchWarehouseEnv is set:
@@ -46,9 +50,23 @@ func benchChild(path, out string) error {
 		return err
 	}
 	defer w.Close()
-	res, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out})
+	opts := Options{AsOf: day("2026-11-23"), Out: out}
+	monday := os.Getenv(benchMondayEnv) != ""
+	if monday {
+		opts.Counsellors = &CounsellorOptions{Structures: []string{AllStructures}}
+	}
+	start, cpu0 := time.Now(), benchenv.CPU()
+	res, err := Run(ctx, w, opts)
 	if err != nil {
 		return err
+	}
+	if monday {
+		fmt.Fprintf(os.Stderr, "reports: %s (CPU %s)\n", time.Since(start).Round(time.Millisecond), (benchenv.CPU() - cpu0).Round(time.Millisecond))
+		start, cpu0 = time.Now(), benchenv.CPU()
+		if err := benchDeliver(ctx, w, out, res); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "delivery: %s (CPU %s)\n", time.Since(start).Round(time.Millisecond), (benchenv.CPU() - cpu0).Round(time.Millisecond))
 	}
 	// VmHWM, not the parent's getrusage: Linux carries the parent's peak
 	// over an exec into the child's ru_maxrss.
@@ -89,6 +107,7 @@ func BenchmarkReports(b *testing.B) {
 			out = d
 		}
 		cmd := exec.Command(os.Args[0])
+		cmd.Stderr = os.Stderr
 		cmd.Env = append(os.Environ(), benchWarehouseEnv+"="+path, benchOutEnv+"="+out)
 		start := time.Now()
 		stdout, err := cmd.Output()
@@ -113,6 +132,52 @@ func BenchmarkReports(b *testing.B) {
 		b.Logf("scale %g: %d structures, %d files in %s (CPU %s), peak RSS %d MiB", scale, structures, files,
 			elapsed.Round(time.Millisecond), cpu.Round(time.Millisecond), peak>>20)
 	}
+}
+
+// BenchmarkMondayDelivery is the whole Monday delivery on the benchmark's
+// region: every director's dashboard, workbook, ASP list and message, every
+// counsellor's list (602 counsellors at scale 1), the regional files, then
+// every file delivered to its recipients' outboxes with its ledger row. The
+// target at scale 1 is under 60 s on 2 cores, peak memory under 1 GiB.
+func BenchmarkMondayDelivery(b *testing.B) {
+	b.Setenv(benchMondayEnv, "1")
+	BenchmarkReports(b)
+}
+
+// benchDeliver delivers a report run's files to the outboxes under
+// out/outbox, as the weekly control does: each structure's files to its
+// director, each counsellor's to the counsellor, the regional ones to an
+// analyst.
+func benchDeliver(ctx context.Context, w *warehouse.Warehouse, out string, res *Result) error {
+	b := delivery.Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 11, 23, 7, 0, 0, 0, warehouse.Paris)}
+	recipients := []delivery.Recipient{{ID: "analyste_bench", Analyst: true}}
+	for code, files := range res.ByStructure {
+		recipients = append(recipients, delivery.Recipient{ID: "direction_" + code, Structure: code})
+		for _, f := range files {
+			b.Files = append(b.Files, delivery.File{Path: f, Audience: code})
+		}
+	}
+	for id, files := range res.ByCounsellor {
+		for _, f := range files {
+			b.Files = append(b.Files, delivery.File{Path: f, Audience: delivery.Counsellor(id)})
+		}
+	}
+	for _, f := range res.Region {
+		b.Files = append(b.Files, delivery.File{Path: f, Audience: delivery.Analysts})
+	}
+	counsellors, err := delivery.Counsellors(ctx, w, b.Files)
+	if err != nil {
+		return err
+	}
+	d := &delivery.Deliverer{W: w, Outbox: filepath.Join(out, "outbox")}
+	r, err := d.Deliver(ctx, b, append(recipients, counsellors...))
+	if err != nil {
+		return err
+	}
+	if r.Sent != len(b.Files) {
+		return fmt.Errorf("delivered %d of %d files", r.Sent, len(b.Files))
+	}
+	return nil
 }
 
 // buildBenchRegion writes the synthetic region into a new warehouse at path

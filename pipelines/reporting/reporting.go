@@ -302,22 +302,15 @@ func writeCounsellors(ctx context.Context, w *warehouse.Warehouse, opts Options,
 			byCounsellor[f.IDConseiller] = append(byCounsellor[f.IDConseiller], f)
 		}
 	}
-	out := map[string][]string{}
-	for _, c := range cs {
-		l := &reports.CounsellorList{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, IDConseiller: c.id, Conseiller: c.name,
-			AsOf: r.AsOf, ControlAsOf: r.ControlAsOf, GeneratedAt: r.GeneratedAt, Findings: byCounsellor[c.id]}
-		if r.ControlRunID == 0 {
-			continue // no control, nothing to tell
-		}
-		files, err := reports.WriteCounsellor(opts.Out, l, opts.Counsellors.NothingToReport)
-		if err != nil {
-			return nil, err
-		}
-		if len(files) > 0 {
-			out[c.id] = files
-		}
+	if r.ControlRunID == 0 {
+		return nil, nil // no control, nothing to tell
 	}
-	return out, nil
+	lists := make([]*reports.CounsellorList, 0, len(cs))
+	for _, c := range cs {
+		lists = append(lists, &reports.CounsellorList{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, IDConseiller: c.id,
+			Conseiller: c.name, AsOf: r.AsOf, ControlAsOf: r.ControlAsOf, GeneratedAt: r.GeneratedAt, Findings: byCounsellor[c.id]})
+	}
+	return reports.WriteCounsellors(opts.Out, lists, opts.Counsellors.NothingToReport)
 }
 
 func plural(n int, word string) string {
