@@ -733,6 +733,7 @@ func TestConfigErrors(t *testing.T) {
 		base + "retries: {attempts: beaucoup}\n":              "ligne 5 : la valeur `beaucoup` n'a pas le type attendu (un nombre entier)",
 		base + "outbox: [a\n":                                 "YAML illisible",
 		"work_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n": "outbox : absent",
+		base + "counsellors: {structures: [\"ML 33\"]}\n":     `counsellors.structures[0] = "ML 33"`,
 	}
 	for in, want := range cases {
 		_, err := ParseConfig("vigie.yaml", []byte(in))
