@@ -12,14 +12,23 @@ func (p *PDF) Glossary() {
 	}
 	p.Table(t)
 	p.Subheading("Les règles de contrôle")
-	rules := Table{Columns: []Column{{Header: "Règle", Weight: 8}, {Header: "Ce qu'elle signale", Weight: 50}, {Header: "Famille", Weight: 20}},
-		FontSize: 7.5}
+	// Two rules side by side: the list fits on one page.
+	var all []string
 	for _, fam := range Families {
-		for _, rule := range sortedRules(fam) {
-			rules.Rows = append(rules.Rows, []string{rule, RuleLabel[rule], fam + " — " + FamilyLabel[fam]})
+		all = append(all, sortedRules(fam)...)
+	}
+	half := (len(all) + 1) / 2
+	rules := Table{Columns: []Column{{Header: "Règle", Weight: 7}, {Header: "Ce qu'elle signale", Weight: 43}, {Header: "Règle", Weight: 7},
+		{Header: "Ce qu'elle signale", Weight: 43}}, FontSize: 7}
+	for i := 0; i < half; i++ {
+		row := []string{all[i], RuleLabel[all[i]], "", ""}
+		if j := i + half; j < len(all) {
+			row[2], row[3] = all[j], RuleLabel[all[j]]
 		}
+		rules.Rows = append(rules.Rows, row)
 	}
 	p.Table(rules)
+	p.Note("Familles : " + familyLegend() + ".")
 }
 
 // glossary is the list of terms, in reading order.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,43 @@ func TestDashboardNavigation(t *testing.T) {
 	if err := StructurePDF(sampleReport("ML-16001")).WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
+	pages, bookmarks := checkContents(t, path, dashboardTitles())
+	glossary := spaces(pages[bookmarks[titleGlossary]-1])
+	for _, want := range []string{"Gravité", "erreur :", "Nouveau", "Persistant", "Résolu", "Taux d'absence", "Taux de rattachement SIENE",
+		"Constats pour 100 dossiers"} {
+		if !strings.Contains(glossary, want) {
+			t.Errorf("the glossary lacks %q", want)
+		}
+	}
+}
+
+// TestRegionContents: the regional summary of a large region (43
+// structures) runs over 4 pages and gets a contents list and bookmarks.
+func TestRegionContents(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{43} {
+		reg := &RegionReport{AsOf: day("2026-11-23"), GeneratedAt: genAt}
+		for i := 0; i < n; i++ {
+			r := sampleReport(fmt.Sprintf("ML-%05d", 16000+i))
+			r.Dossiers = int64(100 + i)
+			reg.Structures = append(reg.Structures, Summarize(r))
+		}
+		path := filepath.Join(t.TempDir(), "r.pdf")
+		if err := RegionPDF(reg).WriteFile(path); err != nil {
+			t.Fatal(err)
+		}
+		if pages := pdfPages(t, pdfText(t, path)); pages < contentsFrom {
+			t.Fatalf("%d structures: %d pages", n, pages)
+		}
+		checkContents(t, path, regionTitles)
+	}
+}
+
+// checkContents checks a document's contents list on page 2 against its
+// bookmarks and the pages the titles are printed on; it returns the pages'
+// text and the first page of each bookmark.
+func checkContents(t *testing.T, path string, titles []string) ([]string, map[string]int) {
+	t.Helper()
 	xml, err := exec.Command("pdftohtml", "-xml", "-stdout", "-i", "-q", path).Output()
 	if err != nil {
 		t.Fatalf("pdftohtml (poppler-utils): %v", err)
@@ -35,7 +73,7 @@ func TestDashboardNavigation(t *testing.T) {
 	if !strings.Contains(toc, "Sommaire") {
 		t.Fatalf("page 2 is not the contents list:\n%s", toc)
 	}
-	for _, title := range dashboardTitles() {
+	for _, title := range titles {
 		page, ok := bookmarks[title]
 		if !ok {
 			t.Errorf("no bookmark %q (bookmarks %v)", title, bookmarks)
@@ -53,13 +91,7 @@ func TestDashboardNavigation(t *testing.T) {
 			t.Errorf("%q is not on page %d", title, page)
 		}
 	}
-	glossary := spaces(pages[bookmarks[titleGlossary]-1])
-	for _, want := range []string{"Gravité", "erreur :", "Nouveau", "Persistant", "Résolu", "Taux d'absence", "Taux de rattachement SIENE",
-		"Constats pour 100 dossiers"} {
-		if !strings.Contains(glossary, want) {
-			t.Errorf("the glossary lacks %q", want)
-		}
-	}
+	return pages, bookmarks
 }
 
 func unescapeXML(s string) string {

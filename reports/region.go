@@ -78,12 +78,28 @@ func familyCount(s StructureSummary, fam string) int64 {
 	return n
 }
 
-// RegionPDF renders the regional summary across structures.
+// The section titles of the regional summary, in its order.
+var regionTitles = []string{"Synthèse", "Par structure", "Constats par structure et famille", "Taux par structure", titleGlossary}
+
+// contentsFrom is the number of pages from which a document gets a contents
+// list.
+const contentsFrom = 5
+
+// RegionPDF renders the regional summary across structures; over 4 pages
+// (a large region), it is rendered again with a contents list on page 2.
 func RegionPDF(r *RegionReport) *PDF {
+	p := regionPDF(r, false)
+	if p.f.PageCount() >= contentsFrom {
+		p = regionPDF(r, true)
+	}
+	return p
+}
+
+func regionPDF(r *RegionReport, contents bool) *PDF {
 	p := NewPDF(PageInfo{Title: "Synthèse régionale — contrôles i-milo", Structure: "Région — toutes les Missions Locales",
 		Period: "Situation au " + frDate(r.AsOf), GeneratedAt: r.GeneratedAt}, Landscape)
 	rdv, siene, byGrav, nouveaux, resolus, asp := regionTotals(r)
-	p.Heading("Synthèse")
+	p.Heading(regionTitles[0])
 	p.Figures([]Figure{
 		{Label: "Structures", Value: frInt(int64(len(r.Structures)))},
 		{Label: "Constats ouverts", Value: frInt(byGrav["erreur"] + byGrav["alerte"] + byGrav["info"])},
@@ -97,14 +113,18 @@ func RegionPDF(r *RegionReport) *PDF {
 	p.trendChart("Constats de la région par famille, contrôle après contrôle", r.Trend)
 	p.Subheading("Structures à suivre en priorité : les plus de constats ouverts pour 100 dossiers suivis")
 	p.Table(priorityTable(r.Structures, 8))
+	if contents {
+		p.AddPage(Landscape)
+		p.Contents(regionTitles)
+	}
 
 	p.AddPage(Landscape)
-	p.Heading("Par structure")
+	p.Heading(regionTitles[1])
 	p.Note("Classement par constats ouverts pour 100 dossiers suivis (non archivés), pour comparer des structures de tailles différentes.")
-	t := Table{Columns: []Column{{Header: "Structure", Weight: 36}, {Header: "Contrôle du", Weight: 9, Align: "C"},
+	t := Table{Columns: []Column{{Header: "Structure", Weight: 32}, {Header: "Contrôle du", Weight: 9, Align: "C"},
 		{Header: "Dossiers suivis", Weight: 8, Align: "R"}, {Header: "Constats pour 100 dossiers", Weight: 9, Align: "R"},
 		{Header: "Constats", Weight: 8, Align: "R"}, {Header: "Erreurs", Weight: 7, Align: "R"}, {Header: "Alertes", Weight: 7, Align: "R"},
-		{Header: "Infos", Weight: 7, Align: "R"}, {Header: "Nouveaux", Weight: 8, Align: "R"}, {Header: "Résolus", Weight: 7, Align: "R"},
+		{Header: "Infos", Weight: 7, Align: "R"}, {Header: "Nouveaux", Weight: 10, Align: "R"}, {Header: "Résolus", Weight: 9, Align: "R"},
 		{Header: "Taux d'absence", Weight: 9, Align: "R"}, {Header: "Taux SIENE", Weight: 9, Align: "R"}, {Header: "Liste ASP", Weight: 7, Align: "R"}},
 		Empty: "Aucune structure."}
 	var dossiers int64
@@ -130,7 +150,7 @@ func RegionPDF(r *RegionReport) *PDF {
 	p.Table(t)
 
 	p.AddPage(Landscape)
-	p.Heading("Constats par structure et famille")
+	p.Heading(regionTitles[2])
 	ft := Table{Columns: []Column{{Header: "Structure", Weight: 40}}, Empty: "Aucune structure."}
 	for _, fam := range Families {
 		ft.Columns = append(ft.Columns, Column{Header: fam, Weight: 7, Align: "R"})
@@ -157,8 +177,11 @@ func RegionPDF(r *RegionReport) *PDF {
 				Text: rateText(s.SIENE.Taux, s.SIENE.Rattaches, s.SIENE.Partenaires)})
 		}
 	}
+	p.Heading(regionTitles[3])
 	p.RankedBarChart("Taux de rattachement à SIENE par structure", att, false, 0)
 	p.RankedBarChart("Taux d'absence aux rendez-vous par structure", abs, true, 0)
+	p.AddPage(Landscape)
+	p.Glossary()
 	return p
 }
 
