@@ -219,16 +219,22 @@ func familyMatrix(first string, fs []Finding, key func(Finding) string, empty st
 		if k == "" {
 			label = empty
 		}
-		row := []string{label}
-		for _, n := range counts[k] {
-			row = append(row, frInt(n))
-		}
-		t.Rows = append(t.Rows, row)
+		t.Rows = append(t.Rows, countRow(label, counts[k]))
 	}
 	if len(t.Rows) > longTable {
 		t.FontSize = 7
 	}
 	return t
+}
+
+// countRow is a table row: a label, then counts.
+func countRow(label string, counts []int64) []string {
+	row := make([]string, 0, len(counts)+1)
+	row = append(row, label)
+	for _, n := range counts {
+		row = append(row, frInt(n))
+	}
+	return row
 }
 
 // matrixCounts counts findings by a key and family (the last count is the

@@ -310,11 +310,7 @@ func upcomingMatrix(asOf time.Time, as []Appointment) Table {
 		counts[who][7]++
 	}
 	for _, who := range order {
-		row := []string{who}
-		for _, n := range counts[who] {
-			row = append(row, frInt(n))
-		}
-		t.Rows = append(t.Rows, row)
+		t.Rows = append(t.Rows, countRow(who, counts[who]))
 	}
 	if len(t.Rows) > longTable {
 		t.FontSize = 7

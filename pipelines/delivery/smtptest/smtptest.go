@@ -215,19 +215,11 @@ func (ts *Server) Received(t testing.TB, sums map[string]string) (files map[stri
 // name with the SHA-256 of its decoded bytes.
 func Attachments(t testing.TB, data []byte) (string, map[string]string) {
 	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, mr := readMultipart(t, data)
 	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr := multipart.NewReader(m.Body, params["boundary"])
 	out := map[string]string{}
 	for {
 		p, err := mr.NextPart()
@@ -258,15 +250,7 @@ func Attachments(t testing.TB, data []byte) (string, map[string]string) {
 // Body returns the text part of a received message, decoded.
 func Body(t testing.TB, data []byte) string {
 	t.Helper()
-	m, err := mail.ReadMessage(strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr := multipart.NewReader(m.Body, params["boundary"])
+	_, mr := readMultipart(t, data)
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
@@ -283,6 +267,20 @@ func Body(t testing.TB, data []byte) string {
 			return strings.ReplaceAll(string(b), "\r\n", "\n")
 		}
 	}
+}
+
+// readMultipart parses a received message and opens its parts.
+func readMultipart(t testing.TB, data []byte) (*mail.Message, *multipart.Reader) {
+	t.Helper()
+	m, err := mail.ReadMessage(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, multipart.NewReader(m.Body, params["boundary"])
 }
 
 func decodeBase64Lines(s string) ([]byte, error) {
