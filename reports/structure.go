@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -348,36 +349,16 @@ func (p *PDF) formationSection(r *StructureReport) {
 	p.Heading(titleFormation)
 	p.Subheading("Anomalies par règle")
 	p.Table(byRuleTable(fs))
-	p.Subheading("Anomalies par conseiller référent du dossier")
-	keys, counts := countBy(fs, func(f Finding) string { return conseillerLabel(f.IDConseiller, f.Conseiller) })
-	sort.SliceStable(keys, func(i, j int) bool { return counts[keys[i]] > counts[keys[j]] })
-	p.Table(countColumns("Conseiller", "Anomalies", keys, counts, "Aucune anomalie."))
+	// The anomalies by counsellor are the FOR column of the counsellor ×
+	// family matrix: not printed a second time.
+	where := "plus haut"
+	if page, ok := p.printed[titleWhere]; ok {
+		where = "page " + strconv.Itoa(page)
+	}
+	p.Note("Les anomalies par conseiller référent du dossier sont dans la colonne FOR de la matrice « Par conseiller référent et par famille » (" +
+		where + ").")
 	p.Subheading("Liste des anomalies")
 	p.findingsTable(fs)
-}
-
-// countColumns lays label/count pairs out in up to three side-by-side
-// column pairs, filled top to bottom then left to right, so that a long
-// list (a large structure's counsellors) stays short.
-func countColumns(label, count string, keys []string, counts map[string]int64, empty string) Table {
-	per := min(max(len(keys), 1), 3)
-	rows := (len(keys) + per - 1) / per
-	t := Table{Empty: empty}
-	for c := 0; c < per; c++ {
-		t.Columns = append(t.Columns, Column{Header: label, Weight: 24}, Column{Header: count, Weight: 9, Align: "R"})
-	}
-	for r := 0; r < rows; r++ {
-		row := make([]string, 0, 2*per)
-		for c := 0; c < per; c++ {
-			if i := c*rows + r; i < len(keys) {
-				row = append(row, keys[i], frInt(counts[keys[i]]))
-			} else {
-				row = append(row, "", "")
-			}
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return t
 }
 
 func (p *PDF) pcjSection(r *StructureReport) {
