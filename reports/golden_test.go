@@ -58,8 +58,43 @@ func TestStructureWorkbookGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := dumpWorkbook(t, paths[1])
-	golden := filepath.Join("..", "testdata", "reports", "golden", "structure-workbook.txt")
+	compareGolden(t, "structure-workbook.txt", dumpWorkbook(t, paths[1]))
+}
+
+// TestMondayPDFGolden compares, by their text (pdftotext), the director's
+// action page and email, and a counsellor's list, with their golden files.
+func TestMondayGolden(t *testing.T) {
+	t.Parallel()
+	r := sampleReport("ML-16001")
+	paths, err := WriteStructure(t.TempDir(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(pdfText(t, paths[0]), "\f")
+	msg, err := os.ReadFile(paths[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, "director-action-page.txt", pages[0]+"\n----- courriel -----\n"+string(msg))
+	var mine []Finding
+	for _, f := range r.Findings {
+		if f.IDConseiller == "U2" {
+			mine = append(mine, f)
+		}
+	}
+	files, err := WriteCounsellors(t.TempDir(), []*CounsellorList{{CodeStructure: "ML-16001", NomStructure: r.NomStructure, IDConseiller: "U2",
+		Conseiller: "Jérôme Lefèvre", AsOf: r.AsOf, ControlAsOf: r.AsOf, GeneratedAt: genAt, Findings: mine}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, "counsellor-list.txt", pdfText(t, files["U2"][0]))
+}
+
+// compareGolden compares got with testdata/reports/golden/name, line by
+// line; -update rewrites the file.
+func compareGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("..", "testdata", "reports", "golden", name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 			t.Fatal(err)
@@ -83,7 +118,7 @@ func TestStructureWorkbookGolden(t *testing.T) {
 				w = wl[i]
 			}
 			if g != w {
-				t.Fatalf("workbook differs from %s at line %d:\n got  %q\n want %q\n(run with -update if the change is meant)", golden, i+1, g, w)
+				t.Fatalf("%s differs at line %d:\n got  %q\n want %q\n(run with -update if the change is meant)", golden, i+1, g, w)
 			}
 		}
 	}
