@@ -44,6 +44,13 @@ func writeRandom(t *testing.T, path string, n int) string {
 	return hex.EncodeToString(s[:])
 }
 
+// loopbackSMTP is the configuration of the loopback test server: STARTTLS
+// with its certificate, authenticated.
+func loopbackSMTP(srv *smtptest.Server) *SMTPConfig {
+	return &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: smtptest.User, Password: smtptest.Password,
+		From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}
+}
+
 func TestDeliverSMTPExactlyOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -67,8 +74,7 @@ func TestDeliverSMTPExactlyOnce(t *testing.T) {
 	}
 	now := time.Date(2026, 4, 7, 7, 5, 0, 0, warehouse.Paris)
 	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "outbox"), Now: func() time.Time { return now },
-		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: smtptest.User, Password: smtptest.Password,
-			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
+		SMTP: loopbackSMTP(srv)}
 	b := Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 4, 7, 7, 0, 0, 0, warehouse.Paris),
 		Subject: "vigie : contrôle hebdomadaire du 7 avril 2026", Body: "Bonjour,\n\nVoici les fichiers de la semaine.", Files: files}
 

@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,8 +58,7 @@ func TestMondayMailbox(t *testing.T) {
 	recipients := append([]Recipient{{ID: "direction_ML33A", Email: "dir@ml33a.test", Structure: "ML33A"}}, counsellors...)
 	now := time.Date(2026, 11, 23, 7, 5, 0, 0, warehouse.Paris)
 	d := &Deliverer{W: w, Outbox: filepath.Join(dir, "outbox"), Now: func() time.Time { return now },
-		SMTP: &SMTPConfig{Host: "127.0.0.1", Port: srv.Port, TLS: TLSStartTLS, Username: smtptest.User, Password: smtptest.Password,
-			From: "vigie@arml.test", TLSConfig: &tls.Config{RootCAs: srv.CA, ServerName: "localhost"}}}
+		SMTP: loopbackSMTP(srv)}
 	b := Batch{Job: "weekly_control", ScheduledFor: time.Date(2026, 11, 23, 7, 0, 0, 0, warehouse.Paris),
 		Subject: "vigie : contrôle hebdomadaire", Body: "Bonjour,\n\nVous trouverez ci-joint les fichiers.", Files: files}
 	if _, err := d.Deliver(ctx, b, recipients); err != nil {
