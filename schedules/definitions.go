@@ -51,10 +51,6 @@ type Definitions struct {
 
 var jobName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
-// KnownSteps are the step names a job may use; the cmd layer wires each to
-// its pipeline.
-var KnownSteps = []string{"ingest", "controls", "weekly_asp", "report_region", "report_monthly", "transfers", "archive_plan", "archive_apply"}
-
 // ParseDefinitions reads schedule definitions (YAML) and checks them; name is
 // used in error messages.
 func ParseDefinitions(name string, data []byte) (*Definitions, error) {

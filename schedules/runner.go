@@ -61,6 +61,9 @@ func (s *Scheduler) log() *slog.Logger {
 func (s *Scheduler) RunJob(ctx context.Context, w *warehouse.Warehouse, job string, at time.Time, force bool) (Outcome, error) {
 	j := s.Defs.Job(job)
 	out := Outcome{Job: job, ScheduledFor: at}
+	if err := s.Check(); err != nil {
+		return out, err
+	}
 	if j == nil {
 		return out, fmt.Errorf("aucune tâche ne s'appelle %q ; tâches : %s", job, strings.Join(s.Defs.Names(), ", "))
 	}
@@ -175,7 +178,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 }
 
 func (s *Scheduler) step(name string) StepFunc {
-	if name == "ingest" && s.Ingest != nil {
+	if name == InboxStep && s.Ingest != nil {
 		return func(ctx context.Context, rc RunContext) ([]Output, error) {
 			_, err := s.ProcessInbox(ctx, rc.W)
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -29,10 +30,10 @@ func (a *app) openExisting(ctx context.Context) (*warehouse.Warehouse, error) {
 	return a.openWarehouse(ctx)
 }
 
-// runInfo is the run record of a batch command: its path without "vigie "
-// and what the user typed after it.
+// runInfo is the run record of a command: what the user typed after its
+// path. The command recorded is the step's own (steps.Run), whoever runs it.
 func runInfo(cmd *cobra.Command, args []string) warehouse.RunInfo {
-	return warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args)}
+	return warehouse.RunInfo{Arguments: commandArguments(cmd, args)}
 }
 
 // commandArguments rebuilds what the user typed after the command's path,
@@ -92,7 +93,7 @@ standard error.`,
 				return err
 			}
 			defer w.Close()
-			plan, err := archive.Plan(ctx, w, d)
+			plan, err := steps.ArchivePlan.Do(ctx, a.env(w), d)
 			if err != nil {
 				return err
 			}
@@ -171,17 +172,18 @@ func (f *archiveFlags) validate() (archive.Options, error) {
 	return archive.Options{AsOf: d, BackupDir: f.backupDir, DryRun: f.dryRun}, nil
 }
 
-// runArchive runs one archiving (apply or dossier) as a recorded run, then
-// rewrites the warehouse file once it is closed.
-func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, opts archive.Options,
-	do func(context.Context, *warehouse.Warehouse, archive.Options) (*archive.Result, error)) error {
-	if opts.DryRun {
+// runArchive runs one archiving (apply or dossier) through its step: a dry
+// run reads only; a real one is recorded, and what must follow the step (the
+// rewrite of the warehouse file) follows it.
+func runArchive[O any](ctx context.Context, a *app, cmd *cobra.Command, args []string, asOf time.Time, dryRun bool,
+	p *steps.Pipeline[O, *archive.Result], o O) error {
+	if dryRun {
 		w, err := a.openWarehouseReadOnly(ctx)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		res, err := do(ctx, w, opts)
+		res, err := p.Preview(ctx, a.env(w), o)
 		if err != nil {
 			return err
 		}
@@ -192,33 +194,22 @@ func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, 
 	if err != nil {
 		return err
 	}
+	defer w.Close()
 	info := runInfo(cmd, args)
-	info.AsOf = &opts.AsOf
-	run, err := w.BeginRun(ctx, info)
-	if err != nil {
-		_ = w.Close()
-		return err
-	}
-	opts.RunID = run.ID
-	res, err := do(ctx, w, opts)
+	info.AsOf = &asOf
+	res, err := steps.Run(ctx, a.env(w), p, info, o)
 	if res != nil && res.Backup.Path != "" {
 		fmt.Fprintf(a.stderr, "Sauvegarde avant archivage : %s (SHA-256 %s)\n", res.Backup.Path, res.Backup.SHA256)
 	}
-	ferr := run.Finish(err)
-	cerr := w.Close()
+	var then *steps.ThenError
+	if errors.As(err, &then) {
+		return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; lancez 'vigie archive compact'",
+			len(res.Archived), then.RunID, then.Err)
+	}
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(ferr, cerr); err != nil {
-		return err
-	}
-	if len(res.Archived) > 0 {
-		if err := archive.Compact(ctx, a.warehousePath, sqlfiles.FS()); err != nil {
-			return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; lancez 'vigie archive compact'",
-				len(res.Archived), run.ID, err)
-		}
-	}
-	fmt.Fprintf(a.stderr, "Archivage (run %d) : %d dossiers archivés%s.\n", run.ID, len(res.Archived), motifCounts(res))
+	fmt.Fprintf(a.stderr, "Archivage (run %d) : %d dossiers archivés%s.\n", res.RunID, len(res.Archived), motifCounts(res))
 	return archivedTable(res).write(a.stdout, a.format)
 }
 
@@ -256,7 +247,7 @@ Prints id_dossier,code_structure,motif of the dossiers archived.`,
 			if err != nil {
 				return err
 			}
-			return runArchive(cmd.Context(), a, cmd, args, opts, archive.Apply)
+			return runArchive(cmd.Context(), a, cmd, args, opts.AsOf, opts.DryRun, steps.ArchiveApply, opts)
 		},
 	}
 	f.add(cmd)
@@ -294,9 +285,8 @@ Prints id_dossier,code_structure,motif.`,
 			if err := archive.CheckManual(id, motif); err != nil {
 				return err
 			}
-			return runArchive(cmd.Context(), a, cmd, args, opts, func(ctx context.Context, w *warehouse.Warehouse, o archive.Options) (*archive.Result, error) {
-				return archive.Dossier(ctx, w, id, motif, o)
-			})
+			return runArchive(cmd.Context(), a, cmd, args, opts.AsOf, opts.DryRun, steps.ArchiveDossier,
+				steps.DossierRequest{ID: id, Motif: motif, Options: opts})
 		},
 	}
 	f.add(cmd)
@@ -333,14 +323,7 @@ before archiving runs. Prints the file's path.`,
 			defer w.Close()
 			info := runInfo(cmd, args)
 			info.AsOf = &d
-			run, err := w.BeginRun(ctx, info)
-			if err != nil {
-				return err
-			}
-			f, err := archive.Backup(ctx, w, out, d)
-			if ferr := run.Finish(err); err == nil {
-				err = ferr
-			}
+			f, err := steps.Run(ctx, a.env(w), steps.ArchiveBackup, info, steps.BackupRequest{Out: out, AsOf: d})
 			if err != nil {
 				return err
 			}
@@ -374,7 +357,7 @@ reported that this last step failed.`,
 // demoArchivePlan runs the archiving plan on the demo region (plan only:
 // the demo keeps every identity) and sums it up.
 func demoArchivePlan(ctx context.Context, _ *app, d *demoRun) error {
-	plan, err := archive.Plan(ctx, d.Warehouse, d.AsOf)
+	plan, err := steps.ArchivePlan.Do(ctx, d.env(), d.AsOf)
 	if err != nil {
 		return err
 	}

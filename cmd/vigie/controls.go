@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/steps"
 )
 
 func init() {
@@ -126,14 +127,15 @@ what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
 			if err != nil {
 				return err
 			}
-			opts.Arguments = commandArguments(cmd, nil)
 			ctx := cmd.Context()
 			w, err := a.openWarehouse(ctx)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			res, err := controls.Run(ctx, w, opts)
+			info := runInfo(cmd, nil)
+			info.AsOf = &opts.AsOf
+			res, err := steps.Run(ctx, a.env(w), steps.Controls, info, opts)
 			if err != nil {
 				return err
 			}
@@ -202,8 +204,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 	var past []string
 	for k := demoHistoryWeeks; k >= 1; k-- {
 		day := d.AsOf.AddDate(0, 0, -7*k)
-		if _, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: day, SkipList: true, Job: "demo",
-			Arguments: []string{"demo", "--as-of", day.Format(time.DateOnly)}}); err != nil {
+		if _, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(day), controls.Options{AsOf: day, SkipList: true}); err != nil {
 			return err
 		}
 		past = append(past, day.Format("02/01/2006"))
@@ -212,8 +213,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		fmt.Fprintf(d.Summary, "Historique : contrôles rejoués sur les mêmes données aux %s, pour montrer le suivi d'une semaine à l'autre.\n",
 			frList(past))
 	}
-	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, SkipList: true, Job: "demo",
-		Arguments: []string{"demo", "--as-of", d.AsOf.Format(time.DateOnly)}})
+	res, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(d.AsOf), controls.Options{AsOf: d.AsOf, SkipList: true})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -139,11 +140,12 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	defer w.Close()
 	fmt.Fprintf(a.stdout, "Chargement de l'extraction dans l'entrepôt %s…\n", whPath)
 	t0 = time.Now()
-	iopt := ingest.Options{Logger: a.log, Arguments: append([]string{"demo"}, commandArguments(cmd, nil)...)}
+	d := &demoRun{Out: out, Extraction: extraction, AsOf: opts.AsOf, Warehouse: w, Summary: a.stdout, Log: a.log}
+	iopt := ingest.Options{Logger: a.log}
 	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		iopt.Progress = a.stderr
 	}
-	res, err := ingest.Run(ctx, w, extraction, iopt)
+	res, err := steps.Run(ctx, d.env(), steps.Ingest, d.runInfo(opts.AsOf), steps.Extraction{Dir: extraction, Options: iopt})
 	if res != nil {
 		a.format = "table"
 		a.printIngestSummary(res)
@@ -156,7 +158,6 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	fmt.Fprintf(a.stdout, "  La quarantaine est voulue : l'extraction contient quelques lignes fautives (dossier inconnu, date\n"+
 		"  impossible, code inconnu, montant avec séparateur de milliers), gardées avec leur fichier, ligne et motif.\n\n")
 
-	d := &demoRun{Out: out, Extraction: extraction, AsOf: opts.AsOf, Warehouse: w, Summary: a.stdout}
 	for _, s := range orderedDemoSteps() {
 		fmt.Fprintf(a.stdout, "— %s\n", s.name)
 		t0 = time.Now()

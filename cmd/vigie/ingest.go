@@ -8,6 +8,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/steps"
 )
 
 func init() { register(newIngestCmd) }
@@ -61,7 +62,6 @@ table,rows_read,rows_loaded,rows_quarantined per file.`,
 				MaxRejectRatio: o.maxRejectRatio,
 				Encoding:       o.encoding,
 				Logger:         a.log,
-				Arguments:      os.Args[1:],
 			}
 			if o.maxRejectRatio == 0 {
 				opt.MaxRejectRatio = -1 // 0 given on the command line: refuse any quarantined row
@@ -69,7 +69,7 @@ table,rows_read,rows_loaded,rows_quarantined per file.`,
 			if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 				opt.Progress = a.stderr
 			}
-			res, err := ingest.Run(ctx, w, args[0], opt)
+			res, err := steps.Run(ctx, a.env(w), steps.Ingest, runInfo(cmd, args), steps.Extraction{Dir: args[0], Options: opt})
 			if res != nil {
 				a.printIngestSummary(res)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/reporting"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/reports"
 )
 
@@ -86,7 +87,11 @@ rows only; they contain personal data and are written with mode 0600.`,
 				return err
 			}
 			defer w.Close()
-			res, err := reporting.Run(ctx, w, opts)
+			p := steps.Report
+			if opts.RegionOnly {
+				p = steps.ReportRegion
+			}
+			res, err := p.Do(ctx, a.env(w), opts)
 			if err != nil {
 				return err
 			}
@@ -127,7 +132,7 @@ a list that says so.`,
 				return err
 			}
 			defer w.Close()
-			_, err = reporting.WriteASPLists(ctx, w, opts)
+			_, err = steps.WeeklyASP.Do(ctx, a.env(w), opts)
 			return err
 		},
 	}
@@ -138,8 +143,11 @@ a list that says so.`,
 // demoReports writes every report under Out/reports and says where they are.
 func demoReports(ctx context.Context, _ *app, d *demoRun) error {
 	out := filepath.Join(d.Out, "reports")
-	res, err := reporting.Run(ctx, d.Warehouse, reporting.Options{AsOf: d.AsOf, Out: out, Progress: io.Discard})
+	res, err := steps.Report.Do(ctx, d.env(), reporting.Options{AsOf: d.AsOf, Out: out, Progress: io.Discard})
 	if err != nil {
+		return err
+	}
+	if d.Outputs, err = steps.Report.OutputsOf(res); err != nil {
 		return err
 	}
 	fmt.Fprintf(d.Summary, "Rapports : %d fichiers pour %d structures dans %s/<structure>/%s/ (tableau de bord PDF, classeur XLSX, liste ASP à signer).\n",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -132,6 +133,9 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
+
+// env is what a step run from the command line runs with.
+func (a *app) env(w *warehouse.Warehouse) steps.Env { return steps.Env{W: w, Log: a.log} }
 
 // openWarehouse opens the warehouse for writing, migrating it.
 func (a *app) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {

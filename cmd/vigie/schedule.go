@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arml-na/vigie/pipelines/archive"
-	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/ingest"
-	"github.com/arml-na/vigie/pipelines/reporting"
-	"github.com/arml-na/vigie/pipelines/transfers"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/schedules"
 )
@@ -78,18 +74,14 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 	return defs, cfg, nil
 }
 
-// newScheduler wires the scheduler's steps to the pipelines.
+// newScheduler builds the scheduler: its registry from the declared steps,
+// and the inbox watch, which ingests each ready folder under a run of its own.
 func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, clock schedules.Clock) (*schedules.Scheduler, error) {
-	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: pipelineSteps(a), Clock: clock, Log: a.log,
+	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: schedules.NewRegistry(steps.Declared()), Clock: clock, Log: a.log,
 		Ingest: func(ctx context.Context, w *warehouse.Warehouse, dir string) error {
-			res, err := ingest.Run(ctx, w, dir, ingest.Options{Logger: a.log, Arguments: []string{dir}})
-			if err != nil {
-				return err
-			}
-			if res != nil && res.Refused {
-				return warehouse.Refused(fmt.Errorf("%w: %s", ingest.ErrRefused, filepath.Base(dir)))
-			}
-			return nil
+			_, err := steps.Run(ctx, a.env(w), steps.Ingest, warehouse.RunInfo{Arguments: []string{dir}},
+				steps.Extraction{Dir: dir, Options: ingest.Options{Logger: a.log}})
+			return err
 		}}
 	if c := cfg.SMTP; c != nil {
 		s.SMTP = &delivery.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, Username: c.Username, Password: c.Password, From: c.From}
@@ -106,83 +98,6 @@ func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, cl
 		}
 	}
 	return s, nil
-}
-
-// pipelineSteps maps the step names of the schedules to the pipelines.
-// ingest is the scheduler's own inbox watch (see newScheduler).
-func pipelineSteps(a *app) schedules.Registry {
-	return schedules.Registry{
-		"controls": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			at := rc.ScheduledFor
-			_, err := controls.Run(ctx, rc.W, controls.Options{AsOf: rc.AsOf, SkipList: true, Job: rc.Job, ScheduledFor: &at,
-				Arguments: []string{"--as-of", rc.AsOf.Format(time.DateOnly)}})
-			return nil, err
-		},
-		"weekly_asp": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			out := filepath.Join(rc.OutDir, "asp")
-			res, err := reporting.WriteASPLists(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
-			if err != nil {
-				return nil, err
-			}
-			return outputsByFolder(out, res.Files, false)
-		},
-		"report_region": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			out := filepath.Join(rc.OutDir, "rapports")
-			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard, RegionOnly: true})
-			if err != nil {
-				return nil, err
-			}
-			return outputsByFolder(out, res.Files, true) // the region's files only
-		},
-		"report_monthly": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			out := filepath.Join(rc.OutDir, "rapports")
-			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
-			if err != nil {
-				return nil, err
-			}
-			return outputsByFolder(out, res.Files, false)
-		},
-		"transfers": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			_, err := transfers.Run(ctx, rc.W, transfers.Options{At: rc.ScheduledFor, RunID: rc.RunID})
-			return nil, err
-		},
-		"archive_plan": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			ds, err := archive.Plan(ctx, rc.W, rc.AsOf)
-			if err != nil {
-				return nil, err
-			}
-			rc.Log.Info("archive plan", "decisions", len(ds))
-			return nil, nil
-		},
-		"archive_apply": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			_, err := archive.Apply(ctx, rc.W, archive.Options{AsOf: rc.AsOf, BackupDir: rc.Config.Archive.BackupDir, RunID: rc.RunID})
-			return nil, err
-		},
-	}
-}
-
-// outputsByFolder gives each file under out its audience from its first
-// folder: region → the analysts, a structure code → its director. With
-// regionOnly, the structures' files are left out.
-func outputsByFolder(out string, files []string, regionOnly bool) ([]schedules.Output, error) {
-	var outs []schedules.Output
-	for _, f := range files {
-		rel, err := filepath.Rel(out, f)
-		if err != nil {
-			return nil, err
-		}
-		first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
-		switch {
-		case first == "region":
-			outs = append(outs, schedules.Output{Path: f, Audience: schedules.AnalystsAudience})
-		case regionOnly:
-		case schedules.ValidStructureCode(first):
-			outs = append(outs, schedules.Output{Path: f, Audience: first})
-		default:
-			return nil, fmt.Errorf("report file %s: cannot tell whom it is for", rel)
-		}
-	}
-	return outs, nil
 }
 
 func newScheduleCmd(a *app) *cobra.Command {
@@ -425,25 +340,11 @@ func demoSchedules(ctx context.Context, a *app, d *demoRun) error {
 	return demoDeliver(ctx, a, d)
 }
 
-// demoDeliver copies the demo's reports into OUT/outbox/<recipient>/.
+// demoDeliver copies the files the demo's report step produced into
+// OUT/outbox/<recipient>/, each to whom the step says it is for.
 func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
-	reportsDir := filepath.Join(d.Out, "reports")
-	var files []string
-	err := filepath.WalkDir(reportsDir, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if errors.Is(err, os.ErrNotExist) || len(files) == 0 {
+	if len(d.Outputs) == 0 {
 		return nil // no reports were written: nothing to deliver
-	}
-	if err != nil {
-		return err
-	}
-	outputs, err := outputsByFolder(reportsDir, files, false)
-	if err != nil {
-		return err
 	}
 	codes, err := schedules.KnownStructures(ctx, d.Warehouse)
 	if err != nil {
@@ -457,7 +358,7 @@ func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
 		cfg.Recipients.Directors = append(cfg.Recipients.Directors, schedules.Director{Structure: c, Name: "Direction " + c})
 	}
 	b := delivery.Batch{Job: "demo", ScheduledFor: time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 7, 0, 0, 0, warehouse.Paris)}
-	for _, o := range outputs {
+	for _, o := range d.Outputs {
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
 	outbox := filepath.Join(d.Out, "outbox")

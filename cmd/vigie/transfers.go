@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
@@ -81,7 +82,7 @@ batch itself never deletes them.`,
 			var res *transfers.Result
 			if dryRun {
 				// Checked and counted in a transaction that is rolled back; no run recorded.
-				res, err = transfers.Run(ctx, w, opts)
+				res, err = steps.Transfers.Preview(ctx, a.env(w), opts)
 				if err != nil {
 					return err
 				}
@@ -89,15 +90,7 @@ batch itself never deletes them.`,
 			} else {
 				info := runInfo(cmd, args)
 				info.ScheduledFor = &instant
-				run, err := w.BeginRun(ctx, info)
-				if err != nil {
-					return err
-				}
-				opts.RunID = run.ID
-				res, err = transfers.Run(ctx, w, opts)
-				if ferr := run.Finish(err); err == nil {
-					err = ferr
-				}
+				res, err = steps.Run(ctx, a.env(w), steps.Transfers, info, opts)
 				if err != nil {
 					// Requests before the failure are executed and stay so.
 					if res != nil {
@@ -173,14 +166,9 @@ func writeDeletable(w io.Writer, res *transfers.Result) {
 // demoTransfers runs the transfer batch at 04:00 on the demo's as-of day.
 func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
 	at := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 4, 0, 0, 0, warehouse.Paris)
-	run, err := d.Warehouse.BeginRun(ctx, warehouse.RunInfo{Command: "transfers run", Arguments: []string{"demo"}, Job: "demo", ScheduledFor: &at})
-	if err != nil {
-		return err
-	}
-	res, err := transfers.Run(ctx, d.Warehouse, transfers.Options{At: at, RunID: run.ID})
-	if ferr := run.Finish(err); err == nil {
-		err = ferr
-	}
+	info := d.runInfo(d.AsOf)
+	info.ScheduledFor = &at
+	res, err := steps.Run(ctx, d.env(), steps.Transfers, info, transfers.Options{At: at})
 	if err != nil {
 		return err
 	}
@@ -188,6 +176,6 @@ func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
 	writeRefusals(d.Summary, res, 5)
 	writeDeletable(d.Summary, res)
 	fmt.Fprintf(d.Summary, "Journal des lignes modifiées : %s query --warehouse %s \"SELECT * FROM transfer_journal WHERE run_id = %d\"\n",
-		programName(), d.Warehouse.Path, run.ID)
+		programName(), d.Warehouse.Path, res.RunID)
 	return nil
 }

@@ -59,7 +59,7 @@ func TestLaterIngestionKeepsIdentityGone(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vigie.duckdb")
 
 	w := openUncompressed(t, path)
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+	if _, err := ingested(t, ctx, w, dir, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	raw := closeAndRead(t, w)
@@ -79,7 +79,7 @@ func TestLaterIngestionKeepsIdentityGone(t *testing.T) {
 	}
 
 	w = openUncompressed(t, path)
-	res, err := ingest.Run(ctx, w, dir, ingest.Options{})
+	res, err := ingested(t, ctx, w, dir, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestLaterIngestionKeepsIdentityGone(t *testing.T) {
 		}
 	}
 	w = openUncompressed(t, path)
-	if res, err = ingest.Run(ctx, w, bad, ingest.Options{MaxRejectRatio: 0.9}); err != nil || res.Quarantined != 2 {
+	if res, err = ingested(t, ctx, w, bad, ingest.Options{MaxRejectRatio: 0.9}); err != nil || res.Quarantined != 2 {
 		t.Fatalf("load with X1's rows quarantined: %v (%+v)", err, res)
 	}
 	var quarantined string

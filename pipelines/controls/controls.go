@@ -53,10 +53,9 @@ type Options struct {
 	// SkipList leaves Result.Findings and Result.Resolved empty (Counts is
 	// filled): for callers that read the stored findings themselves.
 	SkipList bool
-	// Arguments, Job and ScheduledFor go to the run record.
-	Arguments    []string
-	Job          string
-	ScheduledFor *time.Time
+	// RunID is the run record the caller opened (steps.Run, the
+	// scheduler): a controls run never opens its own.
+	RunID int64
 }
 
 var structureRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -82,6 +81,9 @@ func (o Options) Period() (from, to time.Time) {
 func (o Options) Validate() error {
 	if o.AsOf.IsZero() {
 		return errors.New("controls : la date du contrôle (--as-of) manque")
+	}
+	if o.RunID == 0 {
+		return errors.New("controls: no run record: the caller opens it (steps.Run)")
 	}
 	from, to := o.Period()
 	if to.Before(from) {
@@ -157,41 +159,31 @@ func Day(t time.Time) time.Time {
 
 func dateArg(t time.Time) string { return Day(t).Format(time.DateOnly) }
 
-// Run runs every control for opts.AsOf, records the run (runs, control_runs),
-// stores the findings compared with the previous run of each structure, and
-// the indicators. Findings are no failure: err is nil whatever is found.
+// Run runs every control for opts.AsOf under the run record opts.RunID
+// (control_runs), stores the findings compared with the previous run of each
+// structure, and the indicators. Findings are no failure: err is nil whatever
+// is found.
 func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result, err error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	asOf := Day(opts.AsOf)
 	from, to := opts.Period()
-	run, err := w.BeginRun(ctx, warehouse.RunInfo{
-		Command: "controls", Arguments: opts.Arguments, AsOf: &asOf,
-		Job: opts.Job, ScheduledFor: opts.ScheduledFor,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if ferr := run.Finish(err); ferr != nil && err == nil {
-			err = ferr
-		}
-	}()
+	runID := opts.RunID
 
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("controls: %w", err)
 	}
 	defer conn.Close()
-	res = &Result{RunID: run.ID, AsOf: asOf, From: from, To: to}
+	res = &Result{RunID: runID, AsOf: asOf, From: from, To: to}
 	restore, err := limitMemory(ctx, conn, opts.MemoryLimit)
 	if err != nil {
 		return nil, err
 	}
 	defer restore()
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		return runSteps(ctx, tx, w, run.ID, asOf, from, to, opts.Structures, res)
+		return runSteps(ctx, tx, w, runID, asOf, from, to, opts.Structures, res)
 	})
 	if err != nil {
 		return nil, err
@@ -200,16 +192,16 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
 	}
-	if res.Counts, err = loadCounts(ctx, w.DB, run.ID); err != nil {
+	if res.Counts, err = loadCounts(ctx, w.DB, runID); err != nil {
 		return nil, err
 	}
 	if opts.SkipList {
 		return res, nil
 	}
-	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, run.ID); err != nil {
+	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, runID); err != nil {
 		return nil, err
 	}
-	if res.Resolved, err = loadFindings(ctx, w.DB, qResolved, run.ID); err != nil {
+	if res.Resolved, err = loadFindings(ctx, w.DB, qResolved, runID); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -69,7 +69,7 @@ func TestDemoRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	ir, err := ingest.Run(ctx, w, extraction, ingest.Options{})
+	ir, err := ingested(t, ctx, w, extraction, ingest.Options{})
 	if err != nil {
 		t.Fatalf("ingest: %v %+v", err, ir)
 	}
@@ -135,7 +135,7 @@ func TestDemoRegion(t *testing.T) {
 		}
 	}
 
-	res, err := controls.Run(ctx, w, controls.Options{AsOf: testAsOf})
+	res, err := controlled(t, ctx, w, controls.Options{AsOf: testAsOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestDemoRegion(t *testing.T) {
 	}
 
 	at := time.Date(2026, 11, 23, 4, 0, 0, 0, warehouse.Paris)
-	tr, err := transfers.Run(ctx, w, transfers.Options{At: at})
+	tr, err := transferred(t, ctx, w, transfers.Options{At: at})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,11 +35,11 @@ func loaded(t testing.TB) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatalf("ingest: %v", err)
 	}
 	for _, d := range []string{"2026-11-16", "2026-11-23"} {
-		if _, err := controls.Run(ctx, w, controls.Options{AsOf: day(d)}); err != nil {
+		if _, err := controlled(t, ctx, w, controls.Options{AsOf: day(d)}); err != nil {
 			t.Fatalf("controls %s: %v", d, err)
 		}
 	}
@@ -260,7 +260,7 @@ func TestReportWithoutControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()

@@ -124,3 +124,18 @@ func mustLoadParis() *time.Location {
 
 // NullString turns "" into NULL.
 func NullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// Record runs fn under a new run record: it opens the record (info), hands fn
+// its id, and records how fn ended. It is how the one owner of a run — the
+// caller of a step, never the step — records it.
+func (w *Warehouse) Record(ctx context.Context, info RunInfo, fn func(runID int64) error) error {
+	run, err := w.BeginRun(ctx, info)
+	if err != nil {
+		return err
+	}
+	err = fn(run.ID)
+	if ferr := run.Finish(err); err == nil {
+		err = ferr
+	}
+	return err
+}
