@@ -65,4 +65,3 @@ func TestDaemonRefusesUndeclaredStepAtStart(t *testing.T) {
 		t.Errorf("refusal %q does not name %s", err, want)
 	}
 }
-
