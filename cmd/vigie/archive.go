@@ -61,7 +61,7 @@ func newArchiveCmd(a *app) *cobra.Command {
 Archiving is irreversible: identity columns and free text become NULL (the
 birth year is kept), and apply and dossier rewrite the warehouse file so the
 old values cannot be read from its bytes either.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 	}
 	cmd.AddCommand(newArchivePlanCmd(a), newArchiveApplyCmd(a), newArchiveDossierCmd(a), newArchiveBackupCmd(a), newArchiveCompactCmd(a))
 	return cmd
@@ -78,7 +78,7 @@ dispositif_ouvert, age_31, eav_moins_31, age_27, inactif_29_mois or actif
 (rules.md ARC, first match wins). Nothing changes; a count per motif goes to
 standard error.`,
 		Example: `  vigie archive plan --as-of 2026-11-23 --format csv`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -238,7 +238,7 @@ cannot be written, nothing is archived and the exit status is 1.
 Prints id_dossier,code_structure,motif of the dossiers archived.`,
 		Example: `  vigie archive apply --as-of 2026-11-23 --backup-dir /srv/vigie/sauvegardes
   vigie archive apply --as-of 2026-11-23 --dry-run --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -274,6 +274,9 @@ Prints id_dossier,code_structure,motif.`,
 			if len(args) == 0 {
 				return usagef("par exemple vigie archive dossier D000123 --motif deces --backup-dir DIR", "indiquez l'identifiant du dossier à archiver")
 			}
+			if motif == "" {
+				return usagef("--motif demande_du_jeune ou --motif deces", "--motif est obligatoire : le motif de l'archivage manuel")
+			}
 			opts, err := f.validate()
 			if err != nil {
 				return err
@@ -291,7 +294,6 @@ Prints id_dossier,code_structure,motif.`,
 	}
 	f.add(cmd)
 	cmd.Flags().StringVar(&motif, "motif", "", "demande_du_jeune or deces")
-	_ = cmd.MarkFlagRequired("motif")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -306,7 +308,7 @@ code_structure, nom_usage, nom_naissance, prenom, date_naissance of every
 dossier not yet archived, the table the regional guide recommends keeping
 before archiving runs. Prints the file's path.`,
 		Example: `  vigie archive backup --out /srv/vigie/sauvegardes`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("par exemple vigie archive backup --out /srv/vigie/sauvegardes", "--out est obligatoire : le dossier où écrire l'export")
@@ -344,7 +346,7 @@ func newArchiveCompactCmd(a *app) *cobra.Command {
 		Long: `Copy the warehouse into a fresh file holding only live rows and swap it in
 (same mode). apply and dossier do it themselves; run it by hand only if they
 reported that this last step failed.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFile(a.warehousePath); err != nil {
 				return err

@@ -118,7 +118,7 @@ what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
 		Example: `  vigie controls --as-of 2026-11-23
   vigie controls --as-of 2026-11-23 --structure ML-16001 --rule PCJ --format csv
   vigie controls --gravite erreur --suivi nouveau --history`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

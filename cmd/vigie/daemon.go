@@ -39,7 +39,7 @@ SHA-256 is in the delivery_ledger table ('vigie query').
 The warehouse is opened only while the daemon works, so 'vigie query' and
 'vigie runs' can read it in between. See docs/vigie.service for a systemd unit.`,
 		Example: `  VIGIE_SMTP_PASSWORD=... vigie daemon --warehouse /var/lib/vigie/vigie.duckdb --config /etc/vigie/vigie.yaml`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			defs, cfg, err := f.load(a, true)
 			if err != nil {

@@ -68,7 +68,7 @@ warehouse is always OUT/vigie.duckdb (--warehouse is not used).`,
 		Example: `  vigie demo
   vigie demo --out /tmp/demo --scale 0.1 --as-of 2026-11-23
   vigie demo --scale 1        # a whole region's year, about 150,000 dossiers`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := o.validate(time.Now())
 			if err != nil {

@@ -44,7 +44,7 @@ all-or-nothing: a refused extraction leaves the warehouse as it was. Prints
 table,rows_read,rows_loaded,rows_quarantined per file.`,
 		Example: `  vigie ingest /data/extractions/2026-11-23
   vigie ingest --format csv --max-reject-ratio 0.05 ./extraction`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

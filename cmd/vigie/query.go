@@ -20,7 +20,7 @@ of the controls and batches. Any statement that writes, attaches another
 database or touches a file is refused.`,
 		Example: `  vigie query "SELECT code_structure, count(*) FROM dossiers GROUP BY ALL"
   vigie query --format csv "SELECT * FROM quarantine WHERE run_id = 3"`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

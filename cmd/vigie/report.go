@@ -72,7 +72,7 @@ rows only; they contain personal data and are written with mode 0600.`,
   vigie report --as-of 2026-11-23 --structure ML-16001 --out rapports
   vigie report --as-of 2026-11-23 --region-only --out rapports
   vigie report asp --as-of 2026-11-23 --out rapports`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := o.validate()
 			if err != nil {
@@ -117,7 +117,7 @@ director's name, date and signature. A structure with nobody on the list gets
 a list that says so.`,
 		Example: `  vigie report asp --as-of 2026-11-23 --out rapports
   vigie report asp --as-of 2026-11-23 --structure ML-16001 --out rapports`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := o.validate()
 			if err != nil {

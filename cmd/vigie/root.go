@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -43,23 +42,6 @@ var commandBuilders []func(a *app) *cobra.Command
 
 func register(b func(a *app) *cobra.Command) { commandBuilders = append(commandBuilders, b) }
 
-// usageError is a wrong use of the command line: exit status 2, with a hint.
-type usageError struct {
-	message string
-	hint    string
-}
-
-func (e *usageError) Error() string {
-	if e.hint == "" {
-		return e.message
-	}
-	return e.message + "\n" + e.hint
-}
-
-func usagef(hint, format string, args ...any) error {
-	return &usageError{message: fmt.Sprintf(format, args...), hint: hint}
-}
-
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vigie",
@@ -84,11 +66,16 @@ func newRootCmd(a *app) *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "warehouse file (or $"+envWarehouse+")")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log debug messages to standard error")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{message: err.Error(), hint: "see '" + cmd.CommandPath() + " --help'"}
-	})
+	root.SetFlagErrorFunc(flagError)
 	for _, b := range commandBuilders {
 		root.AddCommand(b(a))
+	}
+	for _, c := range append([]*cobra.Command{root}, root.Commands()...) {
+		for _, g := range append([]*cobra.Command{c}, c.Commands()...) {
+			if g.RunE == nil && g.Run == nil && g.HasSubCommands() {
+				groupCommand(g)
+			}
+		}
 	}
 	return root
 }
@@ -106,32 +93,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	began := false
+	markBegin(root, &began)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitOK
-	}
-	var ue *usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "vigie: %v\n", err)
-		if !errors.As(err, &ue) {
-			fmt.Fprintln(stderr, "see 'vigie --help'")
-		}
-		return exitUsage
-	}
-	fmt.Fprintf(stderr, "vigie: %v\n", err)
-	return exitFailed
-}
-
-// isCobraUsage recognises cobra's own argument errors (unknown command,
-// wrong number of arguments), which it does not type.
-func isCobraUsage(err error) bool {
-	m := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "required flag"} {
-		if strings.Contains(m, p) {
-			return true
+	code := exitCode(err, began)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigie : %v\n", err)
+		var ue *usageError
+		if code == exitUsage && !errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "voir « vigie --help »")
 		}
 	}
-	return false
+	return code
 }
 
 // env is what a step run from the command line runs with.

@@ -14,7 +14,7 @@ func newRunsCmd(a *app) *cobra.Command {
 		Long: `Show every recorded run, newest first: id, command, arguments, start, end,
 status (running, done, refused, failed, cancelled, timed_out), the per-file
 counts of an ingestion and the error, if any.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

@@ -123,7 +123,7 @@ func newScheduleListCmd(a *app) *cobra.Command {
 		Short: "Print every job's next runs after a date, holiday moves applied",
 		Example: `  vigie schedule list
   vigie schedule list --from 2026-04-01 --count 2 --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -200,7 +200,7 @@ again with --force, and so is one held back by the freshness gate once a
 fresh extraction is in; one whose delivery failed resumes the delivery only.`,
 		Example: `  vigie schedule run weekly_control --config /etc/vigie/vigie.yaml
   vigie schedule run weekly_control --for "2026-04-07 07:00" --force`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

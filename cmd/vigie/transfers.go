@@ -23,7 +23,7 @@ func newTransfersCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "transfers",
 		Short: "The nightly transfer batch",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 	}
 	cmd.AddCommand(newTransfersRunCmd(a))
 	return cmd
@@ -63,7 +63,7 @@ batch itself never deletes them.`,
 		Example: `  vigie transfers run --at "2026-11-23 04:00"
   vigie transfers run --at "2026-11-23 04:00" --dry-run --format csv
   vigie query "SELECT * FROM transfer_journal WHERE id_transfert = 'T0001'"`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

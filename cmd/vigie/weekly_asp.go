@@ -38,7 +38,7 @@ the files on standard error.`,
 		Example: `  vigie weekly-asp --as-of 2026-11-23
   vigie weekly-asp --as-of 2026-11-23 --structure ML-16001 --format csv
   vigie weekly-asp --as-of 2026-11-23 --pdf listes-asp`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
