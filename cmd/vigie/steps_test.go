@@ -112,3 +112,22 @@ FROM runs r LEFT JOIN control_runs c ON c.run_id = r.id ORDER BY r.id`
 		t.Errorf("scheduled job: runs %v, want one run, the job's, holding the controls for 2026-11-23", daemonRuns)
 	}
 }
+
+// `vigie report` for a date the controls have not run for refuses, saying
+// what to run, rather than writing dashboards that read « 0 constat ».
+func TestReportRefusesWithoutControls(t *testing.T) {
+	t.Parallel()
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	out := t.TempDir()
+	if code, _, errs := runVigie(t, "--warehouse", wh, "ingest", filepath.Join("..", "..", "testdata", "reports", "extraction")); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	code, _, errs := runVigie(t, "--warehouse", wh, "report", "--as-of", "2026-11-23", "--out", out)
+	if code != exitFailed || !strings.Contains(errs, "les contrôles n'ont pas été lancés pour le 23/11/2026") ||
+		!strings.Contains(errs, "vigie controls --as-of 2026-11-23") {
+		t.Errorf("report without controls: exit %d, %s", code, errs)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a refused report wrote %d entries", len(entries))
+	}
+}

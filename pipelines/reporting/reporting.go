@@ -166,6 +166,9 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	if opts.Structure != "" && len(list) == 0 {
 		return nil, warehouse.Refused(fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", opts.Structure))
 	}
+	if err := controlledOn(list, opts.AsOf); err != nil {
+		return nil, err
+	}
 	outcomes, err := writeStructures(ctx, w, opts, list)
 	if err != nil {
 		return nil, err
