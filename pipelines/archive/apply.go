@@ -172,6 +172,9 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 			return nil, err
 		}
 	}
+	if files["anonymise"], err = anonymiseSQL(files["anonymise"]); err != nil {
+		return nil, err
+	}
 	if err := execAll(ctx, conn, files["selection"]); err != nil {
 		return nil, fmt.Errorf("archive selection: %w", err)
 	}
