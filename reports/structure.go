@@ -144,8 +144,8 @@ func (p *PDF) summarySection(r *StructureReport) {
 	p.Figures([]Figure{
 		{Label: "Constats ouverts", Value: frInt(int64(len(r.Findings)))},
 		{Label: "dont erreurs", Value: frInt(int64(erreurs))},
-		{Label: "Nouveaux depuis le contrôle précédent", Value: frInt(int64(nouveaux))},
-		{Label: "Résolus depuis le contrôle précédent", Value: frInt(int64(len(r.Resolved)))},
+		{Label: "Nouveaux " + sinceLabel(r.ComparedAsOf), Value: frInt(int64(nouveaux))},
+		{Label: "Résolus " + sinceLabel(r.ComparedAsOf), Value: frInt(int64(len(r.Resolved)))},
 		{Label: "Taux d'absence aux rendez-vous", Value: frPercent(r.RDVTotal.TauxAbsence, r.RDVTotal.HasTaux)},
 		{Label: "Partenaires rattachés à SIENE", Value: frPercent(r.SIENETotal.Taux, r.SIENETotal.HasTaux)},
 		{Label: "Jeunes sur la liste ASP de la semaine", Value: frInt(int64(len(r.ASP.Rows)))},
@@ -436,7 +436,7 @@ func (p *PDF) controlsSection(r *StructureReport) {
 	}
 	p.findingsTable(old)
 	if len(r.Resolved) > 0 {
-		p.Subheading("Résolus depuis le contrôle précédent : " + frInt(int64(len(r.Resolved))))
+		p.Subheading("Résolus " + sinceLabel(r.ComparedAsOf) + " : " + frInt(int64(len(r.Resolved))))
 		p.findingsTable(r.Resolved)
 	}
 }

@@ -27,6 +27,8 @@ type RunContext struct {
 	Log     *slog.Logger
 	RunID   int64
 	Attempt int
+	// Reference is the job's reference kind (Job.Reference).
+	Reference string
 }
 
 // StepFunc runs one step of a job. It must be idempotent for a given
@@ -52,7 +54,7 @@ func NewRegistry(declared *steps.Registry) Registry {
 		}
 		r[s.Info().Name] = func(ctx context.Context, rc RunContext) ([]Output, error) {
 			return s.RunFor(ctx, steps.Env{W: rc.W, RunID: rc.RunID, Log: rc.Log},
-				steps.Instant{Job: rc.Job, For: rc.ScheduledFor, AsOf: rc.AsOf, OutDir: rc.OutDir, BackupDir: rc.Config.Archive.BackupDir})
+				steps.Instant{Job: rc.Job, For: rc.ScheduledFor, AsOf: rc.AsOf, OutDir: rc.OutDir, BackupDir: rc.Config.Archive.BackupDir, Reference: rc.Reference})
 		}
 	}
 	return r

@@ -144,7 +144,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 		return nil, fmt.Errorf("création du dossier de l'exécution : %w", err)
 	}
 	rc := RunContext{Job: j.Name, ScheduledFor: at, AsOf: asOf(at), W: w, OutDir: outDir, Config: s.Config,
-		Log: s.log().With("job", j.Name), RunID: runID, Attempt: attempt}
+		Log: s.log().With("job", j.Name), RunID: runID, Attempt: attempt, Reference: j.Reference}
 	var outputs []Output
 	for _, name := range j.Steps {
 		if err := stopping(ctx); err != nil {

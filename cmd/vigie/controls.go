@@ -204,7 +204,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 	var past []string
 	for k := demoHistoryWeeks; k >= 1; k-- {
 		day := d.AsOf.AddDate(0, 0, -7*k)
-		if _, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(day), controls.Options{AsOf: day, SkipList: true}); err != nil {
+		if _, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(day), controls.Options{AsOf: day, SkipList: true, Reference: controls.Weekly}); err != nil {
 			return err
 		}
 		past = append(past, day.Format("02/01/2006"))
@@ -213,7 +213,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		fmt.Fprintf(d.Summary, "Historique : contrôles rejoués sur les mêmes données aux %s, pour montrer le suivi d'une semaine à l'autre.\n",
 			frList(past))
 	}
-	res, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(d.AsOf), controls.Options{AsOf: d.AsOf, SkipList: true})
+	res, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(d.AsOf), controls.Options{AsOf: d.AsOf, SkipList: true, Reference: controls.Weekly})
 	if err != nil {
 		return err
 	}

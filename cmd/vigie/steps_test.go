@@ -70,7 +70,7 @@ func TestScheduledArchivingLeavesNoIdentity(t *testing.T) {
 // nested inside it; the controls' record (control_runs) points at it.
 func TestControlsRecordedOnceWhoeverCalls(t *testing.T) {
 	t.Parallel()
-	const runsRows = `SELECT r.command, r.job, r.as_of, r.status, c.as_of AS controls_as_of
+	const runsRows = `SELECT r.command, r.job, r.as_of, r.status, c.as_of AS controls_as_of, c.reference
 FROM runs r LEFT JOIN control_runs c ON c.run_id = r.id ORDER BY r.id`
 
 	cli := controlsWarehouse(t)
@@ -80,7 +80,7 @@ FROM runs r LEFT JOIN control_runs c ON c.run_id = r.id ORDER BY r.id`
 	daemon := controlsWarehouse(t)
 	dir := t.TempDir()
 	sched := filepath.Join(dir, "s.yaml")
-	if err := os.WriteFile(sched, []byte("jobs:\n  - name: controles\n    cron: \"0 7 * * 1\"\n    steps: [controls]\n"), 0o600); err != nil {
+	if err := os.WriteFile(sched, []byte("jobs:\n  - name: controles\n    cron: \"0 7 * * 1\"\n    reference: weekly\n    steps: [controls]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	structures := queryCSV(t, daemon, `SELECT code_structure FROM structures ORDER BY 1`)
@@ -104,12 +104,12 @@ FROM runs r LEFT JOIN control_runs c ON c.run_id = r.id ORDER BY r.id`
 		return out
 	}
 	cliRuns := got(cli)
-	if len(cliRuns) != 1 || cliRuns[0][0] != "controls" || cliRuns[0][3] != "done" || cliRuns[0][4] != "2026-11-23" {
-		t.Errorf("command line: runs %v, want one controls run for 2026-11-23", cliRuns)
+	if len(cliRuns) != 1 || cliRuns[0][0] != "controls" || cliRuns[0][3] != "done" || cliRuns[0][4] != "2026-11-23" || cliRuns[0][5] != "" {
+		t.Errorf("command line: runs %v, want one controls run for 2026-11-23, not a reference run", cliRuns)
 	}
 	daemonRuns := got(daemon)
-	if len(daemonRuns) != 1 || daemonRuns[0][0] != "schedule" || daemonRuns[0][1] != "controles" || daemonRuns[0][3] != "done" || daemonRuns[0][4] != "2026-11-23" {
-		t.Errorf("scheduled job: runs %v, want one run, the job's, holding the controls for 2026-11-23", daemonRuns)
+	if len(daemonRuns) != 1 || daemonRuns[0][0] != "schedule" || daemonRuns[0][1] != "controles" || daemonRuns[0][3] != "done" || daemonRuns[0][4] != "2026-11-23" || daemonRuns[0][5] != "weekly" {
+		t.Errorf("scheduled job: runs %v, want one run, the job's, holding the controls for 2026-11-23, the job's weekly reference", daemonRuns)
 	}
 }
 

@@ -31,6 +31,12 @@ const (
 	Info   = "info"
 )
 
+// Reference kinds of a controls run (control_runs.reference).
+const (
+	Weekly  = "weekly"
+	Monthly = "monthly"
+)
+
 // Suivi values: how a finding compares with the previous run of its structure.
 const (
 	Nouveau    = "nouveau"
@@ -53,6 +59,10 @@ type Options struct {
 	// SkipList leaves Result.Findings and Result.Resolved empty (Counts is
 	// filled): for callers that read the stored findings themselves.
 	SkipList bool
+	// Reference marks the run as the reference of its period (Weekly,
+	// Monthly), which the reports' « nouveaux / résolus » compare with; ""
+	// for any other run (daily, by hand), which changes no comparison.
+	Reference string
 	// RunID is the run record the caller opened (steps.Run, the
 	// scheduler): a controls run never opens its own.
 	RunID int64
@@ -81,6 +91,9 @@ func (o Options) Period() (from, to time.Time) {
 func (o Options) Validate() error {
 	if o.AsOf.IsZero() {
 		return errors.New("controls : la date du contrôle (--as-of) manque")
+	}
+	if o.Reference != "" && o.Reference != Weekly && o.Reference != Monthly {
+		return fmt.Errorf("controls : run de référence %q inconnu : %s ou %s", o.Reference, Weekly, Monthly)
 	}
 	if o.RunID == 0 {
 		return errors.New("controls: no run record: the caller opens it (steps.Run)")
@@ -183,7 +196,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	}
 	defer restore()
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		return runSteps(ctx, tx, w, runID, asOf, from, to, opts.Structures, res)
+		return runSteps(ctx, tx, w, runID, asOf, from, to, opts, res)
 	})
 	if err != nil {
 		return nil, err
@@ -253,7 +266,7 @@ const familyMarker = "-- @family"
 // runSteps creates the helper macros, the run's scope and record, then
 // stores each family's findings with their history, the resolved findings
 // and the indicators, all on tx's connection.
-func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, res *Result) error {
+func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, opts Options, res *Result) error {
 	step := func(name string, fn func() error) error {
 		start := time.Now()
 		if err := fn(); err != nil {
@@ -265,7 +278,7 @@ func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int
 	if err := execFile(ctx, tx, w, "controls/macros.sql"); err != nil {
 		return err
 	}
-	if err := scope(ctx, tx, w, runID, asOf, from, to, structures); err != nil {
+	if err := scope(ctx, tx, w, runID, asOf, from, to, opts.Structures, opts.Reference); err != nil {
 		return err
 	}
 	if err := execFile(ctx, tx, w, "controls/prev_runs.sql", runID); err != nil {
@@ -316,7 +329,7 @@ func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int
 
 // scope creates the temp table run_scope (the structures the run covers)
 // and records the run in control_runs.
-func scope(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string) error {
+func scope(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, reference string) error {
 	if err := execFile(ctx, tx, w, "controls/run_scope.sql"); err != nil {
 		return err
 	}
@@ -348,10 +361,10 @@ WHERE code_structure NOT IN (SELECT code_structure FROM run_scope)`).Scan(&unkno
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO control_runs (run_id, as_of, date_debut, date_fin, structures)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO control_runs (run_id, as_of, date_debut, date_fin, structures, reference)
 SELECT ?, ?::DATE, ?::DATE, ?::DATE,
-       CASE WHEN ?::VARCHAR IS NULL THEN NULL ELSE (SELECT list(code_structure ORDER BY code_structure) FROM run_scope) END`,
-		runID, dateArg(asOf), dateArg(from), dateArg(to), filtered); err != nil {
+       CASE WHEN ?::VARCHAR IS NULL THEN NULL ELSE (SELECT list(code_structure ORDER BY code_structure) FROM run_scope) END, ?`,
+		runID, dateArg(asOf), dateArg(from), dateArg(to), filtered, warehouse.NullString(reference)); err != nil {
 		return fmt.Errorf("controls: record run: %w", err)
 	}
 	return nil

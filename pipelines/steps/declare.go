@@ -63,7 +63,7 @@ var Controls = &Pipeline[controls.Options, *controls.Result]{
 		return controls.Run(ctx, e.W, o)
 	},
 	ForInstant: func(in Instant) (controls.Options, error) {
-		return controls.Options{AsOf: in.AsOf, SkipList: true}, nil
+		return controls.Options{AsOf: in.AsOf, SkipList: true, Reference: in.Reference}, nil
 	},
 }
 
@@ -98,7 +98,7 @@ var ReportRegion = &Pipeline[reporting.Options, *reporting.Result]{
 		Produces: "la synthèse et le classeur régionaux, pour les analystes"},
 	Exec: reportExec,
 	ForInstant: func(in Instant) (reporting.Options, error) {
-		return reporting.Options{AsOf: in.AsOf, Out: filepath.Join(in.OutDir, "rapports"), RegionOnly: true}, nil
+		return reporting.Options{AsOf: in.AsOf, Out: filepath.Join(in.OutDir, "rapports"), RegionOnly: true, Period: controls.Weekly}, nil
 	},
 	Outputs: reportOutputs,
 }
@@ -110,7 +110,7 @@ var ReportMonthly = &Pipeline[reporting.Options, *reporting.Result]{
 		Produces: "le tableau de bord, le classeur et la liste ASP de chaque structure pour sa direction ; les fichiers régionaux pour les analystes"},
 	Exec: reportExec,
 	ForInstant: func(in Instant) (reporting.Options, error) {
-		return reporting.Options{AsOf: in.AsOf, Out: filepath.Join(in.OutDir, "rapports")}, nil
+		return reporting.Options{AsOf: in.AsOf, Out: filepath.Join(in.OutDir, "rapports"), Period: controls.Monthly}, nil
 	},
 	Outputs: reportOutputs,
 }
