@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/french"
 )
 
 // maxPDFRows bounds a findings list in the PDF, errors and oldest first; the
@@ -259,7 +261,7 @@ func upcomingMatrix(asOf time.Time, as []Appointment) Table {
 	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 30}}, Empty: "Aucun rendez-vous prévu dans les 7 prochains jours."}
 	for d := 0; d < 7; d++ {
 		day := asOf.AddDate(0, 0, d)
-		t.Columns = append(t.Columns, Column{Header: frWeekdays[day.Weekday()][:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
+		t.Columns = append(t.Columns, Column{Header: french.Weekday(day.Weekday())[:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
 	}
 	t.Columns = append(t.Columns, Column{Header: "Total", Weight: 9, Align: "R"})
 	var order []string

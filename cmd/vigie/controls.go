@@ -252,7 +252,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		if c == nil {
 			c = &count{}
 		}
-		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, familyNames[fam])
+		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, controls.FamilyNames[fam])
 	}
 	fmt.Fprintf(d.Summary, "  Depuis le contrôle précédent : %s nouveaux, %s persistants, %s résolus.\n",
 		frInt(suivi[controls.Nouveau]), frInt(suivi[controls.Persistant]), frInt(suivi[controls.Resolu]))
@@ -267,13 +267,3 @@ func frList(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
 
-var familyNames = map[string]string{
-	"RDV": "rendez-vous",
-	"FOR": "entrées en formation",
-	"PCJ": "chevauchements PACEA / CEJ",
-	"SIE": "rattachement SIENE des partenaires",
-	"PAC": "parcours PACEA",
-	"USR": "comptes utilisateurs",
-	"RGS": "certificat de signature RGS",
-	"DOS": "qualité des dossiers",
-}

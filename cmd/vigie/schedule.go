@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/delivery"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -149,8 +150,6 @@ func newScheduleListCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-var frWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-
 func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *table {
 	t := &table{columns: []string{"job", "scheduled_for", "jour", "moved_from", "holiday", "steps"}}
 	for range t.columns {
@@ -166,7 +165,7 @@ func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *tabl
 		if in.Gap {
 			note = "passage à l'heure d'été : l'heure prévue n'existe pas ce jour-là"
 		}
-		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), frWeekdays[at.Weekday()], moved, note,
+		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), french.Weekday(at.Weekday()), moved, note,
 			strings.Join(defs.Job(in.Job).Steps, " ")})
 	}
 	return t

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -23,6 +24,18 @@ import (
 // Families lists the rule families in the order they run; each is the file
 // sql/controls/<lower-case family>.sql.
 var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS"}
+
+// FamilyNames says in French what each family of Families controls.
+var FamilyNames = map[string]string{
+	"RDV": "rendez-vous",
+	"FOR": "entrées en formation",
+	"PCJ": "chevauchements PACEA / CEJ",
+	"SIE": "rattachement SIENE des partenaires",
+	"PAC": "parcours PACEA",
+	"USR": "comptes utilisateurs",
+	"RGS": "certificat de signature RGS",
+	"DOS": "qualité des dossiers",
+}
 
 // Gravités of a finding, most serious first.
 const (
@@ -68,10 +81,9 @@ type Options struct {
 	RunID int64
 }
 
-var structureRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-// ValidStructure tells whether code is a well-formed structure code.
-func ValidStructure(code string) bool { return structureRe.MatchString(code) }
+// ValidStructure tells whether code is a well-formed structure code
+// (structure.Valid).
+func ValidStructure(code string) bool { return structure.Valid(code) }
 
 // Period returns the indicator period of o: [From, To], by default the 28
 // days before D.
