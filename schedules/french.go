@@ -7,7 +7,6 @@ import (
 	"github.com/arml-na/vigie/pipelines/french"
 )
 
-
 // frenchDate writes t as « lundi 6 avril 2026 à 07:00 » (Europe/Paris).
 func frenchDate(t time.Time) string {
 	l := t.In(paris)

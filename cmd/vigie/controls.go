@@ -266,4 +266,3 @@ func frList(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
-
