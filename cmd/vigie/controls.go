@@ -104,17 +104,21 @@ func newControlsCmd(a *app) *cobra.Command {
 	o := &controlsOptions{}
 	cmd := &cobra.Command{
 		Use:   "controls",
-		Short: "Run every control of the rules and print the findings",
-		Long: `Run every control of contract/rules.md (RDV, FOR, PCJ, SIE, PAC, USR, RGS, DOS)
-for the as-of date, record the run with its findings and indicators, and print
-the findings: rule,gravite,code_structure,objet,id_objet,id_dossier,detail,
-sorted by rule then id_objet. Findings are no failure: the exit status is 0.
+		Short: "Lance tous les contrôles des règles et affiche les constats",
+		Long: `Lance tous les contrôles de contract/rules.md (RDV, FOR, PCJ, SIE, PAC, USR,
+RGS, DOS) pour la date, enregistre l'exécution avec ses constats et ses
+indicateurs, et affiche les constats : rule,gravite,code_structure,objet,
+id_objet,id_dossier,detail, triés par règle puis id_objet. Des constats ne
+sont pas un échec : le statut de sortie est 0.
 
-Each finding is compared with the previous run for its structure: --history
-adds the columns suivi (nouveau or persistant), premiere_detection and
-nb_runs; --suivi resolu prints the findings of the previous run that are gone.
---structure limits the run itself; --rule, --gravite and --suivi only filter
-what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
+Chaque constat est comparé avec le contrôle précédent de sa structure :
+--history ajoute les colonnes suivi (nouveau ou persistant),
+premiere_detection et nb_runs ; --suivi resolu affiche les constats du
+contrôle précédent qui ont disparu. --structure limite le contrôle lui-même ;
+--rule, --gravite et --suivi ne filtrent que l'affichage. Un contrôle lancé à
+la main n'est jamais un contrôle de référence : les « nouveaux / résolus » des
+rapports comparent les contrôles hebdomadaire et mensuel planifiés. Le SQL de
+chaque règle est dans sql/controls/<famille>.sql.`,
 		Example: `  vigie controls --as-of 2026-11-23
   vigie controls --as-of 2026-11-23 --structure ML-16001 --rule PCJ --format csv
   vigie controls --gravite erreur --suivi nouveau --history`,
@@ -148,14 +152,14 @@ what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.asOf, "as-of", "", "the day the run is for, yyyy-mm-dd (default today in Europe/Paris)")
-	f.StringVar(&o.from, "from", "", "first day of the appointment indicators (default as-of minus 28 days)")
-	f.StringVar(&o.to, "to", "", "last day of the appointment indicators (default the day before as-of)")
-	f.StringSliceVar(&o.structures, "structure", nil, "run for these structures only (repeatable)")
-	f.StringSliceVar(&o.rules, "rule", nil, "print these rules or families only, e.g. PCJ-01 or PCJ (repeatable)")
-	f.StringSliceVar(&o.gravites, "gravite", nil, "print this gravité only: erreur, alerte or info (repeatable)")
-	f.StringVar(&o.suivi, "suivi", "", "print nouveau, persistant or resolu findings only")
-	f.BoolVar(&o.history, "history", false, "add the columns suivi, premiere_detection and nb_runs")
+	f.StringVar(&o.asOf, "as-of", "", "le jour du contrôle, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	f.StringVar(&o.from, "from", "", "premier jour des indicateurs de rendez-vous (par défaut la date moins 28 jours)")
+	f.StringVar(&o.to, "to", "", "dernier jour des indicateurs de rendez-vous (par défaut la veille de la date)")
+	f.StringSliceVar(&o.structures, "structure", nil, "contrôle ces structures seulement (répétable)")
+	f.StringSliceVar(&o.rules, "rule", nil, "n'affiche que ces règles ou familles, par exemple PCJ-01 ou PCJ (répétable)")
+	f.StringSliceVar(&o.gravites, "gravite", nil, "n'affiche que cette gravité : erreur, alerte ou info (répétable)")
+	f.StringVar(&o.suivi, "suivi", "", "n'affiche que les constats nouveau, persistant ou resolu")
+	f.BoolVar(&o.history, "history", false, "ajoute les colonnes suivi, premiere_detection et nb_runs")
 	addFormatFlag(cmd, a)
 	return cmd
 }

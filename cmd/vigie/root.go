@@ -45,8 +45,8 @@ func register(b func(a *app) *cobra.Command) { commandBuilders = append(commandB
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vigie",
-		Short:         "Batch ETL and reporting pipeline of the Missions Locales",
-		Long:          "vigie loads i-milo extractions into a DuckDB warehouse, runs the control dashboards,\nwrites the PDF and Excel reports, and runs the archiving and transfer batches.",
+		Short:         "Chargement, contrôles et rapports des Missions Locales",
+		Long:          "vigie charge les extractions i-milo dans un entrepôt DuckDB, lance les contrôles des tableaux de bord,\nécrit les rapports PDF et Excel, et lance les lots d'archivage et de transferts.",
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -64,9 +64,10 @@ func newRootCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "warehouse file (or $"+envWarehouse+")")
-	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log debug messages to standard error")
+	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "fichier de l'entrepôt (ou $"+envWarehouse+")")
+	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "écrit les messages de débogage sur la sortie d'erreur")
 	root.SetFlagErrorFunc(flagError)
+	frenchHelp(root)
 	for _, b := range commandBuilders {
 		root.AddCommand(b(a))
 	}
@@ -82,7 +83,7 @@ func newRootCmd(a *app) *cobra.Command {
 
 // addFormatFlag adds --format to a command that prints a result set.
 func addFormatFlag(cmd *cobra.Command, a *app) {
-	cmd.Flags().StringVar(&a.format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringVar(&a.format, "format", "table", "format de sortie : table, csv ou json")
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {

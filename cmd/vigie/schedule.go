@@ -35,8 +35,8 @@ type scheduleFlags struct {
 }
 
 func (f *scheduleFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.config, "config", "", "configuration file (or $"+envConfig+"; default vigie.yaml)")
-	cmd.Flags().StringVar(&f.schedules, "schedules", "", "schedule definitions (YAML); default: the shipped schedules")
+	cmd.Flags().StringVar(&f.config, "config", "", "fichier de configuration (ou $"+envConfig+" ; par défaut vigie.yaml)")
+	cmd.Flags().StringVar(&f.schedules, "schedules", "", "planifications (YAML) ; par défaut : celles livrées avec vigie")
 }
 
 // load reads and validates the schedule definitions and the configuration;
@@ -104,12 +104,13 @@ func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, cl
 func newScheduleCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schedule",
-		Short: "List the scheduled runs, or run one job for a scheduled instant",
-		Long: `The schedules (the shipped schedules/default.yaml, or --schedules FILE) say when
-each job runs, in Europe/Paris local time: the Monday 07:00 weekly control
-(moved to the next working day on a public holiday), the daily transfers
-(04:00), archiving plan (05:00), ingestion and controls (06:00), and the
-directors' monthly report (1st of the month, 07:00). 'vigie daemon' runs them.`,
+		Short: "Liste les exécutions prévues, ou lance une tâche pour un instant prévu",
+		Long: `Les planifications (schedules/default.yaml livré, ou --schedules FICHIER)
+disent quand chaque tâche s'exécute, heure de Paris : le contrôle hebdomadaire
+du lundi 07:00 (reporté au jour ouvré suivant un jour férié), les transferts
+quotidiens (04:00), le plan d'archivage (05:00), le chargement et les contrôles
+(06:00), et le rapport mensuel des directions (le 1er du mois, 07:00).
+« vigie daemon » les lance.`,
 	}
 	cmd.AddCommand(newScheduleListCmd(a), newScheduleRunCmd(a))
 	return cmd
@@ -121,7 +122,7 @@ func newScheduleListCmd(a *app) *cobra.Command {
 	var count int
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "Print every job's next runs after a date, holiday moves applied",
+		Short: "Affiche les prochaines exécutions de chaque tâche après une date, jours fériés pris en compte",
 		Example: `  vigie schedule list
   vigie schedule list --from 2026-04-01 --count 2 --format csv`,
 		Args: noArgs,
@@ -143,8 +144,8 @@ func newScheduleListCmd(a *app) *cobra.Command {
 			return scheduleTable(defs, start, count).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "list the runs after this date, yyyy-mm-dd or \"yyyy-mm-dd hh:mm\" (default now)")
-	cmd.Flags().IntVar(&count, "count", 3, "runs listed per job")
+	cmd.Flags().StringVar(&from, "from", "", "liste les exécutions après cette date, aaaa-mm-jj ou \"aaaa-mm-jj hh:mm\" (par défaut maintenant)")
+	cmd.Flags().IntVar(&count, "count", 3, "exécutions listées par tâche")
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd
@@ -191,12 +192,13 @@ func newScheduleRunCmd(a *app) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "run JOB",
-		Short: "Run one job now, for a scheduled instant, and deliver its files",
-		Long: `Run one job now, for a scheduled instant (--for, default the job's latest
-scheduled instant before now). Each (job, instant) runs and delivers once: a
-done instant is not run again; a failed, interrupted or missed one is run
-again with --force, and so is one held back by the freshness gate once a
-fresh extraction is in; one whose delivery failed resumes the delivery only.`,
+		Short: "Lance une tâche maintenant, pour un instant prévu, et livre ses fichiers",
+		Long: `Lance une tâche maintenant, pour un instant prévu (--for, par défaut le
+dernier instant prévu avant maintenant). Chaque (tâche, instant) s'exécute et
+livre une fois : un instant fait n'est pas relancé ; un instant en échec,
+interrompu ou manqué est relancé avec --force, comme un instant retenu faute
+d'extraction récente une fois celle-ci arrivée ; un instant dont la livraison a
+échoué ne reprend que la livraison.`,
 		Example: `  vigie schedule run weekly_control --config /etc/vigie/vigie.yaml
   vigie schedule run weekly_control --for "2026-04-07 07:00" --force`,
 		Args: exactArgs(1),
@@ -260,8 +262,8 @@ fresh extraction is in; one whose delivery failed resumes the delivery only.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&forInstant, "for", "", "the scheduled instant the run is for, \"yyyy-mm-dd hh:mm\" Europe/Paris")
-	cmd.Flags().BoolVar(&force, "force", false, "run again an instant that failed, was interrupted, was missed or was held back")
+	cmd.Flags().StringVar(&forInstant, "for", "", "l'instant prévu de l'exécution, \"aaaa-mm-jj hh:mm\" heure de Paris")
+	cmd.Flags().BoolVar(&force, "force", false, "relance un instant en échec, interrompu, manqué ou retenu")
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd

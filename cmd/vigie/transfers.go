@@ -22,7 +22,7 @@ func init() {
 func newTransfersCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "transfers",
-		Short: "The nightly transfer batch",
+		Short: "Le lot nocturne des transferts",
 		Args:  noArgs,
 	}
 	cmd.AddCommand(newTransfersRunCmd(a))
@@ -47,19 +47,20 @@ func newTransfersRunCmd(a *app) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Execute the transfers due at a local instant",
-		Long: `Execute every transfer request due at --at (Europe/Paris local time) and not
-yet executed or refused, in order of date_demande then id_transfert, each in
-its own transaction (rules.md TRF). A request dated on local day J is due at
-04:00 on J + 1; before that it is printed en_attente and nothing is stored.
-Every changed row is journaled in transfer_journal (see vigie query).
+		Short: "Exécute les transferts dus à un instant local",
+		Long: `Exécute chaque demande de transfert due à --at (heure locale de Paris) et pas
+encore exécutée ni refusée, dans l'ordre de date_demande puis id_transfert,
+chacune dans sa propre transaction (rules.md TRF). Une demande datée du jour
+local J est due à 04:00 le jour J + 1 ; avant, elle est affichée en_attente et
+rien n'est enregistré. Chaque ligne modifiée est journalisée dans
+transfer_journal (voir vigie query).
 
-Prints id_transfert,statut,raison,lignes_modifiees (statut execute, refuse or
-en_attente; raison in French). Afterwards, the source elements of the executed
-requests that nothing live references any more (an account no longer referent
-of anything, a lieu no longer used, a value no longer held) are listed on
-standard error as deletable in i-milo and stored in transfer_deletable; the
-batch itself never deletes them.`,
+Affiche id_transfert,statut,raison,lignes_modifiees (statut execute, refuse ou
+en_attente ; raison en français). Ensuite, les éléments sources des demandes
+exécutées que plus rien de vivant ne référence (un compte qui n'est plus
+référent de rien, un lieu plus utilisé, une valeur plus portée) sont listés sur
+la sortie d'erreur comme supprimables dans i-milo et gardés dans
+transfer_deletable ; le lot lui-même ne les supprime jamais.`,
 		Example: `  vigie transfers run --at "2026-11-23 04:00"
   vigie transfers run --at "2026-11-23 04:00" --dry-run --format csv
   vigie query "SELECT * FROM transfer_journal WHERE id_transfert = 'T0001'"`,
@@ -104,8 +105,8 @@ batch itself never deletes them.`,
 			return outcomesTable(res).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", `the run's local instant "yyyy-mm-dd hh:mm" (default now, Europe/Paris)`)
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would happen; change nothing")
+	cmd.Flags().StringVar(&at, "at", "", `l'instant local du lot "aaaa-mm-jj hh:mm" (par défaut maintenant, heure de Paris)`)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "affiche ce qui se passerait ; ne change rien")
 	addFormatFlag(cmd, a)
 	return cmd
 }

@@ -132,3 +132,49 @@ func groupCommand(c *cobra.Command) {
 	c.Args = noArgs
 	c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 }
+
+// usageTemplate is cobra's usage text in French.
+const usageTemplate = `Utilisation :{{if .Runnable}}
+  {{.UseLine | frenchUsage}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [commande]{{end}}{{if .HasExample}}
+
+Exemples :
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Commandes :{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Options :
+{{.LocalFlags.FlagUsages | frenchUsage | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Options communes :
+{{.InheritedFlags.FlagUsages | frenchUsage | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+« {{.CommandPath}} [commande] --help » pour l'aide d'une commande.{{end}}
+`
+
+// frenchUsage puts pflag's and cobra's words of a usage text in French.
+var frenchUsage = strings.NewReplacer("[flags]", "[options]", "(default ", "(par défaut ",
+	" string ", " texte  ", " strings ", " textes  ", " float ", " réel  ", " int ", " nbr ")
+
+// frenchHelp gives the command tree its help in French: the usage text, the
+// --help and --version flags and the help command.
+func frenchHelp(root *cobra.Command) {
+	cobra.AddTemplateFunc("frenchUsage", frenchUsage.Replace)
+	root.SetUsageTemplate(usageTemplate)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.PersistentFlags().BoolP("help", "h", false, "affiche cette aide")
+	root.Flags().Bool("version", false, "affiche la version de vigie")
+	root.SetVersionTemplate("vigie {{.Version}}\n")
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [commande]",
+		Short: "Affiche l'aide d'une commande",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, _, err := c.Root().Find(args)
+			if err != nil || cmd == nil {
+				return &usageError{message: fmt.Sprintf("commande inconnue %q", strings.Join(args, " ")), hint: helpHint(c.Root())}
+			}
+			return cmd.Help()
+		},
+	})
+}
