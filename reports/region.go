@@ -82,6 +82,7 @@ func RegionPDF(r *RegionReport) *PDF {
 		Period: "Situation au " + frDate(r.AsOf), GeneratedAt: r.GeneratedAt}, Landscape)
 	rdv, siene, byGrav, nouveaux, resolus, asp := regionTotals(r)
 	p.Heading("Synthèse")
+	p.Paragraph(comparedSentence(regionCompared(r)))
 	p.Figures([]Figure{
 		{Label: "Structures", Value: frInt(int64(len(r.Structures)))},
 		{Label: "Constats ouverts", Value: frInt(byGrav["erreur"] + byGrav["alerte"] + byGrav["info"])},

@@ -2,13 +2,22 @@ package reports
 
 import "time"
 
-// sinceLabel says which controls run the « nouveaux / résolus » compare with,
-// by date: the reference run of the period before.
+// sinceLabel is the short label of the « nouveaux / résolus » figures: since
+// the date of the reference run they compare with.
 func sinceLabel(compared time.Time) string {
 	if compared.IsZero() {
-		return "(aucun contrôle de référence antérieur)"
+		return "(sans référence)"
 	}
-	return "depuis le contrôle de référence du " + frDate(compared)
+	return "depuis le " + frDate(compared)
+}
+
+// comparedSentence says in full which run the « nouveaux / résolus » compare
+// with, by date.
+func comparedSentence(compared time.Time) string {
+	if compared.IsZero() {
+		return "Nouveaux et résolus : aucun contrôle de référence antérieur, tous les constats sont comptés nouveaux."
+	}
+	return "Nouveaux et résolus comparés au contrôle de référence du " + frDate(compared) + "."
 }
 
 // regionCompared is the latest reference date the structures compare with.

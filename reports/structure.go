@@ -131,8 +131,8 @@ func (p *PDF) summarySection(r *StructureReport) {
 		p.Paragraph("Aucun contrôle n'est enregistré pour cette structure à cette date : lancez « vigie controls --as-of " +
 			r.AsOf.Format(time.DateOnly) + " » puis régénérez ce rapport.")
 	} else {
-		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s.",
-			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo)))
+		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s. %s",
+			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo), comparedSentence(r.ComparedAsOf)))
 	}
 	var nouveaux, erreurs int
 	for _, f := range r.Findings {

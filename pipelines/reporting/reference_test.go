@@ -150,7 +150,7 @@ SELECT (SELECT count(*) FROM cur c WHERE NOT EXISTS (SELECT 1 FROM ref r WHERE r
 	if _, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out, Structure: code, Period: controls.Weekly}); err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfText(t, filepath.Join(out, code, "2026-11-23", "tableau-de-bord-"+code+"-2026-11-23.pdf")); !containsAll(text, "contrôle de référence du 16/11/2026") {
+	if text := pdfText(t, filepath.Join(out, code, "2026-11-23", "tableau-de-bord-"+code+"-2026-11-23.pdf")); !containsAll(text, "comparés au contrôle de référence du 16/11/2026", "depuis le 16/11/2026") {
 		t.Errorf("the dashboard does not say which reference run it compares with:\n%s", text)
 	}
 }

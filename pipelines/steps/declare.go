@@ -168,7 +168,7 @@ var ArchivePlan = &Pipeline[time.Time, []archive.Decision]{
 	Exec: func(ctx context.Context, e Env, asOf time.Time) ([]archive.Decision, error) {
 		ds, err := archive.Plan(ctx, e.W, asOf)
 		if err == nil {
-			e.log().Info("archive plan", "decisions", len(ds))
+			e.log().Debug("archive plan", "decisions", len(ds))
 		}
 		return ds, err
 	},
