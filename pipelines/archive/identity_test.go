@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -80,7 +81,7 @@ func TestAnonymisationFollowsTheDeclaration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "rules"), ingest.Options{MaxRejectRatio: 1}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "rules"), ingest.Options{MaxRejectRatio: 1}); err != nil {
 		t.Fatal(err)
 	}
 	var x string

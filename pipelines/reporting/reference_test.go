@@ -9,6 +9,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -58,12 +59,12 @@ func TestTrendComparesWithReferenceRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatal(err)
 	}
 	run := func(d, ref string) {
 		t.Helper()
-		if _, err := controlled(t, ctx, w, controls.Options{AsOf: day(d), Reference: ref}); err != nil {
+		if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: day(d), Reference: ref}); err != nil {
 			t.Fatalf("controls %s: %v", d, err)
 		}
 	}

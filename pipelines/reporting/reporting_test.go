@@ -14,6 +14,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -36,11 +37,11 @@ func loaded(t testing.TB) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatalf("ingest: %v", err)
 	}
 	for _, d := range []string{"2026-11-16", "2026-11-23"} {
-		if _, err := controlled(t, ctx, w, controls.Options{AsOf: day(d)}); err != nil {
+		if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: day(d)}); err != nil {
 			t.Fatalf("controls %s: %v", d, err)
 		}
 	}
@@ -261,7 +262,7 @@ func TestReportWithoutControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatal(err)
 	}
 	// No controls for the date: refused, saying what to run, nothing written
@@ -270,7 +271,7 @@ func TestReportWithoutControls(t *testing.T) {
 	out := t.TempDir()
 	for _, before := range []string{"", "2026-11-16"} {
 		if before != "" {
-			if _, err := controlled(t, ctx, w, controls.Options{AsOf: day(before)}); err != nil {
+			if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: day(before)}); err != nil {
 				t.Fatal(err)
 			}
 		}
