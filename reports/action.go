@@ -6,7 +6,7 @@ import (
 )
 
 // The director's action page: the findings to handle first, what changed
-// since the previous control, and where the findings are (by counsellor, by
+// since the reference run of the period before, and where the findings are (by counsellor, by
 // site).
 
 // ActionClass is one step of the ranking of the findings to handle first.
@@ -138,15 +138,15 @@ func (p *PDF) actionSection(r *StructureReport) {
 		p.Paragraph("Aucun contrôle n'est enregistré pour cette structure à cette date : lancez « vigie controls --as-of " +
 			r.AsOf.Format("2006-01-02") + " » puis régénérez ce rapport.")
 	} else {
-		p.Paragraph("Contrôle du " + frDate(r.ControlAsOf) + ". Les évolutions (▲ hausse, ▼ baisse) comparent avec le contrôle précédent : " +
-			"nouveaux constats moins constats résolus.")
+		p.Paragraph("Contrôle du " + frDate(r.ControlAsOf) + ". Les évolutions (▲ hausse, ▼ baisse) sont les nouveaux constats moins " +
+			"les constats résolus. " + comparedSentence(r.ComparedAsOf))
 	}
 	all := changes(r.Findings, r.Resolved, func(f Finding) string { return f.Gravite })
 	p.Figures([]Figure{
 		{Label: "Constats ouverts", Value: frInt(all[""].Open), Change: deltaText(all[""].Delta())},
 		{Label: "dont erreurs", Value: frInt(all["erreur"].Open), Change: deltaText(all["erreur"].Delta())},
-		{Label: "Nouveaux depuis le contrôle précédent", Value: frInt(all[""].New)},
-		{Label: "Résolus depuis le contrôle précédent", Value: frInt(all[""].Resolved)},
+		{Label: "Nouveaux " + sinceLabel(r.ComparedAsOf), Value: frInt(all[""].New)},
+		{Label: "Résolus " + sinceLabel(r.ComparedAsOf), Value: frInt(all[""].Resolved)},
 	})
 	p.Table(familyChangeTable(r.Findings, r.Resolved))
 	p.Subheading("Les " + frInt(int64(actionTop)) + " constats à traiter d'abord")

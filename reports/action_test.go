@@ -84,7 +84,7 @@ func TestDirectorMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := spaces(string(b))
-	for _, want := range []string{"39 constats ouverts, en hausse de 12 depuis le contrôle précédent (13 nouveaux, 1 résolu)",
+	for _, want := range []string{"39 constats ouverts, en hausse de 12 depuis le 16/11/2026 (13 nouveaux, 1 résolu)",
 		"dont 13 erreurs, en hausse de 5", "Rejet ASP ou paiement : 3", "Certificat bientôt expiré : 3",
 		"liste ASP de la semaine du lundi 16/11/2026 au dimanche 22/11/2026 : 1 jeune, à signer",
 		"3 chevauchements PACEA / CEJ", "liste-asp-ML-16001-2026-11-23.pdf"} {

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"time"
+
+	"github.com/arml-na/vigie/pipelines/atomic"
 )
 
 // CounsellorList is the Monday list of one counsellor: the open findings on
@@ -74,25 +76,25 @@ func (l *CounsellorList) check() error {
 // counsellor, by id. The files are synced together (many small files) and
 // appear only once all are written.
 func WriteCounsellors(out string, lists []*CounsellorList, nothingToReport bool) (map[string][]string, error) {
-	var batch fileBatch
+	batch := atomic.Batch{Mode: fileMode}
 	files := map[string][]string{}
 	for _, l := range lists {
 		paths, err := l.write(&batch, out, nothingToReport)
 		if err != nil {
-			batch.abort()
+			batch.Abort()
 			return nil, err
 		}
 		if len(paths) > 0 {
 			files[l.IDConseiller] = paths
 		}
 	}
-	if err := batch.commit(); err != nil {
+	if err := batch.Commit(); err != nil {
 		return nil, err
 	}
 	return files, nil
 }
 
-func (l *CounsellorList) write(batch *fileBatch, out string, nothingToReport bool) ([]string, error) {
+func (l *CounsellorList) write(batch *atomic.Batch, out string, nothingToReport bool) ([]string, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
@@ -110,7 +112,7 @@ func (l *CounsellorList) write(batch *fileBatch, out string, nothingToReport boo
 	msg := filepath.Join(dir, MessagePrefix+"conseiller-"+key+"-"+d+".txt")
 	writeMsg := func(w io.Writer) error { _, err := io.WriteString(w, CounsellorMessage(l)); return err }
 	if len(l.Findings) == 0 {
-		return []string{msg}, batch.write(msg, writeMsg)
+		return []string{msg}, batch.Write(msg, writeMsg)
 	}
 	l.Findings = sortForCounsellor(l.Findings)
 	paths := []string{filepath.Join(dir, "constats-"+key+"-"+d+".pdf"), filepath.Join(dir, "constats-"+key+"-"+d+".xlsx"), msg}
@@ -118,7 +120,7 @@ func (l *CounsellorList) write(batch *fileBatch, out string, nothingToReport boo
 	if err != nil {
 		return nil, err
 	}
-	if err := batch.write(paths[0], func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+	if err := batch.Write(paths[0], func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
 		return nil, err
 	}
 	wb, err := NewWorkbook()
@@ -132,10 +134,10 @@ func (l *CounsellorList) write(batch *fileBatch, out string, nothingToReport boo
 	if err := wb.Finish("Constats de "+conseillerLabel(l.IDConseiller, l.Conseiller)+" au "+frDate(l.AsOf), l.GeneratedAt); err != nil {
 		return nil, err
 	}
-	if err := batch.write(paths[1], func(w io.Writer) error { return wb.f.Write(w) }); err != nil {
+	if err := batch.Write(paths[1], func(w io.Writer) error { return wb.f.Write(w) }); err != nil {
 		return nil, err
 	}
-	if err := batch.write(msg, writeMsg); err != nil {
+	if err := batch.Write(msg, writeMsg); err != nil {
 		return nil, err
 	}
 	return paths, nil

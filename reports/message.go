@@ -28,8 +28,8 @@ func DirectorMessage(r *StructureReport) string {
 		fmt.Fprintf(&b, " (contrôle du %s).\n\n", frDate(r.ControlAsOf))
 		all := changes(r.Findings, r.Resolved, func(f Finding) string { return f.Gravite })
 		b.WriteString("En bref :\n")
-		fmt.Fprintf(&b, "- %s, %s depuis le contrôle précédent (%s, %s) ;\n", countNoun(int(all[""].Open), "constat ouvert", "constats ouverts"),
-			changeWords(all[""].Delta()), countNoun(int(all[""].New), "nouveau", "nouveaux"), countNoun(int(all[""].Resolved), "résolu", "résolus"))
+		fmt.Fprintf(&b, "- %s, %s %s (%s, %s) ;\n", countNoun(int(all[""].Open), "constat ouvert", "constats ouverts"),
+			changeWords(all[""].Delta()), sinceWords(r.ComparedAsOf), countNoun(int(all[""].New), "nouveau", "nouveaux"), countNoun(int(all[""].Resolved), "résolu", "résolus"))
 		fmt.Fprintf(&b, "- dont %s, %s.\n", countNoun(int(all["erreur"].Open), "erreur", "erreurs"), changeWords(all["erreur"].Delta()))
 		classes := map[int]int{}
 		for _, f := range r.Findings {

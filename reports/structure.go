@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/french"
 )
 
 // maxPDFRows bounds a findings list in the PDF, errors and oldest first; the
@@ -175,8 +177,8 @@ func (p *PDF) summarySection(r *StructureReport) {
 		p.Paragraph("Aucun contrôle n'est enregistré pour cette structure à cette date : lancez « vigie controls --as-of " +
 			r.AsOf.Format(time.DateOnly) + " » puis régénérez ce rapport.")
 	} else {
-		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s.",
-			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo)))
+		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s. %s",
+			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo), comparedSentence(r.ComparedAsOf)))
 	}
 	p.Figures([]Figure{
 		{Label: "Taux d'absence aux rendez-vous", Value: frPercent(r.RDVTotal.TauxAbsence, r.RDVTotal.HasTaux)},
@@ -292,7 +294,7 @@ func upcomingMatrix(asOf time.Time, as []Appointment) Table {
 	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 30}}, Empty: "Aucun rendez-vous prévu dans les 7 prochains jours."}
 	for d := 0; d < 7; d++ {
 		day := asOf.AddDate(0, 0, d)
-		t.Columns = append(t.Columns, Column{Header: frWeekdays[day.Weekday()][:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
+		t.Columns = append(t.Columns, Column{Header: french.Weekday(day.Weekday())[:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
 	}
 	t.Columns = append(t.Columns, Column{Header: "Total", Weight: 9, Align: "R"})
 	var order []string
@@ -444,7 +446,7 @@ func (p *PDF) controlsSection(r *StructureReport) {
 	}
 	p.findingsTable(old)
 	if len(r.Resolved) > 0 {
-		p.Subheading("Résolus depuis le contrôle précédent : " + frInt(int64(len(r.Resolved))))
+		p.Subheading("Résolus " + sinceLabel(r.ComparedAsOf) + " : " + frInt(int64(len(r.Resolved))))
 		p.findingsTable(r.Resolved)
 	}
 }
@@ -626,7 +628,7 @@ func summaryTitle(r *StructureReport) []string {
 	return []string{
 		"Tableau de bord — " + structureLabel(r.CodeStructure, r.NomStructure),
 		"Situation au " + frDate(r.AsOf) + " (" + ctl + ")",
-		fmt.Sprintf("Constats ouverts : %s (%s depuis le contrôle précédent), dont erreurs : %s (%s)", frInt(all[""].Open), deltaText(all[""].Delta()),
+		fmt.Sprintf("Constats ouverts : %s (%s %s), dont erreurs : %s (%s)", frInt(all[""].Open), deltaText(all[""].Delta()), sinceWords(r.ComparedAsOf),
 			frInt(all["erreur"].Open), deltaText(all["erreur"].Delta())),
 		fmt.Sprintf("Nouveaux : %s ; résolus : %s ; jeunes sur la liste ASP : %s", frInt(all[""].New), frInt(all[""].Resolved), frInt(int64(len(r.ASP.Rows)))),
 		"Taux d'absence aux rendez-vous : " + frPercent(r.RDVTotal.TauxAbsence, r.RDVTotal.HasTaux) +

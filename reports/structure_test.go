@@ -15,7 +15,7 @@ import (
 func sampleReport(code string) *StructureReport {
 	asOf := day("2026-11-23")
 	r := &StructureReport{CodeStructure: code, NomStructure: "Mission Locale " + code + " Sud-Charente", AsOf: asOf, GeneratedAt: genAt,
-		ControlRunID: 7, ControlAsOf: asOf, PeriodFrom: day("2026-10-26"), PeriodTo: day("2026-11-22"),
+		ControlRunID: 7, ControlAsOf: asOf, ComparedAsOf: day("2026-11-16"), PeriodFrom: day("2026-10-26"), PeriodTo: day("2026-11-22"),
 		RDVTotal: RDVIndicator{Prevu: 3, Present: 30, Absent: 10, Total: 43, TauxAbsence: 0.25, HasTaux: true},
 		RDV: []RDVIndicator{
 			{IDUtilisateur: "U1", Conseiller: "Chloé Dupré", Present: 20, Absent: 5, Total: 25, TauxAbsence: 0.2, HasTaux: true},

@@ -37,6 +37,8 @@ func TestDemoCommand(t *testing.T) {
 		"Liste ASP de la semaine du 16/11/2026 au 22/11/2026",
 		"vigie query --warehouse " + wh,
 		"Démonstration terminée",
+		"Listes des conseillers :",
+		"conseiller_<id> sa propre liste",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the summary does not say %q:\n%s", want, stdout)
@@ -63,6 +65,18 @@ func TestDemoCommand(t *testing.T) {
 	} {
 		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
 			t.Errorf("missing %s: %v", p, err)
+		}
+	}
+	// The demo runs the Monday step (report_weekly): the counsellors receive
+	// their own list, in their own outbox folder.
+	lists, err := filepath.Glob(filepath.Join(out, "outbox", "conseiller_*", "*", "constats-*-2026-11-23.pdf"))
+	if err != nil || len(lists) == 0 {
+		t.Errorf("no counsellor's list in the outbox (%v)", err)
+	}
+	for _, l := range lists {
+		folder := filepath.Base(filepath.Dir(filepath.Dir(l)))
+		if key := strings.TrimPrefix(folder, "conseiller_"); !strings.HasPrefix(filepath.Base(l), "constats-"+key+"-") {
+			t.Errorf("%s holds another counsellor's list: %s", folder, filepath.Base(l))
 		}
 	}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -34,10 +35,10 @@ func TestCounsellorListsOnDemoRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingest.Run(ctx, w, ext, ingest.Options{}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, ext, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := controls.Run(ctx, w, controls.Options{AsOf: asOf}); err != nil {
+	if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: asOf}); err != nil {
 		t.Fatal(err)
 	}
 	var opted []string
