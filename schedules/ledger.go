@@ -134,6 +134,16 @@ func (s *Scheduler) claim(ctx context.Context, w *warehouse.Warehouse, job strin
 		}
 	})
 	if err != nil {
+		// Another claimer inserted or changed this instant's row first: the
+		// database refused this claim, whether the other transaction has
+		// committed yet or not (reading the row back may still find none),
+		// so the other one runs and this one has nothing to do.
+		if warehouse.Conflict(err) {
+			if e, gerr := s.ledgerGet(ctx, w.DB, w, job, at); gerr == nil && e != nil {
+				return claimSkip, e, nil
+			}
+			return claimSkip, &ledgerEntry{State: StateClaimed}, nil
+		}
 		// Another claimer committed first (the conflicting transaction
 		// fails): its row decides, and this one has nothing to do.
 		if e, gerr := s.ledgerGet(ctx, w.DB, w, job, at); gerr == nil && e != nil && (entry == nil || e.State != entry.State) {

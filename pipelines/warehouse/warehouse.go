@@ -113,6 +113,15 @@ func InTx(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error 
 	return nil
 }
 
+// Conflict tells whether err is DuckDB refusing a write because another
+// transaction got there first: a key another transaction inserted (committed
+// or not yet) or a write-write conflict. The refused transaction lost the
+// race; the other one's write stands.
+func Conflict(err error) bool {
+	var de *duckdb.Error
+	return errors.As(err, &de) && (de.Type == duckdb.ErrorTypeConstraint || de.Type == duckdb.ErrorTypeTransaction)
+}
+
 // Checkpoint writes the write-ahead log into the database file.
 func (w *Warehouse) Checkpoint(ctx context.Context) error {
 	if _, err := w.DB.ExecContext(ctx, "CHECKPOINT"); err != nil {
