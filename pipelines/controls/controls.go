@@ -1,5 +1,5 @@
 // Package controls runs the controls of rules.md (RDV, FOR, PCJ, SIE, PAC,
-// USR, RGS, DOS) on the warehouse, stores their findings with a week-to-week
+// USR, RGS, DOS, IDJ, RAF, TER, ACR) on the warehouse, stores their findings with a week-to-week
 // history and the indicators of the run, and builds the Monday ASP list.
 //
 // Every rule is SQL under sql/controls/, one file per family, read through
@@ -22,7 +22,7 @@ import (
 
 // Families lists the rule families in the order they run; each is the file
 // sql/controls/<lower-case family>.sql.
-var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS"}
+var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS", "IDJ", "RAF", "TER", "ACR"}
 
 // Gravités of a finding, most serious first.
 const (

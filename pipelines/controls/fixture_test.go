@@ -31,8 +31,10 @@ var rulesTemplate struct {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if rulesTemplate.dir != "" {
-		os.RemoveAll(rulesTemplate.dir)
+	for _, dir := range []string{rulesTemplate.dir, wave2Template.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

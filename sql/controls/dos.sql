@@ -9,6 +9,9 @@
 --                  number mod 97), 2A read as 19 and 2B as 18; gravité alerte instead when valid
 --                  but starting with 7 or 8 (a temporary number)
 --   DOS-05 alerte  a dossier with an en_cours programme and no id_conseiller_referent
+--   DOS-06 alerte  statut complet or justifie although the dossier has no physical meeting whose
+--                  local date is on or before D, or no situation with date_debut <= D (one that
+--                  has ended since still counts); the detail names the missing condition(s)
 --
 -- Parameter $1: the as-of date D. Archived dossiers are left out.
 -- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
@@ -67,3 +70,21 @@ SELECT 'DOS-05', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id
 FROM d
 WHERE vide(id_conseiller_referent)
   AND EXISTS (SELECT 1 FROM dispositifs p WHERE p.id_dossier = d.id_dossier AND p.etat = 'en_cours')
+UNION ALL
+SELECT 'DOS-06', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id_dossier,
+       'Dossier ' || CASE d.statut WHEN 'justifie' THEN 'justifié' ELSE 'complet' END || ' sans '
+           || CASE WHEN NOT rencontre AND NOT situation THEN 'rencontre physique ni situation saisie'
+                   WHEN NOT rencontre THEN 'rencontre physique'
+                   ELSE 'situation saisie' END
+           || ' au ' || date_fr($1::DATE)
+           || ' : un dossier ne devient complet qu''après une rencontre physique et la saisie de la situation du jeune.'
+FROM (
+    SELECT d.*,
+           EXISTS (SELECT 1 FROM evenements e WHERE e.id_dossier = d.id_dossier
+                   AND e.nature IN ('entretien_individuel', 'atelier', 'information_collective')
+                   AND CAST(e.date_evenement AS DATE) <= $1::DATE) AS rencontre,
+           EXISTS (SELECT 1 FROM situations s WHERE s.id_dossier = d.id_dossier AND s.date_debut <= $1::DATE) AS situation
+    FROM d
+    WHERE d.statut IN ('complet', 'justifie')
+) d
+WHERE NOT rencontre OR NOT situation
