@@ -18,6 +18,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/reporting"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -153,6 +154,17 @@ func pipelineSteps(a *app) schedules.Registry {
 			}
 			rc.Log.Info("archive plan", "decisions", len(ds))
 			return nil, nil
+		},
+		"rafael": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
+			// the 1st of the month, for the month before; the same month
+			// again (a retry) gives the same file
+			at, month := rc.ScheduledFor, rafael.PreviousMonth(rc.AsOf)
+			res, err := rafael.Run(ctx, rc.W, rafael.Options{Month: month, Out: filepath.Join(rc.OutDir, "rafael"),
+				Now: at, Job: rc.Job, ScheduledFor: &at, Arguments: []string{"--month", month}})
+			if err != nil {
+				return nil, err
+			}
+			return []schedules.Output{{Path: res.Path, Audience: schedules.AnalystsAudience}}, nil
 		},
 		"archive_apply": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
 			_, err := archive.Apply(ctx, rc.W, archive.Options{AsOf: rc.AsOf, BackupDir: rc.Config.Archive.BackupDir, RunID: rc.RunID})

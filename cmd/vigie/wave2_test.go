@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,5 +87,33 @@ func TestTerritoirePlanCommand(t *testing.T) {
 		if code, _, _ := runLF(t, append(base, "--communes", c)...); code != 2 {
 			t.Errorf("--communes %q: exit %d, want 2", c, code)
 		}
+	}
+}
+
+// TestScheduleRafael runs the shipped monthly job of the 1st of November:
+// the October file goes to the analysts' outbox.
+func TestScheduleRafael(t *testing.T) {
+	wh := wave2Warehouse(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vigie.yaml")
+	body := "outbox: " + filepath.Join(dir, "outbox") + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}]\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "monthly_rafael", "--config", cfg,
+		"--for", "2026-11-01 08:00", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "monthly_rafael,2026-11-01 08:00,done,") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	var found []string
+	err := filepath.WalkDir(filepath.Join(dir, "outbox"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".xlsx") {
+			found = append(found, filepath.ToSlash(p))
+		}
+		return err
+	})
+	if err != nil || len(found) != 1 || !strings.HasSuffix(found[0], "demandes-rafael-2026-10.xlsx") || !strings.Contains(found[0], "/outbox/analyste_a1/") {
+		t.Errorf("outbox: %v (%v)", found, err)
 	}
 }
