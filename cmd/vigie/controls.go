@@ -276,4 +276,8 @@ var familyNames = map[string]string{
 	"USR": "comptes utilisateurs",
 	"RGS": "certificat de signature RGS",
 	"DOS": "qualité des dossiers",
+	"IDJ": "identité justifiée",
+	"RAF": "demandes Rafael",
+	"TER": "zones de couverture",
+	"ACR": "Activ'Créa (J2)",
 }
