@@ -1,16 +1,35 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
 )
 
-func init() { register(newIngestCmd) }
+func init() {
+	register(newIngestCmd)
+	registerDemoStep(demoStep{order: 10, name: "extraction suivante", run: demoIngestUpdate})
+}
+
+// demoIngestUpdate loads the demo's later extraction (a few dossiers whose
+// justified identity changed upstream, rules.md IDJ).
+func demoIngestUpdate(ctx context.Context, a *app, d *demoRun) error {
+	dir := filepath.Join(d.Extraction, demo.UpdateDir)
+	res, err := ingest.Run(ctx, d.Warehouse, dir, ingest.Options{Logger: a.log, Arguments: []string{"demo", dir}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.Summary, "Extraction suivante (%s) : %s relus, %s dont l'identité justifiée a changé dans i-milo (IDJ-01).\n",
+		dir, frCount(int(res.Read), "dossier", "dossiers"), frCount(int(res.IdentityChanges), "dossier", "dossiers"))
+	return nil
+}
 
 type ingestOptions struct {
 	maxRejectRatio float64

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,7 +11,25 @@ import (
 	"github.com/arml-na/vigie/pipelines/rafael"
 )
 
-func init() { register(newRafaelCmd) }
+func init() {
+	register(newRafaelCmd)
+	registerDemoStep(demoStep{order: 15, name: "fichier Rafael", run: demoRafael})
+}
+
+// demoRafael writes the Rafael file of the month two months before the
+// as-of date, as the ARML would have sent it then: its date requests not
+// yet reported 45 days after that month's end are RAF-02 findings.
+func demoRafael(ctx context.Context, _ *app, d *demoRun) error {
+	month := rafael.PreviousMonth(d.AsOf.AddDate(0, 0, 1-d.AsOf.Day()).AddDate(0, -1, 0))
+	res, err := rafael.Run(ctx, d.Warehouse, rafael.Options{Month: month, Out: filepath.Join(d.Out, "rafael"),
+		Arguments: []string{"demo", "--month", month}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.Summary, "Fichier Rafael de %s : %s à envoyer à l'éditeur, %s.\n",
+		month, frCount(len(res.Requests), "demande", "demandes"), res.Path)
+	return nil
+}
 
 func newRafaelCmd(a *app) *cobra.Command {
 	var opts rafael.Options

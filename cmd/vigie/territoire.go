@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -10,7 +12,38 @@ import (
 	"github.com/arml-na/vigie/pipelines/territoire"
 )
 
-func init() { register(newTerritoireCmd) }
+func init() {
+	register(newTerritoireCmd)
+	registerDemoStep(demoStep{order: 45, name: "transfert de territoire", run: demoTerritoire})
+}
+
+// demoTerritoire plans the transfer of the commune that the demo region
+// lists under two structures (TER-01) from the one whose young people live
+// there (the last by code) to the other.
+func demoTerritoire(ctx context.Context, _ *app, d *demoRun) error {
+	var from, to, commune string
+	err := d.Warehouse.DB.QueryRowContext(ctx, `SELECT max(code_structure), min(code_structure), any_value(commune_insee)
+		FROM zones_couverture WHERE commune_insee = (SELECT min(commune_insee) FROM zones_couverture
+		GROUP BY commune_insee HAVING count(*) > 1 ORDER BY 1 LIMIT 1)`).Scan(&from, &to, &commune)
+	if err != nil {
+		return fmt.Errorf("no commune under two structures: %w", err)
+	}
+	p, err := territoire.MakePlan(ctx, d.Warehouse, territoire.Options{From: from, To: to, Communes: []string{commune}, AsOf: d.AsOf})
+	if err != nil {
+		return err
+	}
+	path, err := territoire.WriteWorkbook(filepath.Join(d.Out, "territoire"), p)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	for _, x := range p.Decisions {
+		counts[x.Decision]++
+	}
+	fmt.Fprintf(d.Summary, "Plan de transfert de la commune %s de %s à %s : %d à clore pour déménagement, %d à mener à terme par %s, %d sans action ; %s.\n",
+		commune, from, to, counts[territoire.SortirDemenagement], counts[territoire.TerminerEnA], from, counts[territoire.AucuneAction], path)
+	return nil
+}
 
 func newTerritoireCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
