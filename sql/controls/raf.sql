@@ -19,10 +19,10 @@ WITH rafael AS (
     WHERE s.type_situation = 'formation' AND s.origine = 'rafael'
 ),
 vagues AS (
+    -- the comment's words are split once per row
     SELECT r.*, list_filter(['abandon', 'abandonne', 'arret', 'modifier', 'modification', 'changer',
-                             'changement', 'erreur', 'corriger'], m -> list_contains(mots(r.commentaire), m)) AS mots_vagues
-    FROM rafael r
-    WHERE NOT vide(r.commentaire)
+                             'changement', 'erreur', 'corriger'], m -> list_contains(r.mots, m)) AS mots_vagues
+    FROM (SELECT *, mots(commentaire) AS mots FROM rafael WHERE NOT vide(commentaire)) r
 ),
 envoyees AS (
     SELECT e.mois, e.champ, e.valeur_demandee, r.*,
