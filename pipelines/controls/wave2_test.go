@@ -3,10 +3,8 @@ package controls
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,13 +20,6 @@ var (
 	wave2Extraction = filepath.Join("..", "..", "testdata", "controls", "wave2")
 	wave2Update     = filepath.Join("..", "..", "testdata", "controls", "wave2-update")
 )
-
-var wave2Template struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
 
 // buildWave2 ingests the fixture, archives two dossiers through the archive
 // pipeline, then ingests the update twice (the second time changes nothing).
@@ -62,33 +53,13 @@ func buildWave2(ctx context.Context, path string) error {
 }
 
 // wave2Warehouse returns a warehouse of its own holding the wave-2 fixture.
-func wave2Warehouse(t testing.TB) *warehouse.Warehouse {
-	t.Helper()
-	wave2Template.once.Do(func() {
-		wave2Template.dir, wave2Template.err = os.MkdirTemp("", "vigie-wave2-")
-		if wave2Template.err != nil {
-			return
-		}
-		wave2Template.path = filepath.Join(wave2Template.dir, "wave2.duckdb")
-		wave2Template.err = buildWave2(context.Background(), wave2Template.path)
-	})
-	if wave2Template.err != nil {
-		t.Fatal(wave2Template.err)
-	}
-	path := filepath.Join(t.TempDir(), "w.duckdb")
-	if err := copyFile(wave2Template.path, path); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
-}
+func wave2Warehouse(t testing.TB) *warehouse.Warehouse { return wave2Template.warehouse(t) }
 
-// checkNamedCases checks every object of the fixture named RULE_in_… or
-// RULE_out_… among ids, for the rules whose family is in families.
+// checkNamedCases checks every object named after a rule among the ids
+// query returns (RULE_in_…: a finding of RULE, RULE_out_…: none,
+// RULE_erreur_… and the like: a finding of that gravité), for the rules
+// starting with one of families (every rule when families is nil), and
+// returns how many it checked.
 func checkNamedCases(t *testing.T, w *warehouse.Warehouse, found map[string]Finding, families []string, query string) int {
 	t.Helper()
 	rows, err := w.DB.Query(query)
@@ -107,7 +78,7 @@ func checkNamedCases(t *testing.T, w *warehouse.Warehouse, found map[string]Find
 			continue
 		}
 		rule, want := m[1], m[2]
-		fam := false
+		fam := families == nil
 		for _, f := range families {
 			fam = fam || strings.HasPrefix(rule, f)
 		}
