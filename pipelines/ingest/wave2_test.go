@@ -1,13 +1,17 @@
 package ingest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -257,5 +261,80 @@ func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 	}
 	if got := count(t, w, `SELECT count(*) FROM identity_changes`); got != 1 {
 		t.Errorf("%d identity changes after a second ingest of the same extraction, want 1", got)
+	}
+}
+
+// TestIngestJ2Formats loads the J2 tables from a workbook (real Excel
+// date-times), a Parquet file (native dates) and a gzipped CSV.
+func TestIngestJ2Formats(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := openWarehouse(t)
+	dir := extraction(t, j2Files(t, nil))
+	for _, f := range []string{"j2_actions.csv", "j2_parcours.csv", "zones_couverture.csv"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// j2_actions.xlsx: an Excel date-time cell, a date cell, a text date-time
+	f := excelize.NewFile()
+	sh := f.GetSheetName(0)
+	rows := [][]any{
+		{"id_action", "code_structure", "intitule", "type_action", "date_debut", "date_fin", "lieu", "id_intervenant"},
+		{"A1", "ML-16001", "Atelier", "Collective", time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC), nil, "Antenne Nord", "I1"},
+		{"A2", "ML-16001", "Entretien", "individuelle", time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), nil, nil, nil},
+		{"A3", "ML-33002", "Absence", "absence", "20/11/2026 23:30", nil, nil, nil},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "j2_actions.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err := w.DB.Exec(`COPY (SELECT * FROM (VALUES
+		('P1', 'E1', 'activ_crea', DATE '2026-09-01', DATE '2026-11-30', 'a_poursuivi', NULL::DATE, NULL::DATE),
+		('P2', 'E2', 'activ_crea', DATE '2026-08-15', NULL, 'n_a_pas_poursuivi', NULL, DATE '2026-09-01'),
+		('P3', 'E3', 'autre', DATE '2026-10-01', NULL, NULL, NULL, NULL))
+		AS v(id_parcours, id_entrepreneur, prestation, date_debut, date_fin_theorique, resultat_entretien_initial, date_entretien_final, date_abandon))
+		TO ` + warehouse.Literal(filepath.Join(dir, "j2_parcours.parquet")) + ` (FORMAT parquet)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write([]byte("code_structure,commune_insee\r\nML-16001,16015\r\nML-33002,16015\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zones_couverture.csv.gz"), gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, w, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBalanced(t, w, res)
+	if res.Quarantined != 0 {
+		t.Fatalf("quarantined: %+v", res.Samples)
+	}
+	var got string
+	if err := w.DB.QueryRow(`SELECT string_agg(id_action || '=' || type_action || '@' || strftime(date_debut, '%Y-%m-%d %H:%M'), ' ' ORDER BY id_action)
+		FROM j2_actions`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "A1=collective@2026-11-24 09:30 A2=individuelle@2026-11-23 00:00 A3=absence@2026-11-20 23:30" {
+		t.Errorf("actions: %s", got)
+	}
+	if n := count(t, w, `SELECT count(*) FROM j2_parcours WHERE date_debut = DATE '2026-09-01' AND date_fin_theorique = DATE '2026-11-30'`); n != 1 {
+		t.Errorf("parquet dates: %d", n)
+	}
+	if n := count(t, w, `SELECT count(*) FROM zones_couverture WHERE commune_insee = '16015'`); n != 2 {
+		t.Errorf("gzipped coverage: %d rows for 16015", n)
 	}
 }
