@@ -19,7 +19,8 @@ WITH d AS (
     SELECT * FROM dossiers WHERE NOT archive
 ),
 rencontres AS (
-    SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere
+    SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere,
+           CAST(min(e.date_evenement) AS DATE) AS premiere
     FROM evenements e
     WHERE e.nature IN ('entretien_individuel', 'atelier', 'information_collective')
     GROUP BY e.id_dossier
@@ -79,12 +80,11 @@ SELECT 'DOS-06', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id
            || ' au ' || date_fr($1::DATE)
            || ' : un dossier ne devient complet qu''après une rencontre physique et la saisie de la situation du jeune.'
 FROM (
-    SELECT d.*,
-           EXISTS (SELECT 1 FROM evenements e WHERE e.id_dossier = d.id_dossier
-                   AND e.nature IN ('entretien_individuel', 'atelier', 'information_collective')
-                   AND CAST(e.date_evenement AS DATE) <= $1::DATE) AS rencontre,
-           EXISTS (SELECT 1 FROM situations s WHERE s.id_dossier = d.id_dossier AND s.date_debut <= $1::DATE) AS situation
+    -- a physical meeting on or before D: the first one is; a situation by D: the earliest is
+    SELECT d.*, coalesce(r.premiere <= $1::DATE, false) AS rencontre, coalesce(s.debut <= $1::DATE, false) AS situation
     FROM d
+    LEFT JOIN rencontres r ON r.id_dossier = d.id_dossier
+    LEFT JOIN (SELECT id_dossier, min(date_debut) AS debut FROM situations GROUP BY id_dossier) s ON s.id_dossier = d.id_dossier
     WHERE d.statut IN ('complet', 'justifie')
 ) d
 WHERE NOT rencontre OR NOT situation
