@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/rafael"
+	"github.com/arml-na/vigie/pipelines/steps"
 )
 
 func init() {
@@ -21,8 +22,7 @@ func init() {
 // yet reported 45 days after that month's end are RAF-02 findings.
 func demoRafael(ctx context.Context, _ *app, d *demoRun) error {
 	month := rafael.PreviousMonth(d.AsOf.AddDate(0, 0, 1-d.AsOf.Day()).AddDate(0, -1, 0))
-	res, err := rafael.Run(ctx, d.Warehouse, rafael.Options{Month: month, Out: filepath.Join(d.Out, "rafael"),
-		Arguments: []string{"demo", "--month", month}})
+	res, err := steps.Run(ctx, d.env(), steps.Rafael, d.runInfo(d.AsOf), rafael.Options{Month: month, Out: filepath.Join(d.Out, "rafael")})
 	if err != nil {
 		return err
 	}
@@ -62,9 +62,8 @@ valeur_actuelle,valeur_demandee,commentaire (champ suppression : valeurs vides).
 				return err
 			}
 			defer w.Close()
-			opts.Arguments = commandArguments(cmd, args)
 			opts.Now = time.Now()
-			res, err := rafael.Run(ctx, w, opts)
+			res, err := steps.Run(ctx, a.env(w), steps.Rafael, runInfo(cmd, args), opts)
 			if err != nil {
 				return err
 			}

@@ -38,7 +38,11 @@ func buildWave2(ctx context.Context, path string) error {
 			}
 			continue
 		}
-		res, err := ingest.Run(ctx, w, dir, ingest.Options{})
+		var res *ingest.Result
+		err := w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) (err error) {
+			res, err = ingest.Run(ctx, w, dir, ingest.Options{RunID: id})
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("ingest %s: %w", dir, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -73,7 +74,7 @@ func TestDemoRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	ir, err := ingest.Run(ctx, w, extraction, ingest.Options{})
+	ir, err := recorded.Ingest(t, ctx, w, extraction, ingest.Options{})
 	if err != nil {
 		t.Fatalf("ingest: %v %+v", err, ir)
 	}
@@ -142,13 +143,13 @@ func TestDemoRegion(t *testing.T) {
 	// The later extraction changes a few justified identities (IDJ-01); the
 	// ARML sent the Rafael file of September (RAF-02 46 days and more after
 	// its end).
-	if ur, err := ingest.Run(ctx, w, filepath.Join(extraction, UpdateDir), ingest.Options{}); err != nil || ur.IdentityChanges == 0 {
+	if ur, err := recorded.Ingest(t, ctx, w, filepath.Join(extraction, UpdateDir), ingest.Options{}); err != nil || ur.IdentityChanges == 0 {
 		t.Fatalf("ingest of the update: %v, %d identity changes", err, ur.IdentityChanges)
 	}
 	if rf, err := rafael.Run(ctx, w, rafael.Options{Month: "2026-09", Out: filepath.Join(dir, "rafael")}); err != nil || rf.New == 0 {
 		t.Fatalf("rafael: %v %+v", err, rf)
 	}
-	res, err := controls.Run(ctx, w, controls.Options{AsOf: testAsOf})
+	res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: testAsOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestDemoRegion(t *testing.T) {
 	if err := w.DB.QueryRowContext(ctx, `SELECT max(date_ingest) FROM identity_changes`).Scan(&changed); err != nil {
 		t.Fatal(err)
 	}
-	idj, err := controls.Run(ctx, w, controls.Options{AsOf: changed})
+	idj, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: changed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestDemoRegion(t *testing.T) {
 	}
 
 	at := time.Date(2026, 11, 23, 4, 0, 0, 0, warehouse.Paris)
-	tr, err := transfers.Run(ctx, w, transfers.Options{At: at})
+	tr, err := recorded.Transfers(t, ctx, w, transfers.Options{At: at})
 	if err != nil {
 		t.Fatal(err)
 	}

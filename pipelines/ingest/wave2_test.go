@@ -45,7 +45,7 @@ func TestIngestJ2TablesAndCoverage(t *testing.T) {
 	ctx := context.Background()
 	w := openWarehouse(t)
 	dir := extraction(t, j2Files(t, nil))
-	res, err := Run(ctx, w, dir, Options{})
+	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestIngestJ2TablesAndCoverage(t *testing.T) {
 	}
 	// a second load of the same extraction changes nothing
 	first := snapshot(t, w)
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if second := snapshot(t, w); second != first {
@@ -97,7 +97,7 @@ func TestIngestCoverageDuplicatePairQuarantined(t *testing.T) {
 		"ML-99999;16102\n" + // 6: unknown structure
 		"ML-16001;\n" // 7: commune missing
 	dir := extraction(t, j2Files(t, map[string]string{"zones_couverture.csv": zones}))
-	res, err := Run(ctx, w, dir, Options{MaxRejectRatio: 0.9})
+	res, err := recorded(t, ctx, w, dir, Options{MaxRejectRatio: 0.9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestIngestCoverageDuplicatePairQuarantined(t *testing.T) {
 	}
 	// a pair loaded earlier is replaced, not doubled, by a later extraction
 	dir2 := extraction(t, j2Files(t, map[string]string{"zones_couverture.csv": "code_structure;commune_insee\nML-16001;16102\nML-16001;16015\n"}))
-	if _, err := Run(ctx, w, dir2, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir2, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(t, w, `SELECT count(*) FROM zones_couverture`); got != 3 {
@@ -147,7 +147,7 @@ func TestIngestJ2BadRowsAndAllOrNothing(t *testing.T) {
 		"X1;A1;E1;P1;prevue\n" +
 		"X2;A9;E1;;prevue\n" // 3: unknown action
 	dir := extraction(t, j2Files(t, map[string]string{"j2_entrepreneurs.csv": cp, "j2_participations.csv": parts}))
-	res, err := Run(ctx, w, dir, Options{MaxRejectRatio: 0.9})
+	res, err := recorded(t, ctx, w, dir, Options{MaxRejectRatio: 0.9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,11 +172,11 @@ func TestIngestJ2BadRowsAndAllOrNothing(t *testing.T) {
 	// Above the reject ratio, nothing of the extraction is loaded.
 	w2 := openWarehouse(t)
 	base := extraction(t, nil)
-	if _, err := Run(ctx, w2, base, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w2, base, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, w2)
-	_, err = Run(ctx, w2, dir, Options{})
+	_, err = recorded(t, ctx, w2, dir, Options{})
 	var refused *warehouse.RefusedError
 	if !errors.As(err, &refused) || !errors.Is(err, ErrRefused) {
 		t.Fatalf("above the ratio: err = %v, want a refusal", err)
@@ -196,7 +196,7 @@ func TestIngestNiveauFormation(t *testing.T) {
 	lines[2] += ";4"
 	lines[3] += ";9" // unknown level
 	dir := extraction(t, map[string]string{"dossiers.csv": strings.Join(lines, "\n") + "\n"})
-	res, err := Run(ctx, w, dir, Options{MaxRejectRatio: 0.9})
+	res, err := recorded(t, ctx, w, dir, Options{MaxRejectRatio: 0.9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := openWarehouse(t)
-	if _, err := Run(ctx, w, extraction(t, nil), Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	orig := basicFile(t, "dossiers.csv")
@@ -229,7 +229,7 @@ func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 	// accent is the same name; D2 (not justified) changes its birth date.
 	caseOnly := strings.Replace(orig, "D1;ML-16001;mme;Léa;", "D1;ML-16001;mme; LEA ;", 1)
 	caseOnly = strings.Replace(caseOnly, "2005-07-14", "2005-07-15", 1)
-	if _, err := Run(ctx, w, extraction(t, map[string]string{"dossiers.csv": caseOnly}), Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, extraction(t, map[string]string{"dossiers.csv": caseOnly}), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(t, w, `SELECT count(*) FROM identity_changes`); got != 0 {
@@ -237,7 +237,7 @@ func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 	}
 	birth := strings.Replace(caseOnly, "29/02/2004", "28/02/2004", 1)
 	dir := extraction(t, map[string]string{"dossiers.csv": birth})
-	res, err := Run(ctx, w, dir, Options{})
+	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 		t.Error("the changed birth date was not loaded")
 	}
 	// the same extraction again: nothing new
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(t, w, `SELECT count(*) FROM identity_changes`); got != 1 {
@@ -315,7 +315,7 @@ func TestIngestJ2Formats(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "zones_couverture.csv.gz"), gz.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(ctx, w, dir, Options{})
+	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

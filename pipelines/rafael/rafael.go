@@ -6,6 +6,7 @@ package rafael
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,10 +38,8 @@ type Options struct {
 	Out string
 	// Now is the instant the requests are recorded as sent (default: now).
 	Now time.Time
-	// Arguments, Job and ScheduledFor go to the run record.
-	Arguments    []string
-	Job          string
-	ScheduledFor *time.Time
+	// RunID is the run record the caller opened (steps.Run).
+	RunID int64
 }
 
 var monthRe = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
@@ -90,24 +89,17 @@ func PreviousMonth(t time.Time) string {
 // Run records the requests of the month's file (the new ones, not satisfied
 // and never sent) and writes the file, in one transaction: when the file
 // cannot be written, nothing is recorded as sent.
-func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result, err error) {
+func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, warehouse.Refused(err)
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "rafael", Arguments: opts.Arguments,
-		Job: opts.Job, ScheduledFor: opts.ScheduledFor})
-	if err != nil {
-		return nil, err
+	if opts.RunID == 0 {
+		return nil, errors.New("rafael: no run record: the caller opens it (steps.Run)")
 	}
-	defer func() {
-		if ferr := run.Finish(err); ferr != nil && err == nil {
-			err = ferr
-		}
-	}()
-	res = &Result{RunID: run.ID, Path: filepath.Join(opts.Out, FileName(opts.Month))}
+	res := &Result{RunID: opts.RunID, Path: filepath.Join(opts.Out, FileName(opts.Month))}
 	if err := os.MkdirAll(opts.Out, 0o700); err != nil {
 		return nil, fmt.Errorf("rafael: %w", err)
 	}
@@ -127,7 +119,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 				_, err = tx.ExecContext(ctx, q)
 			case "rafael/record.sql":
 				var r sql.Result
-				r, err = tx.ExecContext(ctx, q, run.ID, opts.Month, warehouse.LocalTimestamp(opts.Now))
+				r, err = tx.ExecContext(ctx, q, opts.RunID, opts.Month, warehouse.LocalTimestamp(opts.Now))
 				if err == nil {
 					res.New, _ = r.RowsAffected()
 				}

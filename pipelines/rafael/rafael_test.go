@@ -14,11 +14,23 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/ingest/ingesttest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 var fixture = filepath.Join("..", "..", "testdata", "controls", "wave2")
+
+// run runs the pipeline under a run record of its own, as steps.Run does.
+func run(t *testing.T, ctx context.Context, w *warehouse.Warehouse, o Options) (res *Result, err error) {
+	t.Helper()
+	err = w.Record(ctx, warehouse.RunInfo{Command: "rafael"}, func(id int64) error {
+		o.RunID = id
+		res, err = Run(ctx, w, o)
+		return err
+	})
+	return res, err
+}
 
 func loaded(t *testing.T) *warehouse.Warehouse {
 	t.Helper()
@@ -28,7 +40,7 @@ func loaded(t *testing.T) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	res, err := ingest.Run(ctx, w, fixture, ingest.Options{})
+	res, err := recorded.Ingest(t, ctx, w, fixture, ingest.Options{})
 	if err != nil || res.Quarantined != 0 {
 		t.Fatalf("ingest: %v, %d quarantined", err, res.Quarantined)
 	}
@@ -55,7 +67,7 @@ func TestMonthFile(t *testing.T) {
 	ctx := context.Background()
 	w := loaded(t)
 	out := filepath.Join(t.TempDir(), "rafael")
-	res, err := Run(ctx, w, Options{Month: "2026-09", Out: out})
+	res, err := run(t, ctx, w, Options{Month: "2026-09", Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,14 +108,14 @@ func TestMonthFile(t *testing.T) {
 
 	// Sent once: the next month's file is empty; the same month again is
 	// the same file.
-	next, err := Run(ctx, w, Options{Month: "2026-10", Out: out})
+	next, err := run(t, ctx, w, Options{Month: "2026-10", Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(next.Requests) != 0 || next.New != 0 {
 		t.Errorf("requests sent again in the next month: %v", rowsOf(next.Requests))
 	}
-	again, err := Run(ctx, w, Options{Month: "2026-09", Out: out})
+	again, err := run(t, ctx, w, Options{Month: "2026-09", Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,13 +130,13 @@ func TestRAF02(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := loaded(t)
-	if _, err := Run(ctx, w, Options{Month: "2026-09", Out: t.TempDir()}); err != nil {
+	if _, err := run(t, ctx, w, Options{Month: "2026-09", Out: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
 	raf02 := func(asOf string) map[string]controls.Finding {
 		t.Helper()
 		d, _ := time.Parse(time.DateOnly, asOf)
-		res, err := controls.Run(ctx, w, controls.Options{AsOf: d})
+		res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: d})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +166,7 @@ func TestRAF02(t *testing.T) {
 	}
 	changed := strings.Replace(string(sit), "raf_two;raf_d;formation;01/02/2026;30/06/2026;", "raf_two;raf_d;formation;01/02/2026;31/07/2026;", 1)
 	dir := ingesttest.Extraction(t, fixture, map[string]string{"situations.csv": changed})
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, dir, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	got = raf02("2026-11-16")
@@ -167,7 +179,7 @@ func TestOptionsRefused(t *testing.T) {
 	t.Parallel()
 	w := loaded(t)
 	for _, o := range []Options{{Month: "2026-13", Out: "x"}, {Month: "2026-1", Out: "x"}, {Month: "2026-10"}} {
-		_, err := Run(context.Background(), w, o)
+		_, err := run(t, context.Background(), w, o)
 		var refused *warehouse.RefusedError
 		if !errors.As(err, &refused) {
 			t.Errorf("%+v: err %v, want a refusal", o, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -30,7 +31,7 @@ func loaded(t *testing.T) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	res, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "controls", "wave2"), ingest.Options{})
+	res, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "wave2"), ingest.Options{})
 	if err != nil || res.Quarantined != 0 {
 		t.Fatalf("ingest: %v, %d quarantined", err, res.Quarantined)
 	}
