@@ -146,7 +146,12 @@ func TestDemoRegion(t *testing.T) {
 	if ur, err := recorded.Ingest(t, ctx, w, filepath.Join(extraction, UpdateDir), ingest.Options{}); err != nil || ur.IdentityChanges == 0 {
 		t.Fatalf("ingest of the update: %v, %d identity changes", err, ur.IdentityChanges)
 	}
-	if rf, err := rafael.Run(ctx, w, rafael.Options{Month: "2026-09", Out: filepath.Join(dir, "rafael")}); err != nil || rf.New == 0 {
+	var rf *rafael.Result
+	err = w.Record(ctx, warehouse.RunInfo{Command: "rafael"}, func(id int64) (err error) {
+		rf, err = rafael.Run(ctx, w, rafael.Options{Month: "2026-09", Out: filepath.Join(dir, "rafael"), RunID: id})
+		return err
+	})
+	if err != nil || rf.New == 0 {
 		t.Fatalf("rafael: %v %+v", err, rf)
 	}
 	res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: testAsOf})
