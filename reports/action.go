@@ -193,7 +193,7 @@ func rankingLegend() string {
 // familyChangeTable shows, per family, the open findings and their change.
 func familyChangeTable(open, resolved []Finding) Table {
 	ch := changes(open, resolved, Finding.Family)
-	t := Table{Columns: []Column{{Header: "Famille", Weight: 16}}, FontSize: 8}
+	t := Table{Columns: []Column{{Header: "Famille", Weight: 12}}, FontSize: 7}
 	ouverts, evol := []string{"Constats ouverts"}, []string{"Évolution"}
 	for _, fam := range Families {
 		t.Columns = append(t.Columns, Column{Header: fam + " " + FamilyLabel[fam], Weight: 10, Align: "C"})

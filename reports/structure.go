@@ -125,14 +125,11 @@ const (
 	titleGlossary  = "Glossaire"
 )
 
-// lastFamilies have one short section each, at the end of the dashboard.
-var lastFamilies = []string{"PAC", "USR", "RGS", "DOS"}
-
 func familyTitle(fam string) string { return fam + " — " + FamilyLabel[fam] }
 
 func dashboardTitles() []string {
 	t := []string{titleAction, titleWhere, titleSummary, titleRDV, titleFormation, titlePCJ, titleSIENE, titleControls}
-	for _, fam := range lastFamilies {
+	for _, fam := range SectionFamilies {
 		t = append(t, familyTitle(fam))
 	}
 	return append(t, titleGlossary)
@@ -160,9 +157,9 @@ func StructurePDF(r *StructureReport) *PDF {
 	p.pcjSection(r)
 	p.sieneSection(r)
 	p.controlsSection(r)
-	// PAC, USR, RGS and DOS: one section each, following one another.
+	// SectionFamilies: one section each, following one another.
 	p.AddPage(Landscape)
-	for _, fam := range lastFamilies {
+	for _, fam := range SectionFamilies {
 		p.Heading(familyTitle(fam))
 		p.findingsTable(byFamily(r.Findings, fam))
 	}
@@ -712,8 +709,9 @@ func StructureWorkbook(r *StructureReport) (*Workbook, error) {
 		findingsSheet("PACEA-CEJ", byFamily(r.Findings, "PCJ")), asp,
 		siene, findingsSheet("SIENE constats", byFamily(r.Findings, "SIE")),
 		byRuleSheet(r.Findings), findingsSheet("Contrôles", r.Findings), findingsSheet("Résolus", r.Resolved),
-		findingsSheet("PAC", byFamily(r.Findings, "PAC")), findingsSheet("USR", byFamily(r.Findings, "USR")),
-		findingsSheet("RGS", byFamily(r.Findings, "RGS")), findingsSheet("DOS", byFamily(r.Findings, "DOS")),
+	}
+	for _, fam := range SectionFamilies {
+		sheets = append(sheets, findingsSheet(fam, byFamily(r.Findings, fam)))
 	}
 	for _, s := range sheets {
 		if err := wb.AddSheet(s); err != nil {

@@ -93,7 +93,7 @@ func TestWriteStructure(t *testing.T) {
 	}
 	defer f.Close()
 	want := []string{"Synthèse", "À traiter", "Par conseiller", "Par lieu", "Tendance", "Rendez-vous", "RDV à venir", "RDV constats", "Formation",
-		"PACEA-CEJ", "Liste ASP", "SIENE", "SIENE constats", "Contrôles par règle", "Contrôles", "Résolus", "PAC", "USR", "RGS", "DOS"}
+		"PACEA-CEJ", "Liste ASP", "SIENE", "SIENE constats", "Contrôles par règle", "Contrôles", "Résolus", "PAC", "USR", "RGS", "DOS", "IDJ", "RAF", "TER", "ACR"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets %v", got)
 	}
