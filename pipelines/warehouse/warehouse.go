@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -22,6 +23,9 @@ type Warehouse struct {
 	SQL      fs.FS
 	ReadOnly bool
 	conn     *duckdb.Connector
+	// changed is set when a run is recorded: Close then publishes a snapshot
+	// for the console (snapshot.go).
+	changed atomic.Bool
 }
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
@@ -85,13 +89,16 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 	return w, nil
 }
 
-// Close closes the warehouse.
+// Close closes the warehouse. A read-write warehouse that changed something
+// first publishes a snapshot for the console, when `vigie serve` asked for
+// them (snapshot.go).
 func (w *Warehouse) Close() error {
+	perr := w.publishOnClose()
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	return errors.Join(err, perr)
 }
 
 // InTx runs fn in one transaction on conn, committing when fn returns nil
