@@ -44,20 +44,20 @@ func hashToken(tok string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Login checks a login and password and opens a session. Every failure is
-// ErrBadLogin, after the same work, and counts towards the lockout of the
-// login typed (known or not). addr goes to the audit log.
-func (s *Store) Login(ctx context.Context, login, pw, addr string) (Session, Account, error) {
+// Verify checks a login and password without opening a session (the
+// password change form asks for the current one). Failures are ErrBadLogin
+// and count towards the lockout, as at login.
+func (s *Store) Verify(ctx context.Context, login, pw, addr string) (Account, error) {
 	now := s.Now()
 	var n int
 	var last int64
 	if err := s.db.QueryRowContext(ctx, s.stmt("count_failures"), login, now.Add(-LockoutWindow).Unix()).Scan(&n, &last); err != nil {
-		return Session{}, Account{}, fmt.Errorf("login: %w", err)
+		return Account{}, fmt.Errorf("login: %w", err)
 	}
 	a, err := s.Get(ctx, login)
 	known := err == nil
 	if err != nil && !errors.Is(err, ErrNoAccount) {
-		return Session{}, Account{}, err
+		return Account{}, err
 	}
 	hash := dummyHash
 	if known {
@@ -65,24 +65,36 @@ func (s *Store) Login(ctx context.Context, login, pw, addr string) (Session, Acc
 	}
 	ok := verifyPassword(hash, pw) // always, so that timing tells nothing
 	locked := n >= LockoutAfter
-	if !ok || !known || a.Disabled || locked {
-		reason := "echec_connexion"
-		if locked {
-			reason = "echec_connexion_compte_bloque"
-		}
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			if !locked {
-				if _, err := tx.ExecContext(ctx, s.stmt("insert_failure"), login, now.Unix()); err != nil {
-					return err
-				}
-			}
-			return s.auditTx(ctx, tx, login, reason, "", addr)
-		})
-		if err != nil {
-			return Session{}, Account{}, fmt.Errorf("login: %w", err)
-		}
-		return Session{}, Account{}, ErrBadLogin
+	if ok && known && !a.Disabled && !locked {
+		return a, nil
 	}
+	reason := "echec_connexion"
+	if locked {
+		reason = "echec_connexion_compte_bloque"
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if !locked {
+			if _, err := tx.ExecContext(ctx, s.stmt("insert_failure"), login, now.Unix()); err != nil {
+				return err
+			}
+		}
+		return s.auditTx(ctx, tx, login, reason, "", addr)
+	})
+	if err != nil {
+		return Account{}, fmt.Errorf("login: %w", err)
+	}
+	return Account{}, ErrBadLogin
+}
+
+// Login checks a login and password and opens a session. Every failure is
+// ErrBadLogin, after the same work, and counts towards the lockout of the
+// login typed (known or not). addr goes to the audit log.
+func (s *Store) Login(ctx context.Context, login, pw, addr string) (Session, Account, error) {
+	a, err := s.Verify(ctx, login, pw, addr)
+	if err != nil {
+		return Session{}, Account{}, err
+	}
+	now := s.Now()
 	tok, err := newToken()
 	if err != nil {
 		return Session{}, Account{}, err

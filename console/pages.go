@@ -1,0 +1,320 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/arml-na/vigie/console/data"
+	"github.com/arml-na/vigie/pipelines/accounts"
+	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+// pageSize is the number of findings a page shows.
+const pageSize = 50
+
+func today(now time.Time) time.Time {
+	y, m, d := now.In(warehouse.Paris).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func dateParam(v, name string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, &data.BadParamError{Param: name, Value: v}
+	}
+	return t, nil
+}
+
+// filterFrom reads the findings filters of a page or API query string.
+func filterFrom(q url.Values) (data.Filter, error) {
+	f := data.Filter{Structure: q.Get("structure"), Famille: q.Get("famille"), Rule: q.Get("rule"),
+		Gravite: q.Get("gravite"), Suivi: q.Get("suivi"), Lieu: q.Get("lieu"), Conseiller: q.Get("conseiller"),
+		Dossier: q.Get("dossier"), Sort: q.Get("tri"), Desc: q.Get("ordre") == "desc"}
+	var err error
+	if f.AsOf, err = dateParam(q.Get("as_of"), "as_of"); err != nil {
+		return f, err
+	}
+	if f.From, err = dateParam(q.Get("du"), "du"); err != nil {
+		return f, err
+	}
+	if f.To, err = dateParam(q.Get("au"), "au"); err != nil {
+		return f, err
+	}
+	if f.Famille != "" && !slices.Contains(controls.Families, f.Famille) {
+		return f, &data.BadParamError{Param: "famille", Value: f.Famille}
+	}
+	return f, f.Validate()
+}
+
+// homeData is the home page: the week's control in figures, what is new,
+// what to act on first, the trend.
+type homeData struct {
+	AsOf                                  time.Time
+	Total, Erreurs, Nouveaux, Persistants int
+	Resolus                               int
+	ByFamily                              chart
+	Trend                                 chart
+	First                                 []data.Finding
+	Structures                            int
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	p := who(r)
+	if p.acc.Profil == accounts.Admin {
+		http.Redirect(w, r, "/comptes", http.StatusSeeOther)
+		return
+	}
+	ctx := r.Context()
+	var d homeData
+	err := s.withSnapshot(func(sn *snapshot) error {
+		f := data.Filter{}
+		c, err := data.CountFindings(ctx, sn.w, p.scope, f)
+		if err != nil {
+			return err
+		}
+		for _, n := range c["gravite"] {
+			d.Total += n
+		}
+		d.Erreurs, d.Nouveaux, d.Persistants = c["gravite"]["erreur"], c["suivi"]["nouveau"], c["suivi"]["persistant"]
+		d.Structures = len(c["structure"])
+		fam := map[string]int{}
+		for rule, n := range c["rule"] {
+			fam[ruleFamily(rule)] += n
+		}
+		for _, f := range controls.Families {
+			d.ByFamily.Bars = append(d.ByFamily.Bars, bar{Label: familyLabel(f), N: fam[f], Href: "/constats?famille=" + f})
+		}
+		d.ByFamily.Title = "Constats par famille de règles"
+		res, err := data.Findings(ctx, sn.w, p.scope, data.Filter{Suivi: "resolu", Limit: 1})
+		if err != nil {
+			return err
+		}
+		d.Resolus, d.AsOf = res.Total, res.AsOf
+		first, err := data.Findings(ctx, sn.w, p.scope, data.Filter{Gravite: "erreur", Suivi: "nouveau", Limit: 10})
+		if err != nil {
+			return err
+		}
+		if len(first.Items) == 0 {
+			first, err = data.Findings(ctx, sn.w, p.scope, data.Filter{Limit: 10})
+			if err != nil {
+				return err
+			}
+		}
+		d.First = first.Items
+		trend, err := data.Trend(ctx, sn.w, p.scope, time.Time{})
+		if err != nil {
+			return err
+		}
+		d.Trend = trendChart(trend)
+		return nil
+	})
+	if err != nil {
+		s.failData(w, r, err)
+		return
+	}
+	title := "Région"
+	if !p.scope.Region() {
+		title = p.acc.CodeStructure
+	}
+	s.render(w, r, http.StatusOK, "home", pageData{Title: "Accueil — " + title, Extra: d})
+}
+
+func ruleFamily(rule string) string {
+	for i, c := range rule {
+		if c == '-' {
+			return rule[:i]
+		}
+	}
+	return rule
+}
+
+func trendChart(points []data.TrendPoint) chart {
+	c := chart{Title: "Constats des dernières semaines", Series: []string{"Erreurs", "Alertes", "Informations"}}
+	idx := map[string]int{"erreur": 0, "alerte": 1, "info": 2}
+	var cur *stack
+	var last time.Time
+	for _, p := range points {
+		if cur == nil || !p.AsOf.Equal(last) {
+			c.Stacks = append(c.Stacks, stack{Label: p.AsOf.Format("02/01"), Values: make([]int, 3)})
+			cur, last = &c.Stacks[len(c.Stacks)-1], p.AsOf
+		}
+		if i, ok := idx[p.Gravite]; ok {
+			cur.Values[i] += p.N
+		}
+	}
+	return c
+}
+
+// findingsData is a dashboard: a family's (or every) findings, filtered.
+type findingsData struct {
+	Query      url.Values
+	Filter     data.Filter
+	Famille    string
+	Page       *data.Page
+	PageNum    int
+	Pages      int
+	Charts     []chart
+	Structures []data.Structure
+	Lieux      []data.Choice
+	Conseils   []data.Choice
+	Rules      []string
+	Gravites   []string
+	Suivis     []string
+	Dossier    string
+	ExportCSV  string
+	ExportXLSX string
+}
+
+func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) {
+	s.findingsPage(w, r, "")
+}
+
+func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request) {
+	p := who(r)
+	id := r.PathValue("id")
+	err := s.withSnapshot(func(sn *snapshot) error { return data.DossierInScope(r.Context(), sn.w, p.scope, id) })
+	if err != nil {
+		s.failData(w, r, err)
+		return
+	}
+	s.findingsPage(w, r, id)
+}
+
+func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier string) {
+	p := who(r)
+	ctx := r.Context()
+	q := r.URL.Query()
+	if dossier != "" {
+		q.Set("dossier", dossier)
+	}
+	f, err := filterFrom(q)
+	if err != nil {
+		s.failData(w, r, err)
+		return
+	}
+	pageNum := 1
+	if v := q.Get("page"); v != "" {
+		if pageNum, err = strconv.Atoi(v); err != nil || pageNum < 1 {
+			s.failData(w, r, &data.BadParamError{Param: "page", Value: v})
+			return
+		}
+	}
+	f.Limit, f.Offset = pageSize, (pageNum-1)*pageSize
+	d := findingsData{Query: q, Filter: f, Famille: f.Famille, PageNum: pageNum, Dossier: dossier,
+		Gravites: data.Gravites, Suivis: data.Suivis}
+	err = s.withSnapshot(func(sn *snapshot) error {
+		var err error
+		if d.Page, err = data.Findings(ctx, sn.w, p.scope, f); err != nil {
+			return err
+		}
+		c, err := data.CountFindings(ctx, sn.w, p.scope, f)
+		if err != nil {
+			return err
+		}
+		d.Charts = s.findingCharts(q, c, p.scope.Region())
+		all, err := data.CountFindings(ctx, sn.w, p.scope, data.Filter{AsOf: f.AsOf, Famille: f.Famille})
+		if err != nil {
+			return err
+		}
+		for rule := range all["rule"] {
+			d.Rules = append(d.Rules, rule)
+		}
+		sort.Strings(d.Rules)
+		if d.Structures, err = data.Structures(ctx, sn.w, p.scope); err != nil {
+			return err
+		}
+		choices, err := data.Choices(ctx, sn.w, p.scope)
+		if err != nil {
+			return err
+		}
+		for _, c := range choices {
+			if f.Structure != "" && c.Structure != f.Structure {
+				continue
+			}
+			if c.Kind == "lieu" {
+				d.Lieux = append(d.Lieux, c)
+			} else {
+				d.Conseils = append(d.Conseils, c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.failData(w, r, err)
+		return
+	}
+	d.Pages = (d.Page.Total + pageSize - 1) / pageSize
+	exp := url.Values{}
+	for k, v := range q {
+		if k != "page" {
+			exp[k] = v
+		}
+	}
+	exp.Set("format", "csv")
+	d.ExportCSV = "/constats/export?" + exp.Encode()
+	exp.Set("format", "xlsx")
+	d.ExportXLSX = "/constats/export?" + exp.Encode()
+	title := "Tous les constats"
+	switch {
+	case dossier != "":
+		title = "Dossier " + dossier
+	case f.Famille != "":
+		title = familyLabel(f.Famille)
+	}
+	s.render(w, r, http.StatusOK, "findings", pageData{Title: title, Extra: d})
+}
+
+// findingCharts are a dashboard's charts; each bar links to its rows.
+func (s *Server) findingCharts(q url.Values, c data.Counts, region bool) []chart {
+	link := func(key, value string) string { return "/constats?" + withParam(q, key, value) }
+	mk := func(title, axis, param string, limit int, label func(string) string) chart {
+		ch := chart{Title: title}
+		type kv struct {
+			k string
+			n int
+		}
+		var list []kv
+		for k, n := range c[axis] {
+			list = append(list, kv{k, n})
+		}
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].n != list[j].n {
+				return list[i].n > list[j].n
+			}
+			return list[i].k < list[j].k
+		})
+		for i, e := range list {
+			if i == limit {
+				break
+			}
+			l := e.k
+			if label != nil {
+				l = label(e.k)
+			}
+			href := ""
+			if e.k != "" {
+				href = link(param, e.k)
+			} else {
+				l = "(sans)"
+			}
+			ch.Bars = append(ch.Bars, bar{Label: l, N: e.n, Href: href})
+		}
+		return ch
+	}
+	charts := []chart{mk("Par règle", "rule", "rule", 20, nil), mk("Par gravité", "gravite", "gravite", 3, graviteLabel),
+		mk("Par suivi", "suivi", "suivi", 3, suiviLabel)}
+	if region {
+		charts = append(charts, mk("Par structure (les 15 premières)", "structure", "structure", 15, nil))
+	}
+	charts = append(charts, mk("Par lieu de rattachement (les 10 premiers)", "lieu", "lieu", 10, nil),
+		mk("Par conseiller référent (les 10 premiers)", "conseiller", "conseiller", 10, nil))
+	return charts
+}
