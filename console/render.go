@@ -94,7 +94,7 @@ var funcs = template.FuncMap{
 		}
 		return " ▲"
 	},
-	"chart":   func(c chart) template.HTML { return c.svg() },
+	"chart": func(c chart) template.HTML { return c.svg() },
 }
 
 func parseTemplates() (*pageTemplates, error) {
