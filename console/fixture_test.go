@@ -137,7 +137,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.srv, err = New(ctx, Config{WarehousePath: f.wh, Store: store, SQL: sqlfiles.FS(), Schedules: defs, ReportsDir: reports,
-		PollInterval: 100 * time.Millisecond, Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		PollInterval: 100 * time.Millisecond, Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,4 +251,12 @@ func (f *fixture) login(t testing.TB, login string) *client {
 		t.Fatalf("CGU: %d %s", r.code, r.location)
 	}
 	return c
+}
+
+// testLogWriter sends the console's log to the test's log.
+type testLogWriter struct{ t testing.TB }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -71,5 +72,41 @@ func TestPublishOnClose(t *testing.T) {
 	var n int
 	if err := r.DB.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE status = 'done'`).Scan(&n); err != nil || n != 3 {
 		t.Fatalf("runs in the newest snapshot: %d %v", n, err)
+	}
+}
+
+// Every connection of a read-only warehouse's pool has the settings, though
+// only the first one could set them before the lock.
+func TestReadOnlyPoolSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := warehouse.OpenReadOnly(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	conns := make([]*sql.Conn, 4)
+	for i := range conns {
+		if conns[i], err = r.DB.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer conns[i].Close()
+	}
+	for i, c := range conns {
+		var tz string
+		if err := c.QueryRowContext(ctx, `SELECT current_setting('TimeZone')`).Scan(&tz); err != nil || tz != "Europe/Paris" {
+			t.Errorf("connection %d: TimeZone %q %v", i, tz, err)
+		}
+		if _, err := c.ExecContext(ctx, `SET enable_external_access = true`); err == nil {
+			t.Errorf("connection %d: configuration not locked", i)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync"
 	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -53,17 +54,28 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		q.Set("enable_external_access", "false")
 		dsn = path + "?" + q.Encode()
 	}
+	// Keep timestamps naive (Europe/Paris local) and results in file order.
+	// Read-only, the settings are made global by the pool's first connection
+	// and locked; the later connections find them locked and set nothing
+	// (a SET after the lock fails).
+	var initMu sync.Mutex
+	locked := false
 	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
-		// Keep timestamps naive (Europe/Paris local) and results in file order.
+		initMu.Lock()
+		defer initMu.Unlock()
+		if locked {
+			return nil
+		}
 		stmts := []string{"SET TimeZone = 'Europe/Paris'", "SET preserve_insertion_order = true"}
 		if readOnly {
-			stmts = append(stmts, "SET lock_configuration = true")
+			stmts = []string{"SET GLOBAL TimeZone = 'Europe/Paris'", "SET GLOBAL preserve_insertion_order = true", "SET lock_configuration = true"}
 		}
 		for _, s := range stmts {
 			if _, err := execer.ExecContext(ctx, s, nil); err != nil {
 				return err
 			}
 		}
+		locked = readOnly
 		return nil
 	})
 	if err != nil {
