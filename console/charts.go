@@ -43,7 +43,7 @@ func (c chart) svg() template.HTML {
 
 // hbars draws labelled horizontal bars, largest first as given.
 func (c chart) hbars() template.HTML {
-	const rowH, labelW, barW, width = 30, 260, 420, 760
+	const rowH, labelW, barW, width = 28, 210, 290, 560
 	max := 1
 	for _, b := range c.Bars {
 		if b.N > max {
@@ -57,7 +57,7 @@ func (c chart) hbars() template.HTML {
 	var s strings.Builder
 	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, h, esc(c.Title))
 	if len(c.Bars) == 0 {
-		s.WriteString(`<text x="0" y="25" font-size="16" fill="#555">Aucune donnée</text>`)
+		s.WriteString(`<text x="0" y="25" font-size="15" fill="#555">Aucune donnée</text>`)
 	}
 	for i, b := range c.Bars {
 		y := i*rowH + 5
@@ -66,16 +66,16 @@ func (c chart) hbars() template.HTML {
 			w = 2
 		}
 		label := b.Label
-		if len([]rune(label)) > 30 {
-			label = string([]rune(label)[:29]) + "…"
+		if len([]rune(label)) > 24 {
+			label = string([]rune(label)[:23]) + "…"
 		}
 		if b.Href != "" {
 			fmt.Fprintf(&s, `<a href="%s">`, esc(b.Href))
 		}
 		fmt.Fprintf(&s, `<title>%s : %s</title>`, esc(b.Label), frInt(b.N))
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="16" text-anchor="end" fill="#1b1b1b">%s</text>`, labelW-8, y+19, esc(label))
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="15" text-anchor="end" fill="#1b1b1b">%s</text>`, labelW-8, y+19, esc(label))
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" rx="2" fill="#2a5c8a"/>`, labelW, y+3, w, rowH-8)
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="16" fill="#1b1b1b">%s</text>`, labelW+w+6, y+19, frInt(b.N))
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="15" fill="#1b1b1b">%s</text>`, labelW+w+6, y+19, frInt(b.N))
 		if b.Href != "" {
 			s.WriteString(`</a>`)
 		}
@@ -86,7 +86,7 @@ func (c chart) hbars() template.HTML {
 
 // columns draws stacked columns, one per stack, with a legend.
 func (c chart) columns() template.HTML {
-	const width, height, left, bottom, top = 760, 300, 50, 40, 36
+	const width, height, left, bottom, top = 560, 280, 44, 34, 40
 	max := 1
 	for _, st := range c.Stacks {
 		t := 0
@@ -103,12 +103,11 @@ func (c chart) columns() template.HTML {
 	var s strings.Builder
 	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, height, esc(c.Title))
 	for i, name := range c.Series {
-		x := left + i*170
+		x := left + i*150
 		fmt.Fprintf(&s, `<rect x="%d" y="6" width="14" height="14" fill="%s"/><text x="%d" y="18" font-size="15" fill="#1b1b1b">%s</text>`,
 			x, seriesColours[i%len(seriesColours)], x+20, esc(name))
 	}
 	fmt.Fprintf(&s, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>`, left, height-bottom, width, height-bottom)
-	fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="13" text-anchor="end" fill="#555">%s</text>`, left-6, top+10, frInt(max))
 	for i, st := range c.Stacks {
 		x := left + i*step + (step-colW)/2
 		y := height - bottom

@@ -215,27 +215,13 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 		if d.Page, err = data.Findings(ctx, sn.w, p.scope, f); err != nil {
 			return err
 		}
-		c, err := data.CountFindings(ctx, sn.w, p.scope, f)
-		if err != nil {
-			return err
-		}
-		d.Charts = s.findingCharts(q, c, p.scope.Region())
-		all, err := data.CountFindings(ctx, sn.w, p.scope, data.Filter{AsOf: f.AsOf, Famille: f.Famille})
-		if err != nil {
-			return err
-		}
-		for rule := range all["rule"] {
-			d.Rules = append(d.Rules, rule)
-		}
-		sort.Strings(d.Rules)
-		if d.Structures, err = data.Structures(ctx, sn.w, p.scope); err != nil {
-			return err
-		}
 		choices, err := data.Choices(ctx, sn.w, p.scope)
 		if err != nil {
 			return err
 		}
+		names := map[string]string{}
 		for _, c := range choices {
+			names[c.Kind+":"+c.Code] = c.Label
 			if f.Structure != "" && c.Structure != f.Structure {
 				continue
 			}
@@ -245,7 +231,21 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 				d.Conseils = append(d.Conseils, c)
 			}
 		}
-		return nil
+		c, err := data.CountFindings(ctx, sn.w, p.scope, f)
+		if err != nil {
+			return err
+		}
+		d.Charts = s.findingCharts(q, c, p.scope.Region(), names)
+		all, err := data.CountFindings(ctx, sn.w, p.scope, data.Filter{AsOf: f.AsOf, Famille: f.Famille})
+		if err != nil {
+			return err
+		}
+		for rule := range all["rule"] {
+			d.Rules = append(d.Rules, rule)
+		}
+		sort.Strings(d.Rules)
+		d.Structures, err = data.Structures(ctx, sn.w, p.scope)
+		return err
 	})
 	if err != nil {
 		s.failData(w, r, err)
@@ -273,7 +273,15 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 }
 
 // findingCharts are a dashboard's charts; each bar links to its rows.
-func (s *Server) findingCharts(q url.Values, c data.Counts, region bool) []chart {
+func (s *Server) findingCharts(q url.Values, c data.Counts, region bool, names map[string]string) []chart {
+	named := func(kind string) func(string) string {
+		return func(code string) string {
+			if n := names[kind+":"+code]; n != "" {
+				return n + " (" + code + ")"
+			}
+			return code
+		}
+	}
 	link := func(key, value string) string { return "/constats?" + withParam(q, key, value) }
 	mk := func(title, axis, param string, limit int, label func(string) string) chart {
 		ch := chart{Title: title}
@@ -314,7 +322,7 @@ func (s *Server) findingCharts(q url.Values, c data.Counts, region bool) []chart
 	if region {
 		charts = append(charts, mk("Par structure (les 15 premières)", "structure", "structure", 15, nil))
 	}
-	charts = append(charts, mk("Par lieu de rattachement (les 10 premiers)", "lieu", "lieu", 10, nil),
-		mk("Par conseiller référent (les 10 premiers)", "conseiller", "conseiller", 10, nil))
+	charts = append(charts, mk("Par lieu de rattachement (les 10 premiers)", "lieu", "lieu", 10, named("lieu")),
+		mk("Par conseiller référent (les 10 premiers)", "conseiller", "conseiller", 10, named("conseiller")))
 	return charts
 }

@@ -551,4 +551,3 @@ func TestAPIStatusCodesAndFindings(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
