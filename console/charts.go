@@ -43,7 +43,7 @@ func (c chart) svg() template.HTML {
 
 // hbars draws labelled horizontal bars, largest first as given.
 func (c chart) hbars() template.HTML {
-	const rowH, labelW, barW, width = 28, 210, 290, 560
+	const rowH, labelW, barW, width = 28, 240, 270, 560
 	max := 1
 	for _, b := range c.Bars {
 		if b.N > max {
