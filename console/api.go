@@ -209,7 +209,7 @@ func (s *Server) runQuery(r *http.Request, p *principal, text string) (*data.Tab
 	if len(objet) > 2000 {
 		objet = objet[:2000] + "…"
 	}
-	if err := s.cfg.Store.Audit(r.Context(), p.acc.Login, "requete_sql", objet, clientAddr(r)); err != nil {
+	if err := s.cfg.Store.Audit(r.Context(), p.acc.Login, "requete_sql", objet, s.clientAddr(r)); err != nil {
 		return nil, err
 	}
 	var t *data.Table

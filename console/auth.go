@@ -44,11 +44,19 @@ func scopeOf(a accounts.Account) data.Scope {
 	return data.Scope{}
 }
 
-// clientAddr is the caller's address for the audit log.
-func clientAddr(r *http.Request) string {
+// clientAddr is the caller's address for the audit log. Behind a reverse
+// proxy on the loopback (Config.TrustProxy), it is the proxy's X-Real-IP.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if s.cfg.TrustProxy {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			if real := net.ParseIP(strings.TrimSpace(r.Header.Get("X-Real-IP"))); real != nil {
+				return real.String()
+			}
+		}
 	}
 	return host
 }
@@ -166,7 +174,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
 	login := strings.TrimSpace(r.PostFormValue("login"))
 	pw := r.PostFormValue("password")
-	ss, _, err := s.cfg.Store.Login(r.Context(), login, pw, clientAddr(r))
+	ss, _, err := s.cfg.Store.Login(r.Context(), login, pw, s.clientAddr(r))
 	if err != nil {
 		if !errors.Is(err, accounts.ErrBadLogin) {
 			s.cfg.Log.Error("login", "err", err)
@@ -181,7 +189,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	p := who(r)
 	if p.session != nil {
-		if err := s.cfg.Store.Logout(r.Context(), p.session.Token, p.acc.Login, clientAddr(r)); err != nil {
+		if err := s.cfg.Store.Logout(r.Context(), p.session.Token, p.acc.Login, s.clientAddr(r)); err != nil {
 			s.cfg.Log.Error("logout", "err", err)
 		}
 	}
@@ -200,7 +208,7 @@ func (s *Server) handleCGU(w http.ResponseWriter, r *http.Request) {
 			Error: "cochez la case pour accepter les conditions d'utilisation"})
 		return
 	}
-	if err := s.cfg.Store.AcceptCGU(r.Context(), p.acc.Login, s.cfg.CGUVersion, clientAddr(r)); err != nil {
+	if err := s.cfg.Store.AcceptCGU(r.Context(), p.acc.Login, s.cfg.CGUVersion, s.clientAddr(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -226,11 +234,11 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// The current password is checked as a login would be (and counts
 	// towards the lockout).
-	if _, err := s.cfg.Store.Verify(ctx, p.acc.Login, current, clientAddr(r)); err != nil {
+	if _, err := s.cfg.Store.Verify(ctx, p.acc.Login, current, s.clientAddr(r)); err != nil {
 		fail("mot de passe actuel incorrect")
 		return
 	}
-	err := s.cfg.Store.SetPassword(ctx, p.acc.Login, next, p.acc.Login, clientAddr(r))
+	err := s.cfg.Store.SetPassword(ctx, p.acc.Login, next, p.acc.Login, s.clientAddr(r))
 	var inv *accounts.InvalidError
 	switch {
 	case errors.As(err, &inv):

@@ -20,7 +20,7 @@ import (
 // list's PDF to sign. Every export is written to the audit log.
 
 func (s *Server) audit(r *http.Request, action, objet string) error {
-	return s.cfg.Store.Audit(r.Context(), who(r).acc.Login, action, objet, clientAddr(r))
+	return s.cfg.Store.Audit(r.Context(), who(r).acc.Login, action, objet, s.clientAddr(r))
 }
 
 var findingColumns = []reports.XColumn{

@@ -45,6 +45,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Secure marks cookies Secure (under TLS, or behind a TLS proxy).
 	Secure bool
+	// TrustProxy takes the caller's address for the audit log from the
+	// X-Real-IP header of a reverse proxy on the loopback.
+	TrustProxy bool
 	// CGUVersion overrides the shipped version (tests).
 	CGUVersion string
 	Now        func() time.Time

@@ -20,7 +20,7 @@ func init() { register(newServeCmd) }
 type serveOptions struct {
 	addr, tlsCert, tlsKey, reports, schedules string
 	poll, lockWait                            time.Duration
-	secureCookies                             bool
+	secureCookies, trustProxy                 bool
 }
 
 func (o *serveOptions) validate() error {
@@ -74,6 +74,7 @@ stops it gracefully. See docs/vigie-console.service for a systemd unit.`,
 	cmd.Flags().DurationVar(&o.poll, "poll", 5*time.Second, "how often to look for a newer snapshot")
 	cmd.Flags().DurationVar(&o.lockWait, "lock-wait", 2*time.Minute, "how long to wait at start while a batch holds the warehouse")
 	cmd.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark cookies Secure behind a TLS reverse proxy (automatic with --tls-cert)")
+	cmd.Flags().BoolVar(&o.trustProxy, "trust-proxy", false, "take the caller's address for the audit log from X-Real-IP when the request comes from the loopback (a reverse proxy)")
 	return cmd
 }
 
@@ -92,7 +93,7 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	}
 	defer store.Close()
 	srv, err := console.New(ctx, console.Config{WarehousePath: a.warehousePath, Store: store, SQL: sqlfiles.FS(),
-		Schedules: defs, ReportsDir: o.reports, PollInterval: o.poll, Secure: o.secureCookies || o.tlsCert != "", Log: a.log})
+		Schedules: defs, ReportsDir: o.reports, PollInterval: o.poll, Secure: o.secureCookies || o.tlsCert != "", TrustProxy: o.trustProxy, Log: a.log})
 	if err != nil {
 		return err
 	}
