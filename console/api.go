@@ -52,7 +52,7 @@ func (s *Server) apiStructures(w http.ResponseWriter, r *http.Request) {
 	p := who(r)
 	var list []data.Structure
 	err := s.withSnapshot(func(sn *snapshot) (err error) {
-		list, err = data.Structures(r.Context(), sn.w, p.scope)
+		list, err = sn.structures(r.Context(), p.scope)
 		return err
 	})
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
 	}
 	var page *data.Page
 	err = s.withSnapshot(func(sn *snapshot) (err error) {
-		page, err = data.Findings(r.Context(), sn.w, p.scope, f)
+		page, err = sn.findings(r.Context(), p.scope, f)
 		return err
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +43,16 @@ func (s *Server) handleFindingsExport(w http.ResponseWriter, r *http.Request) {
 		s.failData(w, r, err)
 		return
 	}
+	// Every row of the filters, in the page's order; limit keeps the first ones.
 	f.Limit, f.Offset = data.MaxLimit, 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > data.MaxLimit {
+			s.failData(w, r, &data.BadParamError{Param: "limit", Value: v})
+			return
+		}
+		f.Limit = n
+	}
 	var page *data.Page
 	err = s.withSnapshot(func(sn *snapshot) (err error) {
 		page, err = data.Findings(r.Context(), sn.w, p.scope, f)
@@ -194,7 +204,7 @@ func (s *Server) handleASP(w http.ResponseWriter, r *http.Request) {
 		if d.Table, err = data.ASP(r.Context(), sn.w, p.scope, asOf, structure); err != nil {
 			return err
 		}
-		d.Structures, err = data.Structures(r.Context(), sn.w, p.scope)
+		d.Structures, err = sn.structures(r.Context(), p.scope)
 		return err
 	})
 	if err != nil {
@@ -246,7 +256,7 @@ func (s *Server) handleASPExport(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			sts, err := data.Structures(r.Context(), sn.w, p.scope)
+			sts, err := sn.structures(r.Context(), p.scope)
 			if err != nil {
 				return err
 			}

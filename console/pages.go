@@ -76,7 +76,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	var d homeData
 	err := s.withSnapshot(func(sn *snapshot) error {
 		f := data.Filter{}
-		c, err := data.CountFindings(ctx, sn.w, p.scope, f)
+		c, err := sn.counts(ctx, p.scope, f)
 		if err != nil {
 			return err
 		}
@@ -93,23 +93,23 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			d.ByFamily.Bars = append(d.ByFamily.Bars, bar{Label: familyLabel(f), N: fam[f], Href: "/constats?famille=" + f})
 		}
 		d.ByFamily.Title = "Constats par famille de règles"
-		res, err := data.Findings(ctx, sn.w, p.scope, data.Filter{Suivi: "resolu", Limit: 1})
+		res, err := sn.findings(ctx, p.scope, data.Filter{Suivi: "resolu", Limit: 1})
 		if err != nil {
 			return err
 		}
 		d.Resolus, d.AsOf = res.Total, res.AsOf
-		first, err := data.Findings(ctx, sn.w, p.scope, data.Filter{Gravite: "erreur", Suivi: "nouveau", Limit: 10})
+		first, err := sn.findings(ctx, p.scope, data.Filter{Gravite: "erreur", Suivi: "nouveau", Limit: 10})
 		if err != nil {
 			return err
 		}
 		if len(first.Items) == 0 {
-			first, err = data.Findings(ctx, sn.w, p.scope, data.Filter{Limit: 10})
+			first, err = sn.findings(ctx, p.scope, data.Filter{Limit: 10})
 			if err != nil {
 				return err
 			}
 		}
 		d.First = first.Items
-		trend, err := data.Trend(ctx, sn.w, p.scope, time.Time{})
+		trend, err := sn.trend(ctx, p.scope)
 		if err != nil {
 			return err
 		}
@@ -212,10 +212,10 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 		Gravites: data.Gravites, Suivis: data.Suivis}
 	err = s.withSnapshot(func(sn *snapshot) error {
 		var err error
-		if d.Page, err = data.Findings(ctx, sn.w, p.scope, f); err != nil {
+		if d.Page, err = sn.findings(ctx, p.scope, f); err != nil {
 			return err
 		}
-		choices, err := data.Choices(ctx, sn.w, p.scope)
+		choices, err := sn.choices(ctx, p.scope)
 		if err != nil {
 			return err
 		}
@@ -231,12 +231,14 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 				d.Conseils = append(d.Conseils, c)
 			}
 		}
-		c, err := data.CountFindings(ctx, sn.w, p.scope, f)
+		c, err := sn.counts(ctx, p.scope, f)
 		if err != nil {
 			return err
 		}
 		d.Charts = s.findingCharts(q, c, p.scope.Region(), names)
-		all, err := data.CountFindings(ctx, sn.w, p.scope, data.Filter{AsOf: f.AsOf, Famille: f.Famille})
+		// The rule list offers every rule of the family, whatever the other
+		// filters: the counts of the family alone.
+		all, err := sn.counts(ctx, p.scope, data.Filter{AsOf: f.AsOf, Famille: f.Famille})
 		if err != nil {
 			return err
 		}
@@ -244,7 +246,7 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 			d.Rules = append(d.Rules, rule)
 		}
 		sort.Strings(d.Rules)
-		d.Structures, err = data.Structures(ctx, sn.w, p.scope)
+		d.Structures, err = sn.structures(ctx, p.scope)
 		return err
 	})
 	if err != nil {

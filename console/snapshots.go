@@ -40,6 +40,9 @@ type snapshot struct {
 
 	copyMu sync.Mutex
 	copies map[string]*structureCopy
+
+	cacheMu sync.Mutex
+	cache   map[string]*cacheEntry
 }
 
 type structureCopy struct {
@@ -186,4 +189,71 @@ func (sn *snapshot) StructureCopy(ctx context.Context, code string) (*warehouse.
 		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w, code)
 	})
 	return c.w, c.err
+}
+
+// A snapshot never changes, so what was read from it can be kept: the same
+// dashboard opened again (by another director of the structure, or after a
+// filter is cleared) is answered from memory. The key holds the scope, so a
+// scope never reads another's entry; at most maxCached entries are kept per
+// snapshot, and they go with it.
+const maxCached = 2000
+
+type cacheEntry struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// cached returns the value of key, computing it once.
+func cached[T any](sn *snapshot, key string, compute func() (T, error)) (T, error) {
+	sn.cacheMu.Lock()
+	if sn.cache == nil || len(sn.cache) >= maxCached {
+		sn.cache = map[string]*cacheEntry{}
+	}
+	e, ok := sn.cache[key]
+	if !ok {
+		e = &cacheEntry{}
+		sn.cache[key] = e
+	}
+	sn.cacheMu.Unlock()
+	e.once.Do(func() { e.v, e.err = compute() })
+	if e.err != nil {
+		sn.cacheMu.Lock()
+		if sn.cache[key] == e {
+			delete(sn.cache, key) // errors (a cancelled request) are not kept
+		}
+		sn.cacheMu.Unlock()
+		var zero T
+		return zero, e.err
+	}
+	return e.v.(T), nil
+}
+
+func cacheKey(kind string, scope data.Scope, args ...any) string {
+	return fmt.Sprintf("%s|%#v|%#v", kind, scope, args)
+}
+
+// findings reads a page of findings, kept when the page is small.
+func (sn *snapshot) findings(ctx context.Context, scope data.Scope, f data.Filter) (*data.Page, error) {
+	read := func() (*data.Page, error) { return data.Findings(ctx, sn.w, scope, f) }
+	if f.Limit > 1000 {
+		return read()
+	}
+	return cached(sn, cacheKey("findings", scope, f), read)
+}
+
+func (sn *snapshot) counts(ctx context.Context, scope data.Scope, f data.Filter) (data.Counts, error) {
+	return cached(sn, cacheKey("counts", scope, f), func() (data.Counts, error) { return data.CountFindings(ctx, sn.w, scope, f) })
+}
+
+func (sn *snapshot) trend(ctx context.Context, scope data.Scope) ([]data.TrendPoint, error) {
+	return cached(sn, cacheKey("trend", scope), func() ([]data.TrendPoint, error) { return data.Trend(ctx, sn.w, scope, time.Time{}) })
+}
+
+func (sn *snapshot) structures(ctx context.Context, scope data.Scope) ([]data.Structure, error) {
+	return cached(sn, cacheKey("structures", scope), func() ([]data.Structure, error) { return data.Structures(ctx, sn.w, scope) })
+}
+
+func (sn *snapshot) choices(ctx context.Context, scope data.Scope) ([]data.Choice, error) {
+	return cached(sn, cacheKey("choices", scope), func() ([]data.Choice, error) { return data.Choices(ctx, sn.w, scope) })
 }

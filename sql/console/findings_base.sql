@@ -5,7 +5,7 @@
 -- $1 scope structure (NULL: the region)   $2 as-of date        $3 structure filter
 -- $4 family (rule prefix)   $5 rule   $6 gravite   $7 suivi   $8 lieu
 -- $9 conseiller   $10 dossier   $11 first detected from   $12 first detected to
-WITH latest AS (
+WITH latest AS MATERIALIZED (
     SELECT s.code_structure, max(c.run_id) AS run_id
     FROM structures s
     JOIN control_runs c ON c.structures IS NULL OR list_contains(c.structures, s.code_structure)
@@ -25,7 +25,7 @@ picked AS (
     FROM findings_resolved r JOIN latest l USING (code_structure, run_id)
     WHERE $7::VARCHAR = 'resolu'
 ),
-filtered AS (
+filtered AS MATERIALIZED (
     SELECT p.*, d.code_lieu_rattachement AS code_lieu, d.id_conseiller_referent AS id_conseiller,
            CASE p.gravite WHEN 'erreur' THEN 0 WHEN 'alerte' THEN 1 ELSE 2 END AS gravite_rang
     FROM picked p
