@@ -27,6 +27,17 @@ func (a *app) openAccounts(ctx context.Context) (*accounts.Store, error) {
 	return accounts.Open(ctx, accountsPath(a.warehousePath), sqlfiles.FS())
 }
 
+// withAccounts opens the accounts store, runs fn on it and closes it; the
+// store's refusals become the command line's statuses (accountError).
+func (a *app) withAccounts(ctx context.Context, fn func(s *accounts.Store) error) error {
+	s, err := a.openAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return accountError(fn(s))
+}
+
 func accountsPath(warehousePath string) string {
 	return warehouse.ConsoleDir(warehousePath) + "/" + accounts.FileName
 }
@@ -202,10 +213,6 @@ mot_de_passe_change_le (etat: actif or desactive; dates in Europe/Paris).`,
 			t := &table{columns: []string{"login", "profil", "code_structure", "etat", "derniere_connexion", "mot_de_passe_change_le"},
 				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"}}
 			for _, acc := range list {
-				etat := "actif"
-				if acc.Disabled {
-					etat = "desactive"
-				}
 				var last any
 				if !acc.LastLogin.IsZero() {
 					last = acc.LastLogin.In(warehouse.Paris).Format("2006-01-02 15:04:05")
@@ -214,7 +221,7 @@ mot_de_passe_change_le (etat: actif or desactive; dates in Europe/Paris).`,
 				if acc.CodeStructure != "" {
 					structure = acc.CodeStructure
 				}
-				t.rows = append(t.rows, []any{acc.Login, acc.Profil, structure, etat, last,
+				t.rows = append(t.rows, []any{acc.Login, acc.Profil, structure, acc.Etat(), last,
 					acc.PasswordChangedAt.In(warehouse.Paris).Format("2006-01-02 15:04:05")})
 			}
 			return t.write(a.stdout, a.format)
@@ -236,16 +243,13 @@ func newUsersStateCmd(a *app, verb string, disable bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openAccounts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := s.SetDisabled(cmd.Context(), args[0], disable, cliActor(a.getenv), "cli"); err != nil {
-				return accountError(err)
-			}
-			fmt.Fprintf(a.stderr, done, args[0])
-			return nil
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				if err := s.SetDisabled(cmd.Context(), args[0], disable, cliActor(a.getenv), "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, done, args[0])
+				return nil
+			})
 		},
 	}
 }
@@ -256,23 +260,20 @@ func newUsersPasswdCmd(a *app) *cobra.Command {
 		Short: "Set a new password (read from standard input)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openAccounts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if _, err := s.Get(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			pw, err := a.readNewPassword()
-			if err != nil {
-				return err
-			}
-			if err := s.SetPassword(cmd.Context(), args[0], pw, cliActor(a.getenv), "cli"); err != nil {
-				return accountError(err)
-			}
-			fmt.Fprintf(a.stderr, "Mot de passe de %s changé.\n", args[0])
-			return nil
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				if _, err := s.Get(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+				pw, err := a.readNewPassword()
+				if err != nil {
+					return err
+				}
+				if err := s.SetPassword(cmd.Context(), args[0], pw, cliActor(a.getenv), "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "Mot de passe de %s changé.\n", args[0])
+				return nil
+			})
 		},
 	}
 }
@@ -293,17 +294,14 @@ stored hashed; it ends when it expires, when the account is disabled, or with
 			if err != nil {
 				return err
 			}
-			s, err := a.openAccounts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			tok, err := s.NewAccessToken(cmd.Context(), args[0], d, cliActor(a.getenv), "cli")
-			if err != nil {
-				return accountError(err)
-			}
-			fmt.Fprintln(a.stdout, tok)
-			return nil
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				tok, err := s.NewAccessToken(cmd.Context(), args[0], d, cliActor(a.getenv), "cli")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, tok)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&expire, "expire", "90d", "lifetime of the token: days (90d) or a Go duration (12h); 0 for none")
@@ -334,16 +332,13 @@ func newUsersRevokeCmd(a *app) *cobra.Command {
 		Short: "End every access token of an account",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openAccounts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := s.RevokeTokens(cmd.Context(), args[0], cliActor(a.getenv), "cli"); err != nil {
-				return accountError(err)
-			}
-			fmt.Fprintf(a.stderr, "Jetons de %s révoqués.\n", args[0])
-			return nil
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				if err := s.RevokeTokens(cmd.Context(), args[0], cliActor(a.getenv), "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "Jetons de %s révoqués.\n", args[0])
+				return nil
+			})
 		},
 	}
 }

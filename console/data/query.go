@@ -24,19 +24,22 @@ type Querier interface {
 	StructureCopy(ctx context.Context, code string) (*warehouse.Warehouse, error)
 }
 
-// Query runs one read-only statement over the scope's data.
-func Query(ctx context.Context, q Querier, s Scope, sqlText string) (*Table, error) {
-	var w *warehouse.Warehouse
+// scopeWarehouse is the database a scope's SQL runs on.
+func scopeWarehouse(ctx context.Context, q Querier, s Scope) (*warehouse.Warehouse, error) {
 	switch {
 	case s.region:
-		w = q.Region()
+		return q.Region(), nil
 	case s.structure != "":
-		var err error
-		if w, err = q.StructureCopy(ctx, s.structure); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, ErrNoScope
+		return q.StructureCopy(ctx, s.structure)
+	}
+	return nil, ErrNoScope
+}
+
+// Query runs one read-only statement over the scope's data.
+func Query(ctx context.Context, q Querier, s Scope, sqlText string) (*Table, error) {
+	w, err := scopeWarehouse(ctx, q, s)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
@@ -53,17 +56,9 @@ func Query(ctx context.Context, q Querier, s Scope, sqlText string) (*Table, err
 
 // Tables lists the tables and columns a scope's SQL sees.
 func Tables(ctx context.Context, q Querier, s Scope) (*Table, error) {
-	var w *warehouse.Warehouse
-	switch {
-	case s.region:
-		w = q.Region()
-	case s.structure != "":
-		var err error
-		if w, err = q.StructureCopy(ctx, s.structure); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, ErrNoScope
+	w, err := scopeWarehouse(ctx, q, s)
+	if err != nil {
+		return nil, err
 	}
 	text, err := sqlfiles.Read(w.SQL, "console/tables.sql")
 	if err != nil {

@@ -48,6 +48,15 @@ func Regional(profil string) bool {
 	return profil == Analyste || profil == Expert || profil == Valideur
 }
 
+// Etat is the account's state as `vigie users list` prints it: actif or
+// desactive.
+func (a Account) Etat() string {
+	if a.Disabled {
+		return "desactive"
+	}
+	return "actif"
+}
+
 // PasswordExpired tells whether the account must change its password first.
 func (a Account) PasswordExpired(now time.Time) bool {
 	return now.Sub(a.PasswordChangedAt) >= PasswordMaxAge
