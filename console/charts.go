@@ -15,6 +15,7 @@ type bar struct {
 	Label string
 	N     int
 	Href  string
+	Text  string // shown instead of N when set (a rate)
 }
 
 // stack is one column of a stacked chart: one value per series.
@@ -43,11 +44,15 @@ func (c chart) svg() template.HTML {
 
 // hbars draws labelled horizontal bars, largest first as given.
 func (c chart) hbars() template.HTML {
-	const rowH, labelW, barW, width = 28, 240, 270, 560
+	const rowH, labelW, width = 28, 240, 560
+	barW := 270
 	max := 1
 	for _, b := range c.Bars {
 		if b.N > max {
 			max = b.N
+		}
+		if b.Text != "" {
+			barW = 200 // room for a rate and its base after the bar
 		}
 	}
 	h := rowH*len(c.Bars) + 10
@@ -72,10 +77,14 @@ func (c chart) hbars() template.HTML {
 		if b.Href != "" {
 			fmt.Fprintf(&s, `<a href="%s">`, esc(b.Href))
 		}
-		fmt.Fprintf(&s, `<title>%s : %s</title>`, esc(b.Label), frInt(b.N))
+		value := frInt(b.N)
+		if b.Text != "" {
+			value = b.Text
+		}
+		fmt.Fprintf(&s, `<title>%s : %s</title>`, esc(b.Label), esc(value))
 		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="15" text-anchor="end" fill="#1b1b1b">%s</text>`, labelW-8, y+19, esc(label))
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" rx="2" fill="#2a5c8a"/>`, labelW, y+3, w, rowH-8)
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="15" fill="#1b1b1b">%s</text>`, labelW+w+6, y+19, frInt(b.N))
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="15" fill="#1b1b1b">%s</text>`, labelW+w+6, y+19, esc(value))
 		if b.Href != "" {
 			s.WriteString(`</a>`)
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/console/data"
@@ -236,6 +237,13 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 			return err
 		}
 		d.Charts = s.findingCharts(q, c, p.scope.Region(), names)
+		if f.Famille == "RDV" || f.Famille == "SIE" {
+			ind, err := sn.indicators(ctx, p.scope, f.AsOf, f.Structure)
+			if err != nil {
+				return err
+			}
+			d.Charts = append([]chart{indicatorChart(f.Famille, ind, names)}, d.Charts...)
+		}
 		// The rule list offers every rule of the family, whatever the other
 		// filters: the counts of the family alone.
 		all, err := sn.counts(ctx, p.scope, data.Filter{AsOf: f.AsOf, Famille: f.Famille})
@@ -327,4 +335,60 @@ func (s *Server) findingCharts(q url.Values, c data.Counts, region bool, names m
 	charts = append(charts, mk("Par lieu de rattachement (les 10 premiers)", "lieu", "lieu", 10, named("lieu")),
 		mk("Par conseiller référent (les 10 premiers)", "conseiller", "conseiller", 10, named("conseiller")))
 	return charts
+}
+
+// indicatorChart draws a family's rate as the PDF reports do: the RDV
+// absence rate, the SIENE attachment rate, per counsellor within one
+// structure, per structure for the region; each bar leads to the findings
+// of that counsellor or structure.
+func indicatorChart(famille string, ind []data.Indicator, names map[string]string) chart {
+	title := "Taux d'absence aux rendez-vous"
+	if famille == "SIE" {
+		title = "Taux de rattachement SIENE des partenaires"
+	}
+	structures := map[string]bool{}
+	for _, in := range ind {
+		structures[in.Structure] = true
+	}
+	perStructure := len(structures) > 1
+	if perStructure {
+		title += " par structure (les 15 plus élevés)"
+	} else {
+		title += " par conseiller référent"
+	}
+	type row struct {
+		label, href string
+		taux        float64
+		base        int
+	}
+	var rows []row
+	for _, in := range ind {
+		if in.Famille != famille || !in.HasTaux || (in.Niveau == "structure") != perStructure {
+			continue
+		}
+		r := row{taux: in.Taux, base: in.Base}
+		if perStructure {
+			r.label, r.href = in.Structure, "/constats?famille="+famille+"&structure="+in.Structure
+		} else if in.Utilisateur == "" {
+			r.label = "(sans conseiller)"
+		} else {
+			r.label = in.Utilisateur
+			if n := names["conseiller:"+in.Utilisateur]; n != "" {
+				r.label = n
+			}
+			r.href = "/constats?famille=" + famille + "&conseiller=" + in.Utilisateur
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].taux > rows[j].taux })
+	if len(rows) > 15 {
+		rows = rows[:15]
+	}
+	c := chart{Title: title}
+	for _, r := range rows {
+		pct := strconv.FormatFloat(r.taux*100, 'f', 1, 64)
+		c.Bars = append(c.Bars, bar{Label: r.label, N: int(r.taux * 1000), Href: r.href,
+			Text: strings.Replace(pct, ".", ",", 1) + " % (" + frInt(r.base) + ")"})
+	}
+	return c
 }

@@ -257,3 +257,9 @@ func (sn *snapshot) structures(ctx context.Context, scope data.Scope) ([]data.St
 func (sn *snapshot) choices(ctx context.Context, scope data.Scope) ([]data.Choice, error) {
 	return cached(sn, cacheKey("choices", scope), func() ([]data.Choice, error) { return data.Choices(ctx, sn.w, scope) })
 }
+
+func (sn *snapshot) indicators(ctx context.Context, scope data.Scope, asOf time.Time, structure string) ([]data.Indicator, error) {
+	return cached(sn, cacheKey("indicators", scope, asOf, structure), func() ([]data.Indicator, error) {
+		return data.Indicators(ctx, sn.w, scope, asOf, structure)
+	})
+}

@@ -125,7 +125,7 @@ func Findings(ctx context.Context, w *warehouse.Warehouse, s Scope, f Filter) (*
 	if err != nil {
 		return nil, err
 	}
-	q, err := readQuery(w, "findings_base.sql", "findings_page.sql")
+	q, err := readQuery(w, "latest_runs.sql", "findings_base.sql", "findings_page.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func CountFindings(ctx context.Context, w *warehouse.Warehouse, s Scope, f Filte
 	if err != nil {
 		return nil, err
 	}
-	q, err := readQuery(w, "findings_base.sql", "findings_counts.sql")
+	q, err := readQuery(w, "latest_runs.sql", "findings_base.sql", "findings_counts.sql")
 	if err != nil {
 		return nil, err
 	}

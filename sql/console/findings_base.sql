@@ -1,20 +1,11 @@
 -- console findings (base): the findings a console page shows, filtered; the page
 -- and count statements (findings_page.sql, findings_counts.sql) follow this text.
--- For each structure of the scope, the latest control run at or before the as-of
--- date that covered it; suivi « resolu » reads findings_resolved of that run.
+-- Follows latest_runs.sql (the run of each structure); suivi « resolu » reads
+-- findings_resolved of that run.
 -- $1 scope structure (NULL: the region)   $2 as-of date        $3 structure filter
 -- $4 family (rule prefix)   $5 rule   $6 gravite   $7 suivi   $8 lieu
 -- $9 conseiller   $10 dossier   $11 first detected from   $12 first detected to
-WITH latest AS MATERIALIZED (
-    SELECT s.code_structure, max(c.run_id) AS run_id
-    FROM structures s
-    JOIN control_runs c ON c.structures IS NULL OR list_contains(c.structures, s.code_structure)
-    WHERE c.as_of <= $2::DATE
-      AND ($1::VARCHAR IS NULL OR s.code_structure = $1)
-      AND ($3::VARCHAR IS NULL OR s.code_structure = $3)
-    GROUP BY ALL
-),
-picked AS (
+, picked AS (
     SELECT f.rule, f.gravite, f.code_structure, f.objet, f.id_objet, f.id_dossier, f.detail, f.suivi,
            f.premiere_detection, f.nb_runs, f.run_id
     FROM findings f JOIN latest l USING (code_structure, run_id)
