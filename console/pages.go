@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -73,13 +74,30 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/comptes", http.StatusSeeOther)
 		return
 	}
-	ctx := r.Context()
 	var d homeData
-	err := s.withSnapshot(func(sn *snapshot) error {
+	err := s.withSnapshot(func(sn *snapshot) (err error) {
+		d, err = homeFor(r.Context(), sn, p.scope)
+		return err
+	})
+	if err != nil {
+		s.failData(w, r, err)
+		return
+	}
+	title := "Région"
+	if !p.scope.Region() {
+		title = p.acc.CodeStructure
+	}
+	s.render(w, r, http.StatusOK, "home", pageData{Title: "Accueil — " + title, Extra: d})
+}
+
+// homeFor computes the home page of a scope, once per snapshot.
+func homeFor(ctx context.Context, sn *snapshot, scope data.Scope) (homeData, error) {
+	return cached(sn, cacheKey("home", scope), func() (homeData, error) {
+		var d homeData
 		f := data.Filter{}
-		c, err := sn.counts(ctx, p.scope, f)
+		c, err := sn.counts(ctx, scope, f)
 		if err != nil {
-			return err
+			return d, err
 		}
 		for _, n := range c["gravite"] {
 			d.Total += n
@@ -94,38 +112,52 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			d.ByFamily.Bars = append(d.ByFamily.Bars, bar{Label: familyLabel(f), N: fam[f], Href: "/constats?famille=" + f})
 		}
 		d.ByFamily.Title = "Constats par famille de règles"
-		res, err := sn.findings(ctx, p.scope, data.Filter{Suivi: "resolu", Limit: 1})
+		res, err := sn.findings(ctx, scope, data.Filter{Suivi: "resolu", Limit: 1})
 		if err != nil {
-			return err
+			return d, err
 		}
 		d.Resolus, d.AsOf = res.Total, res.AsOf
-		first, err := sn.findings(ctx, p.scope, data.Filter{Gravite: "erreur", Suivi: "nouveau", Limit: 10})
+		first, err := sn.findings(ctx, scope, data.Filter{Gravite: "erreur", Suivi: "nouveau", Limit: 10})
 		if err != nil {
-			return err
+			return d, err
 		}
 		if len(first.Items) == 0 {
-			first, err = sn.findings(ctx, p.scope, data.Filter{Limit: 10})
+			first, err = sn.findings(ctx, scope, data.Filter{Limit: 10})
 			if err != nil {
-				return err
+				return d, err
 			}
 		}
 		d.First = first.Items
-		trend, err := sn.trend(ctx, p.scope)
+		trend, err := sn.trend(ctx, scope)
 		if err != nil {
-			return err
+			return d, err
 		}
 		d.Trend = trendChart(trend)
-		return nil
+		return d, nil
 	})
+}
+
+// warm computes the home page of the region and of every structure when a
+// snapshot arrives, so that the first visitors of the day find them ready.
+func warm(sn *snapshot) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	list, err := sn.structures(ctx, data.RegionScope())
 	if err != nil {
-		s.failData(w, r, err)
 		return
 	}
-	title := "Région"
-	if !p.scope.Region() {
-		title = p.acc.CodeStructure
+	scopes := []data.Scope{data.RegionScope()}
+	for _, st := range list {
+		scopes = append(scopes, data.StructureScope(st.Code))
 	}
-	s.render(w, r, http.StatusOK, "home", pageData{Title: "Accueil — " + title, Extra: d})
+	for _, sc := range scopes {
+		if sn.superseded() || ctx.Err() != nil {
+			return
+		}
+		if _, err := homeFor(ctx, sn, sc); err != nil {
+			return
+		}
+	}
 }
 
 func ruleFamily(rule string) string {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/arml-na/vigie/console/data"
@@ -28,6 +29,9 @@ type snapshots struct {
 
 	mu  sync.Mutex
 	cur *snapshot
+	// warm, when set, runs in the background on each new snapshot (holding
+	// it) to compute what most visitors open first.
+	warm func(*snapshot)
 }
 
 // snapshot is one opened snapshot file, with the in-memory copies of single
@@ -37,6 +41,7 @@ type snapshot struct {
 	w       *warehouse.Warehouse
 	refs    int
 	retired bool
+	gone    atomic.Bool // retired, readable without the holder's lock
 
 	copyMu sync.Mutex
 	copies map[string]*structureCopy
@@ -113,7 +118,15 @@ func (s *snapshots) refresh(ctx context.Context) error {
 	dropNow := false
 	if old != nil {
 		old.retired = true
+		old.gone.Store(true)
 		dropNow = old.refs == 0
+	}
+	if s.warm != nil {
+		next.refs++
+		go func() {
+			defer s.release(next)
+			s.warm(next)
+		}()
 	}
 	s.mu.Unlock()
 	if dropNow {
@@ -170,6 +183,11 @@ func (s *snapshots) close() {
 		cur.copyMu.Unlock()
 		_ = cur.w.Close()
 	}
+}
+
+// superseded tells whether a newer snapshot replaced this one.
+func (sn *snapshot) superseded() bool {
+	return sn.gone.Load()
 }
 
 // Region is the snapshot itself, for the regional SQL.
