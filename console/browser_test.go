@@ -206,7 +206,9 @@ func TestBrowserDirector(t *testing.T) {
 	b.shot("04-tableau-rdv")
 	b.run(chromedp.Navigate(b.base+"/constats"), chromedp.WaitVisible(`.filters`, chromedp.ByQuery),
 		chromedp.SetValue(`select[name=gravite]`, "erreur", chromedp.ByQuery),
-		chromedp.Click(`.filters button[type=submit]`, chromedp.ByQuery), chromedp.WaitVisible(`.pager, table`, chromedp.ByQuery))
+		chromedp.Click(`.filters button[type=submit]`, chromedp.ByQuery),
+		// The new page, not the old one still shown: its option is selected by the server.
+		chromedp.WaitReady(`select[name=gravite] option[value=erreur][selected]`, chromedp.ByQuery))
 	if u, _ := url.Parse(b.location()); u.Query().Get("gravite") != "erreur" {
 		t.Errorf("filter not applied: %s", b.location())
 	}
@@ -216,14 +218,14 @@ func TestBrowserDirector(t *testing.T) {
 		t.Errorf("the director's page shows %q", m)
 	}
 	// Drill-down: from a finding to its dossier's other findings.
-	b.run(chromedp.Click(`td a[href^="/dossiers/"]`, chromedp.ByQuery), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
+	b.run(chromedp.Click(`td a[href^="/dossiers/"]`, chromedp.ByQuery), chromedp.WaitReady(`form[action^="/dossiers/"]`, chromedp.ByQuery))
 	if !strings.Contains(b.location(), "/dossiers/D16-") {
 		t.Errorf("drill-down led to %s", b.location())
 	}
 	b.shot("06-dossier")
 	// From a count to its rows: a bar of a chart.
 	b.run(chromedp.Navigate(b.base+"/constats"), chromedp.WaitVisible(`svg.chart`, chromedp.ByQuery),
-		chromedp.Click(`svg.chart a`, chromedp.ByQuery), chromedp.WaitVisible(`.filters`, chromedp.ByQuery))
+		chromedp.Click(`svg.chart a`, chromedp.ByQuery), chromedp.WaitReady(`select[name=rule] option[selected]`, chromedp.ByQuery))
 	if u, _ := url.Parse(b.location()); u.Query().Get("rule") == "" {
 		t.Errorf("chart bar led to %s", b.location())
 	}
@@ -243,12 +245,13 @@ func TestBrowserAnalyst(t *testing.T) {
 	b.shot("03-accueil-region")
 	b.run(chromedp.Navigate(b.base+"/constats"), chromedp.WaitVisible(`.filters`, chromedp.ByQuery),
 		chromedp.SetValue(`select[name=structure]`, structB, chromedp.ByQuery),
-		chromedp.Click(`.filters button[type=submit]`, chromedp.ByQuery), chromedp.WaitVisible(`table`, chromedp.ByQuery))
+		chromedp.Click(`.filters button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitReady(`select[name=structure] option[value="`+structB+`"][selected]`, chromedp.ByQuery))
 	if u, _ := url.Parse(b.location()); u.Query().Get("structure") != structB {
 		t.Errorf("structure filter: %s", b.location())
 	}
 	b.shot("04-constats-structure")
-	b.run(chromedp.Click(`td a[href^="/dossiers/"]`, chromedp.ByQuery), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
+	b.run(chromedp.Click(`td a[href^="/dossiers/"]`, chromedp.ByQuery), chromedp.WaitReady(`form[action^="/dossiers/"]`, chromedp.ByQuery))
 	if !strings.Contains(b.location(), "/dossiers/D17-") {
 		t.Errorf("drill-down led to %s", b.location())
 	}
