@@ -77,7 +77,7 @@ func buildWarehouse(t testing.TB, path string, asOf ...string) {
 			t.Fatal(err)
 		}
 	}()
-	if _, err := ingest.Run(ctx, w, extraction, ingest.Options{}); err != nil {
+	if err := runIngest(ctx, w); err != nil {
 		t.Fatal(err)
 	}
 	if len(asOf) == 0 {
@@ -85,10 +85,26 @@ func buildWarehouse(t testing.TB, path string, asOf ...string) {
 	}
 	for _, d := range asOf {
 		day, _ := time.Parse(time.DateOnly, d)
-		if _, err := controls.Run(ctx, w, controls.Options{AsOf: day, SkipList: true}); err != nil {
+		if err := runControls(ctx, w, day); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// runIngest and runControls run a pipeline as its command does: under a run
+// record the caller opens (steps.Run).
+func runIngest(ctx context.Context, w *warehouse.Warehouse) error {
+	return w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+		_, err := ingest.Run(ctx, w, extraction, ingest.Options{RunID: id})
+		return err
+	})
+}
+
+func runControls(ctx context.Context, w *warehouse.Warehouse, day time.Time) error {
+	return w.Record(ctx, warehouse.RunInfo{Command: "controls"}, func(id int64) error {
+		_, err := controls.Run(ctx, w, controls.Options{AsOf: day, SkipList: true, RunID: id})
+		return err
+	})
 }
 
 // newFixture builds the region, publishes its snapshot, creates one account

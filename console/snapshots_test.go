@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/arml-na/vigie/pipelines/controls"
-	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -72,20 +70,19 @@ func TestPagesStayUpWhileBatchesWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ingest.Run(ctx, w, extraction, ingest.Options{}); err != nil {
+		if err := runIngest(ctx, w); err != nil {
 			t.Fatal(err)
 		}
 		day, _ := time.Parse(time.DateOnly, asOf)
-		if _, err := controls.Run(ctx, w, controls.Options{AsOf: day, SkipList: true}); err != nil {
+		if err := runControls(ctx, w, day); err != nil {
 			t.Fatal(err)
 		}
-		run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "transfers run"})
+		err = w.Record(ctx, warehouse.RunInfo{Command: "transfers run"}, func(id int64) error {
+			_, err := transfers.Run(ctx, w, transfers.Options{At: day.Add(4 * time.Hour), RunID: id})
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
-		}
-		_, err = transfers.Run(ctx, w, transfers.Options{At: day.Add(4 * time.Hour), RunID: run.ID})
-		if ferr := run.Finish(err); err != nil || ferr != nil {
-			t.Fatal(err, ferr)
 		}
 		if err := w.Close(); err != nil { // publishes the snapshot
 			t.Fatal(err)

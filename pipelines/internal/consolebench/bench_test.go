@@ -26,6 +26,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/internal/benchenv"
 	"github.com/arml-na/vigie/pipelines/internal/benchregion"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/schedules"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -86,7 +87,7 @@ func TestBenchRegion(t *testing.T) {
 	w := benchregion.Child(t, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))
 	for _, d := range []string{"2026-11-16", "2026-11-23"} {
 		day, _ := time.Parse(time.DateOnly, d)
-		if _, err := controls.Run(context.Background(), w, controls.Options{AsOf: day, SkipList: true}); err != nil {
+		if _, err := recorded.Controls(t, context.Background(), w, controls.Options{AsOf: day, SkipList: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
