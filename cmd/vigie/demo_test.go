@@ -39,6 +39,9 @@ func TestDemoCommand(t *testing.T) {
 		"Démonstration terminée",
 		"Listes des conseillers :",
 		"conseiller_<id> sa propre liste",
+		"serve --warehouse " + wh,
+		"http://127.0.0.1:8080/",
+		"demo-standard", "demo-avance", "demo-expert", "demo-valideur", "demo-analyste", "demo-admin",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the summary does not say %q:\n%s", want, stdout)

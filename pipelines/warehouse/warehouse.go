@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync"
+	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -22,6 +24,9 @@ type Warehouse struct {
 	SQL      fs.FS
 	ReadOnly bool
 	conn     *duckdb.Connector
+	// changed is set when a run is recorded: Close then publishes a snapshot
+	// for the console (snapshot.go).
+	changed atomic.Bool
 }
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
@@ -49,17 +54,28 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		q.Set("enable_external_access", "false")
 		dsn = path + "?" + q.Encode()
 	}
+	// Keep timestamps naive (Europe/Paris local) and results in file order.
+	// Read-only, the settings are made global by the pool's first connection
+	// and locked; the later connections find them locked and set nothing
+	// (a SET after the lock fails).
+	var initMu sync.Mutex
+	locked := false
 	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
-		// Keep timestamps naive (Europe/Paris local) and results in file order.
+		initMu.Lock()
+		defer initMu.Unlock()
+		if locked {
+			return nil
+		}
 		stmts := []string{"SET TimeZone = 'Europe/Paris'", "SET preserve_insertion_order = true"}
 		if readOnly {
-			stmts = append(stmts, "SET lock_configuration = true")
+			stmts = []string{"SET GLOBAL TimeZone = 'Europe/Paris'", "SET GLOBAL preserve_insertion_order = true", "SET lock_configuration = true"}
 		}
 		for _, s := range stmts {
 			if _, err := execer.ExecContext(ctx, s, nil); err != nil {
 				return err
 			}
 		}
+		locked = readOnly
 		return nil
 	})
 	if err != nil {
@@ -85,13 +101,16 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 	return w, nil
 }
 
-// Close closes the warehouse.
+// Close closes the warehouse. A read-write warehouse that changed something
+// first publishes a snapshot for the console, when `vigie serve` asked for
+// them (snapshot.go).
 func (w *Warehouse) Close() error {
+	perr := w.publishOnClose()
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	return errors.Join(err, perr)
 }
 
 // InTx runs fn in one transaction on conn, committing when fn returns nil
