@@ -362,7 +362,7 @@ func TestAnonymisationByteLevel(t *testing.T) {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().Perm() != 0o640 {
+	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode after compaction: %v %v", fi, err)
 	}
 	raw, err = os.ReadFile(path)

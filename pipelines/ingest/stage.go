@@ -428,7 +428,11 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*sta
 		defer rel()
 		_, err = dc.(*duckdb.Conn).ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+rawTable(t)+` AS
 			SELECT __line AS __pos`+rawSelect(t, names)+` FROM xlsx_rows ORDER BY __line`, nil)
-		return err
+		// The driver registers the Arrow view in the warehouse's catalogue;
+		// left there it points at freed memory, and reading it crashes the
+		// engine (sql/warehouse/tidy.sql removes one a killed run left).
+		_, derr := dc.(*duckdb.Conn).ExecContext(context.WithoutCancel(ctx), `DROP VIEW IF EXISTS main.xlsx_rows`, nil)
+		return errors.Join(err, derr)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: load sheet: %w", file, err)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -39,9 +40,6 @@ func OpenReadOnly(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, er
 }
 
 func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Warehouse, error) {
-	if path == "" {
-		return nil, errors.New("open warehouse: empty path")
-	}
 	dsn := path
 	if readOnly {
 		q := url.Values{}
@@ -49,19 +47,24 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		q.Set("enable_external_access", "false")
 		dsn = path + "?" + q.Encode()
 	}
-	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
+	return openDSN(ctx, path, dsn, sqlFS, readOnly, func(execer driver.ExecerContext) error {
 		// Keep timestamps naive (Europe/Paris local) and results in file order.
-		stmts := []string{"SET TimeZone = 'Europe/Paris'", "SET preserve_insertion_order = true"}
+		stmts := []string{"SET GLOBAL TimeZone = 'Europe/Paris'", "SET GLOBAL preserve_insertion_order = true"}
 		if readOnly {
-			stmts = append(stmts, "SET lock_configuration = true")
+			stmts = append(stmts, "SET GLOBAL lock_configuration = true")
 		}
-		for _, s := range stmts {
-			if _, err := execer.ExecContext(ctx, s, nil); err != nil {
-				return err
-			}
-		}
-		return nil
+		return setUpOnce(ctx, execer, stmts, nil)
 	})
+}
+
+func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, setUp func(driver.ExecerContext) error) (*Warehouse, error) {
+	if path == "" {
+		return nil, errors.New("open warehouse: empty path")
+	}
+	if path != ":memory:" {
+		privateFiles()
+	}
+	connector, err := duckdb.NewConnector(dsn, setUp)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}
@@ -82,7 +85,88 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		_ = w.Close()
 		return nil, err
 	}
-	return w, nil
+	if path == ":memory:" {
+		return w, nil
+	}
+	if err := makePrivate(path); err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	owed, err := w.finishPending(ctx)
+	if err != nil || !owed {
+		if err != nil {
+			_ = w.Close()
+			return nil, err
+		}
+		return w, nil
+	}
+	// A rewrite an archiving owes (killed before or during it): finish it
+	// before anybody uses the warehouse, then open the rewritten file.
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	if err := Compact(ctx, path, sqlFS); err != nil {
+		return nil, fmt.Errorf("open warehouse %s: finish the rewrite an archiving left undone: %w", path, err)
+	}
+	return openDSN(ctx, path, dsn, sqlFS, readOnly, setUp)
+}
+
+// makePrivate takes group and others' access away from the warehouse file
+// and its WAL, for a file created by an earlier vigie or copied in.
+func makePrivate(path string) error {
+	for _, p := range []string{path, path + ".wal"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("open warehouse: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("open warehouse: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// setUpOnce configures each new connection of an instance: the instance's
+// settings (GLOBAL) are set by its first connection, before it locks them;
+// later connections find the configuration locked and only run perSession.
+func setUpOnce(ctx context.Context, execer driver.ExecerContext, global, perSession []string) error {
+	locked, err := configurationLocked(ctx, execer)
+	if err != nil {
+		return err
+	}
+	stmts := perSession
+	if !locked {
+		stmts = append(global, perSession...)
+	}
+	for _, s := range stmts {
+		if _, err := execer.ExecContext(ctx, s, nil); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}
+
+func configurationLocked(ctx context.Context, execer driver.ExecerContext) (bool, error) {
+	q, ok := execer.(driver.QueryerContext)
+	if !ok {
+		return false, errors.New("the driver connection cannot query")
+	}
+	rows, err := q.QueryContext(ctx, "SELECT current_setting('lock_configuration')", nil)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil {
+		return false, err
+	}
+	locked, _ := v[0].(bool)
+	return locked, nil
 }
 
 // Close closes the warehouse.
