@@ -185,7 +185,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	if _, err := conn.ExecContext(ctx, macros); err != nil {
 		return fmt.Errorf("load ingest macros: %w", err)
 	}
-	tmpDir, err := os.MkdirTemp(filepath.Dir(w.Path), ".vigie-ingest-")
+	tmpDir, err := w.MkdirTemp("ingest")
 	if err != nil {
 		return err
 	}

@@ -86,12 +86,24 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*"))
+	if len(left) == 0 {
+		t.Fatal("control: the killed load left no temporary folder: the test would prove nothing")
+	}
+	for _, d := range left {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("temporary folder %s: %v %v, want mode 0700", d, fi, err)
+		}
+	}
 
 	w, err = warehouse.Open(ctx, path, sqlfiles.FS())
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer w.Close()
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
+		t.Errorf("the next run left the killed load's temporary folders: %v", left)
+	}
 	if after := snapshot(t, w); after != before {
 		t.Errorf("a load killed half-way changed the warehouse:\nbefore:\n%s\nafter:\n%s", before, after)
 	}

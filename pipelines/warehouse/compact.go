@@ -161,5 +161,29 @@ func (w *Warehouse) finishPending(ctx context.Context) (owed bool, err error) {
 			return false, err
 		}
 	}
+	// Folders of runs killed before their cleanup: this opening holds the
+	// warehouse's write lock, so no live run owns one.
+	left, err := filepath.Glob(filepath.Join(filepath.Dir(w.Path), "."+globEscape(filepath.Base(w.Path))+".tmp-*"))
+	if err != nil {
+		return false, err
+	}
+	for _, d := range left {
+		if err := os.RemoveAll(d); err != nil {
+			return false, fmt.Errorf("remove leftover %s: %w", d, err)
+		}
+	}
 	return owed, nil
+}
+
+// MkdirTemp creates a private folder (0700) beside the warehouse for one
+// run's temporary files (extraction copies, DuckDB's spill files). The run
+// removes it when done; the next opening for writing removes the ones a
+// killed run left.
+func (w *Warehouse) MkdirTemp(purpose string) (string, error) {
+	privateFiles()
+	return os.MkdirTemp(filepath.Dir(w.Path), "."+filepath.Base(w.Path)+".tmp-"+purpose+"-")
+}
+
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
 }
