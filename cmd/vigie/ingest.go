@@ -109,7 +109,7 @@ func (a *app) printIngestSummary(res *ingest.Result) {
 		val := fmt.Sprintf("valeur %q", s.Value)
 		switch {
 		case s.Masked:
-			val = "valeur masquée (donnée personnelle)"
+			val = "valeur masquée"
 		case s.Column == "":
 			val = "ligne entière"
 		}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -58,7 +59,8 @@ type FileResult struct {
 }
 
 // QuarantineSample is one quarantined row, for the command's summary.
-// Value is empty when the column holds a person's identity (Masked).
+// Value is empty (Masked) when the column holds a person's identity or free
+// text, or when the value could be personal (see NotPersonal).
 type QuarantineSample struct {
 	File   string
 	Line   int64
@@ -481,6 +483,18 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 			return nil, fmt.Errorf("quarantine: %w", err)
 		}
 	}
+	// A line quarantined whole cannot be split into its columns; when one
+	// of its fields is an archived dossier's id, it keeps only that id
+	// (the same rule as archive/anonymise.sql for lines quarantined earlier).
+	if len(st.rejects) > 0 && len(dropped) > 0 && dossierCol != "" {
+		if _, err := conn.ExecContext(ctx, `UPDATE quar SET row_data = json_object('id_dossier', d.id_dossier)
+			FROM dossiers d
+			WHERE d.archive AND quar.table_name = ? AND quar.file = ? AND quar.column_name IS NULL
+			  AND list_contains(list_transform(regexp_split_to_array(replace(json_extract_string(quar.row_data, '$.ligne'), '"', ''), '[;,\t]'), f -> trim(f)), d.id_dossier)`,
+			t.Name, st.file); err != nil {
+			return nil, fmt.Errorf("quarantine: mask archived lines: %w", err)
+		}
+	}
 	drop := st.drop
 	if drop == nil {
 		drop = []string{`DROP TABLE ` + rawTable(t)}
@@ -571,6 +585,35 @@ func record(ctx context.Context, tx *sql.Tx, res *Result) error {
 	return nil
 }
 
+// Shapes of a value that cannot be personal, whatever the column it was
+// found in: a number of at most six digits (an amount, a count; a phone or a
+// NIR has more), a date with or without a time, a code made of letters and
+// digits joined by "-" or "_" holding a digit or an underscore (ML-16001,
+// en_cours, D123; a name such as Martin or Jean-Pierre has neither).
+var (
+	numberShape = regexp.MustCompile(`^[+-]?[0-9]{1,6}([.,][0-9]{1,6})?$`)
+	dateShape   = regexp.MustCompile(`^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$`)
+	codeShape   = regexp.MustCompile(`^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$`)
+)
+
+// NotPersonal tells whether a value misplaced in any column may be printed
+// in a message: only when its shape says it cannot be a person's name,
+// address, email, phone or NIR. Otherwise messages say « valeur masquée ».
+func NotPersonal(v string) bool {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return true
+	case len(v) > 32:
+		return false
+	case numberShape.MatchString(v), dateShape.MatchString(v):
+		return true
+	case codeShape.MatchString(v):
+		return strings.ContainsAny(v, "0123456789_")
+	}
+	return false
+}
+
 // isIdentity tells whether a column is never printed in a summary (identity
 // or free text).
 func isIdentity(table, column string) bool {
@@ -597,7 +640,7 @@ func readSamples(ctx context.Context, conn *sql.Conn, res *Result) error {
 			return err
 		}
 		s := QuarantineSample{File: file, Line: line, Column: col.String, Value: val.String, Reason: reason}
-		if col.String == "" || isIdentity(tbl, col.String) {
+		if col.String == "" || isIdentity(tbl, col.String) || !NotPersonal(val.String) {
 			s.Value, s.Masked = "", val.Valid
 		}
 		res.Samples = append(res.Samples, s)
