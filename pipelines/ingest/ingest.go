@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -609,7 +610,8 @@ func NotPersonal(v string) bool {
 	case numberShape.MatchString(v), dateShape.MatchString(v):
 		return true
 	case codeShape.MatchString(v):
-		return strings.ContainsAny(v, "0123456789_")
+		// A code holds a letter: digits alone are a phone or a NIR.
+		return strings.ContainsFunc(v, unicode.IsLetter) && strings.ContainsAny(v, "0123456789_")
 	}
 	return false
 }
