@@ -11,12 +11,12 @@ import (
 // fileMode is the mode of every report: they hold personal data.
 const fileMode = 0o600
 
-var structureCodeRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var structureCodeRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // ValidStructureCode tells whether code may become part of a path.
 func ValidStructureCode(code string) error {
 	if !structureCodeRe.MatchString(code) || code == "region" {
-		return fmt.Errorf("structure code %q cannot name a report folder: only letters, digits, '-' and '_' are allowed", code)
+		return fmt.Errorf("structure code %q cannot name a report folder: only letters, digits, '-' and '_' are allowed, 32 characters at most", code)
 	}
 	return nil
 }
