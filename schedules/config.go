@@ -52,6 +52,10 @@ type Config struct {
 	Archive   Archive             `yaml:"archive"`
 	// PollInterval is how often the daemon looks at the inbox.
 	PollInterval Duration `yaml:"poll_interval"`
+	// LockWait is how long a job waits for another process (an analyst's
+	// long query) to release the warehouse; 0 keeps the command line's
+	// --lock-wait.
+	LockWait Duration `yaml:"lock_wait"`
 	// StopGrace is how long, on SIGTERM, the current step may run on
 	// before it is cancelled.
 	StopGrace Duration `yaml:"stop_grace"`
@@ -269,6 +273,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Retries.Attempts < 1 || c.Retries.Attempts > 20 {
 		bad("retries.attempts = %d : écrivez un nombre de 1 (aucune nouvelle tentative) à 20", c.Retries.Attempts)
+	}
+	if c.LockWait < 0 {
+		bad("lock_wait = %v : doit être positive", time.Duration(c.LockWait))
 	}
 	if c.Retries.Backoff < 0 {
 		bad("retries.backoff = %v : doit être positive", time.Duration(c.Retries.Backoff))

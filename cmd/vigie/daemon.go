@@ -45,6 +45,9 @@ The warehouse is opened only while the daemon works, so 'vigie query' and
 			if err != nil {
 				return err
 			}
+			if cfg.LockWait > 0 && !cmd.Flags().Changed("lock-wait") {
+				a.lockWait = time.Duration(cfg.LockWait)
+			}
 			s, err := newScheduler(a, defs, cfg, schedules.SystemClock{})
 			if err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +29,7 @@ const (
 // app is what every command shares: the global flags, the streams and the logger.
 type app struct {
 	warehousePath string
+	lockWait      time.Duration
 	format        string
 	verbose       bool
 	stdin         io.Reader
@@ -82,6 +84,7 @@ func newRootCmd(a *app) *cobra.Command {
 		},
 	}
 	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "warehouse file (or $"+envWarehouse+")")
+	root.PersistentFlags().DurationVar(&a.lockWait, "lock-wait", warehouse.DefaultLockWait, "how long a command that writes waits for another process (a long query) to release the warehouse")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log debug messages to standard error")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{message: err.Error(), hint: "see '" + cmd.CommandPath() + " --help'"}
@@ -135,7 +138,7 @@ func isCobraUsage(err error) bool {
 
 // openWarehouse opens the warehouse for writing, migrating it.
 func (a *app) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {
-	return warehouse.Open(ctx, a.warehousePath, sqlfiles.FS())
+	return warehouse.Open(ctx, a.warehousePath, sqlfiles.FS(), warehouse.LockWait(a.lockWait))
 }
 
 // openWarehouseReadOnly opens an existing warehouse for reading.

@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv("VIGIE_TEST_COMPACT_CHILD"); path != "" {
 		os.Exit(childCompact(path))
 	}
+	if path := os.Getenv("VIGIE_TEST_QUERY_CHILD"); path != "" {
+		os.Exit(childQuery(path))
+	}
 	os.Exit(m.Run())
 }
 

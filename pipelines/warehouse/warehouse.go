@@ -27,9 +27,16 @@ type Warehouse struct {
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
 // schema to the version this binary knows. sqlFS holds the migrations under
-// migrations/.
-func Open(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, error) {
-	return open(ctx, path, sqlFS, false)
+// migrations/. While another process holds the file, Open waits for it
+// (DefaultLockWait, or LockWait), then gives up with a *LockedError.
+func Open(ctx context.Context, path string, sqlFS fs.FS, opts ...Option) (*Warehouse, error) {
+	o := openOptions{lockWait: DefaultLockWait}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return openWaiting(ctx, path, o.lockWait, func() (*Warehouse, error) {
+		return open(ctx, path, sqlFS, false)
+	})
 }
 
 // OpenReadOnly opens an existing warehouse for reading only: DuckDB itself
