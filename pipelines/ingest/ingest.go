@@ -42,8 +42,10 @@ type Options struct {
 	// Arguments are recorded with the run.
 	Arguments []string
 	// MemoryLimit for DuckDB during the load (default 1GB); larger loads
-	// spill to disk.
+	// spill to disk, in a private folder removed after.
 	MemoryLimit string
+	// Limits bound the files (zero fields: the defaults).
+	Limits Limits
 }
 
 // FileResult is the outcome for one file: Read = Loaded + Quarantined.
@@ -113,6 +115,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	default:
 		return nil, fmt.Errorf("unknown encoding %q: use utf-8 or windows-1252", opt.Encoding)
 	}
+	opt.Limits = opt.Limits.withDefaults()
 	files, err := findFiles(dir)
 	if err != nil {
 		return nil, err
@@ -147,6 +150,9 @@ func findFiles(dir string) (map[string]string, error) {
 				continue
 			}
 			if _, known := TableByName(base); known {
+				if err := checkRegular(filepath.Join(dir, e.Name())); err != nil {
+					return nil, warehouse.Refused(fmt.Errorf("%w: %w", ErrRefused, err))
+				}
 				if prev, dup := files[base]; dup {
 					return nil, warehouse.Refused(fmt.Errorf("%w: two files for table %s: %s and %s; keep one",
 						ErrRefused, base, filepath.Base(prev), e.Name()))
@@ -195,7 +201,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	defer os.RemoveAll(tmpDir)
 	// The Go pass over each CSV file runs ahead, on its own core, while
 	// DuckDB reads and checks the previous files.
-	scans := startScans(ctx, files, tmpDir, opt.Encoding)
+	scans := startScans(ctx, files, tmpDir, opt.Encoding, opt.Limits)
 	defer scans.close()
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE quar (table_name VARCHAR, file VARCHAR, line BIGINT,
 		column_name VARCHAR, value VARCHAR, reason VARCHAR, row_data JSON)`); err != nil {
@@ -233,7 +239,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 				keys[c.Ref] = true
 			}
 		}
-		st, err := stageFile(ctx, conn, t, file, scans)
+		st, err := stageFile(ctx, conn, t, file, scans, tmpDir, opt.Limits)
 		if err != nil {
 			var ce *columnError
 			if errors.As(err, &ce) {
@@ -348,11 +354,11 @@ func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, res *Resul
 	return record(ctx, tx, res)
 }
 
-func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch) (*staged, error) {
+func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch, tmpDir string, lim Limits) (*staged, error) {
 	lower := strings.ToLower(file)
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
-		return stageXLSX(ctx, conn, t, file)
+		return stageXLSX(ctx, conn, t, file, tmpDir, lim)
 	case strings.HasSuffix(lower, ".parquet"):
 		return stageParquet(ctx, conn, t, file)
 	default:
