@@ -15,11 +15,15 @@ func init() { register(newIngestCmd) }
 type ingestOptions struct {
 	maxRejectRatio float64
 	encoding       string
+	limits         ingest.Limits
 }
 
 func (o *ingestOptions) validate() error {
 	if o.maxRejectRatio < 0 || o.maxRejectRatio > 1 {
 		return usagef("give a share between 0 and 1, e.g. --max-reject-ratio 0.01", "--max-reject-ratio %v is out of range", o.maxRejectRatio)
+	}
+	if o.limits.MaxColumns <= 0 || o.limits.MaxRecordBytes <= 0 || o.limits.MaxFileBytes <= 0 || o.limits.MaxSheetRows <= 0 {
+		return usagef("give positive limits, e.g. --max-line-bytes 4194304", "--max-columns, --max-line-bytes, --max-file-bytes and --max-sheet-rows must be positive")
 	}
 	switch o.encoding {
 	case "", ingest.EncodingUTF8, ingest.EncodingWindows1252:
@@ -62,6 +66,7 @@ table,rows_read,rows_loaded,rows_quarantined per file.`,
 				Encoding:       o.encoding,
 				Logger:         a.log,
 				Arguments:      os.Args[1:],
+				Limits:         o.limits,
 			}
 			if o.maxRejectRatio == 0 {
 				opt.MaxRejectRatio = -1 // 0 given on the command line: refuse any quarantined row
@@ -78,6 +83,10 @@ table,rows_read,rows_loaded,rows_quarantined per file.`,
 	}
 	cmd.Flags().Float64Var(&o.maxRejectRatio, "max-reject-ratio", ingest.DefaultMaxRejectRatio, "refuse the extraction when more than this share of its rows is quarantined")
 	cmd.Flags().StringVar(&o.encoding, "encoding", "", "encoding of CSV files: utf-8 or windows-1252 (default: detected)")
+	cmd.Flags().IntVar(&o.limits.MaxColumns, "max-columns", ingest.DefaultMaxColumns, "refuse a file whose header has more columns")
+	cmd.Flags().Int64Var(&o.limits.MaxRecordBytes, "max-line-bytes", ingest.DefaultMaxRecordBytes, "refuse a CSV file with a record (multi-line fields included) longer than this many bytes")
+	cmd.Flags().Int64Var(&o.limits.MaxFileBytes, "max-file-bytes", ingest.DefaultMaxFileBytes, "refuse a file larger than this many bytes once decompressed (or a workbook once unzipped)")
+	cmd.Flags().Int64Var(&o.limits.MaxSheetRows, "max-sheet-rows", ingest.DefaultMaxSheetRows, "refuse an XLSX sheet with more rows")
 	addFormatFlag(cmd, a)
 	return cmd
 }

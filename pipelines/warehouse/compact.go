@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -168,6 +169,9 @@ func (w *Warehouse) finishPending(ctx context.Context) (owed bool, err error) {
 		return false, err
 	}
 	for _, d := range left {
+		if d == w.spill {
+			continue
+		}
 		if err := os.RemoveAll(d); err != nil {
 			return false, fmt.Errorf("remove leftover %s: %w", d, err)
 		}
@@ -182,6 +186,11 @@ func (w *Warehouse) finishPending(ctx context.Context) (owed bool, err error) {
 func (w *Warehouse) MkdirTemp(purpose string) (string, error) {
 	privateFiles()
 	return os.MkdirTemp(filepath.Dir(w.Path), "."+filepath.Base(w.Path)+".tmp-"+purpose+"-")
+}
+
+// spillDir names the spill folder of one opening of the warehouse at path.
+func spillDir(path string) string {
+	return filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.tmp-spill-%d-%d", filepath.Base(path), os.Getpid(), time.Now().UnixNano()))
 }
 
 func globEscape(s string) string {

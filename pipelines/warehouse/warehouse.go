@@ -23,6 +23,9 @@ type Warehouse struct {
 	SQL      fs.FS
 	ReadOnly bool
 	conn     *duckdb.Connector
+	// spill is the private folder DuckDB spills to when a write instance
+	// runs out of memory, removed by Close.
+	spill string
 }
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
@@ -48,13 +51,20 @@ func OpenReadOnly(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, er
 
 func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Warehouse, error) {
 	dsn := path
+	spill := ""
+	if !readOnly && path != ":memory:" {
+		// DuckDB creates the folder when it first spills, with the
+		// process's umask (077: see privateFiles).
+		spill = spillDir(path)
+		dsn = path + "?" + url.Values{"temp_directory": {spill}}.Encode()
+	}
 	if readOnly {
 		q := url.Values{}
 		q.Set("access_mode", "READ_ONLY")
 		q.Set("enable_external_access", "false")
 		dsn = path + "?" + q.Encode()
 	}
-	return openDSN(ctx, path, dsn, sqlFS, readOnly, func(execer driver.ExecerContext) error {
+	w, err := openDSN(ctx, path, dsn, sqlFS, readOnly, func(execer driver.ExecerContext) error {
 		// Keep timestamps naive (Europe/Paris local) and results in file order.
 		stmts := []string{"SET GLOBAL TimeZone = 'Europe/Paris'", "SET GLOBAL preserve_insertion_order = true"}
 		if readOnly {
@@ -62,6 +72,11 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		}
 		return setUpOnce(ctx, execer, stmts, nil)
 	})
+	if err != nil {
+		return nil, err
+	}
+	w.spill = spill
+	return w, nil
 }
 
 func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, setUp func(driver.ExecerContext) error) (*Warehouse, error) {
@@ -176,11 +191,16 @@ func configurationLocked(ctx context.Context, execer driver.ExecerContext) (bool
 	return locked, nil
 }
 
-// Close closes the warehouse.
+// Close closes the warehouse, and removes its spill folder.
 func (w *Warehouse) Close() error {
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
+	}
+	if w.spill != "" {
+		if rerr := os.RemoveAll(w.spill); err == nil && rerr != nil {
+			err = fmt.Errorf("remove spill folder: %w", rerr)
+		}
 	}
 	return err
 }
