@@ -98,6 +98,10 @@ type Timing struct {
 // ErrRefused is wrapped by the error of a refused extraction.
 var ErrRefused = errors.New("extraction refused")
 
+// phaseHook is a test hook called as each phase of a load begins ("scan",
+// "read", "check", "load"), to stop the process there in a test.
+var phaseHook = func(phase string) {}
+
 // afterUpsert is a test hook called inside the load transaction after each
 // table is upserted (to kill the process half-way in a test).
 var afterUpsert func(table string)
@@ -239,7 +243,11 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 				keys[c.Ref] = true
 			}
 		}
+		phaseHook("read")
 		st, err := stageFile(ctx, conn, t, file, scans, tmpDir, opt.Limits)
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("read %s: %w", file, ctx.Err())
+		}
 		if err != nil {
 			var ce *columnError
 			if errors.As(err, &ce) {
@@ -253,6 +261,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		read := time.Now()
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
 		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
+		phaseHook("check")
 		if err := unordered(ctx, conn, func() error {
 			// Keys are seldom duplicated: the rows are staged, the
 			// duplicates looked for among their parsed keys, and only when
@@ -304,6 +313,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
 	}
 	opt.progress("ingest: loading %d tables", len(stagedTables))
+	phaseHook("load")
 	start := time.Now()
 	var loads []Timing
 	err = unordered(ctx, conn, func() error {

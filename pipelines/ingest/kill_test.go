@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +23,9 @@ import (
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("VIGIE_TEST_INGEST_CHILD"); dir != "" {
 		os.Exit(childIngest(dir, os.Getenv("VIGIE_TEST_WAREHOUSE")))
+	}
+	if dir := os.Getenv("VIGIE_TEST_SIGTERM_CHILD"); dir != "" {
+		os.Exit(childSigterm(dir, os.Getenv("VIGIE_TEST_WAREHOUSE"), os.Getenv("VIGIE_TEST_PHASE")))
 	}
 	os.Exit(m.Run())
 }
@@ -113,5 +120,120 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	}
 	if n := count(t, w, `SELECT count(*) FROM dossiers WHERE nom_usage = 'Martin-Durand'`); n != 1 {
 		t.Error("the second load did not apply")
+	}
+}
+
+// childSigterm ingests dir as vigie does (a context cancelled by SIGTERM),
+// says when it enters phase, and prints how the run ended.
+func childSigterm(dir, path, phase string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var once sync.Once
+	phaseHook = func(p string) {
+		if p == phase {
+			once.Do(func() {
+				fmt.Println("PHASE", p)
+				<-ctx.Done() // the parent's SIGTERM arrives during this phase
+			})
+		}
+	}
+	_, err = Run(ctx, w, dir, Options{})
+	if cerr := w.Close(); cerr != nil {
+		fmt.Fprintln(os.Stderr, cerr)
+		return 1
+	}
+	fmt.Println("STATUS", warehouse.Classify(err))
+	return 0
+}
+
+// A SIGTERM during any phase of a load stops it cleanly and promptly: the
+// run is recorded as cancelled, the warehouse is as it was, no temporary
+// folder is left.
+func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	for _, phase := range []string{"scan", "read", "check", "load"} {
+		t.Run(phase, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "w.duckdb")
+			w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Run(ctx, w, extraction(t, nil), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(t, w)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
+			dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			r := bufio.NewReader(out)
+			line, err := r.ReadString('\n')
+			if err != nil || strings.TrimSpace(line) != "PHASE "+phase {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				t.Fatalf("child did not reach phase %s: %q, %v; stderr: %s", phase, line, err, stderr.String())
+			}
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			type ended struct {
+				out string
+				err error
+			}
+			done := make(chan ended, 1)
+			go func() {
+				rest, _ := io.ReadAll(r) // before Wait, which closes the pipe
+				done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
+			}()
+			var status string
+			select {
+			case e := <-done:
+				status = e.out
+				if err := e.err; err != nil {
+					t.Fatalf("child: %v; stderr: %s", err, stderr.String())
+				}
+			case <-time.After(time.Minute):
+				_ = cmd.Process.Kill()
+				t.Fatalf("the load did not stop within a minute of SIGTERM in phase %s", phase)
+			}
+			if status != "STATUS "+warehouse.StatusCancelled {
+				t.Errorf("after SIGTERM in phase %s: %q, want the run cancelled; stderr: %s", phase, status, stderr.String())
+			}
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
+				t.Errorf("temporary folders left: %v", left)
+			}
+			w, err = warehouse.Open(ctx, path, sqlfiles.FS())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if after := snapshot(t, w); after != before {
+				t.Errorf("a load stopped in phase %s changed the warehouse", phase)
+			}
+			if n := count(t, w, `SELECT count(*) FROM runs WHERE status = 'cancelled'`); n != 1 {
+				t.Errorf("%d cancelled runs recorded, want 1", n)
+			}
+		})
 	}
 }

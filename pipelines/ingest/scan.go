@@ -86,6 +86,7 @@ func scanPass(ctx context.Context, path, tmpDir string, gz bool, enc string, che
 		}()
 	}
 	var u utf8Check
+	phaseHook("scan")
 	rec := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true, maxRecord: lim.MaxRecordBytes}
 	buf := make([]byte, 1<<20)
 	first := true
