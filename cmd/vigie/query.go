@@ -30,6 +30,15 @@ database or touches a file is refused.`,
 			if err := requireFile(a.warehousePath); err != nil {
 				return err
 			}
+			crashFile := a.getenv(envQueryEngine)
+			if crashFile == "" {
+				// The query runs in a child process: a crash of the engine
+				// there leaves this one to say so.
+				return a.superviseQuery(ctx, []string{"--warehouse", a.warehousePath, "--lock-wait", a.lockWait.String(), "query", "--format", a.format, args[0]})
+			}
+			if err := crashOutput(crashFile); err != nil {
+				return err
+			}
 			w, err := warehouse.OpenQuery(ctx, a.warehousePath, sqlfiles.FS())
 			if err != nil {
 				return err
