@@ -135,7 +135,7 @@ func writeXLSX(dir, name, sheet string, header []string, rows *sql.Rows) (f File
 		return File{}, fmt.Errorf("rename to %s: %w", final, err)
 	}
 	ok = true
-	if err := syncDir(dir); err != nil {
+	if err := warehouse.SyncDir(dir); err != nil {
 		return File{}, err
 	}
 	abs, err := filepath.Abs(final)
@@ -143,19 +143,6 @@ func writeXLSX(dir, name, sheet string, header []string, rows *sql.Rows) (f File
 		abs = final
 	}
 	return File{Path: abs, SHA256: hex.EncodeToString(h.Sum(nil)), Rows: n}, nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open folder %s: %w", dir, err)
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return d.Close()
 }
 
 // Backup writes the yearly full correspondence export (id, names, birth date,

@@ -1,12 +1,10 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/internal/childtest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -72,27 +71,11 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
 	events := basicFile(t, "evenements.csv") + "E9,D1,2026-11-22,atelier,,,,\n"
 	dir := extraction(t, map[string]string{"dossiers.csv": dossiers, "evenements.csv": events})
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "VIGIE_TEST_INGEST_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
+	child, _ := childtest.Start(t, "UPSERTED", "VIGIE_TEST_INGEST_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path)
+	if err := child.Cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "UPSERTED") {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatalf("child did not reach the middle of its load: %q, %v; stderr: %s", line, err, stderr.String())
-	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	_ = child.Cmd.Wait()
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*"))
 	if len(left) == 0 {
 		t.Fatal("control: the killed load left no temporary folder: the test would prove nothing")
@@ -176,24 +159,8 @@ func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
 			}
 			dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
 			dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			r := bufio.NewReader(out)
-			line, err := r.ReadString('\n')
-			if err != nil || strings.TrimSpace(line) != "PHASE "+phase {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-				t.Fatalf("child did not reach phase %s: %q, %v; stderr: %s", phase, line, err, stderr.String())
-			}
+			child, _ := childtest.Start(t, "PHASE "+phase, "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
+			cmd, r, stderr := child.Cmd, child.Out, child.Stderr
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}

@@ -99,7 +99,7 @@ func Compact(ctx context.Context, path string, sqlFS fs.FS) (err error) {
 	if err := os.Rename(fresh, path); err != nil {
 		return fmt.Errorf("compact %s: %w", path, err)
 	}
-	return syncDir(filepath.Dir(path))
+	return SyncDir(filepath.Dir(path))
 }
 
 // syncPrivate makes the file at p mode 0600 and flushes it to disk.
@@ -119,7 +119,8 @@ func syncPrivate(p string) error {
 	return f.Close()
 }
 
-func syncDir(dir string) error {
+// SyncDir makes a rename in dir durable.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open folder %s: %w", dir, err)

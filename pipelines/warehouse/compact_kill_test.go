@@ -1,17 +1,16 @@
 package warehouse
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/internal/childtest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -96,27 +95,11 @@ func TestCompactKilledIsFinishedByNextOpen(t *testing.T) {
 	if !holds(t, path, killNIR) || !holds(t, path, killPhone) {
 		t.Fatal("control: the anonymised file does not hold the old values in its freed blocks: the test would prove nothing")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "VIGIE_TEST_COMPACT_CHILD="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
+	child, line := childtest.Start(t, "COPIED ", "VIGIE_TEST_COMPACT_CHILD="+path)
+	if err := child.Cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "COPIED ") {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatalf("child did not reach the end of its copy: %q, %v; stderr: %s", line, err, stderr.String())
-	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	_ = child.Cmd.Wait()
 	fresh := strings.TrimSpace(strings.TrimPrefix(line, "COPIED "))
 
 	// What the kill left: the identities in the file, a copy in a private folder.

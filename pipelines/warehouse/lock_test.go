@@ -1,17 +1,16 @@
 package warehouse
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/internal/childtest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -34,29 +33,6 @@ func childQuery(path string) int {
 	return 0
 }
 
-// startQueryChild starts a second process holding the warehouse at path as
-// a long query does, and returns it once it holds the file.
-func startQueryChild(t *testing.T, path string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "VIGIE_TEST_QUERY_CHILD="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "QUERYING") {
-		t.Fatalf("the query process did not start: %q, %v; stderr: %s", line, err, stderr.String())
-	}
-	return cmd
-}
-
 // A writer (a scheduled job, a write command) waits for an analyst's query
 // in another process to finish, within a bound, and gives up with a French
 // message naming the holder.
@@ -75,7 +51,8 @@ func TestOpenWaitsForAnotherProcess(t *testing.T) {
 	}
 
 	// Bounded: the holder stays, the writer gives up after its wait.
-	child := startQueryChild(t, path)
+	query, _ := childtest.Start(t, "QUERYING", "VIGIE_TEST_QUERY_CHILD="+path)
+	child := query.Cmd
 	start := time.Now()
 	_, err = Open(ctx, path, sqlfiles.FS(), LockWait(1500*time.Millisecond))
 	var locked *LockedError
