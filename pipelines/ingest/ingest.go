@@ -130,6 +130,11 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	}
 	res := &Result{RunID: run.ID}
 	err = load(ctx, w, files, opt, res)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// DuckDB reports a query interrupted by the cancellation as its
+		// own error: the run was stopped, not failed.
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
 	if ferr := run.Finish(err); ferr != nil && err == nil {
 		err = ferr
 	}

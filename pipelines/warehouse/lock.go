@@ -73,6 +73,7 @@ func lockHolder(path string) (bool, int) {
 func openWaiting(ctx context.Context, path string, wait time.Duration, open func() (*Warehouse, error)) (*Warehouse, error) {
 	start := time.Now()
 	pause := 250 * time.Millisecond
+	retried := false
 	for {
 		w, err := open()
 		if err == nil {
@@ -84,8 +85,14 @@ func openWaiting(ctx context.Context, path string, wait time.Duration, open func
 		}
 		locked, pid := lockHolder(path)
 		if !locked {
-			return nil, err
+			if retried {
+				return nil, err
+			}
+			// The holder may have let go between the two looks: once more.
+			retried = true
+			continue
 		}
+		retried = false
 		remaining := wait - time.Since(start)
 		if remaining <= 0 {
 			return nil, &LockedError{Path: path, PID: pid, Waited: time.Since(start), Err: err}

@@ -109,6 +109,8 @@ func TestQueryReachesNoFile(t *testing.T) {
 		`SELECT 1; SELECT 2`,
 		`SELECT 1;; SELECT 2`,
 		`CALL pragma_version()`,
+		`EXPLAIN ANALYZE COPY secrets TO ` + lit(filepath.Join(spill, "out.csv")),
+		`EXPLAIN ANALYZE SELECT * FROM read_blob(` + lit(path) + `)`,
 		``,
 		`;`,
 	}
