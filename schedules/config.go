@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/mail"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/arml-na/vigie/pipelines/steps"
+	"github.com/arml-na/vigie/pipelines/structure"
 )
 
 // Catch-up policies: what the daemon does, on restart, with the runs it
@@ -173,12 +175,10 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 // AnalystsAudience is the audience of a file meant for the regional analysts.
-const AnalystsAudience = "analysts"
-
-var structureCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+const AnalystsAudience = steps.AnalystsAudience
 
 // ValidStructureCode tells whether code may name a structure (and a folder).
-func ValidStructureCode(code string) bool { return structureCode.MatchString(code) }
+func ValidStructureCode(code string) bool { return structure.Valid(code) }
 
 // ParseConfig reads a configuration file, fills the defaults and validates
 // it; name is used in error messages.
@@ -284,7 +284,7 @@ func (c *Config) Validate() error {
 	for i, d := range c.Recipients.Directors {
 		key := fmt.Sprintf("recipients.directors[%d]", i)
 		if !ValidStructureCode(d.Structure) {
-			bad("%s.structure = %q : un code structure ne contient que des lettres, des chiffres, - et _, 32 caractères au plus (par exemple ML-33002)", key, d.Structure)
+			bad("%s.structure = %q : un code structure ne contient que des lettres, des chiffres, - et _ (par exemple ML-33002)", key, d.Structure)
 		} else if seen[d.Structure] {
 			bad("%s.structure = %q : cette structure a déjà une direction plus haut dans la liste", key, d.Structure)
 		}

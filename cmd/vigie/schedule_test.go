@@ -320,6 +320,6 @@ func Example_scheduleList() {
 	// archive         2026-05-24 05:00  dimanche                                        archive_plan archive_apply
 	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
 	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls weekly_asp report_region
-	// monthly_report  2026-06-01 07:00  lundi                                           report_monthly
+	// monthly_report  2026-06-01 07:00  lundi                                           controls report_monthly
 	// (5 lignes)
 }

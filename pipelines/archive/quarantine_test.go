@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -48,10 +49,10 @@ func TestQuarantinedLinesFollowArchiving(t *testing.T) {
 
 	// X1 loaded whole, then a later extraction breaks X1's and X2's lines.
 	w := openUncompressed(t, path)
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, dir, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := ingest.Run(ctx, w, broken, ingest.Options{MaxRejectRatio: 0.99})
+	res, err := recorded.Ingest(t, ctx, w, broken, ingest.Options{MaxRejectRatio: 0.99})
 	if err != nil || res.Quarantined != 2 {
 		t.Fatalf("broken extraction: %v, %d quarantined, want 2", err, res.Quarantined)
 	}
@@ -80,7 +81,7 @@ func TestQuarantinedLinesFollowArchiving(t *testing.T) {
 	}
 
 	// The same broken extraction again: X1's line is masked on the way in.
-	res, err = ingest.Run(ctx, w, broken, ingest.Options{MaxRejectRatio: 0.99})
+	res, err = recorded.Ingest(t, ctx, w, broken, ingest.Options{MaxRejectRatio: 0.99})
 	if err != nil || res.Quarantined != 2 {
 		t.Fatalf("broken extraction again: %v, %d quarantined", err, res.Quarantined)
 	}

@@ -18,7 +18,7 @@ func TestXLSXLeavesNoInternalView(t *testing.T) {
 	w := openWarehouse(t)
 	dir := extraction(t, map[string]string{"utilisateurs.csv": ""})
 	writeUsersXLSX(t, filepath.Join(dir, "utilisateurs.xlsx"))
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, w, `SELECT count(*) FROM utilisateurs`); n != 3 {

@@ -22,13 +22,13 @@ func refused(t *testing.T, dir string, opt Options, file string, line int64, rea
 	t.Helper()
 	ctx := context.Background()
 	w := openWarehouse(t)
-	if _, err := Run(ctx, w, extraction(t, nil), Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, w)
 	done := make(chan error, 1)
 	go func() {
-		_, err := Run(ctx, w, dir, opt)
+		_, err := recorded(t, ctx, w, dir, opt)
 		done <- err
 	}()
 	var err error
@@ -74,7 +74,7 @@ func TestIngestBigCells(t *testing.T) {
 	ctx := context.Background()
 	w := openWarehouse(t)
 	dir := extraction(t, map[string]string{"evenements.csv": basicFile(t, "evenements.csv") + "E8,D1,2026-11-22,atelier,,,,\"" + huge + "\"\nE9,D2,2026-11-22,atelier,,,,\n"})
-	res, err := Run(ctx, w, dir, Options{Limits: Limits{MaxRecordBytes: 32 << 20}})
+	res, err := recorded(t, ctx, w, dir, Options{Limits: Limits{MaxRecordBytes: 32 << 20}})
 	if err != nil {
 		t.Fatal(err)
 	}

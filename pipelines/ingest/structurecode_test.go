@@ -16,7 +16,7 @@ func TestIngestQuarantinesLongStructureCode(t *testing.T) {
 	max32 := "ML-" + strings.Repeat("A", 29)
 	long33 := "ML-" + strings.Repeat("B", 30)
 	structures := basicFile(t, "structures.csv") + max32 + ";Trente-deux;16;;\n" + long33 + ";Trente-trois;16;;\n" + "ML/16;Barre;16;;\n"
-	res, err := Run(ctx, w, extraction(t, map[string]string{"structures.csv": structures}), Options{MaxRejectRatio: 0.9})
+	res, err := recorded(t, ctx, w, extraction(t, map[string]string{"structures.csv": structures}), Options{MaxRejectRatio: 0.9})
 	if err != nil {
 		t.Fatal(err)
 	}
