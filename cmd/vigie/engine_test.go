@@ -90,7 +90,7 @@ func TestQueryEngineCrashIsReportedInFrench(t *testing.T) {
 		t.Errorf("no French message on standard error:\n%s", errs)
 	}
 	code, _, errs = runVigie(t, "--warehouse", wh, "query", "SELECT 1; SELECT 2")
-	if code != exitFailed || strings.Count(errs, "vigie:") != 1 {
+	if code != exitFailed || strings.Count(errs, "vigie :") != 1 {
 		t.Errorf("a refused query: exit %d, want one message:\n%s", code, errs)
 	}
 }
