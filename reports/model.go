@@ -150,7 +150,11 @@ func Summarize(r *StructureReport) StructureSummary {
 }
 
 // Families lists the rule families in the order of the dashboards.
-var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS"}
+var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS", "IDJ", "RAF", "TER", "ACR"}
+
+// SectionFamilies are the families whose findings get a section (PDF) and a
+// sheet (workbook) of their own after the dashboards, in this order.
+var SectionFamilies = []string{"PAC", "USR", "RGS", "DOS", "IDJ", "RAF", "TER", "ACR"}
 
 // FamilyLabel names a rule family in French.
 var FamilyLabel = map[string]string{
@@ -162,6 +166,10 @@ var FamilyLabel = map[string]string{
 	"USR": "Comptes utilisateurs",
 	"RGS": "Certificat RGS",
 	"DOS": "Qualité des dossiers",
+	"IDJ": "Identité justifiée",
+	"RAF": "Demandes Rafael",
+	"TER": "Zones de couverture",
+	"ACR": "Activ'Créa (J2)",
 }
 
 // RuleLabel says in a few French words what each rule checks.
@@ -205,6 +213,17 @@ var RuleLabel = map[string]string{
 	"DOS-03": "Ni email ni téléphone mobile",
 	"DOS-04": "NIR invalide ou provisoire",
 	"DOS-05": "Dispositif en cours sans conseiller référent",
+	"DOS-06": "Dossier complet sans rencontre ou sans situation",
+	"IDJ-01": "Identité justifiée modifiée",
+	"RAF-01": "Commentaire Rafael sans demande explicite",
+	"RAF-02": "Demande Rafael envoyée, non reportée après 45 jours",
+	"TER-01": "Commune couverte par plusieurs structures",
+	"ACR-01": "Activ'Créa : fin dans 7 jours, rien de prévu",
+	"ACR-02": "Activ'Créa : fin théorique passée, fiche non complétée",
+	"ACR-03": "Action J2 à venir sans lieu",
+	"ACR-04": "Participation hors des dates du parcours",
+	"ACR-05": "Consentement RGPD à demander à la main",
+	"ACR-06": "Entrepreneur en double probable",
 }
 
 // familyRank orders rules (or rule keys) by family, in the order of the

@@ -116,9 +116,9 @@ func StructurePDF(r *StructureReport) *PDF {
 	p.pcjSection(r)
 	p.sieneSection(r)
 	p.controlsSection(r)
-	// PAC, USR, RGS and DOS: one section each, following one another.
+	// SectionFamilies: one section each, following one another.
 	p.AddPage(Landscape)
-	for _, fam := range []string{"PAC", "USR", "RGS", "DOS"} {
+	for _, fam := range SectionFamilies {
 		p.Heading(fam + " — " + FamilyLabel[fam])
 		p.findingsTable(byFamily(r.Findings, fam))
 	}
@@ -644,10 +644,11 @@ func StructureWorkbook(r *StructureReport) (*Workbook, error) {
 		findingsSheet("PACEA-CEJ", byFamily(r.Findings, "PCJ")), asp,
 		siene, findingsSheet("SIENE constats", byFamily(r.Findings, "SIE")),
 		findingsSheet("Contrôles", r.Findings), byRuleSheet(r.Findings), trendSheet(r.Trend),
-		findingsSheet("PAC", byFamily(r.Findings, "PAC")), findingsSheet("USR", byFamily(r.Findings, "USR")),
-		findingsSheet("RGS", byFamily(r.Findings, "RGS")), findingsSheet("DOS", byFamily(r.Findings, "DOS")),
-		findingsSheet("Résolus", r.Resolved),
 	}
+	for _, fam := range SectionFamilies {
+		sheets = append(sheets, findingsSheet(fam, byFamily(r.Findings, fam)))
+	}
+	sheets = append(sheets, findingsSheet("Résolus", r.Resolved))
 	for _, s := range sheets {
 		if err := wb.AddSheet(s); err != nil {
 			return nil, err

@@ -92,7 +92,7 @@ func TestWriteStructure(t *testing.T) {
 	}
 	defer f.Close()
 	want := []string{"Synthèse", "Rendez-vous", "RDV à venir", "RDV constats", "Formation", "PACEA-CEJ", "Liste ASP", "SIENE",
-		"SIENE constats", "Contrôles", "Contrôles par règle", "Tendance", "PAC", "USR", "RGS", "DOS", "Résolus"}
+		"SIENE constats", "Contrôles", "Contrôles par règle", "Tendance", "PAC", "USR", "RGS", "DOS", "IDJ", "RAF", "TER", "ACR", "Résolus"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets %v", got)
 	}

@@ -83,8 +83,8 @@ func TestDemoCommand(t *testing.T) {
 	if n := count("SELECT count(*) FROM dossiers"); n != 600 {
 		t.Errorf("%d dossiers in the warehouse, want 600", n)
 	}
-	if n := count("SELECT count(*) FROM runs WHERE command = 'ingest'"); n != 1 {
-		t.Errorf("%d ingest runs, want 1 (the previous demo's warehouse must be replaced)", n)
+	if n := count("SELECT count(*) FROM runs WHERE command = 'ingest'"); n != 2 {
+		t.Errorf("%d ingest runs, want 2, the extraction and its update (the previous demo's warehouse must be replaced)", n)
 	}
 	if n := count("SELECT count(DISTINCT rule) FROM findings"); n < 30 {
 		t.Errorf("findings of %d rules only", n)

@@ -1,17 +1,36 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/steps"
 )
 
-func init() { register(newIngestCmd) }
+func init() {
+	register(newIngestCmd)
+	registerDemoStep(demoStep{order: 10, name: "extraction suivante", run: demoIngestUpdate})
+}
+
+// demoIngestUpdate loads the demo's later extraction (a few dossiers whose
+// justified identity changed upstream, rules.md IDJ).
+func demoIngestUpdate(ctx context.Context, _ *app, d *demoRun) error {
+	dir := filepath.Join(d.Extraction, demo.UpdateDir)
+	res, err := steps.Run(ctx, d.env(), steps.Ingest, d.runInfo(d.AsOf), steps.Extraction{Dir: dir})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.Summary, "Extraction suivante (%s) : %s relus, %s dont l'identité justifiée a changé dans i-milo (IDJ-01).\n",
+		dir, frCount(int(res.Read), "dossier", "dossiers"), frCount(int(res.IdentityChanges), "dossier", "dossiers"))
+	return nil
+}
 
 type ingestOptions struct {
 	maxRejectRatio float64

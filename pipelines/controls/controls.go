@@ -1,5 +1,5 @@
 // Package controls runs the controls of rules.md (RDV, FOR, PCJ, SIE, PAC,
-// USR, RGS, DOS) on the warehouse, stores their findings with a week-to-week
+// USR, RGS, DOS, IDJ, RAF, TER, ACR) on the warehouse, stores their findings with a week-to-week
 // history and the indicators of the run, and builds the Monday ASP list.
 //
 // Every rule is SQL under sql/controls/, one file per family, read through
@@ -23,7 +23,7 @@ import (
 
 // Families lists the rule families in the order they run; each is the file
 // sql/controls/<lower-case family>.sql.
-var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS"}
+var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS", "IDJ", "RAF", "TER", "ACR"}
 
 // FamilyNames says in French what each family of Families controls.
 var FamilyNames = map[string]string{
@@ -35,6 +35,10 @@ var FamilyNames = map[string]string{
 	"USR": "comptes utilisateurs",
 	"RGS": "certificat de signature RGS",
 	"DOS": "qualité des dossiers",
+	"IDJ": "identité justifiée",
+	"RAF": "demandes Rafael",
+	"TER": "zones de couverture",
+	"ACR": "Activ'Créa (J2)",
 }
 
 // Gravités of a finding, most serious first.

@@ -63,48 +63,11 @@ func TestRulesBoundaries(t *testing.T) {
 	res := runAt(t, w, "2026-11-23")
 	found := index(res.Findings)
 
-	rows, err := w.DB.Query(`
+	n := checkNamedCases(t, w, found, nil, `
 SELECT id_utilisateur FROM utilisateurs UNION ALL SELECT id_dossier FROM dossiers
 UNION ALL SELECT id_rdv FROM rendez_vous UNION ALL SELECT id_situation FROM situations
 UNION ALL SELECT id_dispositif FROM dispositifs UNION ALL SELECT id_partenaire FROM partenaires
 UNION ALL SELECT id_allocation FROM allocations`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		m := caseIDRe.FindStringSubmatch(id)
-		if m == nil {
-			continue
-		}
-		n++
-		rule, want := m[1], m[2]
-		f, ok := found[rule+"|"+id]
-		switch want {
-		case "out":
-			if ok {
-				t.Errorf("%s: unexpected %s finding: %s", id, rule, f.Detail)
-			}
-		case "in":
-			if !ok {
-				t.Errorf("%s: missing %s finding", id, rule)
-			}
-		default:
-			if !ok {
-				t.Errorf("%s: missing %s finding", id, rule)
-			} else if f.Gravite != want {
-				t.Errorf("%s: %s gravité %s, want %s", id, rule, f.Gravite, want)
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	if n < 100 {
 		t.Fatalf("only %d named cases read from the fixture", n)
 	}

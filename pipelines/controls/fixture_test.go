@@ -20,19 +20,53 @@ import (
 // extraction (testdata/controls/rules/README.md says what it holds).
 var rulesExtraction = filepath.Join("..", "..", "testdata", "controls", "rules")
 
-// rulesTemplate is the warehouse built once from rulesExtraction; each test
+// template is a warehouse built once, by build, from a fixture; each test
 // works on its own copy.
-var rulesTemplate struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
+type template struct {
+	build func(ctx context.Context, path string) error
+	once  sync.Once
+	dir   string
+	path  string
+	err   error
+}
+
+var (
+	rulesTemplate = &template{build: buildRules}
+	wave2Template = &template{build: buildWave2}
+)
+
+// warehouse returns a copy of the template of its own.
+func (tm *template) warehouse(t testing.TB) *warehouse.Warehouse {
+	t.Helper()
+	tm.once.Do(func() {
+		tm.dir, tm.err = os.MkdirTemp("", "vigie-controls-")
+		if tm.err != nil {
+			return
+		}
+		tm.path = filepath.Join(tm.dir, "template.duckdb")
+		tm.err = tm.build(context.Background(), tm.path)
+	})
+	if tm.err != nil {
+		t.Fatal(tm.err)
+	}
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	if err := copyFile(tm.path, path); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if rulesTemplate.dir != "" {
-		os.RemoveAll(rulesTemplate.dir)
+	for _, dir := range []string{rulesTemplate.dir, wave2Template.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -84,30 +118,7 @@ func archiveDossier(ctx context.Context, w *warehouse.Warehouse, id, motif strin
 
 // rulesWarehouse returns a warehouse of its own holding the boundary
 // fixture, loaded through the ingestion.
-func rulesWarehouse(t testing.TB) *warehouse.Warehouse {
-	t.Helper()
-	rulesTemplate.once.Do(func() {
-		rulesTemplate.dir, rulesTemplate.err = os.MkdirTemp("", "vigie-controls-")
-		if rulesTemplate.err != nil {
-			return
-		}
-		rulesTemplate.path = filepath.Join(rulesTemplate.dir, "rules.duckdb")
-		rulesTemplate.err = buildRules(context.Background(), rulesTemplate.path)
-	})
-	if rulesTemplate.err != nil {
-		t.Fatal(rulesTemplate.err)
-	}
-	path := filepath.Join(t.TempDir(), "w.duckdb")
-	if err := copyFile(rulesTemplate.path, path); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
-}
+func rulesWarehouse(t testing.TB) *warehouse.Warehouse { return rulesTemplate.warehouse(t) }
 
 func copyFile(from, to string) error {
 	in, err := os.Open(from)

@@ -35,6 +35,8 @@ type dossier struct {
 	lieu              lieu
 	progs             []*prog
 	res               []resource
+	statut            string // partiel, complet or justifie
+	situations        int    // situations written (all start before D)
 }
 
 // dossiers generates every structure's dossiers in turn.
@@ -277,6 +279,7 @@ func (g *gen) writeDossier(d *dossier) {
 	case x < 40:
 		statut = "partiel"
 	}
+	d.statut = statut
 	g.code(w, statut, 0.5)
 	w.optBool(statut == "justifie", statut != "partiel", ouiNon)
 	nir, certifiable := "", false
@@ -366,5 +369,13 @@ func (g *gen) writeDossier(d *dossier) {
 	w.date(d.inscription, frDate)
 	maj := d.last + day(g.between(0, int(g.asOf-1-d.last)))
 	w.dateTime(maj, g.officeMinute()+g.r.IntN(15), g.r.IntN(60), isoTSeconds)
+	if g.chance(0.8) {
+		w.str(pick(g, niveauxFormation))
+	} else {
+		w.empty()
+	}
+	if statut == "justifie" {
+		g.identityUpdate(d, w.row)
+	}
 	w.end()
 }

@@ -106,7 +106,7 @@ type gen struct {
 
 	structs   []*structure
 	nDossiers int
-	seq       struct{ disp, evt, rdv, sit, alloc, res, cerfa int }
+	seq       struct{ disp, evt, rdv, sit, alloc, res, cerfa, j2ent, j2par, j2act, j2part int }
 }
 
 func newGen(opts Options) *gen {
@@ -126,6 +126,8 @@ func (g *gen) generate(ctx context.Context) error {
 		return err
 	}
 	g.transfers()
+	g.coverage()
+	g.j2()
 	g.badRows()
 	return g.out.err()
 }
@@ -201,6 +203,17 @@ const (
 	aDOS04Temp
 	aDOS05
 	aASP
+	aDOS06
+	aIDJ01
+	aRAF01
+	aRAFRequest
+	aTER01
+	aACR01
+	aACR02
+	aACR03
+	aACR04
+	aACR05
+	aACR06
 	numAnomalies
 )
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
+	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -33,7 +35,9 @@ var ruleCodes = []string{
 	"PAC-01", "PAC-02", "PAC-03", "PAC-04", "PAC-05", "PAC-06", "PAC-07",
 	"USR-01", "USR-02", "USR-03", "USR-04", "USR-05", "USR-06",
 	"RGS-01", "RGS-02", "RGS-03",
-	"DOS-01", "DOS-02", "DOS-03", "DOS-04", "DOS-05",
+	"DOS-01", "DOS-02", "DOS-03", "DOS-04", "DOS-05", "DOS-06",
+	"IDJ-01", "RAF-01", "RAF-02", "TER-01",
+	"ACR-01", "ACR-02", "ACR-03", "ACR-04", "ACR-05", "ACR-06",
 }
 
 // TestDemoRegion generates a small region, loads it through the ingestion
@@ -49,7 +53,7 @@ func TestDemoRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Structures != 43 || st.Dossiers != 1500 || len(st.Tables) != 14 {
+	if st.Structures != 43 || st.Dossiers != 1500 || len(st.Tables) != 19 {
 		t.Fatalf("stats: %+v", st)
 	}
 	for _, ts := range st.Tables {
@@ -136,6 +140,20 @@ func TestDemoRegion(t *testing.T) {
 		}
 	}
 
+	// The later extraction changes a few justified identities (IDJ-01); the
+	// ARML sent the Rafael file of September (RAF-02 46 days and more after
+	// its end).
+	if ur, err := recorded.Ingest(t, ctx, w, filepath.Join(extraction, UpdateDir), ingest.Options{}); err != nil || ur.IdentityChanges == 0 {
+		t.Fatalf("ingest of the update: %v, %d identity changes", err, ur.IdentityChanges)
+	}
+	var rf *rafael.Result
+	err = w.Record(ctx, warehouse.RunInfo{Command: "rafael"}, func(id int64) (err error) {
+		rf, err = rafael.Run(ctx, w, rafael.Options{Month: "2026-09", Out: filepath.Join(dir, "rafael"), RunID: id})
+		return err
+	})
+	if err != nil || rf.New == 0 {
+		t.Fatalf("rafael: %v %+v", err, rf)
+	}
 	res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: testAsOf})
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +163,20 @@ func TestDemoRegion(t *testing.T) {
 		byRule[f.Rule]++
 	}
 	t.Logf("%d dossiers; findings by rule: %v", st.Dossiers, byRule)
+	// IDJ-01 looks back 90 days from the local date the change was recorded
+	var changed time.Time
+	if err := w.DB.QueryRowContext(ctx, `SELECT max(date_ingest) FROM identity_changes`).Scan(&changed); err != nil {
+		t.Fatal(err)
+	}
+	idj, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range idj.Counts {
+		if c.Rule == "IDJ-01" && c.Suivi != controls.Resolu {
+			byRule["IDJ-01"] += c.N
+		}
+	}
 	for _, r := range ruleCodes {
 		if byRule[r] == 0 {
 			t.Errorf("%s: no finding", r)
@@ -168,7 +200,7 @@ func TestDemoRegion(t *testing.T) {
 			base = accounts
 		case "SIE":
 			base = partners
-		case "RGS":
+		case "RGS", "TER", "ACR", "IDJ":
 			continue
 		}
 		limit := 0.06
@@ -236,16 +268,23 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-// hashes returns the SHA-256 of every file of dir.
+// hashes returns the SHA-256 of every file of dir and its folders.
 func hashes(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			names = append(names, rel)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
-	for _, e := range entries {
-		f, err := os.Open(filepath.Join(dir, e.Name()))
+	for _, name := range names {
+		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +293,7 @@ func hashes(t *testing.T, dir string) map[string]string {
 			t.Fatal(err)
 		}
 		f.Close()
-		out[e.Name()] = hex.EncodeToString(h.Sum(nil))
+		out[name] = hex.EncodeToString(h.Sum(nil))
 	}
 	return out
 }
@@ -272,7 +311,7 @@ func TestDeterministic(t *testing.T) {
 		return hashes(t, dir)
 	}
 	a, b, c := gen(3), gen(3), gen(4)
-	if len(a) != 14 {
+	if len(a) != 20 { // the 19 tables and maj/dossiers.csv
 		t.Fatalf("%d files: %v", len(a), a)
 	}
 	for name, h := range a {

@@ -33,6 +33,10 @@ func (g *gen) situations(d *dossier) {
 			g.otherSituation(d)
 		}
 	}
+	// A complete dossier has its situation entered, but for a few (DOS-06).
+	if d.statut != "partiel" && d.situations == 0 && !g.hit(aDOS06, 0.02) {
+		g.otherSituation(d)
+	}
 }
 
 // formation writes a training starting on start; trainings of the last year
@@ -111,8 +115,13 @@ func (g *gen) formation(d *dossier, start day) {
 	w.str(pick(g, organismesFormation))
 	w.str(intitule)
 	w.str(motif)
-	g.comment(w, 0.3)
+	if origine == "rafael" {
+		g.rafaelComment(w, start, prevue, reelle)
+	} else {
+		g.comment(w, 0.3)
+	}
 	w.end()
+	d.situations++
 }
 
 // comment writes a counsellor's free text, or nothing.
@@ -179,4 +188,5 @@ func (g *gen) otherSituation(d *dossier) {
 	w.empty()
 	g.comment(w, 0.2)
 	w.end()
+	d.situations++
 }

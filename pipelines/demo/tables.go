@@ -1,5 +1,11 @@
 package demo
 
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
 // The files of the extraction, one per table of extract-format.md, with the
 // contract's columns in its order. The two biggest tables are gzipped.
 
@@ -7,6 +13,10 @@ package demo
 type outputs struct {
 	structures, lieux, utilisateurs, dossiers, dispositifs, evenements, rendezVous, situations,
 	partenaires, offres, allocations, ressources, transferts *tableWriter
+	zones, j2Entrepreneurs, j2Parcours, j2Actions, j2Participations *tableWriter
+	// update is the later extraction of maj/ (a few justified identities
+	// changed upstream, rules.md IDJ); it is not one of the tables.
+	update *tableWriter
 	// Small tables written as XLSX workbooks.
 	workbooks []*xlsxFile
 }
@@ -32,7 +42,7 @@ var tableSpecs = []tableSpec{
 		"date_naissance", "statut", "identite_justifiee", "nir", "nir_certifie", "email", "telephone_mobile",
 		"telephone_fixe", "adresse_voie", "adresse_complement", "code_postal", "commune_insee", "adresse_normalisee",
 		"npai", "qpv", "zrr", "numero_france_travail", "numero_allocataire", "id_conseiller_referent",
-		"code_lieu_rattachement", "date_inscription", "date_derniere_maj"},
+		"code_lieu_rattachement", "date_inscription", "date_derniere_maj", "niveau_formation"},
 		func(o *outputs) **tableWriter { return &o.dossiers }},
 	{"dispositifs", false, false, []string{"id_dispositif", "id_dossier", "code_dispositif", "etat", "date_entree", "date_sortie",
 		"motif_sortie", "date_saisie_sortie", "id_prescripteur", "numero_cerfa"},
@@ -59,6 +69,19 @@ var tableSpecs = []tableSpec{
 	{"transferts", false, false, []string{"id_transfert", "code_structure", "type_transfert", "table_reference", "source",
 		"destination", "selection", "date_demande", "demandeur"},
 		func(o *outputs) **tableWriter { return &o.transferts }},
+	{"zones_couverture", false, false, []string{"code_structure", "commune_insee"},
+		func(o *outputs) **tableWriter { return &o.zones }},
+	{"j2_entrepreneurs", false, false, []string{"id_entrepreneur", "code_structure", "civilite", "prenom", "nom", "date_naissance",
+		"email", "telephone", "accepte_contact_email", "accepte_contact_sms", "statut_rgpd"},
+		func(o *outputs) **tableWriter { return &o.j2Entrepreneurs }},
+	{"j2_parcours", false, false, []string{"id_parcours", "id_entrepreneur", "prestation", "date_debut", "date_fin_theorique",
+		"resultat_entretien_initial", "date_entretien_final", "date_abandon"},
+		func(o *outputs) **tableWriter { return &o.j2Parcours }},
+	{"j2_actions", false, false, []string{"id_action", "code_structure", "intitule", "type_action", "date_debut", "date_fin",
+		"lieu", "id_intervenant"},
+		func(o *outputs) **tableWriter { return &o.j2Actions }},
+	{"j2_participations", false, false, []string{"id_participation", "id_action", "id_entrepreneur", "id_parcours", "presence"},
+		func(o *outputs) **tableWriter { return &o.j2Participations }},
 }
 
 // open creates the temporary file of every table in dir.
@@ -72,6 +95,17 @@ func (g *gen) open(dir string) error {
 		}
 		*s.dst(o) = t
 	}
+	if err := os.MkdirAll(filepath.Join(dir, UpdateDir), 0o700); err != nil {
+		o.abort()
+		return fmt.Errorf("demo: %w", err)
+	}
+	header := tableSpecs[3].header // dossiers
+	t, err := newTableWriter(filepath.Join(dir, UpdateDir), "dossiers", false, false, header)
+	if err != nil {
+		o.abort()
+		return err
+	}
+	o.update = t
 	g.out = o
 	return nil
 }
@@ -83,6 +117,9 @@ func (o *outputs) all() []*tableWriter {
 		if t := *s.dst(o); t != nil {
 			ts = append(ts, t)
 		}
+	}
+	if o.update != nil {
+		ts = append(ts, o.update)
 	}
 	return ts
 }
@@ -130,12 +167,18 @@ func (o *outputs) abort() {
 	for _, x := range o.workbooks {
 		x.abort()
 	}
+	if o.update != nil {
+		os.Remove(filepath.Dir(o.update.path)) // the update's folder, now empty
+	}
 }
 
 // stats lists every file with its rows.
 func (o *outputs) stats() []TableStat {
 	var st []TableStat
 	for _, t := range o.all() {
+		if t == o.update {
+			continue
+		}
 		st = append(st, TableStat{Table: t.table, File: t.file, Rows: t.rows})
 	}
 	for _, x := range o.workbooks {

@@ -88,6 +88,9 @@ type Result struct {
 	// ("check dossiers": parsing every value, keys, references), then the
 	// one transaction that loads every table ("load").
 	Timings []Timing
+	// IdentityChanges counts the dossiers whose justified identity this
+	// extraction changed (rules.md IDJ), recorded in identity_changes.
+	IdentityChanges int64
 }
 
 // Timing is the duration of one step of a load.
@@ -199,6 +202,10 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	}
 	if _, err := conn.ExecContext(ctx, macros); err != nil {
 		return fmt.Errorf("load ingest macros: %w", err)
+	}
+	identity, err := sqlfiles.Read(w.SQL, "ingest/identity_changes.sql")
+	if err != nil {
+		return err
 	}
 	tmpDir, err := w.MkdirTemp("ingest")
 	if err != nil {
@@ -320,7 +327,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	var loads []Timing
 	err = unordered(ctx, conn, func() error {
 		return warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-			return loadAll(ctx, tx, stagedTables, res, &loads)
+			return loadAll(ctx, tx, stagedTables, identity, res, &loads)
 		})
 	})
 	opt.progress("")
@@ -351,10 +358,19 @@ func unordered(ctx context.Context, conn *sql.Conn, fn func() error) error {
 	return err
 }
 
-// loadAll upserts every staged table and records the run, in tx.
-func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, res *Result, loads *[]Timing) error {
+// loadAll upserts every staged table and records the run, in tx; before the
+// dossiers, it records the justified identities they change (identity, the
+// query of sql/ingest/identity_changes.sql).
+func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, identity string, res *Result, loads *[]Timing) error {
 	for _, st := range stagedTables {
 		t0 := time.Now()
+		if st.table.Name == "dossiers" {
+			n, err := recordIdentityChanges(ctx, tx, identity, res.RunID)
+			if err != nil {
+				return err
+			}
+			res.IdentityChanges = n
+		}
 		if err := upsert(ctx, tx, st.table); err != nil {
 			return fmt.Errorf("load %s: %w", st.table.Name, err)
 		}
@@ -544,8 +560,12 @@ func frenchReject(msg string) string {
 // upsert replaces, by key, the table's rows with the staged ones.
 func upsert(ctx context.Context, tx *sql.Tx, t *Table) error {
 	tbl := warehouse.MustIdent(t.Name)
-	key := warehouse.MustIdent(t.Key)
-	pkey := warehouse.MustIdent("p_" + t.Key)
+	var keys, pkeys []string
+	for _, k := range t.KeyColumns() {
+		keys = append(keys, warehouse.MustIdent(k))
+		pkeys = append(pkeys, warehouse.MustIdent("p_"+k))
+	}
+	key, pkey := "("+strings.Join(keys, ", ")+")", "("+strings.Join(pkeys, ", ")+")"
 	stg := stgTable(t)
 	cols := make([]string, len(t.Columns))
 	pcols := make([]string, len(t.Columns))

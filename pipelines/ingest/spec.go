@@ -43,9 +43,13 @@ type Column struct {
 
 // Table is one table of the extract format.
 type Table struct {
-	Name    string
-	Key     string
-	Columns []Column
+	Name string
+	// Key is the key column; for a composite key, its first column.
+	Key string
+	// CompositeKey lists the key's columns when there are more than one
+	// (zones_couverture); such a table is referenced by no other.
+	CompositeKey []string
+	Columns      []Column
 	// Dossier is the column linking a row to its dossier, for the rows whose
 	// free text is dropped when the dossier is archived.
 	Dossier string
@@ -59,6 +63,14 @@ func (t *Table) Column(name string) (Column, bool) {
 		}
 	}
 	return Column{}, false
+}
+
+// KeyColumns returns the columns of the table's key.
+func (t *Table) KeyColumns() []string {
+	if len(t.CompositeKey) > 0 {
+		return t.CompositeKey
+	}
+	return []string{t.Key}
 }
 
 // ArchivedDrops tells whether column c is dropped from the rows of an
@@ -90,6 +102,12 @@ var (
 	financeurs        = []string{"region", "etat", "france_travail", "opco", "entreprise", "autre"}
 	etatsOffre        = []string{"en_cours", "permanent", "terminee"}
 	statutsAllocation = []string{"enregistree", "soumise", "validee", "transmise_asp"}
+	niveauxFormation  = []string{"infra_3", "3", "4", "5", "6", "7", "8"}
+	prestationsJ2     = []string{"activ_crea", "autre"}
+	resultatsJ2       = []string{"a_poursuivi", "n_a_pas_poursuivi"}
+	statutsRGPD       = []string{"accord_numerique", "accord_papier", "en_attente", "refus"}
+	typesActionJ2     = []string{"individuelle", "collective", "absence"}
+	presencesJ2       = []string{"prevue", "presente", "absente", "excusee"}
 	typesTransfert    = []string{"conseiller_referent", "lieu_rattachement", "referent_partenaire", "referent_offre", "reference",
 		"offre_vers_offre", "dossier_vers_dossier", "partenaire_vers_partenaire"}
 )
@@ -155,6 +173,7 @@ var Tables = []*Table{
 		{Name: "id_conseiller_referent", Kind: Text, Ref: "utilisateurs", Transferable: true},
 		{Name: "code_lieu_rattachement", Kind: Text, Ref: "lieux", Transferable: true},
 		{Name: "date_inscription", Kind: Date, Required: true},
+		{Name: "niveau_formation", Kind: Code, Codes: niveauxFormation},
 		{Name: "date_derniere_maj", Kind: DateTime},
 	}},
 	{Name: "dispositifs", Key: "id_dispositif", Dossier: "id_dossier", Columns: []Column{
@@ -257,6 +276,51 @@ var Tables = []*Table{
 		{Name: "selection", Kind: TextList},
 		{Name: "date_demande", Kind: DateTime, Required: true},
 		{Name: "demandeur", Kind: Text, Ref: "utilisateurs"},
+	}},
+	{Name: "zones_couverture", Key: "code_structure", CompositeKey: []string{"code_structure", "commune_insee"}, Columns: []Column{
+		{Name: "code_structure", Kind: Text, Required: true, Ref: "structures"},
+		{Name: "commune_insee", Kind: Text, Required: true},
+	}},
+	// The J2 (Jungo) tables of Activ'Créa.
+	{Name: "j2_entrepreneurs", Key: "id_entrepreneur", Columns: []Column{
+		{Name: "id_entrepreneur", Kind: Text, Required: true},
+		{Name: "code_structure", Kind: Text, Required: true, Ref: "structures"},
+		{Name: "civilite", Kind: Code, Codes: civilites},
+		{Name: "prenom", Kind: Text, Required: true, Identity: true},
+		{Name: "nom", Kind: Text, Required: true, Identity: true},
+		{Name: "date_naissance", Kind: Date, Identity: true},
+		{Name: "email", Kind: Text, Identity: true},
+		{Name: "telephone", Kind: Text, Identity: true},
+		{Name: "accepte_contact_email", Kind: Bool},
+		{Name: "accepte_contact_sms", Kind: Bool},
+		{Name: "statut_rgpd", Kind: Code, Codes: statutsRGPD},
+	}},
+	{Name: "j2_parcours", Key: "id_parcours", Columns: []Column{
+		{Name: "id_parcours", Kind: Text, Required: true},
+		{Name: "id_entrepreneur", Kind: Text, Required: true, Ref: "j2_entrepreneurs"},
+		{Name: "prestation", Kind: Code, Required: true, Codes: prestationsJ2},
+		{Name: "date_debut", Kind: Date, Required: true},
+		{Name: "date_fin_theorique", Kind: Date},
+		{Name: "resultat_entretien_initial", Kind: Code, Codes: resultatsJ2},
+		{Name: "date_entretien_final", Kind: Date},
+		{Name: "date_abandon", Kind: Date},
+	}},
+	{Name: "j2_actions", Key: "id_action", Columns: []Column{
+		{Name: "id_action", Kind: Text, Required: true},
+		{Name: "code_structure", Kind: Text, Required: true, Ref: "structures"},
+		{Name: "intitule", Kind: Text},
+		{Name: "type_action", Kind: Code, Required: true, Codes: typesActionJ2},
+		{Name: "date_debut", Kind: DateOrTime, Required: true},
+		{Name: "date_fin", Kind: DateOrTime},
+		{Name: "lieu", Kind: Text},
+		{Name: "id_intervenant", Kind: Text},
+	}},
+	{Name: "j2_participations", Key: "id_participation", Columns: []Column{
+		{Name: "id_participation", Kind: Text, Required: true},
+		{Name: "id_action", Kind: Text, Required: true, Ref: "j2_actions"},
+		{Name: "id_entrepreneur", Kind: Text, Required: true, Ref: "j2_entrepreneurs"},
+		{Name: "id_parcours", Kind: Text, Ref: "j2_parcours"},
+		{Name: "presence", Kind: Code, Required: true, Codes: presencesJ2},
 	}},
 }
 

@@ -114,11 +114,39 @@ func errStruct(col, val, reason string) string {
 func dupsTable(t *Table) string { return warehouse.MustIdent("dups_" + t.Name) }
 
 // dupsSQL builds dups_<table>: the keys found more than once in the file,
-// from the parsed keys of stg_<table>.
+// from the parsed keys of stg_<table> (k, or k0, k1, … for a composite key).
 func dupsSQL(t *Table) string {
-	k := warehouse.MustIdent("p_" + t.Key)
+	var sel, notNull []string
+	for i, c := range t.KeyColumns() {
+		k := warehouse.MustIdent("p_" + c)
+		sel = append(sel, k+" AS "+dupsCol(t, i))
+		notNull = append(notNull, k+" IS NOT NULL")
+	}
 	return `CREATE OR REPLACE TEMP TABLE ` + dupsTable(t) + ` AS
-SELECT ` + k + ` AS k FROM ` + stgTable(t) + ` WHERE ` + k + ` IS NOT NULL GROUP BY ALL HAVING count(*) > 1`
+SELECT ` + strings.Join(sel, ", ") + ` FROM ` + stgTable(t) + ` WHERE ` + strings.Join(notNull, " AND ") + ` GROUP BY ALL HAVING count(*) > 1`
+}
+
+// dupsCol is the column of dups_<table> holding the i-th key column.
+func dupsCol(t *Table, i int) string {
+	if len(t.CompositeKey) == 0 {
+		return "k"
+	}
+	return "k" + itoa(i)
+}
+
+// dupsJoin is the join of dups_<table> (alias d) to the rows of alias s, and
+// the duplicate key's column and value as the quarantine names them.
+func dupsJoin(t *Table, s string) (on, col, val string) {
+	var conds, vals []string
+	for i, c := range t.KeyColumns() {
+		p := s + "." + warehouse.MustIdent("p_"+c)
+		conds = append(conds, p+" = d."+dupsCol(t, i))
+		vals = append(vals, p)
+	}
+	if len(vals) == 1 {
+		return conds[0], t.Key, vals[0]
+	}
+	return strings.Join(conds, " AND "), strings.Join(t.KeyColumns(), ","), "concat_ws(',', " + strings.Join(vals, ", ") + ")"
 }
 
 // stagingSQL builds the query creating stg_<table> from raw_<table>; dups
@@ -154,12 +182,12 @@ func stagingSQL(t *Table, dups bool) string {
 	}
 	rowErr.WriteString("\n\tEND")
 
-	key := warehouse.MustIdent("p_" + t.Key)
 	var joins, refErr strings.Builder
 	refErr.WriteString("CASE")
 	if dups {
-		refErr.WriteString("\n\t\tWHEN d.k IS NOT NULL THEN " + errStruct(t.Key, "checked."+key, "clé en double dans le fichier : toutes les lignes portant cette clé sont écartées"))
-		joins.WriteString("\n\tLEFT JOIN " + dupsTable(t) + " d ON checked." + key + " = d.k")
+		on, col, val := dupsJoin(t, "checked")
+		refErr.WriteString("\n\t\tWHEN d." + dupsCol(t, 0) + " IS NOT NULL THEN " + errStruct(col, val, "clé en double dans le fichier : toutes les lignes portant cette clé sont écartées"))
+		joins.WriteString("\n\tLEFT JOIN " + dupsTable(t) + " d ON " + on)
 	}
 	for i, c := range t.Columns {
 		if c.Ref == "" {

@@ -10,6 +10,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/reporting"
 	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/transfers"
@@ -21,7 +22,7 @@ import (
 func Declared() *Registry {
 	r := NewRegistry()
 	for _, s := range []Step{Ingest, Controls, WeeklyASP, ReportRegion, ReportMonthly, Report, Transfers,
-		ArchivePlan, ArchiveApply, ArchiveDossier, ArchiveBackup} {
+		ArchivePlan, ArchiveApply, ArchiveDossier, ArchiveBackup, Rafael} {
 		if err := r.Add(s); err != nil {
 			panic(err) // a programming error, caught by TestDeclared
 		}
@@ -232,5 +233,23 @@ var ArchiveBackup = &Pipeline[BackupRequest, archive.File]{
 		Writes: []string{"runs"}, Produces: "l'export de correspondance des dossiers non archivés (dossier donné)"},
 	Exec: func(ctx context.Context, e Env, b BackupRequest) (archive.File, error) {
 		return archive.Backup(ctx, e.W, b.Out, b.AsOf)
+	},
+}
+
+// Rafael writes the ARML's monthly file of Rafael date-change requests
+// (rules.md RAF); scheduled the 1st of the month for the month before, for
+// the analysts. The same month again (a retry) gives the same file.
+var Rafael = &Pipeline[rafael.Options, *rafael.Result]{
+	Declared: Info{Name: "rafael", Command: "rafael", Reads: []string{"situations", "dossiers", "rafael_sent"},
+		Writes: []string{"rafael_sent"}, Produces: "le fichier mensuel des demandes Rafael, pour les analystes"},
+	Exec: func(ctx context.Context, e Env, o rafael.Options) (*rafael.Result, error) {
+		o.RunID = e.RunID
+		return rafael.Run(ctx, e.W, o)
+	},
+	ForInstant: func(in Instant) (rafael.Options, error) {
+		return rafael.Options{Month: rafael.PreviousMonth(in.AsOf), Out: filepath.Join(in.OutDir, "rafael"), Now: in.For}, nil
+	},
+	Outputs: func(r *rafael.Result) ([]Output, error) {
+		return []Output{{Path: r.Path, Audience: AnalystsAudience}}, nil
 	},
 }

@@ -9,6 +9,9 @@
 --                  number mod 97), 2A read as 19 and 2B as 18; gravité alerte instead when valid
 --                  but starting with 7 or 8 (a temporary number)
 --   DOS-05 alerte  a dossier with an en_cours programme and no id_conseiller_referent
+--   DOS-06 alerte  statut complet or justifie although the dossier has no physical meeting whose
+--                  local date is on or before D, or no situation with date_debut <= D (one that
+--                  has ended since still counts); the detail names the missing condition(s)
 --
 -- Parameter $1: the as-of date D. Archived dossiers are left out.
 -- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
@@ -16,7 +19,8 @@ WITH d AS (
     SELECT * FROM dossiers WHERE NOT archive
 ),
 rencontres AS (
-    SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere
+    SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere,
+           CAST(min(e.date_evenement) AS DATE) AS premiere
     FROM evenements e
     WHERE e.nature IN ('entretien_individuel', 'atelier', 'information_collective')
     GROUP BY e.id_dossier
@@ -67,3 +71,20 @@ SELECT 'DOS-05', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id
 FROM d
 WHERE vide(id_conseiller_referent)
   AND EXISTS (SELECT 1 FROM dispositifs p WHERE p.id_dossier = d.id_dossier AND p.etat = 'en_cours')
+UNION ALL
+SELECT 'DOS-06', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id_dossier,
+       'Dossier ' || CASE d.statut WHEN 'justifie' THEN 'justifié' ELSE 'complet' END || ' sans '
+           || CASE WHEN NOT rencontre AND NOT situation THEN 'rencontre physique ni situation saisie'
+                   WHEN NOT rencontre THEN 'rencontre physique'
+                   ELSE 'situation saisie' END
+           || ' au ' || date_fr($1::DATE)
+           || ' : un dossier ne devient complet qu''après une rencontre physique et la saisie de la situation du jeune.'
+FROM (
+    -- a physical meeting on or before D: the first one is; a situation by D: the earliest is
+    SELECT d.*, coalesce(r.premiere <= $1::DATE, false) AS rencontre, coalesce(s.debut <= $1::DATE, false) AS situation
+    FROM d
+    LEFT JOIN rencontres r ON r.id_dossier = d.id_dossier
+    LEFT JOIN (SELECT id_dossier, min(date_debut) AS debut FROM situations GROUP BY id_dossier) s ON s.id_dossier = d.id_dossier
+    WHERE d.statut IN ('complet', 'justifie')
+) d
+WHERE NOT rencontre OR NOT situation

@@ -7,3 +7,6 @@ UNION SELECT code_structure FROM dossiers
 UNION SELECT code_structure FROM utilisateurs
 UNION SELECT code_structure FROM partenaires
 UNION SELECT code_structure FROM certificats_rgs
+UNION SELECT code_structure FROM zones_couverture
+UNION SELECT code_structure FROM j2_entrepreneurs
+UNION SELECT code_structure FROM j2_actions
