@@ -37,6 +37,9 @@ func TestDemoCommand(t *testing.T) {
 		"Liste ASP de la semaine du 16/11/2026 au 22/11/2026",
 		"vigie query --warehouse " + wh,
 		"Démonstration terminée",
+		"serve --warehouse " + wh,
+		"http://127.0.0.1:8080/",
+		"demo-standard", "demo-avance", "demo-expert", "demo-valideur", "demo-analyste", "demo-admin",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the summary does not say %q:\n%s", want, stdout)

@@ -131,7 +131,7 @@ func statementType(conn *sql.Conn, query string) (duckdb.StmtType, error) {
 // checkSandbox refuses a database whose queries can still read the
 // warehouse file.
 func checkSandbox(ctx context.Context, db *sql.DB) error {
-	var path string
+	var path sql.NullString // NULL for an in-memory database
 	err := db.QueryRowContext(ctx, `SELECT path FROM duckdb_databases() WHERE database_name = current_database()`).Scan(&path)
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
@@ -143,11 +143,11 @@ func checkSandbox(ctx context.Context, db *sql.DB) error {
 	if !locked {
 		return ErrNotSandboxed
 	}
-	if path == "" {
+	if path.String == "" {
 		return nil // an in-memory database has no file to protect
 	}
 	var n int64
-	err = db.QueryRowContext(ctx, `SELECT count(*) FROM read_blob(?)`, path).Scan(&n)
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM read_blob(?)`, path.String).Scan(&n)
 	var de *duckdb.Error
 	if errors.As(err, &de) && de.Type == duckdb.ErrorTypePermission {
 		return nil

@@ -91,6 +91,7 @@ func (w *Warehouse) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
 	}
+	w.changed.Store(true)
 	return &Run{ID: id, w: w}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -26,6 +27,9 @@ type Warehouse struct {
 	// spill is the private folder DuckDB spills to when a write instance
 	// runs out of memory, removed by Close.
 	spill string
+	// changed is set when a run is recorded: Close then publishes a snapshot
+	// for the console (snapshot.go).
+	changed atomic.Bool
 }
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
@@ -191,8 +195,11 @@ func configurationLocked(ctx context.Context, execer driver.ExecerContext) (bool
 	return locked, nil
 }
 
-// Close closes the warehouse, and removes its spill folder.
+// Close closes the warehouse, and removes its spill folder. A read-write
+// warehouse that changed something first publishes a snapshot for the
+// console, when `vigie serve` asked for them (snapshot.go).
 func (w *Warehouse) Close() error {
+	perr := w.publishOnClose()
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
@@ -202,7 +209,7 @@ func (w *Warehouse) Close() error {
 			err = fmt.Errorf("remove spill folder: %w", rerr)
 		}
 	}
-	return err
+	return errors.Join(err, perr)
 }
 
 // InTx runs fn in one transaction on conn, committing when fn returns nil

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/arml-na/vigie/pipelines/accounts"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/schedules"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+func init() { register(newUsersCmd) }
+
+// openAccounts opens the console's accounts store beside the warehouse.
+func (a *app) openAccounts(ctx context.Context) (*accounts.Store, error) {
+	return accounts.Open(ctx, accountsPath(a.warehousePath), sqlfiles.FS())
+}
+
+// withAccounts opens the accounts store, runs fn on it and closes it; the
+// store's refusals become the command line's statuses (accountError).
+func (a *app) withAccounts(ctx context.Context, fn func(s *accounts.Store) error) error {
+	s, err := a.openAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return accountError(fn(s))
+}
+
+func accountsPath(warehousePath string) string {
+	return warehouse.ConsoleDir(warehousePath) + "/" + accounts.FileName
+}
+
+// cliActor names who changes an account from the command line, for the
+// audit log: the system user, or "cli".
+func cliActor(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
+}
+
+func newUsersCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "users",
+		Short: "Manage the console's accounts (add, list, disable, enable, passwd, token, revoke)",
+		Long: `Manage the accounts of the console (vigie serve). They live beside the
+warehouse, in WAREHOUSE.console/console.db, and a change takes effect at once,
+even while the console and the daemon run: a disabled account is out at its
+next request.
+
+Profiles: standard and avance see one structure (--structure required);
+expert, valideur and analyste see the region; admin manages accounts and reads
+the audit log, and sees no young person's data.
+
+Passwords are read from standard input (one line; asked twice on a terminal):
+at least 12 characters, changed every 90 days.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newUsersAddCmd(a), newUsersListCmd(a), newUsersStateCmd(a, "disable", true),
+		newUsersStateCmd(a, "enable", false), newUsersPasswdCmd(a), newUsersTokenCmd(a), newUsersRevokeCmd(a))
+	return cmd
+}
+
+// readNewPassword reads a password: asked twice without echo on a terminal,
+// one line otherwise.
+func (a *app) readNewPassword() (string, error) {
+	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(a.stderr, "Mot de passe (12 caractères au moins) : ")
+		p1, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.stderr)
+		if err != nil {
+			return "", fmt.Errorf("lecture du mot de passe : %w", err)
+		}
+		fmt.Fprint(a.stderr, "Le même, encore une fois : ")
+		p2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.stderr)
+		if err != nil {
+			return "", fmt.Errorf("lecture du mot de passe : %w", err)
+		}
+		if string(p1) != string(p2) {
+			return "", errors.New("les deux mots de passe diffèrent : rien n'a été changé")
+		}
+		return string(p1), nil
+	}
+	line, err := bufio.NewReader(a.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("lecture du mot de passe : %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usagef("donnez-le sur l'entrée standard, par exemple : printf '%s\\n' \"$MOT_DE_PASSE\" | vigie users …", "aucun mot de passe sur l'entrée standard")
+	}
+	return line, nil
+}
+
+// knownStructures returns the structure codes of the warehouse, read from
+// the warehouse itself or, while a batch holds it, from the console's newest
+// snapshot.
+func (a *app) knownStructures(ctx context.Context) (func(string) bool, error) {
+	read := func(open func() (*warehouse.Warehouse, error)) ([]string, error) {
+		w, err := open()
+		if err != nil {
+			return nil, err
+		}
+		defer w.Close()
+		return schedules.KnownStructures(ctx, w)
+	}
+	codes, err := read(func() (*warehouse.Warehouse, error) { return a.openWarehouseReadOnly(ctx) })
+	if err != nil {
+		snap, serr := warehouse.LatestSnapshot(warehouse.SnapshotsDir(a.warehousePath))
+		if serr != nil || snap == "" {
+			return nil, fmt.Errorf("lecture des structures de l'entrepôt : %w", err)
+		}
+		codes, err = read(func() (*warehouse.Warehouse, error) { return warehouse.OpenReadOnly(ctx, snap, sqlfiles.FS()) })
+		if err != nil {
+			return nil, fmt.Errorf("lecture des structures de l'entrepôt : %w", err)
+		}
+	}
+	return func(c string) bool { return slices.Contains(codes, c) }, nil
+}
+
+// accountError turns the store's refusals into the command line's statuses:
+// a bad input is a usage error (2), the rest a failure (1).
+func accountError(err error) error {
+	var inv *accounts.InvalidError
+	if errors.As(err, &inv) {
+		return usagef("voir 'vigie users --help'", "%s", inv.Message)
+	}
+	return err
+}
+
+func newUsersAddCmd(a *app) *cobra.Command {
+	var n accounts.NewAccount
+	cmd := &cobra.Command{
+		Use:   "add LOGIN --profil P [--structure CODE] [--nom \"Prénom Nom\"] [--email E]",
+		Short: "Create an account; the password is read from standard input",
+		Example: `  printf '%s\n' "$MDP" | vigie users add dir-ml16001 --profil standard --structure ML-16001 --nom "Claire Martin"
+  vigie users add analyste1 --profil analyste      # asks the password twice on a terminal`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			n.Login = args[0]
+			probe := n
+			probe.Password = strings.Repeat("x", accounts.MinPasswordLength)
+			if err := probe.Validate(func(string) bool { return true }); err != nil {
+				return accountError(err)
+			}
+			known := func(string) bool { return true }
+			if n.CodeStructure != "" {
+				k, err := a.knownStructures(ctx)
+				if err != nil {
+					return err
+				}
+				known = k
+			}
+			pw, err := a.readNewPassword()
+			if err != nil {
+				return err
+			}
+			n.Password = pw
+			s, err := a.openAccounts(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.Add(ctx, n, known, cliActor(a.getenv), "cli"); err != nil {
+				return accountError(err)
+			}
+			fmt.Fprintf(a.stderr, "Compte %s créé (profil %s).\n", n.Login, n.Profil)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&n.Profil, "profil", "", "profile: "+strings.Join(accounts.Profiles, ", "))
+	cmd.Flags().StringVar(&n.CodeStructure, "structure", "", "the account's structure (standard and avance only)")
+	cmd.Flags().StringVar(&n.Nom, "nom", "", "the person's name")
+	cmd.Flags().StringVar(&n.Email, "email", "", "the person's email address")
+	_ = cmd.MarkFlagRequired("profil")
+	return cmd
+}
+
+func newUsersListCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the accounts",
+		Long: `List the accounts: login,profil,code_structure,etat,derniere_connexion,
+mot_de_passe_change_le (etat: actif or desactive; dates in Europe/Paris).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validFormat(a.format); err != nil {
+				return err
+			}
+			s, err := a.openAccounts(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			list, err := s.List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			t := &table{columns: []string{"login", "profil", "code_structure", "etat", "derniere_connexion", "mot_de_passe_change_le"},
+				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"}}
+			for _, acc := range list {
+				var last any
+				if !acc.LastLogin.IsZero() {
+					last = acc.LastLogin.In(warehouse.Paris).Format("2006-01-02 15:04:05")
+				}
+				var structure any
+				if acc.CodeStructure != "" {
+					structure = acc.CodeStructure
+				}
+				t.rows = append(t.rows, []any{acc.Login, acc.Profil, structure, acc.Etat(), last,
+					acc.PasswordChangedAt.In(warehouse.Paris).Format("2006-01-02 15:04:05")})
+			}
+			return t.write(a.stdout, a.format)
+		},
+	}
+	addFormatFlag(cmd, a)
+	return cmd
+}
+
+func newUsersStateCmd(a *app, verb string, disable bool) *cobra.Command {
+	short := "Enable a disabled account"
+	done := "Compte %s réactivé.\n"
+	if disable {
+		short = "Disable an account: it cannot log in, its sessions and tokens end at once"
+		done = "Compte %s désactivé : ses sessions et jetons sont clos.\n"
+	}
+	return &cobra.Command{
+		Use:   verb + " LOGIN",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				if err := s.SetDisabled(cmd.Context(), args[0], disable, cliActor(a.getenv), "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, done, args[0])
+				return nil
+			})
+		},
+	}
+}
+
+func newUsersPasswdCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "passwd LOGIN",
+		Short: "Set a new password (read from standard input)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				if _, err := s.Get(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+				pw, err := a.readNewPassword()
+				if err != nil {
+					return err
+				}
+				if err := s.SetPassword(cmd.Context(), args[0], pw, cliActor(a.getenv), "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "Mot de passe de %s changé.\n", args[0])
+				return nil
+			})
+		},
+	}
+}
+
+func newUsersTokenCmd(a *app) *cobra.Command {
+	var expire string
+	cmd := &cobra.Command{
+		Use:   "token LOGIN [--expire 90d]",
+		Short: "Print a new personal access token for scripts (shown once)",
+		Long: `Print a new personal access token for scripts, to send as
+"Authorization: Bearer TOKEN" to the console's API. It is shown once and
+stored hashed; it ends when it expires, when the account is disabled, or with
+'vigie users revoke LOGIN'.`,
+		Example: `  vigie users token analyste1 --expire 30d`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := parseExpire(expire)
+			if err != nil {
+				return err
+			}
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				tok, err := s.NewAccessToken(cmd.Context(), args[0], d, cliActor(a.getenv), "cli")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, tok)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&expire, "expire", "90d", "lifetime of the token: days (90d) or a Go duration (12h); 0 for none")
+	return cmd
+}
+
+// parseExpire reads --expire: Nd for days, or a Go duration; 0 means none.
+func parseExpire(s string) (time.Duration, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(days, "%d", &n); err == nil && n > 0 && fmt.Sprint(n) == days {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, usagef("par exemple --expire 90d ou --expire 12h", "--expire %q n'est pas une durée", s)
+	}
+	return d, nil
+}
+
+func newUsersRevokeCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "revoke LOGIN",
+		Short: "End every access token of an account",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				if err := s.RevokeTokens(cmd.Context(), args[0], cliActor(a.getenv), "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "Jetons de %s révoqués.\n", args[0])
+				return nil
+			})
+		},
+	}
+}

@@ -1,0 +1,300 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/arml-na/vigie/console/data"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+)
+
+// ErrNoSnapshot: no snapshot has been published yet.
+var ErrNoSnapshot = errors.New("aucune donnée publiée pour la console : lancez « vigie serve » sur l'entrepôt, ou attendez la fin du traitement en cours")
+
+// snapshots holds the snapshot the console reads and swaps it for a newer
+// one when the batches publish one. A request acquires the current snapshot
+// and releases it when done: a swap never closes a snapshot under a request;
+// the superseded one is closed and deleted after its last request.
+type snapshots struct {
+	dir   string
+	sqlFS fs.FS
+	log   *slog.Logger
+
+	mu  sync.Mutex
+	cur *snapshot
+	// warm, when set, runs in the background on each new snapshot (holding
+	// it) to compute what most visitors open first.
+	warm func(*snapshot)
+}
+
+// snapshot is one opened snapshot file, with the in-memory copies of single
+// structures built from it for the SQL page of avance accounts.
+type snapshot struct {
+	path    string
+	w       *warehouse.Warehouse
+	refs    int
+	retired bool
+	gone    atomic.Bool // retired, readable without the holder's lock
+
+	copyMu sync.Mutex
+	copies map[string]*structureCopy
+
+	cacheMu sync.Mutex
+	cache   map[string]*cacheEntry
+}
+
+type structureCopy struct {
+	once sync.Once
+	w    *warehouse.Warehouse
+	err  error
+}
+
+// acquire returns the current snapshot; release it when done.
+func (s *snapshots) acquire() (*snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return nil, ErrNoSnapshot
+	}
+	s.cur.refs++
+	return s.cur, nil
+}
+
+func (s *snapshots) release(sn *snapshot) {
+	s.mu.Lock()
+	sn.refs--
+	done := sn.retired && sn.refs == 0
+	s.mu.Unlock()
+	if done {
+		s.drop(sn)
+	}
+}
+
+// drop closes a superseded snapshot and deletes its file: it holds identities.
+func (s *snapshots) drop(sn *snapshot) {
+	sn.copyMu.Lock()
+	for _, c := range sn.copies {
+		if c.w != nil {
+			_ = c.w.Close()
+		}
+	}
+	sn.copyMu.Unlock()
+	if err := sn.w.Close(); err != nil {
+		s.log.Warn("close snapshot", "path", sn.path, "err", err)
+	}
+	if err := os.Remove(sn.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.log.Warn("remove snapshot", "path", sn.path, "err", err)
+	}
+}
+
+// refresh opens the newest published snapshot when it is not the current
+// one, swaps it in, and removes the older files nobody reads.
+func (s *snapshots) refresh(ctx context.Context) error {
+	latest, err := warehouse.LatestSnapshot(s.dir)
+	if err != nil {
+		return fmt.Errorf("snapshots: %w", err)
+	}
+	s.mu.Lock()
+	same := latest == "" || (s.cur != nil && s.cur.path == latest)
+	s.mu.Unlock()
+	if same {
+		return nil
+	}
+	w, err := warehouse.OpenReadOnly(ctx, latest, s.sqlFS)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", latest, err)
+	}
+	next := &snapshot{path: latest, w: w, copies: map[string]*structureCopy{}}
+	s.mu.Lock()
+	old := s.cur
+	s.cur = next
+	dropNow := false
+	if old != nil {
+		old.retired = true
+		old.gone.Store(true)
+		dropNow = old.refs == 0
+	}
+	if s.warm != nil {
+		next.refs++
+		go func() {
+			defer s.release(next)
+			s.warm(next)
+		}()
+	}
+	s.mu.Unlock()
+	if dropNow {
+		s.drop(old)
+	}
+	s.log.Info("snapshot swapped", "path", latest)
+	// Older files: superseded before this console saw them, or left by a
+	// previous console.
+	list, err := warehouse.Snapshots(s.dir)
+	if err != nil {
+		return fmt.Errorf("snapshots: %w", err)
+	}
+	for _, p := range list {
+		if p >= latest || (old != nil && p == old.path) {
+			continue
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("remove snapshot", "path", p, "err", err)
+		}
+	}
+	return nil
+}
+
+// poll refreshes every interval until ctx ends.
+func (s *snapshots) poll(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.refresh(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("snapshot refresh", "err", err)
+			}
+		}
+	}
+}
+
+// close closes the current snapshot (at shutdown); the file stays for the
+// next start.
+func (s *snapshots) close() {
+	s.mu.Lock()
+	cur := s.cur
+	s.cur = nil
+	s.mu.Unlock()
+	if cur != nil {
+		cur.copyMu.Lock()
+		for _, c := range cur.copies {
+			if c.w != nil {
+				_ = c.w.Close()
+			}
+		}
+		cur.copyMu.Unlock()
+		_ = cur.w.Close()
+	}
+}
+
+// superseded tells whether a newer snapshot replaced this one.
+func (sn *snapshot) superseded() bool {
+	return sn.gone.Load()
+}
+
+// Region is the analysts' sandboxed query instance over the snapshot
+// (warehouse.OpenQuery), for the regional SQL, opened once per snapshot and
+// kept with the structure copies under the empty code.
+func (sn *snapshot) Region(ctx context.Context) (*warehouse.Warehouse, error) {
+	return sn.queryInstance(ctx, "")
+}
+
+// StructureCopy returns the in-memory copy of one structure's data, built
+// once per snapshot.
+func (sn *snapshot) StructureCopy(ctx context.Context, code string) (*warehouse.Warehouse, error) {
+	if code == "" {
+		return nil, &data.BadParamError{Param: "structure", Value: code}
+	}
+	return sn.queryInstance(ctx, code)
+}
+
+// queryInstance opens, once per snapshot, the instance the SQL of a scope
+// runs on: the region's ("") or one structure's copy.
+func (sn *snapshot) queryInstance(ctx context.Context, code string) (*warehouse.Warehouse, error) {
+	sn.copyMu.Lock()
+	c, ok := sn.copies[code]
+	if !ok {
+		c = &structureCopy{}
+		sn.copies[code] = c
+	}
+	sn.copyMu.Unlock()
+	c.once.Do(func() {
+		if code == "" {
+			c.w, c.err = warehouse.OpenQuery(context.WithoutCancel(ctx), sn.path, sn.w.SQL)
+			return
+		}
+		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w, code)
+	})
+	return c.w, c.err
+}
+
+// A snapshot never changes, so what was read from it can be kept: the same
+// dashboard opened again (by another director of the structure, or after a
+// filter is cleared) is answered from memory. The key holds the scope, so a
+// scope never reads another's entry; at most maxCached entries are kept per
+// snapshot, and they go with it.
+const maxCached = 2000
+
+type cacheEntry struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// cached returns the value of key, computing it once.
+func cached[T any](sn *snapshot, key string, compute func() (T, error)) (T, error) {
+	sn.cacheMu.Lock()
+	if sn.cache == nil || len(sn.cache) >= maxCached {
+		sn.cache = map[string]*cacheEntry{}
+	}
+	e, ok := sn.cache[key]
+	if !ok {
+		e = &cacheEntry{}
+		sn.cache[key] = e
+	}
+	sn.cacheMu.Unlock()
+	e.once.Do(func() { e.v, e.err = compute() })
+	if e.err != nil {
+		sn.cacheMu.Lock()
+		if sn.cache[key] == e {
+			delete(sn.cache, key) // errors (a cancelled request) are not kept
+		}
+		sn.cacheMu.Unlock()
+		var zero T
+		return zero, e.err
+	}
+	return e.v.(T), nil
+}
+
+func cacheKey(kind string, scope data.Scope, args ...any) string {
+	return fmt.Sprintf("%s|%#v|%#v", kind, scope, args)
+}
+
+// findings reads a page of findings, kept when the page is small.
+func (sn *snapshot) findings(ctx context.Context, scope data.Scope, f data.Filter) (*data.Page, error) {
+	read := func() (*data.Page, error) { return data.Findings(ctx, sn.w, scope, f) }
+	if f.Limit > 1000 {
+		return read()
+	}
+	return cached(sn, cacheKey("findings", scope, f), read)
+}
+
+func (sn *snapshot) counts(ctx context.Context, scope data.Scope, f data.Filter) (data.Counts, error) {
+	return cached(sn, cacheKey("counts", scope, f), func() (data.Counts, error) { return data.CountFindings(ctx, sn.w, scope, f) })
+}
+
+func (sn *snapshot) trend(ctx context.Context, scope data.Scope) ([]data.TrendPoint, error) {
+	return cached(sn, cacheKey("trend", scope), func() ([]data.TrendPoint, error) { return data.Trend(ctx, sn.w, scope, time.Time{}) })
+}
+
+func (sn *snapshot) structures(ctx context.Context, scope data.Scope) ([]data.Structure, error) {
+	return cached(sn, cacheKey("structures", scope), func() ([]data.Structure, error) { return data.Structures(ctx, sn.w, scope) })
+}
+
+func (sn *snapshot) choices(ctx context.Context, scope data.Scope) ([]data.Choice, error) {
+	return cached(sn, cacheKey("choices", scope), func() ([]data.Choice, error) { return data.Choices(ctx, sn.w, scope) })
+}
+
+func (sn *snapshot) indicators(ctx context.Context, scope data.Scope, asOf time.Time, structure string) ([]data.Indicator, error) {
+	return cached(sn, cacheKey("indicators", scope, asOf, structure), func() ([]data.Indicator, error) {
+		return data.Indicators(ctx, sn.w, scope, asOf, structure)
+	})
+}

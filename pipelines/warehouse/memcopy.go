@@ -1,0 +1,76 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// OpenMemoryCopy builds an in-memory database from part of the warehouse file
+// at srcPath, for queries that must see that part only (the console's SQL page
+// of a structure-scoped account). statements run one by one with args while
+// the file is attached read-only as the catalog "src"; then the file is
+// detached, file access disabled and the configuration locked, so that nothing
+// a query types (a qualified name, ATTACH, a file function, SET) reaches the
+// file again. The result is read-only for Query: only SELECT runs.
+func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, statements string, args ...any) (*Warehouse, error) {
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("memory copy: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	w := &Warehouse{DB: db, Path: ":memory:", SQL: sqlFS, ReadOnly: true, conn: connector}
+	fail := func(err error) (*Warehouse, error) {
+		return nil, errors.Join(fmt.Errorf("memory copy: %w", err), w.Close())
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer conn.Close()
+	setup := []string{"SET TimeZone = 'Europe/Paris'", "ATTACH " + Literal(srcPath) + " AS src (READ_ONLY)"}
+	for _, s := range setup {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return fail(err)
+		}
+	}
+	for _, s := range splitStatements(statements) {
+		if _, err := conn.ExecContext(ctx, s, args...); err != nil {
+			return fail(fmt.Errorf("%.60s…: %w", s, err))
+		}
+	}
+	for _, s := range []string{"DETACH src", "SET enable_external_access = false", "SET disabled_filesystems = 'LocalFileSystem'", "SET lock_configuration = true"} {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return fail(err)
+		}
+	}
+	return w, nil
+}
+
+// splitStatements cuts a file of statements at the semicolons that end a
+// line, dropping comment lines.
+func splitStatements(text string) []string {
+	var out []string
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSpace(b.String()))
+			b.Reset()
+		}
+	}
+	if s := strings.TrimSpace(b.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+-- The statements of the console's accounts store (pipelines/accounts), one per
+-- `-- name:` block. Times are Unix seconds (UTC).
+
+-- name: insert_account
+INSERT INTO accounts (login, profil, code_structure, nom, email, password_hash, password_changed_at, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: get_account
+SELECT login, profil, coalesce(code_structure, ''), coalesce(nom, ''), coalesce(email, ''), password_hash,
+       password_changed_at, disabled, coalesce(last_login, 0)
+FROM accounts WHERE login = ?;
+
+-- name: list_accounts
+SELECT login, profil, coalesce(code_structure, ''), coalesce(nom, ''), coalesce(email, ''), password_hash,
+       password_changed_at, disabled, coalesce(last_login, 0)
+FROM accounts ORDER BY login;
+
+-- name: set_disabled
+UPDATE accounts SET disabled = ? WHERE login = ?;
+
+-- name: set_password
+UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE login = ?;
+
+-- name: set_last_login
+UPDATE accounts SET last_login = ? WHERE login = ?;
+
+-- name: delete_sessions_of
+DELETE FROM sessions WHERE login = ?;
+
+-- name: delete_tokens_of
+DELETE FROM tokens WHERE login = ?;
+
+-- name: count_failures
+SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE login = ? AND at > ?;
+
+-- name: insert_failure
+INSERT INTO login_failures (login, at) VALUES (?, ?);
+
+-- name: clear_failures
+DELETE FROM login_failures WHERE login = ?;
+
+-- name: prune_failures
+DELETE FROM login_failures WHERE at <= ?;
+
+-- name: insert_session
+INSERT INTO sessions (id, login, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?);
+
+-- name: get_session
+SELECT s.login, s.csrf, s.created_at, s.last_seen FROM sessions s WHERE s.id = ?;
+
+-- name: touch_session
+UPDATE sessions SET last_seen = ? WHERE id = ?;
+
+-- name: delete_session
+DELETE FROM sessions WHERE id = ?;
+
+-- name: prune_sessions
+DELETE FROM sessions WHERE last_seen <= ? OR created_at <= ?;
+
+-- name: insert_token
+INSERT INTO tokens (hash, login, created_at, expires_at) VALUES (?, ?, ?, ?);
+
+-- name: get_token
+SELECT login, coalesce(expires_at, 0) FROM tokens WHERE hash = ?;
+
+-- name: accept_cgu
+INSERT OR IGNORE INTO cgu_acceptances (login, version, at) VALUES (?, ?, ?);
+
+-- name: has_cgu
+SELECT count(*) FROM cgu_acceptances WHERE login = ? AND version = ?;
+
+-- name: insert_audit
+INSERT INTO audit_log (at, login, action, objet, adresse) VALUES (?, ?, ?, ?, ?);
+
+-- name: list_audit
+SELECT at, login, action, objet, adresse FROM audit_log
+WHERE (?1 = '' OR login = ?1) AND (?2 = '' OR action = ?2)
+ORDER BY at DESC, rowid DESC LIMIT ?3 OFFSET ?4;
+
+-- name: count_audit
+SELECT count(*) FROM audit_log WHERE (?1 = '' OR login = ?1) AND (?2 = '' OR action = ?2);

@@ -1,0 +1,56 @@
+-- The console's accounts store (console.md): accounts and profiles, password
+-- hashes, server-side sessions, personal access tokens (hashed), failed logins
+-- for the lockout, acceptances of the terms of use, and the audit log.
+-- SQLite, kept beside the warehouse in <warehouse>.console/console.db so that
+-- `vigie users` can change it while the console and the daemon run.
+CREATE TABLE IF NOT EXISTS accounts (
+    login               TEXT PRIMARY KEY,
+    profil              TEXT NOT NULL,
+    code_structure      TEXT,
+    nom                 TEXT,
+    email               TEXT,
+    password_hash       TEXT NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    disabled            INTEGER NOT NULL DEFAULT 0,
+    created_at          INTEGER NOT NULL,
+    last_login          INTEGER
+);
+
+-- id is the SHA-256 of the cookie's token: the token itself is never stored.
+CREATE TABLE IF NOT EXISTS sessions (
+    id         TEXT PRIMARY KEY,
+    login      TEXT NOT NULL REFERENCES accounts(login),
+    csrf       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS tokens (
+    hash       TEXT PRIMARY KEY,
+    login      TEXT NOT NULL REFERENCES accounts(login),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER
+);
+
+-- Failed logins, by the login typed (known or not: the lockout must not tell).
+CREATE TABLE IF NOT EXISTS login_failures (
+    login TEXT NOT NULL,
+    at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_login ON login_failures(login, at);
+
+CREATE TABLE IF NOT EXISTS cgu_acceptances (
+    login   TEXT NOT NULL,
+    version TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    PRIMARY KEY (login, version)
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    at      INTEGER NOT NULL,
+    login   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    objet   TEXT NOT NULL,
+    adresse TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
