@@ -190,12 +190,25 @@ func (sn *snapshot) superseded() bool {
 	return sn.gone.Load()
 }
 
-// Region is the snapshot itself, for the regional SQL.
-func (sn *snapshot) Region() *warehouse.Warehouse { return sn.w }
+// Region is the analysts' sandboxed query instance over the snapshot
+// (warehouse.OpenQuery), for the regional SQL, opened once per snapshot and
+// kept with the structure copies under the empty code.
+func (sn *snapshot) Region(ctx context.Context) (*warehouse.Warehouse, error) {
+	return sn.queryInstance(ctx, "")
+}
 
 // StructureCopy returns the in-memory copy of one structure's data, built
 // once per snapshot.
 func (sn *snapshot) StructureCopy(ctx context.Context, code string) (*warehouse.Warehouse, error) {
+	if code == "" {
+		return nil, &data.BadParamError{Param: "structure", Value: code}
+	}
+	return sn.queryInstance(ctx, code)
+}
+
+// queryInstance opens, once per snapshot, the instance the SQL of a scope
+// runs on: the region's ("") or one structure's copy.
+func (sn *snapshot) queryInstance(ctx context.Context, code string) (*warehouse.Warehouse, error) {
 	sn.copyMu.Lock()
 	c, ok := sn.copies[code]
 	if !ok {
@@ -204,6 +217,10 @@ func (sn *snapshot) StructureCopy(ctx context.Context, code string) (*warehouse.
 	}
 	sn.copyMu.Unlock()
 	c.once.Do(func() {
+		if code == "" {
+			c.w, c.err = warehouse.OpenQuery(context.WithoutCancel(ctx), sn.path, sn.w.SQL)
+			return
+		}
 		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w, code)
 	})
 	return c.w, c.err

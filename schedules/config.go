@@ -57,6 +57,10 @@ type Config struct {
 	Counsellors Counsellors `yaml:"counsellors"`
 	// PollInterval is how often the daemon looks at the inbox.
 	PollInterval Duration `yaml:"poll_interval"`
+	// LockWait is how long a job waits for another process (an analyst's
+	// long query) to release the warehouse; 0 keeps the command line's
+	// --lock-wait.
+	LockWait Duration `yaml:"lock_wait"`
 	// StopGrace is how long, on SIGTERM, the current step may run on
 	// before it is cancelled.
 	StopGrace Duration `yaml:"stop_grace"`
@@ -70,16 +74,16 @@ type Recipients struct {
 
 // Director receives the files of one structure.
 type Director struct {
-	Structure string `yaml:"structure"`
-	Name      string `yaml:"name"`
-	Email     string `yaml:"email"`
+	Structure string  `yaml:"structure"`
+	Name      string  `yaml:"name"`
+	Email     Address `yaml:"email"`
 }
 
 // Analyst is one of the regional analysts.
 type Analyst struct {
-	ID    string `yaml:"id"`
-	Name  string `yaml:"name"`
-	Email string `yaml:"email"`
+	ID    string  `yaml:"id"`
+	Name  string  `yaml:"name"`
+	Email Address `yaml:"email"`
 }
 
 // SMTP is the mail server files are sent through.
@@ -90,9 +94,9 @@ type SMTP struct {
 	Username string `yaml:"username"`
 	// PasswordEnv names the environment variable holding the password; the
 	// cmd layer reads it into Password.
-	PasswordEnv string `yaml:"password_env"`
-	Password    string `yaml:"-"`
-	From        string `yaml:"from"`
+	PasswordEnv string  `yaml:"password_env"`
+	Password    string  `yaml:"-"`
+	From        Address `yaml:"from"`
 	// CAFile is an optional PEM file of CAs to trust (a private relay).
 	CAFile string `yaml:"ca_file"`
 }
@@ -130,6 +134,39 @@ type Archive struct {
 	Apply bool `yaml:"apply"`
 	// BackupDir is where apply writes its backup.
 	BackupDir string `yaml:"backup_dir"`
+}
+
+// Address is an email address written bare (jeanne.dupont@example.org). A
+// display name (« Jeanne Dupont <jeanne.dupont@example.org> ») passes Go's
+// mail.ParseAddress but not an SMTP envelope: it is refused when the file is
+// read, with its line, instead of failing at the first delivery.
+type Address string
+
+// UnmarshalYAML reads an address, naming the line and the value when it is
+// not a bare address.
+func (a *Address) UnmarshalYAML(n *yaml.Node) error {
+	if n.Value != "" {
+		if err := checkAddress(n.Value); err != nil {
+			return &valueError{line: n.Line, value: n.Value, err: err}
+		}
+	}
+	*a = Address(n.Value)
+	return nil
+}
+
+// errNotBareAddress is wrapped by the refusal of an address that is not a
+// bare one.
+var errNotBareAddress = errors.New("ce n'est pas une adresse électronique seule : écrivez nom@domaine, sans nom affiché ni chevrons")
+
+func checkAddress(s string) error {
+	p, err := mail.ParseAddress(s)
+	if err != nil {
+		return fmt.Errorf("%w (%w)", errNotBareAddress, err)
+	}
+	if p.Name != "" || p.Address != s {
+		return errNotBareAddress
+	}
+	return nil
 }
 
 // Duration is a time.Duration written as Go does (90m, 36h) or in days (8d).
@@ -260,6 +297,9 @@ func (c *Config) Validate() error {
 	if c.Retries.Attempts < 1 || c.Retries.Attempts > 20 {
 		bad("retries.attempts = %d : écrivez un nombre de 1 (aucune nouvelle tentative) à 20", c.Retries.Attempts)
 	}
+	if c.LockWait < 0 {
+		bad("lock_wait = %v : doit être positive", time.Duration(c.LockWait))
+	}
 	if c.Retries.Backoff < 0 {
 		bad("retries.backoff = %v : doit être positive", time.Duration(c.Retries.Backoff))
 	}
@@ -273,8 +313,8 @@ func (c *Config) Validate() error {
 		}
 		seen[d.Structure] = true
 		if d.Email != "" {
-			if _, err := mail.ParseAddress(d.Email); err != nil {
-				bad("%s.email = %q : ce n'est pas une adresse électronique", key, d.Email)
+			if err := checkAddress(string(d.Email)); err != nil {
+				bad("%s.email = %q : %w", key, d.Email, err)
 			}
 		}
 	}
@@ -288,8 +328,8 @@ func (c *Config) Validate() error {
 		}
 		ids[a.ID] = true
 		if a.Email != "" {
-			if _, err := mail.ParseAddress(a.Email); err != nil {
-				bad("%s.email = %q : ce n'est pas une adresse électronique", key, a.Email)
+			if err := checkAddress(string(a.Email)); err != nil {
+				bad("%s.email = %q : %w", key, a.Email, err)
 			}
 		}
 	}
@@ -314,8 +354,8 @@ func (c *Config) Validate() error {
 		if s.TLS != TLSStartTLS && s.TLS != TLSImplicit && s.TLS != TLSNone {
 			bad("smtp.tls = %q : écrivez starttls, tls ou none", s.TLS)
 		}
-		if _, err := mail.ParseAddress(s.From); err != nil {
-			bad("smtp.from = %q : ce n'est pas une adresse électronique", s.From)
+		if err := checkAddress(string(s.From)); err != nil {
+			bad("smtp.from = %q : %w", s.From, err)
 		}
 		if s.Username != "" && s.PasswordEnv == "" {
 			bad("smtp.password_env : absent alors que smtp.username = %q : nommez la variable d'environnement qui contient le mot de passe", s.Username)

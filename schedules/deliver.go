@@ -20,10 +20,10 @@ import (
 func (c *Config) DeliveryRecipients() []delivery.Recipient {
 	var rs []delivery.Recipient
 	for _, d := range c.Recipients.Directors {
-		rs = append(rs, delivery.Recipient{ID: "direction_" + d.Structure, Name: d.Name, Email: d.Email, Structure: d.Structure})
+		rs = append(rs, delivery.Recipient{ID: "direction_" + d.Structure, Name: d.Name, Email: string(d.Email), Structure: d.Structure})
 	}
 	for _, a := range c.Recipients.Analysts {
-		rs = append(rs, delivery.Recipient{ID: "analyste_" + a.ID, Name: a.Name, Email: a.Email, Analyst: true})
+		rs = append(rs, delivery.Recipient{ID: "analyste_" + a.ID, Name: a.Name, Email: string(a.Email), Analyst: true})
 	}
 	return rs
 }

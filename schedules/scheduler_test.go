@@ -724,11 +724,14 @@ func TestConfigErrors(t *testing.T) {
 	cases := map[string]string{
 		base + "catch_up: always\n":          `catch_up = "always"`,
 		base + "freshness_max_age: 8 days\n": `ligne 5 : "8 days" n'est pas une durée`,
-		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: \"ML/33\"}]\n":   `recipients.directors[0].structure = "ML/33"`,
-		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: nope}]\n":                             `recipients.analysts[0].email = "nope"`,
-		base + "smtp: {host: h, tls: ssl, from: v@x.org}\n":                                                        `smtp.tls = "ssl"`,
-		base + "smtp: {host: h, from: v@x.org, username: u}\n":                                                     "smtp.password_env : absent",
-		base + "retries: {attempts: 0}\nsmtp: {host: h, from: v@x.org, tls: none, username: u, password_env: P}\n": "jamais envoyé en clair",
+		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: \"ML/33\"}]\n":                  `recipients.directors[0].structure = "ML/33"`,
+		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: nope}]\n":                                            `vigie.yaml : ligne 4 : "nope" : ce n'est pas une adresse électronique seule`,
+		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: \"Jeanne Dupont <j@x.org>\"}]\n":                     `vigie.yaml : ligne 4 : "Jeanne Dupont <j@x.org>" : ce n'est pas une adresse électronique seule`,
+		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-1, email: \"<d@x.org>\"}]\n": `vigie.yaml : ligne 5 : "<d@x.org>"`,
+		base + "smtp: {host: h, from: \"Vigie <v@x.org>\"}\n":                                                                     `vigie.yaml : ligne 5 : "Vigie <v@x.org>"`,
+		base + "smtp: {host: h, tls: ssl, from: v@x.org}\n":                                                                       `smtp.tls = "ssl"`,
+		base + "smtp: {host: h, from: v@x.org, username: u}\n":                                                                    "smtp.password_env : absent",
+		base + "retries: {attempts: 0}\nsmtp: {host: h, from: v@x.org, tls: none, username: u, password_env: P}\n":                "jamais envoyé en clair",
 		base + "inbox_folder: /i\n":                           "ligne 5 : clé « inbox_folder » inconnue",
 		base + "retries: {attempts: beaucoup}\n":              "ligne 5 : la valeur `beaucoup` n'a pas le type attendu (un nombre entier)",
 		base + "outbox: [a\n":                                 "YAML illisible",
@@ -779,7 +782,7 @@ func TestWeeklyControlByEmail(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testJobs)
 	for i := range f.cfg.Recipients.Directors {
-		f.cfg.Recipients.Directors[i].Email = strings.ToLower(f.cfg.Recipients.Directors[i].Structure) + "@direction.test"
+		f.cfg.Recipients.Directors[i].Email = Address(strings.ToLower(f.cfg.Recipients.Directors[i].Structure) + "@direction.test")
 	}
 	f.cfg.Recipients.Analysts[0].Email = "a1@arml.test"
 	srv := smtptest.Start(t, false)

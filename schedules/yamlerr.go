@@ -18,6 +18,10 @@ var (
 // the line, the key or the value, and what to do; example names a file
 // showing the expected keys.
 func yamlError(name, example string, err error) error {
+	var ve *valueError
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%s : %w", name, err)
+	}
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return fmt.Errorf("%s : YAML illisible, vérifiez l'indentation et les deux-points à la ligne indiquée : %w", name, err)
@@ -64,3 +68,16 @@ type explained struct {
 
 func (e *explained) Error() string { return e.msg }
 func (e *explained) Unwrap() error { return e.cause }
+
+// valueError is a value the YAML reads well but vigie refuses, with its line.
+type valueError struct {
+	line  int
+	value string
+	err   error
+}
+
+func (e *valueError) Error() string {
+	return fmt.Sprintf("ligne %d : %q : %v", e.line, e.value, e.err)
+}
+
+func (e *valueError) Unwrap() error { return e.err }

@@ -204,7 +204,7 @@ func runArchive[O any](ctx context.Context, a *app, cmd *cobra.Command, args []s
 	}
 	var then *steps.ThenError
 	if errors.As(err, &then) {
-		return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; lancez 'vigie archive compact'",
+		return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; la prochaine commande qui ouvre l'entrepôt en écriture (ou 'vigie archive compact') termine cette réécriture",
 			len(res.Archived), then.RunID, then.Err)
 	}
 	if err != nil {

@@ -50,6 +50,9 @@ unité systemd.`,
 			if err != nil {
 				return err
 			}
+			if cfg.LockWait > 0 && !cmd.Flags().Changed("lock-wait") {
+				a.lockWait = time.Duration(cfg.LockWait)
+			}
 			s, err := newScheduler(a, defs, cfg, schedules.SystemClock{})
 			if err != nil {
 				return err

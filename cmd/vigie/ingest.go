@@ -35,11 +35,15 @@ func demoIngestUpdate(ctx context.Context, _ *app, d *demoRun) error {
 type ingestOptions struct {
 	maxRejectRatio float64
 	encoding       string
+	limits         ingest.Limits
 }
 
 func (o *ingestOptions) validate() error {
 	if o.maxRejectRatio < 0 || o.maxRejectRatio > 1 {
 		return usagef("donnez une part entre 0 et 1, par exemple --max-reject-ratio 0.01", "--max-reject-ratio %v est hors limites", o.maxRejectRatio)
+	}
+	if o.limits.MaxColumns <= 0 || o.limits.MaxRecordBytes <= 0 || o.limits.MaxFileBytes <= 0 || o.limits.MaxSheetRows <= 0 {
+		return usagef("donnez des limites positives, par exemple --max-line-bytes 4194304", "--max-columns, --max-line-bytes, --max-file-bytes et --max-sheet-rows doivent être positives")
 	}
 	switch o.encoding {
 	case "", ingest.EncodingUTF8, ingest.EncodingWindows1252:
@@ -83,6 +87,7 @@ rows_quarantined par fichier.`,
 				MaxRejectRatio: o.maxRejectRatio,
 				Encoding:       o.encoding,
 				Logger:         a.log,
+				Limits:         o.limits,
 			}
 			if o.maxRejectRatio == 0 {
 				opt.MaxRejectRatio = -1 // 0 given on the command line: refuse any quarantined row
@@ -99,6 +104,10 @@ rows_quarantined par fichier.`,
 	}
 	cmd.Flags().Float64Var(&o.maxRejectRatio, "max-reject-ratio", ingest.DefaultMaxRejectRatio, "refuse l'extraction quand plus de cette part de ses lignes est mise en quarantaine")
 	cmd.Flags().StringVar(&o.encoding, "encoding", "", "encodage des fichiers CSV : utf-8 ou windows-1252 (par défaut : détecté)")
+	cmd.Flags().IntVar(&o.limits.MaxColumns, "max-columns", ingest.DefaultMaxColumns, "refuse un fichier dont l'en-tête a plus de colonnes")
+	cmd.Flags().Int64Var(&o.limits.MaxRecordBytes, "max-line-bytes", ingest.DefaultMaxRecordBytes, "refuse un fichier CSV dont une ligne (champs sur plusieurs lignes compris) dépasse ce nombre d'octets")
+	cmd.Flags().Int64Var(&o.limits.MaxFileBytes, "max-file-bytes", ingest.DefaultMaxFileBytes, "refuse un fichier de plus de ce nombre d'octets une fois décompressé (un classeur une fois dézippé)")
+	cmd.Flags().Int64Var(&o.limits.MaxSheetRows, "max-sheet-rows", ingest.DefaultMaxSheetRows, "refuse une feuille XLSX de plus de lignes")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -130,7 +139,7 @@ func (a *app) printIngestSummary(res *ingest.Result) {
 		val := fmt.Sprintf("valeur %q", s.Value)
 		switch {
 		case s.Masked:
-			val = "valeur masquée (donnée personnelle)"
+			val = "valeur masquée"
 		case s.Column == "":
 			val = "ligne entière"
 		}

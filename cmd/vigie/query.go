@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 func init() { register(newQueryCmd) }
@@ -26,12 +27,24 @@ touche un fichier est refusée.`,
 				return err
 			}
 			ctx := cmd.Context()
-			w, err := a.openWarehouseReadOnly(ctx)
+			if err := requireFile(a.warehousePath); err != nil {
+				return err
+			}
+			crashFile := a.getenv(envQueryEngine)
+			if crashFile == "" {
+				// The query runs in a child process: a crash of the engine
+				// there leaves this one to say so.
+				return a.superviseQuery(ctx, []string{"--warehouse", a.warehousePath, "--lock-wait", a.lockWait.String(), "query", "--format", a.format, args[0]})
+			}
+			if err := crashOutput(crashFile); err != nil {
+				return err
+			}
+			w, err := warehouse.OpenQuery(ctx, a.warehousePath, sqlfiles.FS())
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			rows, err := warehouse.Query(ctx, w, args[0])
+			rows, err := warehouse.Query(ctx, w.DB, args[0])
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +29,7 @@ const (
 // app is what every command shares: the global flags, the streams and the logger.
 type app struct {
 	warehousePath string
+	lockWait      time.Duration
 	format        string
 	verbose       bool
 	stdin         io.Reader
@@ -65,6 +67,7 @@ func newRootCmd(a *app) *cobra.Command {
 		},
 	}
 	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "fichier de l'entrepôt (ou $"+envWarehouse+")")
+	root.PersistentFlags().DurationVar(&a.lockWait, "lock-wait", warehouse.DefaultLockWait, "durée pendant laquelle une commande qui écrit attend qu'un autre processus (une longue requête) libère l'entrepôt")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "écrit les messages de débogage sur la sortie d'erreur")
 	root.SetFlagErrorFunc(flagError)
 	frenchHelp(root)
@@ -97,6 +100,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	began := false
 	markBegin(root, &began)
 	err := root.ExecuteContext(ctx)
+	var ce *childExit
+	if errors.As(err, &ce) {
+		return ce.code // the query process said it all
+	}
 	code := exitCode(err, began)
 	if err != nil {
 		fmt.Fprintf(stderr, "vigie : %v\n", err)
@@ -113,7 +120,7 @@ func (a *app) env(w *warehouse.Warehouse) steps.Env { return steps.Env{W: w, Log
 
 // openWarehouse opens the warehouse for writing, migrating it.
 func (a *app) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {
-	return warehouse.Open(ctx, a.warehousePath, sqlfiles.FS())
+	return warehouse.Open(ctx, a.warehousePath, sqlfiles.FS(), warehouse.LockWait(a.lockWait))
 }
 
 // openWarehouseReadOnly opens an existing warehouse for reading.

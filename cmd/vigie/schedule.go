@@ -85,7 +85,7 @@ func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, cl
 			return err
 		}}
 	if c := cfg.SMTP; c != nil {
-		s.SMTP = &delivery.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, Username: c.Username, Password: c.Password, From: c.From}
+		s.SMTP = &delivery.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, Username: c.Username, Password: c.Password, From: string(c.From)}
 		if c.CAFile != "" {
 			pem, err := os.ReadFile(c.CAFile)
 			if err != nil {

@@ -16,11 +16,12 @@ const MaxQueryRows = 10000
 const QueryTimeout = 60 * time.Second
 
 // Querier runs the read-only SQL of the console's SQL page and API. For the
-// region it runs on the snapshot itself; for a structure, on an in-memory
-// copy of that structure's data (OpenStructureCopy). Both go through
-// warehouse.Query, as `vigie query` does.
+// region it runs on the analysts' sandboxed instance over the snapshot
+// (warehouse.OpenQuery); for a structure, on an in-memory copy of that
+// structure's data (OpenStructureCopy). Both go through warehouse.Query, as
+// `vigie query` does.
 type Querier interface {
-	Region() *warehouse.Warehouse
+	Region(ctx context.Context) (*warehouse.Warehouse, error)
 	StructureCopy(ctx context.Context, code string) (*warehouse.Warehouse, error)
 }
 
@@ -28,7 +29,7 @@ type Querier interface {
 func scopeWarehouse(ctx context.Context, q Querier, s Scope) (*warehouse.Warehouse, error) {
 	switch {
 	case s.region:
-		return q.Region(), nil
+		return q.Region(ctx)
 	case s.structure != "":
 		return q.StructureCopy(ctx, s.structure)
 	}
@@ -43,7 +44,7 @@ func Query(ctx context.Context, q Querier, s Scope, sqlText string) (*Table, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
-	rows, err := warehouse.Query(ctx, w, sqlText)
+	rows, err := warehouse.Query(ctx, w.DB, sqlText)
 	if err != nil {
 		return nil, err
 	}

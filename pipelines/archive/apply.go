@@ -236,7 +236,7 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 		run := opts.RunID
 		if err := execAll(ctx, tx, files["record_batch"],
 			[]any{run, mode, d, backup.Path, backup.SHA256, warehouse.LocalTimestamp(warehouse.Now())},
-			[]any{run}, []any{run}); err != nil {
+			[]any{run}, []any{run}, []any{run}); err != nil {
 			return fmt.Errorf("record archive batch: %w", err)
 		}
 		return nil

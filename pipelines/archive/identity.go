@@ -92,5 +92,5 @@ func anonymiseSQL(text string) (string, error) {
 			lines[i] = strings.TrimSuffix(free.String(), "\n")
 		}
 	}
-	return strings.Replace(strings.Join(lines, "\n"), markDossierTables, strings.Join(tables, ", "), 1), nil
+	return strings.ReplaceAll(strings.Join(lines, "\n"), markDossierTables, strings.Join(tables, ", ")), nil
 }

@@ -14,9 +14,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -41,8 +43,10 @@ type Options struct {
 	// watch): an ingestion never opens its own.
 	RunID int64
 	// MemoryLimit for DuckDB during the load (default 1GB); larger loads
-	// spill to disk.
+	// spill to disk, in a private folder removed after.
 	MemoryLimit string
+	// Limits bound the files (zero fields: the defaults).
+	Limits Limits
 }
 
 // FileResult is the outcome for one file: Read = Loaded + Quarantined.
@@ -59,7 +63,8 @@ type FileResult struct {
 }
 
 // QuarantineSample is one quarantined row, for the command's summary.
-// Value is empty when the column holds a person's identity (Masked).
+// Value is empty (Masked) when the column holds a person's identity or free
+// text, or when the value could be personal (see NotPersonal).
 type QuarantineSample struct {
 	File   string
 	Line   int64
@@ -97,6 +102,10 @@ type Timing struct {
 // ErrRefused is wrapped by the error of a refused extraction.
 var ErrRefused = errors.New("extraction refused")
 
+// phaseHook is a test hook called as each phase of a load begins ("scan",
+// "read", "check", "load"), to stop the process there in a test.
+var phaseHook = func(phase string) {}
+
 // afterUpsert is a test hook called inside the load transaction after each
 // table is upserted (to kill the process half-way in a test).
 var afterUpsert func(table string)
@@ -117,12 +126,19 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	if opt.RunID == 0 {
 		return nil, errors.New("ingest: no run record: the caller opens it (steps.Run)")
 	}
+	opt.Limits = opt.Limits.withDefaults()
 	files, err := findFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{RunID: opt.RunID}
-	return res, load(ctx, w, files, opt, res)
+	err = load(ctx, w, files, opt, res)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// DuckDB reports a query interrupted by the cancellation as its
+		// own error: the run was stopped, not failed.
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return res, err
 }
 
 // findFiles lists the extract files of dir, one per table at most.
@@ -143,6 +159,9 @@ func findFiles(dir string) (map[string]string, error) {
 				continue
 			}
 			if _, known := TableByName(base); known {
+				if err := checkRegular(filepath.Join(dir, e.Name())); err != nil {
+					return nil, warehouse.Refused(fmt.Errorf("%w: %w", ErrRefused, err))
+				}
 				if prev, dup := files[base]; dup {
 					return nil, warehouse.Refused(fmt.Errorf("%w: two files for table %s: %s and %s; keep one",
 						ErrRefused, base, filepath.Base(prev), e.Name()))
@@ -188,14 +207,14 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	if err != nil {
 		return err
 	}
-	tmpDir, err := os.MkdirTemp(filepath.Dir(w.Path), ".vigie-ingest-")
+	tmpDir, err := w.MkdirTemp("ingest")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmpDir)
 	// The Go pass over each CSV file runs ahead, on its own core, while
 	// DuckDB reads and checks the previous files.
-	scans := startScans(ctx, files, tmpDir, opt.Encoding)
+	scans := startScans(ctx, files, tmpDir, opt.Encoding, opt.Limits)
 	defer scans.close()
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE quar (table_name VARCHAR, file VARCHAR, line BIGINT,
 		column_name VARCHAR, value VARCHAR, reason VARCHAR, row_data JSON)`); err != nil {
@@ -233,7 +252,11 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 				keys[c.Ref] = true
 			}
 		}
-		st, err := stageFile(ctx, conn, t, file, scans)
+		phaseHook("read")
+		st, err := stageFile(ctx, conn, t, file, scans, tmpDir, opt.Limits)
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("read %s: %w", file, ctx.Err())
+		}
 		if err != nil {
 			var ce *columnError
 			if errors.As(err, &ce) {
@@ -247,6 +270,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		read := time.Now()
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
 		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
+		phaseHook("check")
 		if err := unordered(ctx, conn, func() error {
 			// Keys are seldom duplicated: the rows are staged, the
 			// duplicates looked for among their parsed keys, and only when
@@ -298,6 +322,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
 	}
 	opt.progress("ingest: loading %d tables", len(stagedTables))
+	phaseHook("load")
 	start := time.Now()
 	var loads []Timing
 	err = unordered(ctx, conn, func() error {
@@ -357,11 +382,11 @@ func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, identity s
 	return record(ctx, tx, res)
 }
 
-func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch) (*staged, error) {
+func stageFile(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch, tmpDir string, lim Limits) (*staged, error) {
 	lower := strings.ToLower(file)
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
-		return stageXLSX(ctx, conn, t, file)
+		return stageXLSX(ctx, conn, t, file, tmpDir, lim)
 	case strings.HasSuffix(lower, ".parquet"):
 		return stageParquet(ctx, conn, t, file)
 	default:
@@ -493,6 +518,18 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 			return nil, fmt.Errorf("quarantine: %w", err)
 		}
 	}
+	// A line quarantined whole cannot be split into its columns; when one
+	// of its fields is an archived dossier's id, it keeps only that id
+	// (the same rule as archive/anonymise.sql for lines quarantined earlier).
+	if len(st.rejects) > 0 && len(dropped) > 0 && dossierCol != "" {
+		if _, err := conn.ExecContext(ctx, `UPDATE quar SET row_data = json_object('id_dossier', d.id_dossier)
+			FROM dossiers d
+			WHERE d.archive AND quar.table_name = ? AND quar.file = ? AND quar.column_name IS NULL
+			  AND list_contains(list_transform(regexp_split_to_array(replace(json_extract_string(quar.row_data, '$.ligne'), '"', ''), '[;,\t]'), f -> trim(f)), d.id_dossier)`,
+			t.Name, st.file); err != nil {
+			return nil, fmt.Errorf("quarantine: mask archived lines: %w", err)
+		}
+	}
 	drop := st.drop
 	if drop == nil {
 		drop = []string{`DROP TABLE ` + rawTable(t)}
@@ -587,6 +624,36 @@ func record(ctx context.Context, tx *sql.Tx, res *Result) error {
 	return nil
 }
 
+// Shapes of a value that cannot be personal, whatever the column it was
+// found in: a number of at most six digits (an amount, a count; a phone or a
+// NIR has more), a date with or without a time, a code made of letters and
+// digits joined by "-" or "_" holding a digit or an underscore (ML-16001,
+// en_cours, D123; a name such as Martin or Jean-Pierre has neither).
+var (
+	numberShape = regexp.MustCompile(`^[+-]?[0-9]{1,6}([.,][0-9]{1,6})?$`)
+	dateShape   = regexp.MustCompile(`^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$`)
+	codeShape   = regexp.MustCompile(`^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$`)
+)
+
+// NotPersonal tells whether a value misplaced in any column may be printed
+// in a message: only when its shape says it cannot be a person's name,
+// address, email, phone or NIR. Otherwise messages say « valeur masquée ».
+func NotPersonal(v string) bool {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return true
+	case len(v) > 32:
+		return false
+	case numberShape.MatchString(v), dateShape.MatchString(v):
+		return true
+	case codeShape.MatchString(v):
+		// A code holds a letter: digits alone are a phone or a NIR.
+		return strings.ContainsFunc(v, unicode.IsLetter) && strings.ContainsAny(v, "0123456789_")
+	}
+	return false
+}
+
 // isIdentity tells whether a column is never printed in a summary (identity
 // or free text).
 func isIdentity(table, column string) bool {
@@ -613,7 +680,7 @@ func readSamples(ctx context.Context, conn *sql.Conn, res *Result) error {
 			return err
 		}
 		s := QuarantineSample{File: file, Line: line, Column: col.String, Value: val.String, Reason: reason}
-		if col.String == "" || isIdentity(tbl, col.String) {
+		if col.String == "" || isIdentity(tbl, col.String) || !NotPersonal(val.String) {
 			s.Value, s.Masked = "", val.Valid
 		}
 		res.Samples = append(res.Samples, s)

@@ -1,16 +1,19 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/internal/childtest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -19,6 +22,9 @@ import (
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("VIGIE_TEST_INGEST_CHILD"); dir != "" {
 		os.Exit(childIngest(dir, os.Getenv("VIGIE_TEST_WAREHOUSE")))
+	}
+	if dir := os.Getenv("VIGIE_TEST_SIGTERM_CHILD"); dir != "" {
+		os.Exit(childSigterm(dir, os.Getenv("VIGIE_TEST_WAREHOUSE"), os.Getenv("VIGIE_TEST_PHASE")))
 	}
 	os.Exit(m.Run())
 }
@@ -70,33 +76,29 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
 	events := basicFile(t, "evenements.csv") + "E9,D1,2026-11-22,atelier,,,,\n"
 	dir := extraction(t, map[string]string{"dossiers.csv": dossiers, "evenements.csv": events})
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "VIGIE_TEST_INGEST_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
+	child, _ := childtest.Start(t, "UPSERTED", "VIGIE_TEST_INGEST_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path)
+	if err := child.Cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	_ = child.Cmd.Wait()
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*"))
+	if len(left) == 0 {
+		t.Fatal("control: the killed load left no temporary folder: the test would prove nothing")
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "UPSERTED") {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatalf("child did not reach the middle of its load: %q, %v; stderr: %s", line, err, stderr.String())
+	for _, d := range left {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("temporary folder %s: %v %v, want mode 0700", d, fi, err)
+		}
 	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
 
 	w, err = warehouse.Open(ctx, path, sqlfiles.FS())
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer w.Close()
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
+		t.Errorf("the next run left the killed load's temporary folders: %v", left)
+	}
 	if after := snapshot(t, w); after != before {
 		t.Errorf("a load killed half-way changed the warehouse:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
@@ -106,5 +108,108 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	}
 	if n := count(t, w, `SELECT count(*) FROM dossiers WHERE nom_usage = 'Martin-Durand'`); n != 1 {
 		t.Error("the second load did not apply")
+	}
+}
+
+// childSigterm ingests dir as vigie does (a context cancelled by SIGTERM),
+// says when it enters phase, and prints how the run ended.
+func childSigterm(dir, path, phase string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var once sync.Once
+	phaseHook = func(p string) {
+		if p == phase {
+			once.Do(func() {
+				fmt.Println("PHASE", p)
+				<-ctx.Done() // the parent's SIGTERM arrives during this phase
+			})
+		}
+	}
+	// As every caller does (steps.Run): the run record around the load.
+	err = w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+		_, err := Run(ctx, w, dir, Options{RunID: id})
+		return err
+	})
+	if cerr := w.Close(); cerr != nil {
+		fmt.Fprintln(os.Stderr, cerr)
+		return 1
+	}
+	fmt.Println("STATUS", warehouse.Classify(err))
+	return 0
+}
+
+// A SIGTERM during any phase of a load stops it cleanly and promptly: the
+// run is recorded as cancelled, the warehouse is as it was, no temporary
+// folder is left.
+func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	for _, phase := range []string{"scan", "read", "check", "load"} {
+		t.Run(phase, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "w.duckdb")
+			w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(t, w)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
+			dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
+			child, _ := childtest.Start(t, "PHASE "+phase, "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
+			cmd, r, stderr := child.Cmd, child.Out, child.Stderr
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			type ended struct {
+				out string
+				err error
+			}
+			done := make(chan ended, 1)
+			go func() {
+				rest, _ := io.ReadAll(r) // before Wait, which closes the pipe
+				done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
+			}()
+			var status string
+			select {
+			case e := <-done:
+				status = e.out
+				if err := e.err; err != nil {
+					t.Fatalf("child: %v; stderr: %s", err, stderr.String())
+				}
+			case <-time.After(time.Minute):
+				_ = cmd.Process.Kill()
+				t.Fatalf("the load did not stop within a minute of SIGTERM in phase %s", phase)
+			}
+			if status != "STATUS "+warehouse.StatusCancelled {
+				t.Errorf("after SIGTERM in phase %s: %q, want the run cancelled; stderr: %s", phase, status, stderr.String())
+			}
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
+				t.Errorf("temporary folders left: %v", left)
+			}
+			w, err = warehouse.Open(ctx, path, sqlfiles.FS())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if after := snapshot(t, w); after != before {
+				t.Errorf("a load stopped in phase %s changed the warehouse", phase)
+			}
+			if n := count(t, w, `SELECT count(*) FROM runs WHERE status = 'cancelled'`); n != 1 {
+				t.Errorf("%d cancelled runs recorded, want 1", n)
+			}
+		})
 	}
 }

@@ -24,11 +24,12 @@ const (
 
 // csvScan is what the Go pre-pass learns of a CSV file before DuckDB reads it.
 type csvScan struct {
-	path     string // the file DuckDB reads: the original, or a UTF-8 copy
-	temp     bool   // path is a temporary copy to remove
-	encoding string
-	delim    byte
-	header   []string // raw header cells
+	path      string // the file DuckDB reads: the original, or a UTF-8 copy
+	temp      bool   // path is a temporary copy to remove
+	encoding  string
+	maxRecord int64 // Limits.MaxRecordBytes: every record is shorter
+	delim     byte
+	header    []string // raw header cells
 	// records lists, for each record after the header, its first physical
 	// line (1-based) and its byte offset in path; blank lines are not records.
 	lines   []int64
@@ -40,27 +41,35 @@ type csvScan struct {
 // starts, in one streaming pass. A gzip file, or a Windows-1252 one, is
 // written out as a plain UTF-8 copy in tmpDir for DuckDB to read. A file
 // found not to be UTF-8 half-way is read again as Windows-1252.
-func scanCSV(path, tmpDir, forceEncoding string) (*csvScan, error) {
+func scanCSV(ctx context.Context, path, tmpDir, forceEncoding string, lim Limits) (*csvScan, error) {
 	gz := strings.HasSuffix(strings.ToLower(path), ".gz")
+	if err := checkRegular(path); err != nil {
+		return nil, err
+	}
 	if forceEncoding != EncodingWindows1252 {
-		s, err := scanPass(path, tmpDir, gz, EncodingUTF8, forceEncoding == EncodingAuto)
+		s, err := scanPass(ctx, path, tmpDir, gz, EncodingUTF8, forceEncoding == EncodingAuto, lim)
 		if !errors.Is(err, errNotUTF8) {
 			return s, err
 		}
 	}
-	return scanPass(path, tmpDir, gz, EncodingWindows1252, false)
+	return scanPass(ctx, path, tmpDir, gz, EncodingWindows1252, forceEncoding == EncodingAuto, lim)
 }
 
 // errNotUTF8 stops a pass that finds bytes that are not UTF-8.
 var errNotUTF8 = errors.New("not UTF-8")
 
-func scanPass(path, tmpDir string, gz bool, enc string, checkUTF8 bool) (_ *csvScan, err error) {
-	r, closeR, err := openDecoded(path, gz, enc)
+func scanPass(ctx context.Context, path, tmpDir string, gz bool, enc string, checkEncoding bool, lim Limits) (_ *csvScan, err error) {
+	var mix *mixCheck
+	if checkEncoding && enc == EncodingWindows1252 {
+		mix = &mixCheck{line: 1}
+	}
+	r, closeR, err := openDecoded(path, gz, enc, mix)
 	if err != nil {
 		return nil, err
 	}
+	checkUTF8 := checkEncoding && enc == EncodingUTF8
 	defer closeR()
-	s := &csvScan{path: path, encoding: enc}
+	s := &csvScan{path: path, encoding: enc, maxRecord: lim.MaxRecordBytes}
 	var tmp *os.File
 	if gz || enc == EncodingWindows1252 {
 		if tmp, err = os.CreateTemp(tmpDir, "extract-*.csv"); err != nil {
@@ -77,12 +86,20 @@ func scanPass(path, tmpDir string, gz bool, enc string, checkUTF8 bool) (_ *csvS
 		}()
 	}
 	var u utf8Check
-	rec := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true}
+	phaseHook("scan")
+	rec := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true, maxRecord: lim.MaxRecordBytes}
 	buf := make([]byte, 1<<20)
 	first := true
+	var total int64
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		n, rerr := io.ReadFull(r, buf)
 		chunk := buf[:n]
+		if total += int64(n); total > lim.MaxFileBytes {
+			return nil, &FileError{File: path, Reason: fmt.Sprintf("le fichier dépasse %s une fois décompressé (limite de taille d'un fichier) : c'est plus qu'une extraction nationale ; vérifiez le fichier", mib(lim.MaxFileBytes))}
+		}
 		if tmp != nil && n > 0 {
 			if _, err := tmp.Write(chunk); err != nil {
 				return nil, fmt.Errorf("%s: %w", path, err)
@@ -99,6 +116,12 @@ func scanPass(path, tmpDir string, gz bool, enc string, checkUTF8 bool) (_ *csvS
 			}
 		}
 		rec.feed(chunk)
+		if rec.err != nil {
+			return nil, &FileError{File: path, Line: rec.errLine, Reason: rec.err.Error()}
+		}
+		if len(rec.s.header) > lim.MaxColumns {
+			return nil, &FileError{File: path, Line: 1, Reason: fmt.Sprintf("l'en-tête a %d colonnes, plus que la limite de %d", len(rec.s.header), lim.MaxColumns)}
+		}
 		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
 			break
 		}
@@ -110,12 +133,23 @@ func scanPass(path, tmpDir string, gz bool, enc string, checkUTF8 bool) (_ *csvS
 		return nil, errNotUTF8
 	}
 	if err := rec.end(); err != nil {
+		if rec.errLine > 0 {
+			return nil, &FileError{File: path, Line: rec.errLine, Reason: err.Error()}
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(s.header) > lim.MaxColumns {
+		return nil, &FileError{File: path, Line: 1, Reason: fmt.Sprintf("l'en-tête a %d colonnes, plus que la limite de %d", len(s.header), lim.MaxColumns)}
+	}
+	if mix != nil {
+		if err := mix.verdict(path); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
-func openDecoded(path string, gz bool, enc string) (io.Reader, func(), error) {
+func openDecoded(path string, gz bool, enc string, mix *mixCheck) (io.Reader, func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -130,6 +164,9 @@ func openDecoded(path string, gz bool, enc string) (io.Reader, func(), error) {
 		}
 		closers = append(closers, zr.Close)
 		r = zr
+	}
+	if mix != nil {
+		r = io.TeeReader(r, mix)
 	}
 	if enc == EncodingWindows1252 {
 		r = charmap.Windows1252.NewDecoder().Reader(r)
@@ -195,10 +232,17 @@ type recordScanner struct {
 	recOffset     int64
 	header, blank bool
 	headBuf       []byte
+	// maxRecord bounds a record's bytes; quoteLine is where the open quote
+	// opened; err and errLine stop the scan.
+	maxRecord int64
+	quoteLine int64
+	err       error
+	errLine   int64
 }
 
 func (r *recordScanner) feed(p []byte) {
-	for i := 0; i < len(p); {
+	defer r.checkLength()
+	for i := 0; i < len(p) && r.err == nil; {
 		if r.header || r.quotePending {
 			r.step(p[i])
 			i++
@@ -228,6 +272,10 @@ func (r *recordScanner) feed(p []byte) {
 		q := bytes.IndexByte(p[i:i+end], '"')
 		if r.recStart && nl >= 0 && q < 0 {
 			// A whole line without a quote: one record, or a blank line.
+			if int64(nl) > r.maxRecord {
+				r.fail(r.line, fmt.Errorf("la ligne dépasse %s (limite de longueur d'une ligne)", mib(r.maxRecord)))
+				return
+			}
 			if !blankLine(p[i : i+nl]) {
 				r.s.lines = append(r.s.lines, r.line)
 				r.s.offsets = append(r.s.offsets, r.offset)
@@ -249,6 +297,31 @@ func (r *recordScanner) feed(p []byte) {
 			r.step(p[i])
 			i++
 		}
+	}
+}
+
+// checkLength stops the scan once the record under way, or the header,
+// is longer than the limit: an unterminated quote or a giant cell is found
+// within a chunk of the limit, whatever the size of the file.
+func (r *recordScanner) checkLength() {
+	if r.err != nil {
+		return
+	}
+	switch {
+	case r.header && int64(len(r.headBuf)) > r.maxRecord:
+		r.fail(1, fmt.Errorf("l'en-tête dépasse %s (limite de longueur d'une ligne)", mib(r.maxRecord)))
+	case !r.recStart && r.offset-r.recOffset > r.maxRecord:
+		if r.inQuote {
+			r.fail(r.quoteLine, fmt.Errorf("le guillemet ouvert à cette ligne n'est pas fermé dans les %s qui suivent : guillemets mal fermés (un champ ne peut dépasser cette limite)", mib(r.maxRecord)))
+			return
+		}
+		r.fail(r.recLine, fmt.Errorf("la ligne dépasse %s (limite de longueur d'une ligne)", mib(r.maxRecord)))
+	}
+}
+
+func (r *recordScanner) fail(line int64, err error) {
+	if r.err == nil {
+		r.err, r.errLine = err, line
 	}
 }
 
@@ -307,7 +380,7 @@ func (r *recordScanner) step(c byte) {
 		if r.inQuote {
 			r.quotePending = true
 		} else if r.atField {
-			r.inQuote = true
+			r.inQuote, r.quoteLine = true, r.line
 		}
 		r.atField, r.blank = false, false
 	case c == '\n':
@@ -339,6 +412,10 @@ func (r *recordScanner) step(c byte) {
 
 func (r *recordScanner) end() error {
 	s := r.s
+	if r.inQuote && !r.quotePending {
+		r.errLine = r.quoteLine
+		return errors.New("le guillemet ouvert à cette ligne n'est jamais fermé : le reste du fichier serait lu comme un seul champ ; corrigez les guillemets de cette ligne")
+	}
 	if r.header {
 		if len(r.headBuf) == 0 {
 			return errors.New("the file is empty: a header line is expected")
@@ -418,7 +495,7 @@ func isCSV(file string) bool {
 	return strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".csv.gz")
 }
 
-func startScans(ctx context.Context, files map[string]string, tmpDir, enc string) *prefetch {
+func startScans(ctx context.Context, files map[string]string, tmpDir, enc string, lim Limits) *prefetch {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &prefetch{results: map[string]chan scanResult{}, cancel: cancel, done: make(chan struct{})}
 	var order []string
@@ -435,7 +512,7 @@ func startScans(ctx context.Context, files map[string]string, tmpDir, enc string
 				p.results[name] <- scanResult{err: err}
 				continue
 			}
-			sc, err := scanCSV(files[name], tmpDir, enc)
+			sc, err := scanCSV(ctx, files[name], tmpDir, enc, lim)
 			p.results[name] <- scanResult{sc, err}
 		}
 	}()

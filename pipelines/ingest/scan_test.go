@@ -11,7 +11,7 @@ import (
 // sizes (the rest in one chunk), byte by byte when slow is set.
 func scanRecords(data []byte, chunks []int, slow bool) *csvScan {
 	s := &csvScan{}
-	r := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true}
+	r := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true, maxRecord: DefaultMaxRecordBytes}
 	feed := func(p []byte) {
 		if !slow {
 			r.feed(p)

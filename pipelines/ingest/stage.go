@@ -150,6 +150,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 	read := `CREATE OR REPLACE TEMP TABLE ` + csvTable + ` AS SELECT * FROM read_csv(` + warehouse.Literal(sc.path) +
 		`, delim = ` + warehouse.Literal(string(sc.delim)) + `, quote = '"', escape = '"', header = true,
 		auto_detect = false, columns = {` + cols.String() + `}, ignore_errors = true, store_rejects = true,
+		max_line_size = ` + strconv.FormatInt(sc.maxRecord+1<<20, 10) + `, buffer_size = ` + strconv.FormatInt(max(4*(sc.maxRecord+1<<20), 32<<20), 10) + `,
 		rejects_table = ` + warehouse.Literal(rej) + `, rejects_scan = ` + warehouse.Literal(rejScan) + `)`
 	if _, err := conn.ExecContext(ctx, read); err != nil {
 		return nil, fmt.Errorf("%s: read csv: %w", file, err)
@@ -201,6 +202,12 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 	st.drop = []string{"DROP VIEW " + rawTable(t), "DROP TABLE " + csvTable, "DROP TABLE IF EXISTS " + breaks}
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+csvTable).Scan(&st.rows); err != nil {
 		return nil, err
+	}
+	// Nothing lost: every record the Go pass found is a row DuckDB read or
+	// a line it rejected (then quarantined).
+	if got, want := st.rows+int64(len(st.rejects)), int64(len(sc.lines)); got != want {
+		return nil, &FileError{File: file, Reason: fmt.Sprintf("le lecteur CSV a rendu %d lignes (%d lues, %d rejetées) pour %d enregistrements dans le fichier : fichier refusé pour qu'aucune ligne ne soit perdue",
+			got, st.rows, len(st.rejects), want)}
 	}
 	return st, nil
 }
@@ -321,8 +328,10 @@ func quoteAny(name string) (string, error) {
 // stageXLSX reads the first sheet of a workbook with excelize and hands it
 // to DuckDB as Arrow record batches. Date cells stored as Excel serial numbers
 // are turned into yyyy-mm-dd [hh:mm:ss] text for the date columns.
-func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*staged, error) {
-	f, err := excelize.OpenFile(file)
+func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir string, lim Limits) (*staged, error) {
+	// The unzipped size is bounded (an XLSX bomb), and what excelize spills
+	// to disk goes to the run's private folder.
+	f, err := excelize.OpenFile(file, excelize.Options{UnzipSizeLimit: lim.MaxFileBytes, TmpDir: tmpDir})
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", file, err)
 	}
@@ -360,6 +369,14 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*sta
 	mem := memory.NewGoAllocator()
 	for it.Next() {
 		sheetRow++
+		if sheetRow > lim.MaxSheetRows {
+			return nil, &FileError{File: file, Line: sheetRow, Reason: fmt.Sprintf("la feuille dépasse %d lignes (limite d'une feuille XLSX)", lim.MaxSheetRows)}
+		}
+		if sheetRow%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, fmt.Errorf("%s: row %d: %w", file, sheetRow, err)
@@ -367,6 +384,9 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*sta
 		if names == nil {
 			if len(cells) == 0 {
 				continue
+			}
+			if len(cells) > lim.MaxColumns {
+				return nil, &FileError{File: file, Line: sheetRow, Reason: fmt.Sprintf("l'en-tête a %d colonnes, plus que la limite de %d", len(cells), lim.MaxColumns)}
 			}
 			names, present, unknown, err = mapHeader(t, file, cells)
 			if err != nil {
@@ -428,7 +448,11 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file string) (*sta
 		defer rel()
 		_, err = dc.(*duckdb.Conn).ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+rawTable(t)+` AS
 			SELECT __line AS __pos`+rawSelect(t, names)+` FROM xlsx_rows ORDER BY __line`, nil)
-		return err
+		// The driver registers the Arrow view in the warehouse's catalogue;
+		// left there it points at freed memory, and reading it crashes the
+		// engine (sql/warehouse/tidy.sql removes one a killed run left).
+		_, derr := dc.(*duckdb.Conn).ExecContext(context.WithoutCancel(ctx), `DROP VIEW IF EXISTS main.xlsx_rows`, nil)
+		return errors.Join(err, derr)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: load sheet: %w", file, err)

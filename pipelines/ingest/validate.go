@@ -100,7 +100,7 @@ func invalidReason(c Column) string {
 	case Month:
 		return "mois invalide (attendu aaaa-mm)"
 	case Identifier:
-		return "code invalide (lettres, chiffres, - et _ seulement)"
+		return "code invalide (lettres, chiffres, - et _ seulement, 32 caractères au plus)"
 	default:
 		return "valeur invalide"
 	}

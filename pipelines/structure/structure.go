@@ -8,17 +8,18 @@ import (
 	"regexp"
 )
 
-var codeRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var codeRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // Valid tells whether code is a well-formed structure code: letters, digits,
-// '-' and '_' only, so that it can name a folder.
+// '-' and '_' only, 32 characters at most (extract-format.md), so that it can
+// name a folder and the files in it.
 func Valid(code string) bool { return codeRe.MatchString(code) }
 
 // Check returns an error naming code when it is not a well-formed structure
 // code.
 func Check(code string) error {
 	if !Valid(code) {
-		return fmt.Errorf("code de structure %q invalide : seuls les lettres, les chiffres, - et _ sont admis", code)
+		return fmt.Errorf("code de structure %q invalide : seuls les lettres, les chiffres, - et _ sont admis, 32 caractères au plus", code)
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, statements
 			return fail(fmt.Errorf("%.60s…: %w", s, err))
 		}
 	}
-	for _, s := range []string{"DETACH src", "SET enable_external_access = false", "SET lock_configuration = true"} {
+	for _, s := range []string{"DETACH src", "SET enable_external_access = false", "SET disabled_filesystems = 'LocalFileSystem'", "SET lock_configuration = true"} {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
 			return fail(err)
 		}

@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -13,25 +15,105 @@ import (
 // ErrNotReadOnly is returned by Query for a statement that is not a plain read.
 var ErrNotReadOnly = errors.New("only read-only SELECT queries are allowed")
 
-// Query runs one analyst query. Three guards hold: the warehouse is opened
-// READ_ONLY with external access (files, other databases) disabled and the
-// configuration locked, and only statements DuckDB classifies as SELECT (or
-// EXPLAIN) are run.
-func Query(ctx context.Context, w *Warehouse, query string) (*sql.Rows, error) {
-	if !w.ReadOnly {
-		return nil, errors.New("query needs a warehouse opened read-only")
+// ErrNotOneStatement is returned by Query for a text that holds no statement
+// or more than one.
+var ErrNotOneStatement = errors.New("exactly one statement is allowed")
+
+// ErrNotSandboxed is returned by Query when the database it is given can
+// still reach files: Query runs only on an instance opened by OpenQuery.
+var ErrNotSandboxed = errors.New("the database is not opened for analysts' queries (warehouse.OpenQuery)")
+
+// QueryMemoryLimit bounds the memory of an analyst's query instance. It has
+// no spill folder (its file system is disabled): a query that needs more
+// fails, and nothing else is affected.
+const QueryMemoryLimit = "2GB"
+
+// OpenQuery opens an existing warehouse for analysts' SQL (vigie query, the
+// console's SQL page). It is a DuckDB instance of its own (in memory, so
+// that DuckDB's instance cache never hands it, or its settings, to another
+// opener of the file) to which the warehouse is attached read-only; then
+// external access and the local file system are disabled, extensions are
+// neither installed nor loaded, memory is bounded, and the configuration is
+// locked so that no SET or PRAGMA can undo any of it. External access
+// disabled alone still lets a query read the warehouse's own file, its WAL
+// and its spill folder (DuckDB allows them); with the local file system
+// disabled no file function (read_blob, read_text, read_csv, glob, COPY…)
+// reaches any path. Pass its DB to Query.
+func OpenQuery(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open warehouse: %w", err)
 	}
-	conn, err := w.DB.Conn(ctx)
+	global := []string{
+		"SET GLOBAL TimeZone = 'Europe/Paris'",
+		"SET GLOBAL preserve_insertion_order = true",
+		"SET GLOBAL autoinstall_known_extensions = false",
+		"SET GLOBAL autoload_known_extensions = false",
+		"SET GLOBAL allow_community_extensions = false",
+		"ATTACH " + Literal(path) + " AS warehouse (READ_ONLY)",
+		"SET GLOBAL memory_limit = " + Literal(QueryMemoryLimit),
+		"SET GLOBAL enable_external_access = false",
+		"SET GLOBAL disabled_filesystems = 'LocalFileSystem'",
+		"SET GLOBAL lock_configuration = true",
+	}
+	return openDSN(ctx, path, "", sqlFS, true, func(execer driver.ExecerContext) error {
+		return setUpOnce(ctx, execer, global, []string{"USE warehouse"})
+	})
+}
+
+// Query runs one analyst query on db, which must come from OpenQuery (its
+// DB field); any *sql.DB of such an instance will do, so a long-lived caller
+// (the console) keeps one open and calls Query for each request. Three
+// guards hold, each on its own:
+//   - the instance is sandboxed (OpenQuery): checked here by trying to read
+//     the warehouse file itself with read_blob, which must be refused;
+//   - the text holds exactly one statement, as DuckDB's parser splits it
+//     (nothing is run while checking: the driver's single-statement Prepare);
+//   - DuckDB classifies that statement as SELECT (or EXPLAIN).
+//
+// The caller closes the rows.
+func Query(ctx context.Context, db *sql.DB, query string) (*sql.Rows, error) {
+	if err := checkSandbox(ctx, db); err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
+	stmtType, err := statementType(conn, query)
+	if cerr := conn.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	if stmtType != duckdb.STATEMENT_TYPE_SELECT && stmtType != duckdb.STATEMENT_TYPE_EXPLAIN {
+		return nil, fmt.Errorf("query refused: %w", ErrNotReadOnly)
+	}
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return rows, nil
+}
+
+// statementType parses query into exactly one prepared statement and
+// returns its type. The driver's Prepare without a context refuses a text of
+// several statements before running any (PrepareContext would run all but
+// the last).
+func statementType(conn *sql.Conn, query string) (duckdb.StmtType, error) {
 	var stmtType duckdb.StmtType
-	err = conn.Raw(func(dc any) error {
-		prep, ok := dc.(driver.ConnPrepareContext)
+	err := conn.Raw(func(dc any) error {
+		dconn, ok := dc.(*duckdb.Conn)
 		if !ok {
-			return errors.New("driver cannot prepare")
+			return errors.New("not a DuckDB connection")
 		}
-		st, err := prep.PrepareContext(ctx, query)
+		st, err := dconn.Prepare(query)
+		var de *duckdb.Error
+		if err != nil && !errors.As(err, &de) {
+			// Not the engine's parse or bind error: the driver found no
+			// statement, or several.
+			return fmt.Errorf("%w: %w", ErrNotOneStatement, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -43,18 +125,35 @@ func Query(ctx context.Context, w *Warehouse, query string) (*sql.Rows, error) {
 		stmtType, err = ds.StatementType()
 		return err
 	})
-	if cerr := conn.Close(); err == nil {
-		err = cerr
+	return stmtType, err
+}
+
+// checkSandbox refuses a database whose queries can still read the
+// warehouse file.
+func checkSandbox(ctx context.Context, db *sql.DB) error {
+	var path sql.NullString // NULL for an in-memory database
+	err := db.QueryRowContext(ctx, `SELECT path FROM duckdb_databases() WHERE database_name = current_database()`).Scan(&path)
+	if err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	var locked bool
+	if err := db.QueryRowContext(ctx, `SELECT current_setting('lock_configuration')`).Scan(&locked); err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	if !locked {
+		return ErrNotSandboxed
+	}
+	if path.String == "" {
+		return nil // an in-memory database has no file to protect
+	}
+	var n int64
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM read_blob(?)`, path.String).Scan(&n)
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypePermission {
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return fmt.Errorf("query: %w", err)
 	}
-	if stmtType != duckdb.STATEMENT_TYPE_SELECT && stmtType != duckdb.STATEMENT_TYPE_EXPLAIN {
-		return nil, fmt.Errorf("query refused: %w", ErrNotReadOnly)
-	}
-	rows, err := w.DB.QueryContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	return rows, nil
+	return ErrNotSandboxed
 }

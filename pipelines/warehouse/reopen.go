@@ -23,6 +23,6 @@ func (w *Warehouse) WhileClosed(ctx context.Context, fn func(path string) error)
 		}
 		return err
 	}
-	w.DB, w.conn = fresh.DB, fresh.conn
+	w.DB, w.conn, w.spill = fresh.DB, fresh.conn, fresh.spill
 	return ferr
 }

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"sync"
+	"os"
 	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -24,6 +24,9 @@ type Warehouse struct {
 	SQL      fs.FS
 	ReadOnly bool
 	conn     *duckdb.Connector
+	// spill is the private folder DuckDB spills to when a write instance
+	// runs out of memory, removed by Close.
+	spill string
 	// changed is set when a run is recorded: Close then publishes a snapshot
 	// for the console (snapshot.go).
 	changed atomic.Bool
@@ -31,9 +34,16 @@ type Warehouse struct {
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
 // schema to the version this binary knows. sqlFS holds the migrations under
-// migrations/.
-func Open(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, error) {
-	return open(ctx, path, sqlFS, false)
+// migrations/. While another process holds the file, Open waits for it
+// (DefaultLockWait, or LockWait), then gives up with a *LockedError.
+func Open(ctx context.Context, path string, sqlFS fs.FS, opts ...Option) (*Warehouse, error) {
+	o := openOptions{lockWait: DefaultLockWait}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return openWaiting(ctx, path, o.lockWait, func() (*Warehouse, error) {
+		return open(ctx, path, sqlFS, false)
+	})
 }
 
 // OpenReadOnly opens an existing warehouse for reading only: DuckDB itself
@@ -44,40 +54,43 @@ func OpenReadOnly(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, er
 }
 
 func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Warehouse, error) {
-	if path == "" {
-		return nil, errors.New("open warehouse: empty path")
-	}
 	dsn := path
+	spill := ""
+	if !readOnly && path != ":memory:" {
+		// DuckDB creates the folder when it first spills, with the
+		// process's umask (077: see privateFiles).
+		spill = spillDir(path)
+		dsn = path + "?" + url.Values{"temp_directory": {spill}}.Encode()
+	}
 	if readOnly {
 		q := url.Values{}
 		q.Set("access_mode", "READ_ONLY")
 		q.Set("enable_external_access", "false")
 		dsn = path + "?" + q.Encode()
 	}
-	// Keep timestamps naive (Europe/Paris local) and results in file order.
-	// Read-only, the settings are made global by the pool's first connection
-	// and locked; the later connections find them locked and set nothing
-	// (a SET after the lock fails).
-	var initMu sync.Mutex
-	locked := false
-	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
-		initMu.Lock()
-		defer initMu.Unlock()
-		if locked {
-			return nil
-		}
-		stmts := []string{"SET TimeZone = 'Europe/Paris'", "SET preserve_insertion_order = true"}
+	w, err := openDSN(ctx, path, dsn, sqlFS, readOnly, func(execer driver.ExecerContext) error {
+		// Keep timestamps naive (Europe/Paris local) and results in file order.
+		stmts := []string{"SET GLOBAL TimeZone = 'Europe/Paris'", "SET GLOBAL preserve_insertion_order = true"}
 		if readOnly {
-			stmts = []string{"SET GLOBAL TimeZone = 'Europe/Paris'", "SET GLOBAL preserve_insertion_order = true", "SET lock_configuration = true"}
+			stmts = append(stmts, "SET GLOBAL lock_configuration = true")
 		}
-		for _, s := range stmts {
-			if _, err := execer.ExecContext(ctx, s, nil); err != nil {
-				return err
-			}
-		}
-		locked = readOnly
-		return nil
+		return setUpOnce(ctx, execer, stmts, nil)
 	})
+	if err != nil {
+		return nil, err
+	}
+	w.spill = spill
+	return w, nil
+}
+
+func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, setUp func(driver.ExecerContext) error) (*Warehouse, error) {
+	if path == "" {
+		return nil, errors.New("open warehouse: empty path")
+	}
+	if path != ":memory:" {
+		privateFiles()
+	}
+	connector, err := duckdb.NewConnector(dsn, setUp)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}
@@ -98,17 +111,103 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		_ = w.Close()
 		return nil, err
 	}
-	return w, nil
+	if path == ":memory:" {
+		return w, nil
+	}
+	if err := makePrivate(path); err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	owed, err := w.finishPending(ctx)
+	if err != nil || !owed {
+		if err != nil {
+			_ = w.Close()
+			return nil, err
+		}
+		return w, nil
+	}
+	// A rewrite an archiving owes (killed before or during it): finish it
+	// before anybody uses the warehouse, then open the rewritten file.
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	if err := Compact(ctx, path, sqlFS); err != nil {
+		return nil, fmt.Errorf("open warehouse %s: finish the rewrite an archiving left undone: %w", path, err)
+	}
+	return openDSN(ctx, path, dsn, sqlFS, readOnly, setUp)
 }
 
-// Close closes the warehouse. A read-write warehouse that changed something
-// first publishes a snapshot for the console, when `vigie serve` asked for
-// them (snapshot.go).
+// makePrivate takes group and others' access away from the warehouse file
+// and its WAL, for a file created by an earlier vigie or copied in.
+func makePrivate(path string) error {
+	for _, p := range []string{path, path + ".wal"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("open warehouse: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("open warehouse: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// setUpOnce configures each new connection of an instance: the instance's
+// settings (GLOBAL) are set by its first connection, before it locks them;
+// later connections find the configuration locked and only run perSession.
+func setUpOnce(ctx context.Context, execer driver.ExecerContext, global, perSession []string) error {
+	locked, err := configurationLocked(ctx, execer)
+	if err != nil {
+		return err
+	}
+	stmts := perSession
+	if !locked {
+		stmts = append(global, perSession...)
+	}
+	for _, s := range stmts {
+		if _, err := execer.ExecContext(ctx, s, nil); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}
+
+func configurationLocked(ctx context.Context, execer driver.ExecerContext) (bool, error) {
+	q, ok := execer.(driver.QueryerContext)
+	if !ok {
+		return false, errors.New("the driver connection cannot query")
+	}
+	rows, err := q.QueryContext(ctx, "SELECT current_setting('lock_configuration')", nil)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil {
+		return false, err
+	}
+	locked, _ := v[0].(bool)
+	return locked, nil
+}
+
+// Close closes the warehouse, and removes its spill folder. A read-write
+// warehouse that changed something first publishes a snapshot for the
+// console, when `vigie serve` asked for them (snapshot.go).
 func (w *Warehouse) Close() error {
 	perr := w.publishOnClose()
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
+	}
+	if w.spill != "" {
+		if rerr := os.RemoveAll(w.spill); err == nil && rerr != nil {
+			err = fmt.Errorf("remove spill folder: %w", rerr)
+		}
 	}
 	return errors.Join(err, perr)
 }

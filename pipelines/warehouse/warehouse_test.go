@@ -104,7 +104,7 @@ func TestQueryRefusesWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
-	ro, err := warehouse.OpenReadOnly(ctx, path, sqlfiles.FS())
+	ro, err := warehouse.OpenQuery(ctx, path, sqlfiles.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestQueryRefusesWrites(t *testing.T) {
 		"SELECT * FROM read_csv('/etc/passwd')",
 	}
 	for _, q := range refused {
-		rows, err := warehouse.Query(ctx, ro, q)
+		rows, err := warehouse.Query(ctx, ro.DB, q)
 		if err == nil {
 			for rows.Next() {
 			}
@@ -132,7 +132,7 @@ func TestQueryRefusesWrites(t *testing.T) {
 			t.Errorf("query %q was not refused", q)
 		}
 	}
-	rows, err := warehouse.Query(ctx, ro, "SELECT nom FROM structures")
+	rows, err := warehouse.Query(ctx, ro.DB, "SELECT nom FROM structures")
 	if err != nil {
 		t.Fatal(err)
 	}

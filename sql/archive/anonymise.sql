@@ -2,7 +2,8 @@
 --
 -- Parameter of the first statement: D, the date_archivage. The identity columns become NULL (the
 -- birth year is kept in annee_naissance), then the free text of the dossier's other rows, then the
--- identity a quarantined row of such a dossier may still hold. Statements end with ";" at a line end.
+-- identity a quarantined row of such a dossier may still hold, line quarantined whole included.
+-- Statements end with ";" at a line end.
 --
 -- Which columns are identity or free text is said once, in the extract format's declaration
 -- (pipelines/ingest/spec.go: Identity, FreeText); the lines marked @ below are written from it
@@ -24,3 +25,14 @@ UPDATE quarantine SET
     row_data = json_object('id_dossier', json_extract_string(row_data, '$.id_dossier'))
 WHERE table_name IN (/* @dossier_tables */)
   AND json_extract_string(row_data, '$.id_dossier') IN (SELECT id_dossier FROM archive_selection);
+
+-- A line quarantined whole (wrong number of columns, bad quoting) has no columns, only the raw line:
+-- it goes when one of its fields is the id of an archived dossier.
+UPDATE quarantine SET
+    value    = NULL,
+    row_data = json_object('id_dossier', s.id_dossier)
+FROM archive_selection s
+WHERE quarantine.column_name IS NULL
+  AND quarantine.table_name IN (/* @dossier_tables */)
+  AND json_extract_string(quarantine.row_data, '$.ligne') IS NOT NULL
+  AND list_contains(list_transform(regexp_split_to_array(replace(json_extract_string(quarantine.row_data, '$.ligne'), '"', ''), '[;,\t]'), f -> trim(f)), s.id_dossier);

@@ -70,9 +70,10 @@ CREATE OR REPLACE TEMP MACRO vigie_code_list_t(t) AS
 CREATE OR REPLACE TEMP MACRO vigie_month_t(t) AS
     CASE WHEN regexp_full_match(t, '[0-9]{4}-(0[1-9]|1[0-2])') THEN t END;
 
--- identifier (structure codes): letters, digits, - and _ only.
+-- identifier (structure codes, extract-format.md): letters, digits, - and _ only, 32 characters at
+-- most (a code names report folders and files).
 CREATE OR REPLACE TEMP MACRO vigie_identifier_t(t) AS
-    CASE WHEN regexp_full_match(t, '[A-Za-z0-9_-]+') THEN t END;
+    CASE WHEN regexp_full_match(t, '[A-Za-z0-9_-]{1,32}') THEN t END;
 
 -- digits with spaces allowed in input (SIRET): spaces removed; any other
 -- character is kept so that the SIRET control can name the bad value.
