@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"sync"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -22,6 +24,9 @@ type Warehouse struct {
 	SQL      fs.FS
 	ReadOnly bool
 	conn     *duckdb.Connector
+
+	snapshotMu  sync.Mutex
+	snapshotSrc *os.File // see snapshotSource
 }
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
@@ -90,6 +95,12 @@ func (w *Warehouse) Close() error {
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
+	}
+	if w.snapshotSrc != nil {
+		// After DuckDB let go of the file: closing it drops the lock.
+		if cerr := w.snapshotSrc.Close(); err == nil {
+			err = cerr
+		}
 	}
 	return err
 }
