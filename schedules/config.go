@@ -50,6 +50,8 @@ type Config struct {
 	Deadlines map[string]Duration `yaml:"deadlines"`
 	Retries   Retries             `yaml:"retries"`
 	Archive   Archive             `yaml:"archive"`
+	Backup    Backup              `yaml:"backup"`
+	Export    Export              `yaml:"export"`
 	// PollInterval is how often the daemon looks at the inbox.
 	PollInterval Duration `yaml:"poll_interval"`
 	// StopGrace is how long, on SIGTERM, the current step may run on
@@ -105,6 +107,21 @@ type Archive struct {
 	Apply bool `yaml:"apply"`
 	// BackupDir is where apply writes its backup.
 	BackupDir string `yaml:"backup_dir"`
+}
+
+// Backup configures the daily backup job (`vigie backup`).
+type Backup struct {
+	// Dir is the backup folder; empty means sauvegardes/ beside the warehouse.
+	Dir string `yaml:"dir"`
+	// Keep is how many copies the folder keeps; 0 means the default (14).
+	Keep int `yaml:"keep"`
+}
+
+// Export configures `vigie export`.
+type Export struct {
+	// KeyFile holds the key of the lake's keyed hash (VIGIE_EXPORT_KEY, when
+	// set, takes precedence); keep it readable by vigie only.
+	KeyFile string `yaml:"key_file"`
 }
 
 // Duration is a time.Duration written as Go does (90m, 36h) or in days (8d).
@@ -275,6 +292,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Archive.Apply && c.Archive.BackupDir == "" {
 		bad("archive.backup_dir : absent alors que archive.apply vaut true : l'archivage y écrit d'abord sa sauvegarde")
+	}
+	if c.Backup.Keep < 0 {
+		bad("backup.keep = %d : écrivez le nombre de copies gardées (1 ou plus), ou retirez la clé pour 14", c.Backup.Keep)
 	}
 	if s := c.SMTP; s != nil {
 		if s.Host == "" {

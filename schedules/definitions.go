@@ -53,7 +53,7 @@ var jobName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // KnownSteps are the step names a job may use; the cmd layer wires each to
 // its pipeline.
-var KnownSteps = []string{"ingest", "controls", "weekly_asp", "report_region", "report_monthly", "transfers", "archive_plan", "archive_apply"}
+var KnownSteps = []string{"ingest", "controls", "weekly_asp", "report_region", "report_monthly", "transfers", "archive_plan", "archive_apply", "backup"}
 
 // ParseDefinitions reads schedule definitions (YAML) and checks them; name is
 // used in error messages.

@@ -158,6 +158,7 @@ func pipelineSteps(a *app) schedules.Registry {
 			_, err := archive.Apply(ctx, rc.W, archive.Options{AsOf: rc.AsOf, BackupDir: rc.Config.Archive.BackupDir, RunID: rc.RunID})
 			return nil, err
 		},
+		"backup": backupStep,
 	}
 }
 

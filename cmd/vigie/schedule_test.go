@@ -46,7 +46,7 @@ func TestScheduleList(t *testing.T) {
 		t.Errorf("missing %q in\n%s", want, out)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(out, "\r\n", "\n")), "\n")
-	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 6 {
+	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 7 {
 		t.Errorf("output:\n%s", out)
 	}
 	// A 02:30 job on the spring-forward day runs at 03:00, and the list says why.
@@ -319,7 +319,8 @@ func Example_scheduleList() {
 	// transfers       2026-05-24 04:00  dimanche                                        transfers
 	// archive         2026-05-24 05:00  dimanche                                        archive_plan archive_apply
 	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
+	// backup          2026-05-24 06:45  dimanche                                        backup
 	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls weekly_asp report_region
 	// monthly_report  2026-06-01 07:00  lundi                                           report_monthly
-	// (5 lignes)
+	// (6 lignes)
 }
