@@ -65,7 +65,6 @@ func TestBackupThenRestore(t *testing.T) {
 	}
 }
 
-
 // TestScheduledBackup runs the shipped daily backup job for its instant: the
 // copy lands in the configured folder with its checksum file.
 func TestScheduledBackup(t *testing.T) {
