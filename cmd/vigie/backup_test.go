@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"os"
@@ -83,5 +84,38 @@ func TestScheduledBackup(t *testing.T) {
 	}
 	if _, err := os.Stat(copies[0] + ".sha256"); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestExportCommand(t *testing.T) {
+	t.Parallel()
+	path := fixtureWarehouse(t, "archive")
+	out := filepath.Join(t.TempDir(), "lac")
+	code, _, errs := runVigie(t, "--warehouse", path, "export", "--out", out)
+	if code != exitFailed || !strings.Contains(errs, "aucune clé") {
+		t.Errorf("export without key: exit %d, %s", code, errs)
+	}
+	var stdout bytes.Buffer
+	var stderr bytes.Buffer
+	env := map[string]string{envExportKey: strings.Repeat("k", 40)}
+	code = run(context.Background(), []string{"--warehouse", path, "export", "--out", out, "--format", "csv"}, strings.NewReader(""), &stdout, &stderr,
+		func(k string) string { return env[k] })
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr.String())
+	}
+	recs := readCSV(t, stdout.String())
+	if strings.Join(recs[0], ",") != "table,rows,files" {
+		t.Fatalf("export printed %q", stdout.String())
+	}
+	rows := map[string]string{}
+	for _, r := range recs[1:] {
+		rows[r[0]] = r[1]
+	}
+	if rows["dossiers"] == "" || rows["dossiers"] == "0" || rows["findings"] == "" {
+		t.Errorf("export rows: %v", rows)
+	}
+	files, err := filepath.Glob(filepath.Join(out, "dossiers", "code_structure=*", "*.parquet"))
+	if err != nil || len(files) == 0 {
+		t.Errorf("no Parquet file of dossiers under %s (%v)", out, err)
 	}
 }
