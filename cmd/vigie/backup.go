@@ -9,9 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/backup"
-	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/schedules"
-	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 func init() { register(newBackupCmd) }
@@ -81,10 +79,7 @@ Affiche path,sha256,bytes. 'vigie restore FICHIER' remet une copie en place.`,
 				return err
 			}
 			ctx := cmd.Context()
-			if err := requireFile(a.warehousePath); err != nil {
-				return err
-			}
-			w, err := warehouse.OpenWaiting(ctx, a.warehousePath, sqlfiles.FS(), f.wait)
+			w, err := a.openWaiting(ctx, f.wait)
 			if err != nil {
 				return err
 			}

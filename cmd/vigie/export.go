@@ -11,9 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/lake"
-	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/schedules"
-	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 const envExportKey = "VIGIE_EXPORT_KEY"
@@ -108,10 +106,7 @@ Affiche table,rows,files.`,
 				return err
 			}
 			ctx := cmd.Context()
-			if err := requireFile(a.warehousePath); err != nil {
-				return err
-			}
-			w, err := warehouse.OpenWaiting(ctx, a.warehousePath, sqlfiles.FS(), f.wait)
+			w, err := a.openWaiting(ctx, f.wait)
 			if err != nil {
 				return err
 			}

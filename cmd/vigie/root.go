@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -136,6 +137,16 @@ func isCobraUsage(err error) bool {
 // openWarehouse opens the warehouse for writing, migrating it.
 func (a *app) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {
 	return warehouse.Open(ctx, a.warehousePath, sqlfiles.FS())
+}
+
+// openWaiting opens an existing warehouse for writing, waiting at most wait
+// for another process that holds it (a batch that only reads it whole:
+// backup, export).
+func (a *app) openWaiting(ctx context.Context, wait time.Duration) (*warehouse.Warehouse, error) {
+	if err := requireFile(a.warehousePath); err != nil {
+		return nil, err
+	}
+	return warehouse.OpenWaiting(ctx, a.warehousePath, sqlfiles.FS(), wait)
 }
 
 // openWarehouseReadOnly opens an existing warehouse for reading.

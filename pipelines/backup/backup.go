@@ -95,7 +95,7 @@ func fileSHA256(ctx context.Context, path string) (string, int64, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx, f})
+	n, err := io.Copy(h, warehouse.ContextReader(ctx, f))
 	if err != nil {
 		return "", 0, fmt.Errorf("checksum %s: %w", path, err)
 	}
@@ -154,17 +154,4 @@ func prune(dir, current string, keep int) ([]string, error) {
 		removed = append(removed, p)
 	}
 	return removed, nil
-}
-
-// ctxReader stops a long read when its context ends.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

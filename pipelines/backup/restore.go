@@ -154,7 +154,7 @@ func copyHashed(ctx context.Context, dst *os.File, file string) (sum string, err
 		return "", fmt.Errorf("restore: %w", err)
 	}
 	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(dst, h), ctxReader{ctx, bufio.NewReaderSize(src, 1<<20)}); err != nil {
+	if _, err := io.Copy(io.MultiWriter(dst, h), warehouse.ContextReader(ctx, bufio.NewReaderSize(src, 1<<20))); err != nil {
 		return "", fmt.Errorf("restore: copy %s: %w", file, err)
 	}
 	if err := dst.Sync(); err != nil {
@@ -242,7 +242,7 @@ func swap(path, tmp string, now time.Time) (aside string, err error) {
 		if err := os.Rename(tmp, path); err != nil {
 			return "", fmt.Errorf("restore: %w", err)
 		}
-		return "", syncDir(dir)
+		return "", warehouse.SyncDir(dir)
 	}
 	if err != nil {
 		return "", fmt.Errorf("restore: %w", err)
@@ -268,18 +268,5 @@ func swap(path, tmp string, now time.Time) (aside string, err error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("restore: %w", err)
 	}
-	return aside, syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open folder %s: %w", dir, err)
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return d.Close()
+	return aside, warehouse.SyncDir(dir)
 }

@@ -42,7 +42,7 @@ func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) (err error) {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("snapshot to %s: %w", dst, err)
 	}
-	if _, err := io.Copy(tmp, ctxReader{ctx, io.NewSectionReader(src, 0, 1<<62)}); err != nil {
+	if _, err := io.Copy(tmp, ContextReader(ctx, io.NewSectionReader(src, 0, 1<<62))); err != nil {
 		return fmt.Errorf("snapshot to %s: copy: %w", dst, err)
 	}
 	if err := tmp.Sync(); err != nil {
@@ -54,7 +54,7 @@ func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) (err error) {
 	if err := os.Rename(tmpName, dst); err != nil {
 		return fmt.Errorf("snapshot to %s: %w", dst, err)
 	}
-	return syncDir(dir)
+	return SyncDir(dir)
 }
 
 // snapshotSource returns the descriptor SnapshotTo reads the file through,
@@ -75,7 +75,9 @@ func (w *Warehouse) snapshotSource() (*os.File, error) {
 	return w.snapshotSrc, nil
 }
 
-// ctxReader stops a long copy when its context ends.
+// ContextReader returns r, stopping a long copy when ctx ends.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
@@ -88,8 +90,8 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
+// SyncDir makes a rename in dir durable.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open folder %s: %w", dir, err)
