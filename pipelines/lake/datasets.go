@@ -21,6 +21,10 @@ const (
 type column struct {
 	name string
 	role role
+	// ref is the table whose key a hashed column references: its hash is
+	// read from that table's map (each id hashed once per export, not once
+	// per row that mentions it).
+	ref string
 }
 
 // dataset is one table of the lake: its columns and how each row finds its
@@ -49,8 +53,8 @@ var valueColumns = map[string]map[string]role{
 // findings is the findings history, without its French detail (a sentence
 // that may quote a value).
 var findings = dataset{table: "findings", structure: "t.code_structure", columns: []column{
-	{"run_id", keep}, {"rule", keep}, {"gravite", keep}, {"objet", keep}, {"id_objet", hash}, {"id_lie", hash},
-	{"id_dossier", hash}, {"suivi", keep}, {"premiere_detection", keep}, {"nb_runs", keep},
+	{name: "run_id"}, {name: "rule"}, {name: "gravite"}, {name: "objet"}, {name: "id_objet", role: hash}, {name: "id_lie", role: hash},
+	{name: "id_dossier", role: hash, ref: "dossiers"}, {name: "suivi"}, {name: "premiere_detection"}, {name: "nb_runs"},
 }}
 
 // isID tells whether a column of t holds an id: the table's key or a
@@ -82,14 +86,13 @@ func datasets() ([]dataset, error) {
 			case c.Name == "code_structure":
 				continue // the partition
 			case isID(t, c):
-				d.columns = append(d.columns, column{c.Name, hash})
+				d.columns = append(d.columns, column{name: c.Name, role: hash, ref: c.Ref})
 			default:
-				r := valueColumns[t.Name][c.Name]
-				d.columns = append(d.columns, column{c.Name, r})
+				d.columns = append(d.columns, column{name: c.Name, role: valueColumns[t.Name][c.Name]})
 			}
 		}
 		for _, name := range extraColumns[t.Name] {
-			d.columns = append(d.columns, column{name, keep})
+			d.columns = append(d.columns, column{name: name, role: keep})
 		}
 		var err error
 		if d.joins, d.structure, err = structureOf(t, "t", 0); err != nil {
@@ -130,19 +133,43 @@ func structureOf(t *ingest.Table, alias string, depth int) ([]string, string, er
 	return nil, "", fmt.Errorf("lake: no structure reachable from table %s", t.Name)
 }
 
+// mapName is the temporary table that maps the ids of table to their hash.
+func mapName(table string) string { return warehouse.MustIdent("lake_map_" + table) }
+
+// maps returns the tables whose ids other tables reference, each once.
+func maps(ds []dataset) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range ds {
+		for _, c := range d.columns {
+			if c.ref != "" && !seen[c.ref] {
+				seen[c.ref] = true
+				out = append(out, c.ref)
+			}
+		}
+	}
+	return out
+}
+
 // selectSQL is the SELECT that gives the dataset's rows.
 func (d dataset) selectSQL() string {
 	cols := make([]string, 0, len(d.columns)+1)
-	for _, c := range d.columns {
+	joins := append([]string(nil), d.joins...)
+	for i, c := range d.columns {
 		q := "t." + warehouse.MustIdent(c.name)
-		switch c.role {
-		case hash:
+		switch {
+		case c.role == hash && c.ref != "":
+			// A reference that is no id of its table (a dangling one) is hashed here.
+			m := fmt.Sprintf("m%d", i)
+			joins = append(joins, fmt.Sprintf("LEFT JOIN %s AS %s ON %s.id = %s", mapName(c.ref), m, m, q))
+			q = "coalesce(" + m + ".h, vigie_hmac(" + q + "))"
+		case c.role == hash:
 			q = "vigie_hmac(" + q + ")"
-		case hashList:
+		case c.role == hashList:
 			q = "list_transform(" + q + ", x -> vigie_hmac(x))"
 		}
 		cols = append(cols, q+" AS "+warehouse.MustIdent(c.name))
 	}
 	cols = append(cols, d.structure+" AS code_structure")
-	return "SELECT " + strings.Join(cols, ", ") + " FROM " + warehouse.MustIdent(d.table) + " AS t " + strings.Join(d.joins, " ")
+	return "SELECT " + strings.Join(cols, ", ") + " FROM " + warehouse.MustIdent(d.table) + " AS t " + strings.Join(joins, " ")
 }

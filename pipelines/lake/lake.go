@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -82,6 +83,18 @@ func Export(ctx context.Context, w *warehouse.Warehouse, opts Options) (out []Da
 	if err != nil {
 		return nil, err
 	}
+	mapText, err := sqlfiles.Read(w.SQL, "lake/map.sql")
+	if err != nil {
+		return nil, err
+	}
+	dropText, err := sqlfiles.Read(w.SQL, "lake/drop.sql")
+	if err != nil {
+		return nil, err
+	}
+	dropMacro, err := sqlfiles.Read(w.SQL, "lake/drop_macro.sql")
+	if err != nil {
+		return nil, err
+	}
 	ipad, opad := pads(opts.Key)
 	macro = strings.NewReplacer("{{ipad}}", ipad, "{{opad}}", opad).Replace(macro)
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
@@ -103,6 +116,28 @@ func Export(ctx context.Context, w *warehouse.Warehouse, opts Options) (out []Da
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, macro); err != nil {
 		return nil, fmt.Errorf("export: keyed hash macro: %w", err)
+	}
+	defer func() {
+		// A fresh context: the key leaves the pooled connection even when ctx was cancelled.
+		var errs []error
+		for _, table := range maps(ds) {
+			_, derr := conn.ExecContext(context.Background(), strings.ReplaceAll(dropText, "{{map}}", mapName(table)))
+			errs = append(errs, derr)
+		}
+		_, derr := conn.ExecContext(context.Background(), dropMacro)
+		if derr := errors.Join(append(errs, derr)...); err == nil && derr != nil {
+			err = fmt.Errorf("export: clean up: %w", derr)
+		}
+	}()
+	for _, table := range maps(ds) {
+		t, ok := ingest.TableByName(table)
+		if !ok {
+			return nil, fmt.Errorf("export: no table %s to map", table)
+		}
+		q := strings.NewReplacer("{{map}}", mapName(table), "{{key}}", warehouse.MustIdent(t.Key), "{{table}}", warehouse.MustIdent(table)).Replace(mapText)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("export: hash the ids of %s: %w", table, err)
+		}
 	}
 	for _, d := range ds {
 		dir := filepath.Join(work, d.table)
