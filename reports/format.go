@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Paris must resolve on machines without zoneinfo
+
+	"github.com/arml-na/vigie/pipelines/french"
 )
 
 // paris is Europe/Paris: generation instants print in local time.
@@ -32,11 +34,9 @@ func frDateHour(t time.Time) string {
 	return t.Format("02/01/2006 15:04")
 }
 
-var frWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-
 // frLongDate formats a date as « lundi 16/11/2026 ».
 func frLongDate(t time.Time) string {
-	return frWeekdays[t.Weekday()] + " " + frDate(t)
+	return french.Weekday(t.Weekday()) + " " + frDate(t)
 }
 
 // WeekLabel is « Semaine du lundi 16/11/2026 au dimanche 22/11/2026 ».

@@ -89,6 +89,10 @@ type StructureReport struct {
 	// run covers the structure yet.
 	ControlRunID int64
 	ControlAsOf  time.Time
+	// ComparedAsOf is the date of the reference controls run the
+	// « nouveaux / résolus » compare with (the weekly control of the week
+	// before, or the month before's); zero when there is none yet.
+	ComparedAsOf time.Time
 	PeriodFrom   time.Time // indicator period of the RDV dashboard
 	PeriodTo     time.Time
 	RDVTotal     RDVIndicator
@@ -108,6 +112,7 @@ type StructureSummary struct {
 	CodeStructure string
 	NomStructure  string
 	ControlAsOf   time.Time
+	ComparedAsOf  time.Time // the reference run the nouveaux / résolus compare with
 	RDV           RDVIndicator
 	SIENE         SIENEIndicator
 	// Findings counted by rule (e.g. "RDV-01") and by gravité.
@@ -129,7 +134,7 @@ type RegionReport struct {
 
 // Summarize turns a structure's report into its regional line.
 func Summarize(r *StructureReport) StructureSummary {
-	s := StructureSummary{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, ControlAsOf: r.ControlAsOf,
+	s := StructureSummary{CodeStructure: r.CodeStructure, NomStructure: r.NomStructure, ControlAsOf: r.ControlAsOf, ComparedAsOf: r.ComparedAsOf,
 		RDV: r.RDVTotal, SIENE: r.SIENETotal, ByRule: map[string]int64{}, ByGravite: map[string]int64{},
 		Resolus: int64(len(r.Resolved)), ASPCount: int64(len(r.ASP.Rows))}
 	for _, f := range r.Findings {

@@ -82,12 +82,13 @@ func RegionPDF(r *RegionReport) *PDF {
 		Period: "Situation au " + frDate(r.AsOf), GeneratedAt: r.GeneratedAt}, Landscape)
 	rdv, siene, byGrav, nouveaux, resolus, asp := regionTotals(r)
 	p.Heading("Synthèse")
+	p.Paragraph(comparedSentence(regionCompared(r)))
 	p.Figures([]Figure{
 		{Label: "Structures", Value: frInt(int64(len(r.Structures)))},
 		{Label: "Constats ouverts", Value: frInt(byGrav["erreur"] + byGrav["alerte"] + byGrav["info"])},
 		{Label: "dont erreurs", Value: frInt(byGrav["erreur"])},
-		{Label: "Nouveaux depuis le contrôle précédent", Value: frInt(nouveaux)},
-		{Label: "Résolus depuis le contrôle précédent", Value: frInt(resolus)},
+		{Label: "Nouveaux " + sinceLabel(regionCompared(r)), Value: frInt(nouveaux)},
+		{Label: "Résolus " + sinceLabel(regionCompared(r)), Value: frInt(resolus)},
 		{Label: "Taux d'absence aux rendez-vous", Value: frPercent(rdv.TauxAbsence, rdv.HasTaux)},
 		{Label: "Partenaires rattachés à SIENE", Value: frPercent(siene.Taux, siene.HasTaux)},
 		{Label: "Jeunes sur les listes ASP de la semaine", Value: frInt(asp)},

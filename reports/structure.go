@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/french"
 )
 
 // maxPDFRows bounds a findings list in the PDF, errors and oldest first; the
@@ -129,8 +131,8 @@ func (p *PDF) summarySection(r *StructureReport) {
 		p.Paragraph("Aucun contrôle n'est enregistré pour cette structure à cette date : lancez « vigie controls --as-of " +
 			r.AsOf.Format(time.DateOnly) + " » puis régénérez ce rapport.")
 	} else {
-		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s.",
-			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo)))
+		p.Paragraph(fmt.Sprintf("Constats du contrôle du %s ; indicateurs de rendez-vous du %s au %s. %s",
+			frDate(r.ControlAsOf), frDate(r.PeriodFrom), frDate(r.PeriodTo), comparedSentence(r.ComparedAsOf)))
 	}
 	var nouveaux, erreurs int
 	for _, f := range r.Findings {
@@ -144,8 +146,8 @@ func (p *PDF) summarySection(r *StructureReport) {
 	p.Figures([]Figure{
 		{Label: "Constats ouverts", Value: frInt(int64(len(r.Findings)))},
 		{Label: "dont erreurs", Value: frInt(int64(erreurs))},
-		{Label: "Nouveaux depuis le contrôle précédent", Value: frInt(int64(nouveaux))},
-		{Label: "Résolus depuis le contrôle précédent", Value: frInt(int64(len(r.Resolved)))},
+		{Label: "Nouveaux " + sinceLabel(r.ComparedAsOf), Value: frInt(int64(nouveaux))},
+		{Label: "Résolus " + sinceLabel(r.ComparedAsOf), Value: frInt(int64(len(r.Resolved)))},
 		{Label: "Taux d'absence aux rendez-vous", Value: frPercent(r.RDVTotal.TauxAbsence, r.RDVTotal.HasTaux)},
 		{Label: "Partenaires rattachés à SIENE", Value: frPercent(r.SIENETotal.Taux, r.SIENETotal.HasTaux)},
 		{Label: "Jeunes sur la liste ASP de la semaine", Value: frInt(int64(len(r.ASP.Rows)))},
@@ -259,7 +261,7 @@ func upcomingMatrix(asOf time.Time, as []Appointment) Table {
 	t := Table{Columns: []Column{{Header: "Conseiller", Weight: 30}}, Empty: "Aucun rendez-vous prévu dans les 7 prochains jours."}
 	for d := 0; d < 7; d++ {
 		day := asOf.AddDate(0, 0, d)
-		t.Columns = append(t.Columns, Column{Header: frWeekdays[day.Weekday()][:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
+		t.Columns = append(t.Columns, Column{Header: french.Weekday(day.Weekday())[:3] + ". " + day.Format("02/01"), Weight: 9, Align: "R"})
 	}
 	t.Columns = append(t.Columns, Column{Header: "Total", Weight: 9, Align: "R"})
 	var order []string
@@ -436,7 +438,7 @@ func (p *PDF) controlsSection(r *StructureReport) {
 	}
 	p.findingsTable(old)
 	if len(r.Resolved) > 0 {
-		p.Subheading("Résolus depuis le contrôle précédent : " + frInt(int64(len(r.Resolved))))
+		p.Subheading("Résolus " + sinceLabel(r.ComparedAsOf) + " : " + frInt(int64(len(r.Resolved))))
 		p.findingsTable(r.Resolved)
 	}
 }

@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/mail"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/arml-na/vigie/pipelines/steps"
+	"github.com/arml-na/vigie/pipelines/structure"
 )
 
 // Catch-up policies: what the daemon does, on restart, with the runs it
@@ -153,12 +155,10 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 // AnalystsAudience is the audience of a file meant for the regional analysts.
-const AnalystsAudience = "analysts"
-
-var structureCode = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+const AnalystsAudience = steps.AnalystsAudience
 
 // ValidStructureCode tells whether code may name a structure (and a folder).
-func ValidStructureCode(code string) bool { return structureCode.MatchString(code) }
+func ValidStructureCode(code string) bool { return structure.Valid(code) }
 
 // ParseConfig reads a configuration file, fills the defaults and validates
 // it; name is used in error messages.

@@ -184,6 +184,9 @@ func (s *Scheduler) NextWake(now time.Time) time.Time {
 // recorded (cancelled) and re-run once on the next start. The warehouse is
 // opened for each pass and closed between them.
 func (s *Scheduler) Run(ctx context.Context, open Open) error {
+	if err := s.Check(); err != nil {
+		return err
+	}
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	go func() {

@@ -33,13 +33,16 @@ const (
 
 // Job is one scheduled job: steps run in order for each scheduled instant.
 type Job struct {
-	Name          string   `yaml:"name"`
-	Title         string   `yaml:"title"` // French, the emails' subject
-	Description   string   `yaml:"description"`
-	Cron          string   `yaml:"cron"`
-	Holidays      string   `yaml:"holidays"`
-	FreshnessGate bool     `yaml:"freshness_gate"`
-	Steps         []string `yaml:"steps"`
+	Name          string `yaml:"name"`
+	Title         string `yaml:"title"` // French, the emails' subject
+	Description   string `yaml:"description"`
+	Cron          string `yaml:"cron"`
+	Holidays      string `yaml:"holidays"`
+	FreshnessGate bool   `yaml:"freshness_gate"`
+	// Reference makes the job's controls the reference run of its period
+	// (weekly or monthly), which the reports' trend figures compare with.
+	Reference string   `yaml:"reference"`
+	Steps     []string `yaml:"steps"`
 
 	spec *Spec
 }
@@ -50,10 +53,6 @@ type Definitions struct {
 }
 
 var jobName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-
-// KnownSteps are the step names a job may use; the cmd layer wires each to
-// its pipeline.
-var KnownSteps = []string{"ingest", "controls", "weekly_asp", "report_region", "report_monthly", "transfers", "archive_plan", "archive_apply", "backup"}
 
 // ParseDefinitions reads schedule definitions (YAML) and checks them; name is
 // used in error messages.
@@ -85,6 +84,9 @@ func ParseDefinitions(name string, data []byte) (*Definitions, error) {
 		j.spec = spec
 		if j.Holidays != HolidayRun && j.Holidays != HolidayNextWorkingDay {
 			return nil, fmt.Errorf("%s : holidays = %q : écrivez next_working_day (report au jour ouvré suivant) ou retirez la clé", key, j.Holidays)
+		}
+		if j.Reference != "" && j.Reference != "weekly" && j.Reference != "monthly" {
+			return nil, fmt.Errorf("%s : reference = %q : écrivez weekly (contrôle hebdomadaire) ou monthly (rapport mensuel), ou retirez la clé", key, j.Reference)
 		}
 		if len(j.Steps) == 0 {
 			return nil, fmt.Errorf("%s : aucune étape (steps)", key)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
@@ -151,20 +152,4 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 	return StateHeld, res, warehouse.Refused(fmt.Errorf("%w: %s", ErrStale, why))
 }
 
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	return nil
-}
+func writeFileAtomic(path string, data []byte) error { return atomic.WriteBytes(path, 0o600, data) }

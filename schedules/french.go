@@ -3,15 +3,14 @@ package schedules
 import (
 	"fmt"
 	"time"
-)
 
-var frenchWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	"github.com/arml-na/vigie/pipelines/french"
+)
 
 // frenchDate writes t as « lundi 6 avril 2026 à 07:00 » (Europe/Paris).
 func frenchDate(t time.Time) string {
 	l := t.In(paris)
-	return fmt.Sprintf("%s %d %s %d à %s", frenchWeekdays[l.Weekday()], l.Day(), frenchMonths[l.Month()-1], l.Year(), l.Format("15:04"))
+	return fmt.Sprintf("%s %d %s %d à %s", french.Weekday(l.Weekday()), l.Day(), french.Month(l.Month()), l.Year(), l.Format("15:04"))
 }
 
 // FrenchDate is frenchDate, for the cmd layer.

@@ -61,6 +61,9 @@ func (s *Scheduler) log() *slog.Logger {
 func (s *Scheduler) RunJob(ctx context.Context, w *warehouse.Warehouse, job string, at time.Time, force bool) (Outcome, error) {
 	j := s.Defs.Job(job)
 	out := Outcome{Job: job, ScheduledFor: at}
+	if err := s.Check(); err != nil {
+		return out, err
+	}
 	if j == nil {
 		return out, fmt.Errorf("aucune tâche ne s'appelle %q ; tâches : %s", job, strings.Join(s.Defs.Names(), ", "))
 	}
@@ -141,7 +144,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 		return nil, fmt.Errorf("création du dossier de l'exécution : %w", err)
 	}
 	rc := RunContext{Job: j.Name, ScheduledFor: at, AsOf: asOf(at), W: w, OutDir: outDir, Config: s.Config,
-		Log: s.log().With("job", j.Name), RunID: runID, Attempt: attempt}
+		Log: s.log().With("job", j.Name), RunID: runID, Attempt: attempt, Reference: j.Reference}
 	var outputs []Output
 	for _, name := range j.Steps {
 		if err := stopping(ctx); err != nil {
@@ -175,7 +178,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 }
 
 func (s *Scheduler) step(name string) StepFunc {
-	if name == "ingest" && s.Ingest != nil {
+	if name == InboxStep && s.Ingest != nil {
 		return func(ctx context.Context, rc RunContext) ([]Output, error) {
 			_, err := s.ProcessInbox(ctx, rc.W)
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -29,10 +30,10 @@ func (a *app) openExisting(ctx context.Context) (*warehouse.Warehouse, error) {
 	return a.openWarehouse(ctx)
 }
 
-// runInfo is the run record of a batch command: its path without "vigie "
-// and what the user typed after it.
+// runInfo is the run record of a command: what the user typed after its
+// path. The command recorded is the step's own (steps.Run), whoever runs it.
 func runInfo(cmd *cobra.Command, args []string) warehouse.RunInfo {
-	return warehouse.RunInfo{Command: strings.TrimPrefix(cmd.CommandPath(), "vigie "), Arguments: commandArguments(cmd, args)}
+	return warehouse.RunInfo{Arguments: commandArguments(cmd, args)}
 }
 
 // commandArguments rebuilds what the user typed after the command's path,
@@ -48,19 +49,20 @@ func commandArguments(cmd *cobra.Command, args []string) []string {
 func newArchiveCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "archive",
-		Short: "The archiving batch: plan, apply, archive one dossier, backups",
-		Long: `The archiving batch of contract/rules.md (ARC).
+		Short: "Le lot d'archivage : plan, application, archivage d'un dossier, sauvegardes",
+		Long: `Le lot d'archivage de contract/rules.md (ARC).
 
-  plan     the automatic decision of every dossier not yet archived
-  apply    writes the backup « Sauvegarde avant archivage », then archives what plan says
-  dossier  archives one dossier by hand (motif demande_du_jeune or deces)
-  backup   the yearly full correspondence export (id, names, birth date, structure)
-  compact  rewrites the warehouse file so that no freed block keeps an old value
+  plan     la décision automatique de chaque dossier non encore archivé
+  apply    écrit la sauvegarde « Sauvegarde avant archivage », puis archive ce que dit le plan
+  dossier  archive un dossier à la main (motif demande_du_jeune ou deces)
+  backup   l'export annuel de correspondance (id, noms, date de naissance, structure)
+  compact  réécrit le fichier de l'entrepôt pour qu'aucun bloc libéré ne garde une ancienne valeur
 
-Archiving is irreversible: identity columns and free text become NULL (the
-birth year is kept), and apply and dossier rewrite the warehouse file so the
-old values cannot be read from its bytes either.`,
-		Args: cobra.NoArgs,
+L'archivage est irréversible : les colonnes d'identité et le texte libre
+deviennent NULL (l'année de naissance est gardée), et apply et dossier
+réécrivent le fichier de l'entrepôt pour que les anciennes valeurs ne se
+lisent plus dans ses octets. Le lot planifié (tâche archive) fait de même.`,
+		Args: noArgs,
 	}
 	cmd.AddCommand(newArchivePlanCmd(a), newArchiveApplyCmd(a), newArchiveDossierCmd(a), newArchiveBackupCmd(a), newArchiveCompactCmd(a))
 	return cmd
@@ -70,14 +72,14 @@ func newArchivePlanCmd(a *app) *cobra.Command {
 	var asOf string
 	cmd := &cobra.Command{
 		Use:   "plan",
-		Short: "Print the automatic archiving decision of every dossier not yet archived",
-		Long: `Print id_dossier,code_structure,decision,motif for every dossier not yet
-archived, sorted by id_dossier: decision archive or keep, motif
-dispositif_ouvert, age_31, eav_moins_31, age_27, inactif_29_mois or actif
-(rules.md ARC, first match wins). Nothing changes; a count per motif goes to
-standard error.`,
+		Short: "Affiche la décision d'archivage automatique de chaque dossier non archivé",
+		Long: `Affiche id_dossier,code_structure,decision,motif pour chaque dossier non
+encore archivé, trié par id_dossier : décision archive ou keep, motif
+dispositif_ouvert, age_31, eav_moins_31, age_27, inactif_29_mois ou actif
+(rules.md ARC, la première règle qui s'applique l'emporte). Rien n'est
+modifié ; un décompte par motif va sur la sortie d'erreur.`,
 		Example: `  vigie archive plan --as-of 2026-11-23 --format csv`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -92,7 +94,7 @@ standard error.`,
 				return err
 			}
 			defer w.Close()
-			plan, err := archive.Plan(ctx, w, d)
+			plan, err := steps.ArchivePlan.Do(ctx, a.env(w), d)
 			if err != nil {
 				return err
 			}
@@ -104,7 +106,7 @@ standard error.`,
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&asOf, "as-of", "", "the day the plan is for, yyyy-mm-dd (default today in Europe/Paris)")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "le jour du plan, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -154,9 +156,9 @@ type archiveFlags struct {
 }
 
 func (f *archiveFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the archiving date D, yyyy-mm-dd (default today in Europe/Paris)")
-	cmd.Flags().StringVar(&f.backupDir, "backup-dir", "", "folder of the backup « Sauvegarde avant archivage » (required unless --dry-run)")
-	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be archived; write no backup, change nothing")
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "la date d'archivage D, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	cmd.Flags().StringVar(&f.backupDir, "backup-dir", "", "dossier de la sauvegarde « Sauvegarde avant archivage » (obligatoire sauf avec --dry-run)")
+	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "affiche ce qui serait archivé ; n'écrit aucune sauvegarde, ne change rien")
 }
 
 func (f *archiveFlags) validate() (archive.Options, error) {
@@ -171,17 +173,18 @@ func (f *archiveFlags) validate() (archive.Options, error) {
 	return archive.Options{AsOf: d, BackupDir: f.backupDir, DryRun: f.dryRun}, nil
 }
 
-// runArchive runs one archiving (apply or dossier) as a recorded run, then
-// rewrites the warehouse file once it is closed.
-func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, opts archive.Options,
-	do func(context.Context, *warehouse.Warehouse, archive.Options) (*archive.Result, error)) error {
-	if opts.DryRun {
+// runArchive runs one archiving (apply or dossier) through its step: a dry
+// run reads only; a real one is recorded, and what must follow the step (the
+// rewrite of the warehouse file) follows it.
+func runArchive[O any](ctx context.Context, a *app, cmd *cobra.Command, args []string, asOf time.Time, dryRun bool,
+	p *steps.Pipeline[O, *archive.Result], o O) error {
+	if dryRun {
 		w, err := a.openWarehouseReadOnly(ctx)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		res, err := do(ctx, w, opts)
+		res, err := p.Preview(ctx, a.env(w), o)
 		if err != nil {
 			return err
 		}
@@ -192,33 +195,22 @@ func runArchive(ctx context.Context, a *app, cmd *cobra.Command, args []string, 
 	if err != nil {
 		return err
 	}
+	defer w.Close()
 	info := runInfo(cmd, args)
-	info.AsOf = &opts.AsOf
-	run, err := w.BeginRun(ctx, info)
-	if err != nil {
-		_ = w.Close()
-		return err
-	}
-	opts.RunID = run.ID
-	res, err := do(ctx, w, opts)
+	info.AsOf = &asOf
+	res, err := steps.Run(ctx, a.env(w), p, info, o)
 	if res != nil && res.Backup.Path != "" {
 		fmt.Fprintf(a.stderr, "Sauvegarde avant archivage : %s (SHA-256 %s)\n", res.Backup.Path, res.Backup.SHA256)
 	}
-	ferr := run.Finish(err)
-	cerr := w.Close()
+	var then *steps.ThenError
+	if errors.As(err, &then) {
+		return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; lancez 'vigie archive compact'",
+			len(res.Archived), then.RunID, then.Err)
+	}
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(ferr, cerr); err != nil {
-		return err
-	}
-	if len(res.Archived) > 0 {
-		if err := archive.Compact(ctx, a.warehousePath, sqlfiles.FS()); err != nil {
-			return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; lancez 'vigie archive compact'",
-				len(res.Archived), run.ID, err)
-		}
-	}
-	fmt.Fprintf(a.stderr, "Archivage (run %d) : %d dossiers archivés%s.\n", run.ID, len(res.Archived), motifCounts(res))
+	fmt.Fprintf(a.stderr, "Archivage (run %d) : %d dossiers archivés%s.\n", res.RunID, len(res.Archived), motifCounts(res))
 	return archivedTable(res).write(a.stdout, a.format)
 }
 
@@ -237,17 +229,18 @@ func newArchiveApplyCmd(a *app) *cobra.Command {
 	f := &archiveFlags{}
 	cmd := &cobra.Command{
 		Use:   "apply",
-		Short: "Write the backup, then archive every dossier the plan archives",
-		Long: `Write the backup « Sauvegarde avant archivage » (XLSX, mode 0600, its path on
-standard error) of every dossier the plan for --as-of archives; only once it is
-on disk, anonymise them all in one transaction, record the batch (run id,
-count per motif, backup path and SHA-256 in archive_batches) and rewrite the
-warehouse file so the old values are gone from its bytes. If the backup
-cannot be written, nothing is archived and the exit status is 1.
-Prints id_dossier,code_structure,motif of the dossiers archived.`,
+		Short: "Écrit la sauvegarde, puis archive chaque dossier que le plan archive",
+		Long: `Écrit la sauvegarde « Sauvegarde avant archivage » (XLSX, mode 0600, son
+chemin sur la sortie d'erreur) de chaque dossier que le plan pour --as-of
+archive ; une fois seulement qu'elle est sur le disque, les anonymise tous en
+une transaction, enregistre le lot (run, décompte par motif, chemin et SHA-256
+de la sauvegarde dans archive_batches) et réécrit le fichier de l'entrepôt pour
+que les anciennes valeurs disparaissent de ses octets. Si la sauvegarde ne peut
+pas être écrite, rien n'est archivé et le statut de sortie est 1.
+Affiche id_dossier,code_structure,motif des dossiers archivés.`,
 		Example: `  vigie archive apply --as-of 2026-11-23 --backup-dir /srv/vigie/sauvegardes
   vigie archive apply --as-of 2026-11-23 --dry-run --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -256,7 +249,7 @@ Prints id_dossier,code_structure,motif of the dossiers archived.`,
 			if err != nil {
 				return err
 			}
-			return runArchive(cmd.Context(), a, cmd, args, opts, archive.Apply)
+			return runArchive(cmd.Context(), a, cmd, args, opts.AsOf, opts.DryRun, steps.ArchiveApply, opts)
 		},
 	}
 	f.add(cmd)
@@ -269,11 +262,11 @@ func newArchiveDossierCmd(a *app) *cobra.Command {
 	var motif string
 	cmd := &cobra.Command{
 		Use:   "dossier ID --motif M",
-		Short: "Archive one dossier by hand (motif demande_du_jeune or deces)",
-		Long: `Archive one dossier at the young person's request (demande_du_jeune) or after
-a death (deces): the same backup, anonymisation, record and file rewrite as
-apply. Any other motif, or more than one dossier, is refused (exit status 1).
-Prints id_dossier,code_structure,motif.`,
+		Short: "Archive un dossier à la main (motif demande_du_jeune ou deces)",
+		Long: `Archive un dossier à la demande du jeune (demande_du_jeune) ou après un décès
+(deces) : même sauvegarde, anonymisation, enregistrement et réécriture du
+fichier que apply. Tout autre motif, ou plus d'un dossier, est refusé (statut
+de sortie 1). Affiche id_dossier,code_structure,motif.`,
 		Example: `  vigie archive dossier D000123 --motif demande_du_jeune --as-of 2026-11-23 --backup-dir /srv/vigie/sauvegardes`,
 		Args:    cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -282,6 +275,9 @@ Prints id_dossier,code_structure,motif.`,
 			}
 			if len(args) == 0 {
 				return usagef("par exemple vigie archive dossier D000123 --motif deces --backup-dir DIR", "indiquez l'identifiant du dossier à archiver")
+			}
+			if motif == "" {
+				return usagef("--motif demande_du_jeune ou --motif deces", "--motif est obligatoire : le motif de l'archivage manuel")
 			}
 			opts, err := f.validate()
 			if err != nil {
@@ -294,14 +290,12 @@ Prints id_dossier,code_structure,motif.`,
 			if err := archive.CheckManual(id, motif); err != nil {
 				return err
 			}
-			return runArchive(cmd.Context(), a, cmd, args, opts, func(ctx context.Context, w *warehouse.Warehouse, o archive.Options) (*archive.Result, error) {
-				return archive.Dossier(ctx, w, id, motif, o)
-			})
+			return runArchive(cmd.Context(), a, cmd, args, opts.AsOf, opts.DryRun, steps.ArchiveDossier,
+				steps.DossierRequest{ID: id, Motif: motif, Options: opts})
 		},
 	}
 	f.add(cmd)
-	cmd.Flags().StringVar(&motif, "motif", "", "demande_du_jeune or deces")
-	_ = cmd.MarkFlagRequired("motif")
+	cmd.Flags().StringVar(&motif, "motif", "", "demande_du_jeune ou deces")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -310,13 +304,13 @@ func newArchiveBackupCmd(a *app) *cobra.Command {
 	var out, asOf string
 	cmd := &cobra.Command{
 		Use:   "backup --out DIR",
-		Short: "Write the yearly full correspondence export of the dossiers not yet archived",
-		Long: `Write correspondance-dossiers-<date>.xlsx in DIR (mode 0600): id_dossier,
-code_structure, nom_usage, nom_naissance, prenom, date_naissance of every
-dossier not yet archived, the table the regional guide recommends keeping
-before archiving runs. Prints the file's path.`,
+		Short: "Écrit l'export annuel de correspondance des dossiers non archivés",
+		Long: `Écrit correspondance-dossiers-<date>.xlsx dans DOSSIER (mode 0600) :
+id_dossier, code_structure, nom_usage, nom_naissance, prenom, date_naissance de
+chaque dossier non encore archivé, la table que le guide régional conseille de
+garder avant l'archivage. Affiche le chemin du fichier.`,
 		Example: `  vigie archive backup --out /srv/vigie/sauvegardes`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("par exemple vigie archive backup --out /srv/vigie/sauvegardes", "--out est obligatoire : le dossier où écrire l'export")
@@ -333,14 +327,7 @@ before archiving runs. Prints the file's path.`,
 			defer w.Close()
 			info := runInfo(cmd, args)
 			info.AsOf = &d
-			run, err := w.BeginRun(ctx, info)
-			if err != nil {
-				return err
-			}
-			f, err := archive.Backup(ctx, w, out, d)
-			if ferr := run.Finish(err); err == nil {
-				err = ferr
-			}
+			f, err := steps.Run(ctx, a.env(w), steps.ArchiveBackup, info, steps.BackupRequest{Out: out, AsOf: d})
 			if err != nil {
 				return err
 			}
@@ -349,19 +336,20 @@ before archiving runs. Prints the file's path.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "folder to write the export to")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "the date in the file name, yyyy-mm-dd (default today in Europe/Paris)")
+	cmd.Flags().StringVar(&out, "out", "", "dossier où écrire l'export")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "la date dans le nom du fichier, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	return cmd
 }
 
 func newArchiveCompactCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "compact",
-		Short: "Rewrite the warehouse file so that no freed block keeps an old value",
-		Long: `Copy the warehouse into a fresh file holding only live rows and swap it in
-(same mode). apply and dossier do it themselves; run it by hand only if they
-reported that this last step failed.`,
-		Args: cobra.NoArgs,
+		Short: "Réécrit le fichier de l'entrepôt pour qu'aucun bloc libéré ne garde une ancienne valeur",
+		Long: `Copie l'entrepôt dans un fichier neuf qui ne garde que les lignes vivantes et
+le met à sa place (même mode). apply, dossier et le lot planifié le font
+eux-mêmes ; ne le lancez à la main que s'ils ont signalé l'échec de cette
+dernière étape.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFile(a.warehousePath); err != nil {
 				return err
@@ -374,7 +362,7 @@ reported that this last step failed.`,
 // demoArchivePlan runs the archiving plan on the demo region (plan only:
 // the demo keeps every identity) and sums it up.
 func demoArchivePlan(ctx context.Context, _ *app, d *demoRun) error {
-	plan, err := archive.Plan(ctx, d.Warehouse, d.AsOf)
+	plan, err := steps.ArchivePlan.Do(ctx, d.env(), d.AsOf)
 	if err != nil {
 		return err
 	}

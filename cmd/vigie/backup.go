@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/backup"
-	"github.com/arml-na/vigie/schedules"
+	"github.com/arml-na/vigie/pipelines/steps"
 )
 
 func init() { register(newBackupCmd) }
@@ -32,24 +30,6 @@ func (f *backupFlags) validate() error {
 		return usagef("par exemple --wait 30m", "--wait %v : doit être positive", f.wait)
 	}
 	return nil
-}
-
-// backupStep is the daily backup job's step: the daemon holds the warehouse
-// for its pass, so the copy is taken on that open warehouse.
-func backupStep(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-	opts := backup.Options{Out: rc.Config.Backup.Dir, Keep: rc.Config.Backup.Keep, Now: time.Now()}
-	if opts.Out == "" {
-		opts.Out = filepath.Join(filepath.Dir(rc.W.Path), "sauvegardes")
-	}
-	if opts.Keep == 0 {
-		opts.Keep = backup.DefaultKeep
-	}
-	c, err := backup.Take(ctx, rc.W, opts)
-	if err != nil {
-		return nil, err
-	}
-	rc.Log.Info("backup written", "path", c.Path, "sha256", c.SHA256, "bytes", c.Bytes, "removed", len(c.Removed))
-	return nil, nil
 }
 
 func newBackupCmd(a *app) *cobra.Command {
@@ -83,7 +63,7 @@ Affiche path,sha256,bytes. 'vigie restore FICHIER' remet une copie en place.`,
 			if err != nil {
 				return err
 			}
-			c, err := backup.Take(ctx, w, backup.Options{Out: f.out, Keep: f.keep, Now: time.Now()})
+			c, err := steps.Run(ctx, a.env(w), steps.Backup, runInfo(cmd, nil), backup.Options{Out: f.out, Keep: f.keep, Now: time.Now()})
 			if cerr := w.Close(); err == nil && cerr != nil {
 				err = cerr
 			}

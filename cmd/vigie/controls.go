@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/steps"
 )
 
 func init() {
@@ -103,21 +104,25 @@ func newControlsCmd(a *app) *cobra.Command {
 	o := &controlsOptions{}
 	cmd := &cobra.Command{
 		Use:   "controls",
-		Short: "Run every control of the rules and print the findings",
-		Long: `Run every control of contract/rules.md (RDV, FOR, PCJ, SIE, PAC, USR, RGS, DOS)
-for the as-of date, record the run with its findings and indicators, and print
-the findings: rule,gravite,code_structure,objet,id_objet,id_dossier,detail,
-sorted by rule then id_objet. Findings are no failure: the exit status is 0.
+		Short: "Lance tous les contrôles des règles et affiche les constats",
+		Long: `Lance tous les contrôles de contract/rules.md (RDV, FOR, PCJ, SIE, PAC, USR,
+RGS, DOS) pour la date, enregistre l'exécution avec ses constats et ses
+indicateurs, et affiche les constats : rule,gravite,code_structure,objet,
+id_objet,id_dossier,detail, triés par règle puis id_objet. Des constats ne
+sont pas un échec : le statut de sortie est 0.
 
-Each finding is compared with the previous run for its structure: --history
-adds the columns suivi (nouveau or persistant), premiere_detection and
-nb_runs; --suivi resolu prints the findings of the previous run that are gone.
---structure limits the run itself; --rule, --gravite and --suivi only filter
-what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
+Chaque constat est comparé avec le contrôle précédent de sa structure :
+--history ajoute les colonnes suivi (nouveau ou persistant),
+premiere_detection et nb_runs ; --suivi resolu affiche les constats du
+contrôle précédent qui ont disparu. --structure limite le contrôle lui-même ;
+--rule, --gravite et --suivi ne filtrent que l'affichage. Un contrôle lancé à
+la main n'est jamais un contrôle de référence : les « nouveaux / résolus » des
+rapports comparent les contrôles hebdomadaire et mensuel planifiés. Le SQL de
+chaque règle est dans sql/controls/<famille>.sql.`,
 		Example: `  vigie controls --as-of 2026-11-23
   vigie controls --as-of 2026-11-23 --structure ML-16001 --rule PCJ --format csv
   vigie controls --gravite erreur --suivi nouveau --history`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -126,14 +131,15 @@ what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
 			if err != nil {
 				return err
 			}
-			opts.Arguments = commandArguments(cmd, nil)
 			ctx := cmd.Context()
 			w, err := a.openWarehouse(ctx)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			res, err := controls.Run(ctx, w, opts)
+			info := runInfo(cmd, nil)
+			info.AsOf = &opts.AsOf
+			res, err := steps.Run(ctx, a.env(w), steps.Controls, info, opts)
 			if err != nil {
 				return err
 			}
@@ -146,14 +152,14 @@ what is printed. The SQL of each rule is in sql/controls/<family>.sql.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.asOf, "as-of", "", "the day the run is for, yyyy-mm-dd (default today in Europe/Paris)")
-	f.StringVar(&o.from, "from", "", "first day of the appointment indicators (default as-of minus 28 days)")
-	f.StringVar(&o.to, "to", "", "last day of the appointment indicators (default the day before as-of)")
-	f.StringSliceVar(&o.structures, "structure", nil, "run for these structures only (repeatable)")
-	f.StringSliceVar(&o.rules, "rule", nil, "print these rules or families only, e.g. PCJ-01 or PCJ (repeatable)")
-	f.StringSliceVar(&o.gravites, "gravite", nil, "print this gravité only: erreur, alerte or info (repeatable)")
-	f.StringVar(&o.suivi, "suivi", "", "print nouveau, persistant or resolu findings only")
-	f.BoolVar(&o.history, "history", false, "add the columns suivi, premiere_detection and nb_runs")
+	f.StringVar(&o.asOf, "as-of", "", "le jour du contrôle, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	f.StringVar(&o.from, "from", "", "premier jour des indicateurs de rendez-vous (par défaut la date moins 28 jours)")
+	f.StringVar(&o.to, "to", "", "dernier jour des indicateurs de rendez-vous (par défaut la veille de la date)")
+	f.StringSliceVar(&o.structures, "structure", nil, "contrôle ces structures seulement (répétable)")
+	f.StringSliceVar(&o.rules, "rule", nil, "n'affiche que ces règles ou familles, par exemple PCJ-01 ou PCJ (répétable)")
+	f.StringSliceVar(&o.gravites, "gravite", nil, "n'affiche que cette gravité : erreur, alerte ou info (répétable)")
+	f.StringVar(&o.suivi, "suivi", "", "n'affiche que les constats nouveau, persistant ou resolu")
+	f.BoolVar(&o.history, "history", false, "ajoute les colonnes suivi, premiere_detection et nb_runs")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -202,8 +208,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 	var past []string
 	for k := demoHistoryWeeks; k >= 1; k-- {
 		day := d.AsOf.AddDate(0, 0, -7*k)
-		if _, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: day, SkipList: true, Job: "demo",
-			Arguments: []string{"demo", "--as-of", day.Format(time.DateOnly)}}); err != nil {
+		if _, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(day), controls.Options{AsOf: day, SkipList: true, Reference: controls.Weekly}); err != nil {
 			return err
 		}
 		past = append(past, day.Format("02/01/2006"))
@@ -212,8 +217,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		fmt.Fprintf(d.Summary, "Historique : contrôles rejoués sur les mêmes données aux %s, pour montrer le suivi d'une semaine à l'autre.\n",
 			frList(past))
 	}
-	res, err := controls.Run(ctx, d.Warehouse, controls.Options{AsOf: d.AsOf, SkipList: true, Job: "demo",
-		Arguments: []string{"demo", "--as-of", d.AsOf.Format(time.DateOnly)}})
+	res, err := steps.Run(ctx, d.env(), steps.Controls, d.runInfo(d.AsOf), controls.Options{AsOf: d.AsOf, SkipList: true, Reference: controls.Weekly})
 	if err != nil {
 		return err
 	}
@@ -252,7 +256,7 @@ func demoControls(ctx context.Context, _ *app, d *demoRun) error {
 		if c == nil {
 			c = &count{}
 		}
-		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, familyNames[fam])
+		fmt.Fprintf(d.Summary, "  %-4s %6d erreurs  %6d alertes  %6d informations   (%s)\n", fam, c.erreur, c.alerte, c.info, controls.FamilyNames[fam])
 	}
 	fmt.Fprintf(d.Summary, "  Depuis le contrôle précédent : %s nouveaux, %s persistants, %s résolus.\n",
 		frInt(suivi[controls.Nouveau]), frInt(suivi[controls.Persistant]), frInt(suivi[controls.Resolu]))
@@ -265,15 +269,4 @@ func frList(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
-}
-
-var familyNames = map[string]string{
-	"RDV": "rendez-vous",
-	"FOR": "entrées en formation",
-	"PCJ": "chevauchements PACEA / CEJ",
-	"SIE": "rattachement SIENE des partenaires",
-	"PAC": "parcours PACEA",
-	"USR": "comptes utilisateurs",
-	"RGS": "certificat de signature RGS",
-	"DOS": "qualité des dossiers",
 }

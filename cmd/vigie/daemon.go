@@ -17,29 +17,34 @@ func newDaemonCmd(a *app) *cobra.Command {
 	var f scheduleFlags
 	cmd := &cobra.Command{
 		Use:   "daemon",
-		Short: "Run the scheduler: every job at its scheduled instants, exactly once",
-		Long: `Run the scheduler until SIGTERM (or Ctrl-C): each job of the schedules runs
-at its instants (Europe/Paris), each (job, instant) exactly once, its files
-delivered to the configured recipients (outbox folders, email). Extraction
-folders dropped into the inbox are ingested once their _READY file appears.
+		Short: "Lance le planificateur : chaque tâche à ses instants prévus, une seule fois",
+		Long: `Lance le planificateur jusqu'à SIGTERM (ou Ctrl-C) : chaque tâche des
+planifications s'exécute à ses instants (heure de Paris), chaque (tâche,
+instant) une seule fois, ses fichiers livrés aux destinataires configurés
+(boîtes d'envoi, courriel). Les dossiers d'extraction déposés dans le dossier
+d'arrivée sont chargés dès que leur fichier _READY apparaît.
 
-A lock file next to the warehouse (WAREHOUSE.daemon.lock) keeps a second
-daemon from starting. Runs missed while the daemon was down are caught up
-once (catch_up: once) or recorded as missed (catch_up: skip); both show in
-'vigie runs'. On SIGTERM the step under way may finish (stop_grace), then the
-run is recorded as cancelled and re-run once at the next start.
+Un fichier verrou à côté de l'entrepôt (ENTREPOT.daemon.lock) empêche un second
+démon de démarrer. Les exécutions manquées pendant l'arrêt du démon sont
+rattrapées une fois (catch_up: once) ou notées manquées (catch_up: skip) ; les
+deux se voient dans « vigie runs ». Sur SIGTERM, l'étape en cours peut finir
+(stop_grace), puis l'exécution est notée annulée et relancée une fois au
+démarrage suivant.
 
-The configuration (folders, recipients, SMTP, catch-up, deadlines, retries;
-a commented example is testdata/schedules/vigie.yaml) is checked at start-up,
-and a director whose structure the warehouse does not know is refused. Reports
-are held back, and the analysts told, when the latest extraction is older than
-freshness_max_age or was refused. Who received which file, when and with which
-SHA-256 is in the delivery_ledger table ('vigie query').
+La configuration (dossiers, destinataires, SMTP, rattrapage, délais,
+nouvelles tentatives ; exemple commenté : testdata/schedules/vigie.yaml) est
+vérifiée au démarrage, comme les étapes des planifications (une étape non
+déclarée est refusée avant la première exécution) ; une direction dont
+l'entrepôt ne connaît pas la structure est refusée. Les rapports sont retenus,
+et les analystes prévenus, quand la dernière extraction est plus ancienne que
+freshness_max_age ou a été refusée. Qui a reçu quel fichier, quand et avec quel
+SHA-256 est dans la table delivery_ledger (« vigie query »).
 
-The warehouse is opened only while the daemon works, so 'vigie query' and
-'vigie runs' can read it in between. See docs/vigie.service for a systemd unit.`,
+L'entrepôt n'est ouvert que pendant le travail du démon : « vigie query » et
+« vigie runs » peuvent le lire entre-temps. Voir docs/vigie.service pour une
+unité systemd.`,
 		Example: `  VIGIE_SMTP_PASSWORD=... vigie daemon --warehouse /var/lib/vigie/vigie.duckdb --config /etc/vigie/vigie.yaml`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			defs, cfg, err := f.load(a, true)
 			if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -40,11 +41,11 @@ func (o *demoOptions) validate(now time.Time) (demo.Options, error) {
 		return demo.Options{}, err
 	}
 	if math.IsNaN(o.scale) || o.scale <= 0 || o.scale > demo.MaxScale {
-		return demo.Options{}, usagef(fmt.Sprintf("give a scale above 0 and at most %d, e.g. --scale 0.02 (1 = a whole region's year)", demo.MaxScale),
-			"--scale %v is out of range", o.scale)
+		return demo.Options{}, usagef(fmt.Sprintf("donnez une échelle au-dessus de 0 et d'au plus %d, par exemple --scale 0.02 (1 = l'année d'une région entière)", demo.MaxScale),
+			"--scale %v est hors limites", o.scale)
 	}
 	if strings.TrimSpace(o.out) == "" {
-		return demo.Options{}, usagef("e.g. --out demo-out", "--out is empty")
+		return demo.Options{}, usagef("par exemple --out demo-out", "--out est vide")
 	}
 	return demo.Options{Scale: o.scale, Seed: o.seed, AsOf: d}, nil
 }
@@ -53,21 +54,23 @@ func newDemoCmd(a *app) *cobra.Command {
 	o := &demoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Generate a synthetic region, load it and run every pipeline on it",
-		Long: `Generate a deterministic synthetic region (43 Missions Locales like
-Nouvelle-Aquitaine) as an extraction in the contract format (OUT/extraction),
-load it into a fresh warehouse (OUT/vigie.duckdb), then run every pipeline on
-it: controls, ASP list, transfers, archiving plan, reports (OUT/reports).
+		Short: "Génère une région fictive, la charge et y lance tous les traitements",
+		Long: `Génère une région fictive et reproductible (43 Missions Locales, comme la
+Nouvelle-Aquitaine) sous forme d'extraction au format du contrat
+(OUT/extraction), la charge dans un entrepôt neuf (OUT/vigie.duckdb), puis y
+lance tous les traitements : contrôles, liste ASP, transferts, plan
+d'archivage, rapports (OUT/reports) et leur livraison (OUT/outbox).
 
-The data holds a small share of every anomaly of the rules and a handful of
-bad rows, so that every control finds something and the quarantine shows.
-The same --seed, --scale and --as-of give the same files. The previous demo
-in OUT is replaced; a folder that vigie demo did not create is refused. The
-warehouse is always OUT/vigie.duckdb (--warehouse is not used).`,
+Les données contiennent une petite part de chaque anomalie des règles et
+quelques lignes fautives, pour que chaque contrôle trouve quelque chose et que
+la quarantaine se voie. Les mêmes --seed, --scale et --as-of donnent les mêmes
+fichiers. La démonstration précédente dans OUT est remplacée ; un dossier que
+vigie demo n'a pas créé est refusé. L'entrepôt est toujours OUT/vigie.duckdb
+(--warehouse n'est pas utilisé).`,
 		Example: `  vigie demo
   vigie demo --out /tmp/demo --scale 0.1 --as-of 2026-11-23
-  vigie demo --scale 1        # a whole region's year, about 150,000 dossiers`,
-		Args: cobra.NoArgs,
+  vigie demo --scale 1        # l'année d'une région entière, environ 150 000 dossiers`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := o.validate(time.Now())
 			if err != nil {
@@ -76,10 +79,10 @@ warehouse is always OUT/vigie.duckdb (--warehouse is not used).`,
 			return a.runDemo(cmd, o.out, opts)
 		},
 	}
-	cmd.Flags().StringVar(&o.out, "out", "demo-out", "folder of the demo's extraction, warehouse and reports")
-	cmd.Flags().Float64Var(&o.scale, "scale", demo.DefaultScale, "size of the region: 1 is about 150,000 dossiers")
-	cmd.Flags().Int64Var(&o.seed, "seed", 1, "seed of the generator: the same seed gives the same data")
-	cmd.Flags().StringVar(&o.asOf, "as-of", "", "the day the data is as of, yyyy-mm-dd (default today in Europe/Paris)")
+	cmd.Flags().StringVar(&o.out, "out", "demo-out", "dossier de l'extraction, de l'entrepôt et des rapports de la démonstration")
+	cmd.Flags().Float64Var(&o.scale, "scale", demo.DefaultScale, "taille de la région : 1 fait environ 150 000 dossiers")
+	cmd.Flags().Int64Var(&o.seed, "seed", 1, "graine du générateur : la même graine donne les mêmes données")
+	cmd.Flags().StringVar(&o.asOf, "as-of", "", "le jour des données, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	return cmd
 }
 
@@ -139,11 +142,12 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	defer w.Close()
 	fmt.Fprintf(a.stdout, "Chargement de l'extraction dans l'entrepôt %s…\n", whPath)
 	t0 = time.Now()
-	iopt := ingest.Options{Logger: a.log, Arguments: append([]string{"demo"}, commandArguments(cmd, nil)...)}
+	d := &demoRun{Out: out, Extraction: extraction, AsOf: opts.AsOf, Warehouse: w, Summary: a.stdout, Log: a.log}
+	iopt := ingest.Options{Logger: a.log}
 	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		iopt.Progress = a.stderr
 	}
-	res, err := ingest.Run(ctx, w, extraction, iopt)
+	res, err := steps.Run(ctx, d.env(), steps.Ingest, d.runInfo(opts.AsOf), steps.Extraction{Dir: extraction, Options: iopt})
 	if res != nil {
 		a.format = "table"
 		a.printIngestSummary(res)
@@ -156,7 +160,6 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	fmt.Fprintf(a.stdout, "  La quarantaine est voulue : l'extraction contient quelques lignes fautives (dossier inconnu, date\n"+
 		"  impossible, code inconnu, montant avec séparateur de milliers), gardées avec leur fichier, ligne et motif.\n\n")
 
-	d := &demoRun{Out: out, Extraction: extraction, AsOf: opts.AsOf, Warehouse: w, Summary: a.stdout}
 	for _, s := range orderedDemoSteps() {
 		fmt.Fprintf(a.stdout, "— %s\n", s.name)
 		t0 = time.Now()

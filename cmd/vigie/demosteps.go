@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"sort"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -16,6 +18,18 @@ type demoRun struct {
 	AsOf       time.Time
 	Warehouse  *warehouse.Warehouse
 	Summary    io.Writer // what the user reads: where the outputs are, what was found
+	Log        *slog.Logger
+	// Outputs are the files the demo's steps produced, for whom.
+	Outputs []steps.Output
+}
+
+// env is what the demo's steps run with.
+func (d *demoRun) env() steps.Env { return steps.Env{W: d.Warehouse, Log: d.Log} }
+
+// runInfo is the run record of a demo step for the day asOf: the job is
+// "demo", so that `vigie runs` tells the demo's runs from the others.
+func (d *demoRun) runInfo(asOf time.Time) warehouse.RunInfo {
+	return warehouse.RunInfo{Arguments: []string{"demo", "--as-of", asOf.Format(time.DateOnly)}, AsOf: &asOf, Job: "demo"}
 }
 
 // demoStep is one pipeline run by `vigie demo` after the ingestion, in order.

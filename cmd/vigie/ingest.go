@@ -8,6 +8,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/steps"
 )
 
 func init() { register(newIngestCmd) }
@@ -19,31 +20,33 @@ type ingestOptions struct {
 
 func (o *ingestOptions) validate() error {
 	if o.maxRejectRatio < 0 || o.maxRejectRatio > 1 {
-		return usagef("give a share between 0 and 1, e.g. --max-reject-ratio 0.01", "--max-reject-ratio %v is out of range", o.maxRejectRatio)
+		return usagef("donnez une part entre 0 et 1, par exemple --max-reject-ratio 0.01", "--max-reject-ratio %v est hors limites", o.maxRejectRatio)
 	}
 	switch o.encoding {
 	case "", ingest.EncodingUTF8, ingest.EncodingWindows1252:
 		return nil
 	}
-	return usagef("use --encoding utf-8 or --encoding windows-1252 (default: detected)", "unknown encoding %q", o.encoding)
+	return usagef("utilisez --encoding utf-8 ou --encoding windows-1252 (par défaut : détecté)", "encodage %q inconnu", o.encoding)
 }
 
 func newIngestCmd(a *app) *cobra.Command {
 	o := &ingestOptions{}
 	cmd := &cobra.Command{
 		Use:   "ingest DIR",
-		Short: "Load an extraction folder into the warehouse",
-		Long: `Load an extraction: one file per table in DIR (dossiers.csv, dossiers.csv.gz,
-dossiers.xlsx or dossiers.parquet…), as contract/extract-format.md describes.
+		Short: "Charge un dossier d'extraction dans l'entrepôt",
+		Long: `Charge une extraction : un fichier par table dans DOSSIER (dossiers.csv,
+dossiers.csv.gz, dossiers.xlsx ou dossiers.parquet…), comme le décrit
+contract/extract-format.md.
 
-Rows with a bad value, a missing required value, a duplicate key, an unknown
-code or an unknown reference are quarantined (see the quarantine table) and
-not loaded; every row read is loaded or quarantined. The load is
-all-or-nothing: a refused extraction leaves the warehouse as it was. Prints
-table,rows_read,rows_loaded,rows_quarantined per file.`,
+Les lignes avec une valeur fautive, une valeur obligatoire absente, une clé en
+double, un code ou une référence inconnus sont mises en quarantaine (table
+quarantine) et non chargées ; chaque ligne lue est chargée ou mise en
+quarantaine. Le chargement est tout ou rien : une extraction refusée laisse
+l'entrepôt tel qu'il était. Affiche table,rows_read,rows_loaded,
+rows_quarantined par fichier.`,
 		Example: `  vigie ingest /data/extractions/2026-11-23
   vigie ingest --format csv --max-reject-ratio 0.05 ./extraction`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -61,7 +64,6 @@ table,rows_read,rows_loaded,rows_quarantined per file.`,
 				MaxRejectRatio: o.maxRejectRatio,
 				Encoding:       o.encoding,
 				Logger:         a.log,
-				Arguments:      os.Args[1:],
 			}
 			if o.maxRejectRatio == 0 {
 				opt.MaxRejectRatio = -1 // 0 given on the command line: refuse any quarantined row
@@ -69,15 +71,15 @@ table,rows_read,rows_loaded,rows_quarantined per file.`,
 			if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 				opt.Progress = a.stderr
 			}
-			res, err := ingest.Run(ctx, w, args[0], opt)
+			res, err := steps.Run(ctx, a.env(w), steps.Ingest, runInfo(cmd, args), steps.Extraction{Dir: args[0], Options: opt})
 			if res != nil {
 				a.printIngestSummary(res)
 			}
 			return err
 		},
 	}
-	cmd.Flags().Float64Var(&o.maxRejectRatio, "max-reject-ratio", ingest.DefaultMaxRejectRatio, "refuse the extraction when more than this share of its rows is quarantined")
-	cmd.Flags().StringVar(&o.encoding, "encoding", "", "encoding of CSV files: utf-8 or windows-1252 (default: detected)")
+	cmd.Flags().Float64Var(&o.maxRejectRatio, "max-reject-ratio", ingest.DefaultMaxRejectRatio, "refuse l'extraction quand plus de cette part de ses lignes est mise en quarantaine")
+	cmd.Flags().StringVar(&o.encoding, "encoding", "", "encodage des fichiers CSV : utf-8 ou windows-1252 (par défaut : détecté)")
 	addFormatFlag(cmd, a)
 	return cmd
 }

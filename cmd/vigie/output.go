@@ -28,7 +28,7 @@ func validFormat(f string) error {
 	case "table", "csv", "json":
 		return nil
 	}
-	return usagef("use --format table, csv or json", "unknown format %q", f)
+	return usagef("utilisez --format table, csv ou json", "format %q inconnu", f)
 }
 
 // readTable reads a whole result set.

@@ -11,16 +11,16 @@ func init() { register(newQueryCmd) }
 func newQueryCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "query SQL",
-		Short: "Run a read-only SQL query on the warehouse",
-		Long: `Run one read-only SQL statement on the warehouse and print its result.
+		Short: "Lance une requête SQL en lecture seule sur l'entrepôt",
+		Long: `Lance une requête SQL en lecture seule sur l'entrepôt et affiche son résultat.
 
-The tables carry the names and columns of the extract format (see
-contract/extract-format.md), plus runs, run_files, quarantine, and the tables
-of the controls and batches. Any statement that writes, attaches another
-database or touches a file is refused.`,
+Les tables portent les noms et colonnes du format d'extraction (voir
+contract/extract-format.md), plus runs, run_files, quarantine et les tables des
+contrôles et des lots. Toute requête qui écrit, attache une autre base ou
+touche un fichier est refusée.`,
 		Example: `  vigie query "SELECT code_structure, count(*) FROM dossiers GROUP BY ALL"
   vigie query --format csv "SELECT * FROM quarantine WHERE run_id = 3"`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

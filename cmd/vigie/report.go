@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/reporting"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/reports"
 )
 
@@ -31,47 +32,50 @@ func (o *reportOptions) validate() (reporting.Options, error) {
 		return opts, err
 	}
 	if o.out == "" {
-		return opts, usagef("e.g. --out rapports", "--out is required: the folder the reports go to")
+		return opts, usagef("par exemple --out rapports", "--out est obligatoire : le dossier où écrire les rapports")
 	}
 	if o.structure != "" {
 		if err := reports.ValidStructureCode(o.structure); err != nil {
-			return opts, usagef("a structure code holds letters, digits, - and _ only, e.g. --structure ML-16001", "bad structure code %q", o.structure)
+			return opts, usagef("un code de structure ne contient que des lettres, des chiffres, - et _, par exemple --structure ML-16001", "code de structure %q invalide", o.structure)
 		}
 	}
 	if o.regionOnly && o.structure != "" {
-		return opts, usagef("drop --structure: the regional files cover every structure", "--region-only and --structure exclude each other")
+		return opts, usagef("retirez --structure : les fichiers régionaux couvrent toutes les structures", "--region-only et --structure s'excluent")
 	}
 	return reporting.Options{AsOf: d, Structure: o.structure, Out: o.out, RegionOnly: o.regionOnly}, nil
 }
 
 func (o *reportOptions) flags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.asOf, "as-of", "", "the day the reports are for, yyyy-mm-dd (default today in Europe/Paris)")
-	cmd.Flags().StringVar(&o.structure, "structure", "", "one structure only (then no regional summary)")
-	cmd.Flags().StringVar(&o.out, "out", "", "output folder: OUT/<code_structure>/<as-of>/ and OUT/region/<as-of>/")
-	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().StringVar(&o.asOf, "as-of", "", "le jour des rapports, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	cmd.Flags().StringVar(&o.structure, "structure", "", "une seule structure (alors sans synthèse régionale)")
+	cmd.Flags().StringVar(&o.out, "out", "", "dossier de sortie : OUT/<code_structure>/<date>/ et OUT/region/<date>/")
+	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "n'affiche que les erreurs")
 }
 
 func newReportCmd(a *app) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Write the PDF and Excel reports of each structure and of the region",
-		Long: `Write, for each structure, into OUT/<code_structure>/<as-of>/:
-  tableau-de-bord-<code>-<as-of>.pdf  the director's dashboard
-  classeur-<code>-<as-of>.xlsx        the workbook, one sheet per dashboard
-  liste-asp-<code>-<as-of>.pdf        the weekly ASP list, ready to sign
-and, for the region, into OUT/region/<as-of>/ a PDF summary and a workbook
-across structures (counts only).
+		Short: "Écrit les rapports PDF et Excel de chaque structure et de la région",
+		Long: `Écrit, pour chaque structure, dans OUT/<code_structure>/<date>/ :
+  tableau-de-bord-<code>-<date>.pdf  le tableau de bord de la direction
+  classeur-<code>-<date>.xlsx        le classeur, une feuille par tableau de bord
+  liste-asp-<code>-<date>.pdf        la liste ASP de la semaine, prête à signer
+et, pour la région, dans OUT/region/<date>/ une synthèse PDF et un classeur
+de toutes les structures (décomptes seulement).
 
-The dashboards (Rendez-vous, Formation, PACEA/CEJ, SIENE, Contrôles, PAC, USR,
-RGS, DOS) show the latest controls run on or before the as-of date: run
-'vigie controls --as-of D' first. A structure's files hold that structure's
-rows only; they contain personal data and are written with mode 0600.`,
+Les tableaux de bord (Rendez-vous, Formation, PACEA/CEJ, SIENE, Contrôles, PAC,
+USR, RGS, DOS) montrent les contrôles de la date : lancez d'abord
+« vigie controls --as-of D » ; sans eux le rapport est refusé. Les « nouveaux /
+résolus » comparent avec le contrôle hebdomadaire de référence de la semaine
+d'avant, dont la page donne la date. Les fichiers d'une structure ne
+contiennent que ses lignes ; ils contiennent des données personnelles et sont
+écrits en mode 0600.`,
 		Example: `  vigie report --as-of 2026-11-23 --out rapports
   vigie report --as-of 2026-11-23 --structure ML-16001 --out rapports
   vigie report --as-of 2026-11-23 --region-only --out rapports
   vigie report asp --as-of 2026-11-23 --out rapports`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := o.validate()
 			if err != nil {
@@ -86,7 +90,11 @@ rows only; they contain personal data and are written with mode 0600.`,
 				return err
 			}
 			defer w.Close()
-			res, err := reporting.Run(ctx, w, opts)
+			p := steps.Report
+			if opts.RegionOnly {
+				p = steps.ReportRegion
+			}
+			res, err := p.Do(ctx, a.env(w), opts)
 			if err != nil {
 				return err
 			}
@@ -95,7 +103,7 @@ rows only; they contain personal data and are written with mode 0600.`,
 		},
 	}
 	o.flags(cmd)
-	cmd.Flags().BoolVar(&o.regionOnly, "region-only", false, "write the regional summary and workbook only")
+	cmd.Flags().BoolVar(&o.regionOnly, "region-only", false, "n'écrit que la synthèse et le classeur régionaux")
 	cmd.AddCommand(newReportASPCmd(a))
 	return cmd
 }
@@ -104,15 +112,15 @@ func newReportASPCmd(a *app) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
 		Use:   "asp",
-		Short: "Write only the signed weekly ASP list of each structure (PDF)",
-		Long: `Write the ASP list of the week before the as-of date (contract/rules.md,
-PCJ) as one A4 PDF per structure, OUT/<code_structure>/<as-of>/liste-asp-<code>-<as-of>.pdf:
-the structure's name, the week, the young people, and a block for the
-director's name, date and signature. A structure with nobody on the list gets
-a list that says so.`,
+		Short: "Écrit seulement la liste ASP hebdomadaire à signer de chaque structure (PDF)",
+		Long: `Écrit la liste ASP de la semaine avant la date (contract/rules.md, PCJ), un
+PDF A4 par structure, OUT/<code_structure>/<date>/liste-asp-<code>-<date>.pdf :
+le nom de la structure, la semaine, les jeunes, et un cadre pour le nom, la
+date et la signature de la direction. Une structure sans personne sur la liste
+reçoit une liste qui le dit.`,
 		Example: `  vigie report asp --as-of 2026-11-23 --out rapports
   vigie report asp --as-of 2026-11-23 --structure ML-16001 --out rapports`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := o.validate()
 			if err != nil {
@@ -127,7 +135,7 @@ a list that says so.`,
 				return err
 			}
 			defer w.Close()
-			_, err = reporting.WriteASPLists(ctx, w, opts)
+			_, err = steps.WeeklyASP.Do(ctx, a.env(w), opts)
 			return err
 		},
 	}
@@ -138,8 +146,11 @@ a list that says so.`,
 // demoReports writes every report under Out/reports and says where they are.
 func demoReports(ctx context.Context, _ *app, d *demoRun) error {
 	out := filepath.Join(d.Out, "reports")
-	res, err := reporting.Run(ctx, d.Warehouse, reporting.Options{AsOf: d.AsOf, Out: out, Progress: io.Discard})
+	res, err := steps.Report.Do(ctx, d.env(), reporting.Options{AsOf: d.AsOf, Out: out, Progress: io.Discard})
 	if err != nil {
+		return err
+	}
+	if d.Outputs, err = steps.Report.OutputsOf(res); err != nil {
 		return err
 	}
 	fmt.Fprintf(d.Summary, "Rapports : %d fichiers pour %d structures dans %s/<structure>/%s/ (tableau de bord PDF, classeur XLSX, liste ASP à signer).\n",

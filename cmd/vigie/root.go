@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -43,28 +43,11 @@ var commandBuilders []func(a *app) *cobra.Command
 
 func register(b func(a *app) *cobra.Command) { commandBuilders = append(commandBuilders, b) }
 
-// usageError is a wrong use of the command line: exit status 2, with a hint.
-type usageError struct {
-	message string
-	hint    string
-}
-
-func (e *usageError) Error() string {
-	if e.hint == "" {
-		return e.message
-	}
-	return e.message + "\n" + e.hint
-}
-
-func usagef(hint, format string, args ...any) error {
-	return &usageError{message: fmt.Sprintf(format, args...), hint: hint}
-}
-
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vigie",
-		Short:         "Batch ETL and reporting pipeline of the Missions Locales",
-		Long:          "vigie loads i-milo extractions into a DuckDB warehouse, runs the control dashboards,\nwrites the PDF and Excel reports, and runs the archiving and transfer batches.",
+		Short:         "Chargement, contrôles et rapports des Missions Locales",
+		Long:          "vigie charge les extractions i-milo dans un entrepôt DuckDB, lance les contrôles des tableaux de bord,\nécrit les rapports PDF et Excel, et lance les lots d'archivage et de transferts.",
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -82,20 +65,26 @@ func newRootCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "warehouse file (or $"+envWarehouse+")")
-	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log debug messages to standard error")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{message: err.Error(), hint: "see '" + cmd.CommandPath() + " --help'"}
-	})
+	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "fichier de l'entrepôt (ou $"+envWarehouse+")")
+	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "écrit les messages de débogage sur la sortie d'erreur")
+	root.SetFlagErrorFunc(flagError)
+	frenchHelp(root)
 	for _, b := range commandBuilders {
 		root.AddCommand(b(a))
+	}
+	for _, c := range append([]*cobra.Command{root}, root.Commands()...) {
+		for _, g := range append([]*cobra.Command{c}, c.Commands()...) {
+			if g.RunE == nil && g.Run == nil && g.HasSubCommands() {
+				groupCommand(g)
+			}
+		}
 	}
 	return root
 }
 
 // addFormatFlag adds --format to a command that prints a result set.
 func addFormatFlag(cmd *cobra.Command, a *app) {
-	cmd.Flags().StringVar(&a.format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringVar(&a.format, "format", "table", "format de sortie : table, csv ou json")
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -106,33 +95,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	began := false
+	markBegin(root, &began)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitOK
-	}
-	var ue *usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "vigie: %v\n", err)
-		if !errors.As(err, &ue) {
-			fmt.Fprintln(stderr, "see 'vigie --help'")
+	code := exitCode(err, began)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigie : %v\n", err)
+		var ue *usageError
+		if code == exitUsage && !errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "voir « vigie --help »")
 		}
-		return exitUsage
 	}
-	fmt.Fprintf(stderr, "vigie: %v\n", err)
-	return exitFailed
+	return code
 }
 
-// isCobraUsage recognises cobra's own argument errors (unknown command,
-// wrong number of arguments), which it does not type.
-func isCobraUsage(err error) bool {
-	m := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "required flag"} {
-		if strings.Contains(m, p) {
-			return true
-		}
-	}
-	return false
-}
+// env is what a step run from the command line runs with.
+func (a *app) env(w *warehouse.Warehouse) steps.Env { return steps.Env{W: w, Log: a.log} }
 
 // openWarehouse opens the warehouse for writing, migrating it.
 func (a *app) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {

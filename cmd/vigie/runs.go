@@ -10,17 +10,20 @@ func newRunsCmd(a *app) *cobra.Command {
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "runs",
-		Short: "Show the history of the commands that changed the warehouse",
-		Long: `Show every recorded run, newest first: id, command, arguments, start, end,
-status (running, done, refused, failed, cancelled, timed_out), the per-file
-counts of an ingestion and the error, if any.`,
-		Args: cobra.NoArgs,
+		Short: "Affiche l'historique des commandes qui ont modifié l'entrepôt",
+		Long: `Affiche chaque exécution enregistrée, la plus récente d'abord : id, commande,
+arguments, tâche, début, fin, statut (running, done, refused, failed,
+cancelled, timed_out), les décomptes par fichier d'un chargement et l'erreur
+s'il y en a une. Une exécution est enregistrée une fois, par qui la lance :
+la ligne de commande, le démon (une ligne par tâche planifiée) ou la
+démonstration.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
 			}
 			if limit <= 0 {
-				return usagef("", "--limit must be positive, got %d", limit)
+				return usagef("par exemple --limit 20", "--limit doit être positif, reçu %d", limit)
 			}
 			ctx := cmd.Context()
 			w, err := a.openWarehouseReadOnly(ctx)
@@ -44,7 +47,7 @@ FROM runs r ORDER BY r.id DESC LIMIT ?`, limit)
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().IntVar(&limit, "limit", 50, "how many runs to show")
+	cmd.Flags().IntVar(&limit, "limit", 50, "nombre d'exécutions affichées")
 	addFormatFlag(cmd, a)
 	return cmd
 }

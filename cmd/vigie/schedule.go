@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arml-na/vigie/pipelines/archive"
-	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/delivery"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
-	"github.com/arml-na/vigie/pipelines/reporting"
-	"github.com/arml-na/vigie/pipelines/transfers"
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/schedules"
 )
@@ -38,8 +35,8 @@ type scheduleFlags struct {
 }
 
 func (f *scheduleFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.config, "config", "", "configuration file (or $"+envConfig+"; default vigie.yaml)")
-	cmd.Flags().StringVar(&f.schedules, "schedules", "", "schedule definitions (YAML); default: the shipped schedules")
+	cmd.Flags().StringVar(&f.config, "config", "", "fichier de configuration (ou $"+envConfig+" ; par défaut vigie.yaml)")
+	cmd.Flags().StringVar(&f.schedules, "schedules", "", "planifications (YAML) ; par défaut : celles livrées avec vigie")
 }
 
 // load reads and validates the schedule definitions and the configuration;
@@ -78,18 +75,14 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 	return defs, cfg, nil
 }
 
-// newScheduler wires the scheduler's steps to the pipelines.
+// newScheduler builds the scheduler: its registry from the declared steps,
+// and the inbox watch, which ingests each ready folder under a run of its own.
 func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, clock schedules.Clock) (*schedules.Scheduler, error) {
-	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: pipelineSteps(a), Clock: clock, Log: a.log,
+	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: schedules.NewRegistry(steps.Declared()), Clock: clock, Log: a.log,
 		Ingest: func(ctx context.Context, w *warehouse.Warehouse, dir string) error {
-			res, err := ingest.Run(ctx, w, dir, ingest.Options{Logger: a.log, Arguments: []string{dir}})
-			if err != nil {
-				return err
-			}
-			if res != nil && res.Refused {
-				return warehouse.Refused(fmt.Errorf("%w: %s", ingest.ErrRefused, filepath.Base(dir)))
-			}
-			return nil
+			_, err := steps.Run(ctx, a.env(w), steps.Ingest, warehouse.RunInfo{Arguments: []string{dir}},
+				steps.Extraction{Dir: dir, Options: ingest.Options{Logger: a.log}})
+			return err
 		}}
 	if c := cfg.SMTP; c != nil {
 		s.SMTP = &delivery.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, Username: c.Username, Password: c.Password, From: c.From}
@@ -108,93 +101,16 @@ func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, cl
 	return s, nil
 }
 
-// pipelineSteps maps the step names of the schedules to the pipelines.
-// ingest is the scheduler's own inbox watch (see newScheduler).
-func pipelineSteps(a *app) schedules.Registry {
-	return schedules.Registry{
-		"controls": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			at := rc.ScheduledFor
-			_, err := controls.Run(ctx, rc.W, controls.Options{AsOf: rc.AsOf, SkipList: true, Job: rc.Job, ScheduledFor: &at,
-				Arguments: []string{"--as-of", rc.AsOf.Format(time.DateOnly)}})
-			return nil, err
-		},
-		"weekly_asp": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			out := filepath.Join(rc.OutDir, "asp")
-			res, err := reporting.WriteASPLists(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
-			if err != nil {
-				return nil, err
-			}
-			return outputsByFolder(out, res.Files, false)
-		},
-		"report_region": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			out := filepath.Join(rc.OutDir, "rapports")
-			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard, RegionOnly: true})
-			if err != nil {
-				return nil, err
-			}
-			return outputsByFolder(out, res.Files, true) // the region's files only
-		},
-		"report_monthly": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			out := filepath.Join(rc.OutDir, "rapports")
-			res, err := reporting.Run(ctx, rc.W, reporting.Options{AsOf: rc.AsOf, Out: out, Progress: io.Discard})
-			if err != nil {
-				return nil, err
-			}
-			return outputsByFolder(out, res.Files, false)
-		},
-		"transfers": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			_, err := transfers.Run(ctx, rc.W, transfers.Options{At: rc.ScheduledFor, RunID: rc.RunID})
-			return nil, err
-		},
-		"archive_plan": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			ds, err := archive.Plan(ctx, rc.W, rc.AsOf)
-			if err != nil {
-				return nil, err
-			}
-			rc.Log.Info("archive plan", "decisions", len(ds))
-			return nil, nil
-		},
-		"archive_apply": func(ctx context.Context, rc schedules.RunContext) ([]schedules.Output, error) {
-			_, err := archive.Apply(ctx, rc.W, archive.Options{AsOf: rc.AsOf, BackupDir: rc.Config.Archive.BackupDir, RunID: rc.RunID})
-			return nil, err
-		},
-		"backup": backupStep,
-	}
-}
-
-// outputsByFolder gives each file under out its audience from its first
-// folder: region → the analysts, a structure code → its director. With
-// regionOnly, the structures' files are left out.
-func outputsByFolder(out string, files []string, regionOnly bool) ([]schedules.Output, error) {
-	var outs []schedules.Output
-	for _, f := range files {
-		rel, err := filepath.Rel(out, f)
-		if err != nil {
-			return nil, err
-		}
-		first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
-		switch {
-		case first == "region":
-			outs = append(outs, schedules.Output{Path: f, Audience: schedules.AnalystsAudience})
-		case regionOnly:
-		case schedules.ValidStructureCode(first):
-			outs = append(outs, schedules.Output{Path: f, Audience: first})
-		default:
-			return nil, fmt.Errorf("report file %s: cannot tell whom it is for", rel)
-		}
-	}
-	return outs, nil
-}
-
 func newScheduleCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schedule",
-		Short: "List the scheduled runs, or run one job for a scheduled instant",
-		Long: `The schedules (the shipped schedules/default.yaml, or --schedules FILE) say when
-each job runs, in Europe/Paris local time: the Monday 07:00 weekly control
-(moved to the next working day on a public holiday), the daily transfers
-(04:00), archiving plan (05:00), ingestion and controls (06:00), and the
-directors' monthly report (1st of the month, 07:00). 'vigie daemon' runs them.`,
+		Short: "Liste les exécutions prévues, ou lance une tâche pour un instant prévu",
+		Long: `Les planifications (schedules/default.yaml livré, ou --schedules FICHIER)
+disent quand chaque tâche s'exécute, heure de Paris : le contrôle hebdomadaire
+du lundi 07:00 (reporté au jour ouvré suivant un jour férié), les transferts
+quotidiens (04:00), le plan d'archivage (05:00), le chargement et les contrôles
+(06:00), et le rapport mensuel des directions (le 1er du mois, 07:00).
+« vigie daemon » les lance.`,
 	}
 	cmd.AddCommand(newScheduleListCmd(a), newScheduleRunCmd(a))
 	return cmd
@@ -206,10 +122,10 @@ func newScheduleListCmd(a *app) *cobra.Command {
 	var count int
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "Print every job's next runs after a date, holiday moves applied",
+		Short: "Affiche les prochaines exécutions de chaque tâche après une date, jours fériés pris en compte",
 		Example: `  vigie schedule list
   vigie schedule list --from 2026-04-01 --count 2 --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -228,14 +144,12 @@ func newScheduleListCmd(a *app) *cobra.Command {
 			return scheduleTable(defs, start, count).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "list the runs after this date, yyyy-mm-dd or \"yyyy-mm-dd hh:mm\" (default now)")
-	cmd.Flags().IntVar(&count, "count", 3, "runs listed per job")
+	cmd.Flags().StringVar(&from, "from", "", "liste les exécutions après cette date, aaaa-mm-jj ou \"aaaa-mm-jj hh:mm\" (par défaut maintenant)")
+	cmd.Flags().IntVar(&count, "count", 3, "exécutions listées par tâche")
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd
 }
-
-var frWeekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
 
 func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *table {
 	t := &table{columns: []string{"job", "scheduled_for", "jour", "moved_from", "holiday", "steps"}}
@@ -252,7 +166,7 @@ func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *tabl
 		if in.Gap {
 			note = "passage à l'heure d'été : l'heure prévue n'existe pas ce jour-là"
 		}
-		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), frWeekdays[at.Weekday()], moved, note,
+		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), french.Weekday(at.Weekday()), moved, note,
 			strings.Join(defs.Job(in.Job).Steps, " ")})
 	}
 	return t
@@ -278,15 +192,16 @@ func newScheduleRunCmd(a *app) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "run JOB",
-		Short: "Run one job now, for a scheduled instant, and deliver its files",
-		Long: `Run one job now, for a scheduled instant (--for, default the job's latest
-scheduled instant before now). Each (job, instant) runs and delivers once: a
-done instant is not run again; a failed, interrupted or missed one is run
-again with --force, and so is one held back by the freshness gate once a
-fresh extraction is in; one whose delivery failed resumes the delivery only.`,
+		Short: "Lance une tâche maintenant, pour un instant prévu, et livre ses fichiers",
+		Long: `Lance une tâche maintenant, pour un instant prévu (--for, par défaut le
+dernier instant prévu avant maintenant). Chaque (tâche, instant) s'exécute et
+livre une fois : un instant fait n'est pas relancé ; un instant en échec,
+interrompu ou manqué est relancé avec --force, comme un instant retenu faute
+d'extraction récente une fois celle-ci arrivée ; un instant dont la livraison a
+échoué ne reprend que la livraison.`,
 		Example: `  vigie schedule run weekly_control --config /etc/vigie/vigie.yaml
   vigie schedule run weekly_control --for "2026-04-07 07:00" --force`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -347,8 +262,8 @@ fresh extraction is in; one whose delivery failed resumes the delivery only.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&forInstant, "for", "", "the scheduled instant the run is for, \"yyyy-mm-dd hh:mm\" Europe/Paris")
-	cmd.Flags().BoolVar(&force, "force", false, "run again an instant that failed, was interrupted, was missed or was held back")
+	cmd.Flags().StringVar(&forInstant, "for", "", "l'instant prévu de l'exécution, \"aaaa-mm-jj hh:mm\" heure de Paris")
+	cmd.Flags().BoolVar(&force, "force", false, "relance un instant en échec, interrompu, manqué ou retenu")
 	f.add(cmd)
 	addFormatFlag(cmd, a)
 	return cmd
@@ -426,25 +341,11 @@ func demoSchedules(ctx context.Context, a *app, d *demoRun) error {
 	return demoDeliver(ctx, a, d)
 }
 
-// demoDeliver copies the demo's reports into OUT/outbox/<recipient>/.
+// demoDeliver copies the files the demo's report step produced into
+// OUT/outbox/<recipient>/, each to whom the step says it is for.
 func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
-	reportsDir := filepath.Join(d.Out, "reports")
-	var files []string
-	err := filepath.WalkDir(reportsDir, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if errors.Is(err, os.ErrNotExist) || len(files) == 0 {
+	if len(d.Outputs) == 0 {
 		return nil // no reports were written: nothing to deliver
-	}
-	if err != nil {
-		return err
-	}
-	outputs, err := outputsByFolder(reportsDir, files, false)
-	if err != nil {
-		return err
 	}
 	codes, err := schedules.KnownStructures(ctx, d.Warehouse)
 	if err != nil {
@@ -458,7 +359,7 @@ func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
 		cfg.Recipients.Directors = append(cfg.Recipients.Directors, schedules.Director{Structure: c, Name: "Direction " + c})
 	}
 	b := delivery.Batch{Job: "demo", ScheduledFor: time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 7, 0, 0, 0, warehouse.Paris)}
-	for _, o := range outputs {
+	for _, o := range d.Outputs {
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
 	outbox := filepath.Join(d.Out, "outbox")

@@ -321,6 +321,6 @@ func Example_scheduleList() {
 	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
 	// backup          2026-05-24 06:45  dimanche                                        backup
 	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls weekly_asp report_region
-	// monthly_report  2026-06-01 07:00  lundi                                           report_monthly
+	// monthly_report  2026-06-01 07:00  lundi                                           controls report_monthly
 	// (6 lignes)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
@@ -21,8 +22,8 @@ func init() {
 func newTransfersCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "transfers",
-		Short: "The nightly transfer batch",
-		Args:  cobra.NoArgs,
+		Short: "Le lot nocturne des transferts",
+		Args:  noArgs,
 	}
 	cmd.AddCommand(newTransfersRunCmd(a))
 	return cmd
@@ -46,23 +47,24 @@ func newTransfersRunCmd(a *app) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Execute the transfers due at a local instant",
-		Long: `Execute every transfer request due at --at (Europe/Paris local time) and not
-yet executed or refused, in order of date_demande then id_transfert, each in
-its own transaction (rules.md TRF). A request dated on local day J is due at
-04:00 on J + 1; before that it is printed en_attente and nothing is stored.
-Every changed row is journaled in transfer_journal (see vigie query).
+		Short: "Exécute les transferts dus à un instant local",
+		Long: `Exécute chaque demande de transfert due à --at (heure locale de Paris) et pas
+encore exécutée ni refusée, dans l'ordre de date_demande puis id_transfert,
+chacune dans sa propre transaction (rules.md TRF). Une demande datée du jour
+local J est due à 04:00 le jour J + 1 ; avant, elle est affichée en_attente et
+rien n'est enregistré. Chaque ligne modifiée est journalisée dans
+transfer_journal (voir vigie query).
 
-Prints id_transfert,statut,raison,lignes_modifiees (statut execute, refuse or
-en_attente; raison in French). Afterwards, the source elements of the executed
-requests that nothing live references any more (an account no longer referent
-of anything, a lieu no longer used, a value no longer held) are listed on
-standard error as deletable in i-milo and stored in transfer_deletable; the
-batch itself never deletes them.`,
+Affiche id_transfert,statut,raison,lignes_modifiees (statut execute, refuse ou
+en_attente ; raison en français). Ensuite, les éléments sources des demandes
+exécutées que plus rien de vivant ne référence (un compte qui n'est plus
+référent de rien, un lieu plus utilisé, une valeur plus portée) sont listés sur
+la sortie d'erreur comme supprimables dans i-milo et gardés dans
+transfer_deletable ; le lot lui-même ne les supprime jamais.`,
 		Example: `  vigie transfers run --at "2026-11-23 04:00"
   vigie transfers run --at "2026-11-23 04:00" --dry-run --format csv
   vigie query "SELECT * FROM transfer_journal WHERE id_transfert = 'T0001'"`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -81,7 +83,7 @@ batch itself never deletes them.`,
 			var res *transfers.Result
 			if dryRun {
 				// Checked and counted in a transaction that is rolled back; no run recorded.
-				res, err = transfers.Run(ctx, w, opts)
+				res, err = steps.Transfers.Preview(ctx, a.env(w), opts)
 				if err != nil {
 					return err
 				}
@@ -89,15 +91,7 @@ batch itself never deletes them.`,
 			} else {
 				info := runInfo(cmd, args)
 				info.ScheduledFor = &instant
-				run, err := w.BeginRun(ctx, info)
-				if err != nil {
-					return err
-				}
-				opts.RunID = run.ID
-				res, err = transfers.Run(ctx, w, opts)
-				if ferr := run.Finish(err); err == nil {
-					err = ferr
-				}
+				res, err = steps.Run(ctx, a.env(w), steps.Transfers, info, opts)
 				if err != nil {
 					// Requests before the failure are executed and stay so.
 					if res != nil {
@@ -111,8 +105,8 @@ batch itself never deletes them.`,
 			return outcomesTable(res).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", `the run's local instant "yyyy-mm-dd hh:mm" (default now, Europe/Paris)`)
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would happen; change nothing")
+	cmd.Flags().StringVar(&at, "at", "", `l'instant local du lot "aaaa-mm-jj hh:mm" (par défaut maintenant, heure de Paris)`)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "affiche ce qui se passerait ; ne change rien")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -173,14 +167,9 @@ func writeDeletable(w io.Writer, res *transfers.Result) {
 // demoTransfers runs the transfer batch at 04:00 on the demo's as-of day.
 func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
 	at := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 4, 0, 0, 0, warehouse.Paris)
-	run, err := d.Warehouse.BeginRun(ctx, warehouse.RunInfo{Command: "transfers run", Arguments: []string{"demo"}, Job: "demo", ScheduledFor: &at})
-	if err != nil {
-		return err
-	}
-	res, err := transfers.Run(ctx, d.Warehouse, transfers.Options{At: at, RunID: run.ID})
-	if ferr := run.Finish(err); err == nil {
-		err = ferr
-	}
+	info := d.runInfo(d.AsOf)
+	info.ScheduledFor = &at
+	res, err := steps.Run(ctx, d.env(), steps.Transfers, info, transfers.Options{At: at})
 	if err != nil {
 		return err
 	}
@@ -188,6 +177,6 @@ func demoTransfers(ctx context.Context, _ *app, d *demoRun) error {
 	writeRefusals(d.Summary, res, 5)
 	writeDeletable(d.Summary, res)
 	fmt.Fprintf(d.Summary, "Journal des lignes modifiées : %s query --warehouse %s \"SELECT * FROM transfer_journal WHERE run_id = %d\"\n",
-		programName(), d.Warehouse.Path, run.ID)
+		programName(), d.Warehouse.Path, res.RunID)
 	return nil
 }

@@ -15,9 +15,9 @@ import (
 func requireFile(path string) error {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("warehouse %s does not exist: run 'vigie ingest DIR' (or 'vigie demo') first, or pass --warehouse", path)
+			return fmt.Errorf("l'entrepôt %s n'existe pas : lancez d'abord « vigie ingest DOSSIER » (ou « vigie demo »), ou indiquez --warehouse", path)
 		}
-		return fmt.Errorf("warehouse %s: %w", path, err)
+		return fmt.Errorf("entrepôt %s : %w", path, err)
 	}
 	return nil
 }
@@ -30,7 +30,7 @@ func parseAsOf(s string, now time.Time) (time.Time, error) {
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, usagef("give the date as yyyy-mm-dd, e.g. --as-of 2026-11-23", "--as-of %q is not a date", s)
+		return time.Time{}, usagef("écrivez la date aaaa-mm-jj, par exemple --as-of 2026-11-23", "--as-of %q n'est pas une date", s)
 	}
 	return t, nil
 }

@@ -21,24 +21,25 @@ func newWeeklyASPCmd(a *app) *cobra.Command {
 	var asOf, structure, pdf string
 	cmd := &cobra.Command{
 		Use:   "weekly-asp",
-		Short: "Print the ASP list of the week before the as-of date",
-		Long: `Print the ASP list (contract/rules.md, PCJ): every PACEA left with the motif
-reorientation_autre_dispositif whose exit date, or the local date its exit was
-entered, falls in the week (Monday to Sunday) before the week of the as-of
-date. Archived dossiers are left out. The list holds names and birth dates:
-it is meant for the structure's signed list to the ASP.
+		Short: "Affiche la liste ASP de la semaine avant la date",
+		Long: `Affiche la liste ASP (contract/rules.md, PCJ) : chaque PACEA sorti avec le
+motif reorientation_autre_dispositif dont la date de sortie, ou la date locale
+de saisie de la sortie, tombe dans la semaine (lundi à dimanche) qui précède
+celle de la date. Les dossiers archivés sont écartés. La liste contient des
+noms et des dates de naissance : elle sert à la liste signée de la structure
+pour l'ASP.
 
-Columns: code_structure,id_dossier,nom_usage,prenom,date_naissance,
+Colonnes : code_structure,id_dossier,nom_usage,prenom,date_naissance,
 id_dispositif,date_entree,date_sortie,date_saisie_sortie,numero_cerfa,
 date_entree_cej.
 
-With --pdf DIR, it also writes each structure's list as an A4 PDF ready to
-sign, DIR/<code_structure>/<as-of>/liste-asp-<code>-<as-of>.pdf, and names
-the files on standard error.`,
+Avec --pdf DOSSIER, écrit aussi la liste de chaque structure en PDF A4 prêt à
+signer, DOSSIER/<code_structure>/<date>/liste-asp-<code>-<date>.pdf, et nomme
+les fichiers sur la sortie d'erreur.`,
 		Example: `  vigie weekly-asp --as-of 2026-11-23
   vigie weekly-asp --as-of 2026-11-23 --structure ML-16001 --format csv
   vigie weekly-asp --as-of 2026-11-23 --pdf listes-asp`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -73,9 +74,9 @@ the files on standard error.`,
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&asOf, "as-of", "", "the day the list is made, yyyy-mm-dd (default today in Europe/Paris)")
-	cmd.Flags().StringVar(&structure, "structure", "", "one structure only")
-	cmd.Flags().StringVar(&pdf, "pdf", "", "also write each structure's signed list as a PDF under this folder")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "le jour de la liste, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	cmd.Flags().StringVar(&structure, "structure", "", "une seule structure")
+	cmd.Flags().StringVar(&pdf, "pdf", "", "écrit aussi la liste à signer de chaque structure en PDF dans ce dossier")
 	addFormatFlag(cmd, a)
 	return cmd
 }

@@ -31,6 +31,7 @@ type Options struct {
 
 // Result is what an archiving did (or, in a dry run, would do).
 type Result struct {
+	RunID    int64 // the run recording the batch (0 in a dry run)
 	Archived []Archived
 	Backup   File // zero in a dry run or when nothing was archived
 	// Counts is the number of dossiers per motif.
@@ -171,6 +172,9 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 			return nil, err
 		}
 	}
+	if files["anonymise"], err = anonymiseSQL(files["anonymise"]); err != nil {
+		return nil, err
+	}
 	if err := execAll(ctx, conn, files["selection"]); err != nil {
 		return nil, fmt.Errorf("archive selection: %w", err)
 	}
@@ -183,7 +187,7 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 	if err := fill(conn); err != nil {
 		return nil, err
 	}
-	res = &Result{Counts: map[string]int{}}
+	res = &Result{RunID: opts.RunID, Counts: map[string]int{}}
 	rows, err := conn.QueryContext(ctx, files["selected"])
 	if err != nil {
 		return nil, fmt.Errorf("read selection: %w", err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -106,36 +107,8 @@ func writeXLSX(dir, name, sheet string, header []string, rows *sql.Rows) (f File
 		return File{}, fmt.Errorf("flush sheet: %w", err)
 	}
 	final := filepath.Join(dir, name)
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return File{}, fmt.Errorf("create %s: %w", final, err)
-	}
-	tmpName := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = tmp.Close()
-			_ = os.Remove(tmpName)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return File{}, fmt.Errorf("chmod %s: %w", tmpName, err)
-	}
 	h := sha256.New()
-	if err := x.Write(io.MultiWriter(tmp, h)); err != nil {
-		return File{}, fmt.Errorf("write %s: %w", final, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return File{}, fmt.Errorf("sync %s: %w", final, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return File{}, fmt.Errorf("close %s: %w", final, err)
-	}
-	if err := os.Rename(tmpName, final); err != nil {
-		return File{}, fmt.Errorf("rename to %s: %w", final, err)
-	}
-	ok = true
-	if err := syncDir(dir); err != nil {
+	if err := atomic.WriteFile(final, 0o600, func(w io.Writer) error { return x.Write(io.MultiWriter(w, h)) }); err != nil {
 		return File{}, err
 	}
 	abs, err := filepath.Abs(final)
@@ -146,17 +119,7 @@ func writeXLSX(dir, name, sheet string, header []string, rows *sql.Rows) (f File
 }
 
 // syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open folder %s: %w", dir, err)
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return d.Close()
-}
+func syncDir(dir string) error { return atomic.SyncDir(dir) }
 
 // Backup writes the yearly full correspondence export (id, names, birth date,
 // structure of every dossier not yet archived) to outDir, mode 0600, named

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -59,7 +60,7 @@ func TestLaterIngestionKeepsIdentityGone(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vigie.duckdb")
 
 	w := openUncompressed(t, path)
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, dir, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	raw := closeAndRead(t, w)
@@ -79,7 +80,7 @@ func TestLaterIngestionKeepsIdentityGone(t *testing.T) {
 	}
 
 	w = openUncompressed(t, path)
-	res, err := ingest.Run(ctx, w, dir, ingest.Options{})
+	res, err := recorded.Ingest(t, ctx, w, dir, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestLaterIngestionKeepsIdentityGone(t *testing.T) {
 		}
 	}
 	w = openUncompressed(t, path)
-	if res, err = ingest.Run(ctx, w, bad, ingest.Options{MaxRejectRatio: 0.9}); err != nil || res.Quarantined != 2 {
+	if res, err = recorded.Ingest(t, ctx, w, bad, ingest.Options{MaxRejectRatio: 0.9}); err != nil || res.Quarantined != 2 {
 		t.Fatalf("load with X1's rows quarantined: %v (%+v)", err, res)
 	}
 	var quarantined string

@@ -43,7 +43,7 @@ func BenchmarkControls(b *testing.B) {
 		benchenv.ResetPeak()
 		cpu0 := benchenv.CPU()
 		start := time.Now()
-		res, err := Run(ctx, w, Options{AsOf: benchAsOf, SkipList: true})
+		res, err := recorded(b, ctx, w, Options{AsOf: benchAsOf, SkipList: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func BenchmarkControls(b *testing.B) {
 // region and runs the week before; it does nothing unless a benchmark started it.
 func TestBenchRegion(t *testing.T) {
 	w := benchregion.Child(t, benchAsOf)
-	if _, err := Run(context.Background(), w, Options{AsOf: benchAsOf.AddDate(0, 0, -7), SkipList: true}); err != nil {
+	if _, err := recorded(t, context.Background(), w, Options{AsOf: benchAsOf.AddDate(0, 0, -7), SkipList: true}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -24,11 +25,29 @@ import (
 // sql/controls/<lower-case family>.sql.
 var Families = []string{"RDV", "FOR", "PCJ", "SIE", "PAC", "USR", "RGS", "DOS"}
 
+// FamilyNames says in French what each family of Families controls.
+var FamilyNames = map[string]string{
+	"RDV": "rendez-vous",
+	"FOR": "entrées en formation",
+	"PCJ": "chevauchements PACEA / CEJ",
+	"SIE": "rattachement SIENE des partenaires",
+	"PAC": "parcours PACEA",
+	"USR": "comptes utilisateurs",
+	"RGS": "certificat de signature RGS",
+	"DOS": "qualité des dossiers",
+}
+
 // Gravités of a finding, most serious first.
 const (
 	Erreur = "erreur"
 	Alerte = "alerte"
 	Info   = "info"
+)
+
+// Reference kinds of a controls run (control_runs.reference).
+const (
+	Weekly  = "weekly"
+	Monthly = "monthly"
 )
 
 // Suivi values: how a finding compares with the previous run of its structure.
@@ -53,16 +72,18 @@ type Options struct {
 	// SkipList leaves Result.Findings and Result.Resolved empty (Counts is
 	// filled): for callers that read the stored findings themselves.
 	SkipList bool
-	// Arguments, Job and ScheduledFor go to the run record.
-	Arguments    []string
-	Job          string
-	ScheduledFor *time.Time
+	// Reference marks the run as the reference of its period (Weekly,
+	// Monthly), which the reports' « nouveaux / résolus » compare with; ""
+	// for any other run (daily, by hand), which changes no comparison.
+	Reference string
+	// RunID is the run record the caller opened (steps.Run, the
+	// scheduler): a controls run never opens its own.
+	RunID int64
 }
 
-var structureRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-// ValidStructure tells whether code is a well-formed structure code.
-func ValidStructure(code string) bool { return structureRe.MatchString(code) }
+// ValidStructure tells whether code is a well-formed structure code
+// (structure.Valid).
+func ValidStructure(code string) bool { return structure.Valid(code) }
 
 // Period returns the indicator period of o: [From, To], by default the 28
 // days before D.
@@ -82,6 +103,12 @@ func (o Options) Period() (from, to time.Time) {
 func (o Options) Validate() error {
 	if o.AsOf.IsZero() {
 		return errors.New("controls : la date du contrôle (--as-of) manque")
+	}
+	if o.Reference != "" && o.Reference != Weekly && o.Reference != Monthly {
+		return fmt.Errorf("controls : run de référence %q inconnu : %s ou %s", o.Reference, Weekly, Monthly)
+	}
+	if o.RunID == 0 {
+		return errors.New("controls: no run record: the caller opens it (steps.Run)")
 	}
 	from, to := o.Period()
 	if to.Before(from) {
@@ -157,41 +184,31 @@ func Day(t time.Time) time.Time {
 
 func dateArg(t time.Time) string { return Day(t).Format(time.DateOnly) }
 
-// Run runs every control for opts.AsOf, records the run (runs, control_runs),
-// stores the findings compared with the previous run of each structure, and
-// the indicators. Findings are no failure: err is nil whatever is found.
+// Run runs every control for opts.AsOf under the run record opts.RunID
+// (control_runs), stores the findings compared with the previous run of each
+// structure, and the indicators. Findings are no failure: err is nil whatever
+// is found.
 func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result, err error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	asOf := Day(opts.AsOf)
 	from, to := opts.Period()
-	run, err := w.BeginRun(ctx, warehouse.RunInfo{
-		Command: "controls", Arguments: opts.Arguments, AsOf: &asOf,
-		Job: opts.Job, ScheduledFor: opts.ScheduledFor,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if ferr := run.Finish(err); ferr != nil && err == nil {
-			err = ferr
-		}
-	}()
+	runID := opts.RunID
 
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("controls: %w", err)
 	}
 	defer conn.Close()
-	res = &Result{RunID: run.ID, AsOf: asOf, From: from, To: to}
+	res = &Result{RunID: runID, AsOf: asOf, From: from, To: to}
 	restore, err := limitMemory(ctx, conn, opts.MemoryLimit)
 	if err != nil {
 		return nil, err
 	}
 	defer restore()
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		return runSteps(ctx, tx, w, run.ID, asOf, from, to, opts.Structures, res)
+		return runSteps(ctx, tx, w, runID, asOf, from, to, opts, res)
 	})
 	if err != nil {
 		return nil, err
@@ -200,16 +217,16 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
 	}
-	if res.Counts, err = loadCounts(ctx, w.DB, run.ID); err != nil {
+	if res.Counts, err = loadCounts(ctx, w.DB, runID); err != nil {
 		return nil, err
 	}
 	if opts.SkipList {
 		return res, nil
 	}
-	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, run.ID); err != nil {
+	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, runID); err != nil {
 		return nil, err
 	}
-	if res.Resolved, err = loadFindings(ctx, w.DB, qResolved, run.ID); err != nil {
+	if res.Resolved, err = loadFindings(ctx, w.DB, qResolved, runID); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -261,7 +278,7 @@ const familyMarker = "-- @family"
 // runSteps creates the helper macros, the run's scope and record, then
 // stores each family's findings with their history, the resolved findings
 // and the indicators, all on tx's connection.
-func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, res *Result) error {
+func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, opts Options, res *Result) error {
 	step := func(name string, fn func() error) error {
 		start := time.Now()
 		if err := fn(); err != nil {
@@ -273,7 +290,7 @@ func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int
 	if err := execFile(ctx, tx, w, "controls/macros.sql"); err != nil {
 		return err
 	}
-	if err := scope(ctx, tx, w, runID, asOf, from, to, structures); err != nil {
+	if err := scope(ctx, tx, w, runID, asOf, from, to, opts.Structures, opts.Reference); err != nil {
 		return err
 	}
 	if err := execFile(ctx, tx, w, "controls/prev_runs.sql", runID); err != nil {
@@ -324,7 +341,7 @@ func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int
 
 // scope creates the temp table run_scope (the structures the run covers)
 // and records the run in control_runs.
-func scope(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string) error {
+func scope(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, structures []string, reference string) error {
 	if err := execFile(ctx, tx, w, "controls/run_scope.sql"); err != nil {
 		return err
 	}
@@ -356,10 +373,10 @@ WHERE code_structure NOT IN (SELECT code_structure FROM run_scope)`).Scan(&unkno
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO control_runs (run_id, as_of, date_debut, date_fin, structures)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO control_runs (run_id, as_of, date_debut, date_fin, structures, reference)
 SELECT ?, ?::DATE, ?::DATE, ?::DATE,
-       CASE WHEN ?::VARCHAR IS NULL THEN NULL ELSE (SELECT list(code_structure ORDER BY code_structure) FROM run_scope) END`,
-		runID, dateArg(asOf), dateArg(from), dateArg(to), filtered); err != nil {
+       CASE WHEN ?::VARCHAR IS NULL THEN NULL ELSE (SELECT list(code_structure ORDER BY code_structure) FROM run_scope) END, ?`,
+		runID, dateArg(asOf), dateArg(from), dateArg(to), filtered, warehouse.NullString(reference)); err != nil {
 		return fmt.Errorf("controls: record run: %w", err)
 	}
 	return nil

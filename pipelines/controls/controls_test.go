@@ -43,7 +43,7 @@ func index(fs []Finding) map[string]Finding {
 
 func runAt(t *testing.T, w *warehouse.Warehouse, asOf string) *Result {
 	t.Helper()
-	res, err := Run(context.Background(), w, Options{AsOf: date(asOf)})
+	res, err := recorded(t, context.Background(), w, Options{AsOf: date(asOf)})
 	if err != nil {
 		t.Fatalf("run at %s: %v", asOf, err)
 	}

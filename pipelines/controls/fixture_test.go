@@ -46,7 +46,11 @@ func buildRules(ctx context.Context, path string) error {
 		return err
 	}
 	defer w.Close()
-	res, err := ingest.Run(ctx, w, rulesExtraction, ingest.Options{})
+	var res *ingest.Result
+	err = w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) (err error) {
+		res, err = ingest.Run(ctx, w, rulesExtraction, ingest.Options{RunID: id})
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", rulesExtraction, err)
 	}

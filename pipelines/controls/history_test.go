@@ -19,7 +19,7 @@ func TestHistory(t *testing.T) {
 	// load one week's extraction of testdata/controls/history
 	load := func(week string) {
 		t.Helper()
-		res, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "controls", "history", week), ingest.Options{})
+		res, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "history", week), ingest.Options{})
 		if err != nil {
 			t.Fatalf("ingest %s: %v", week, err)
 		}
@@ -66,7 +66,7 @@ func TestHistory(t *testing.T) {
 	load("semaine3")
 
 	// a run limited to ML-B compares with the previous run for ML-B only
-	third, err := Run(ctx, w, Options{AsOf: date("2026-11-30"), Structures: []string{"ML-B"}})
+	third, err := recorded(t, ctx, w, Options{AsOf: date("2026-11-30"), Structures: []string{"ML-B"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestHistory(t *testing.T) {
 	}
 
 	// an unknown structure is refused, and the refusal recorded
-	if _, err := Run(ctx, w, Options{AsOf: date("2026-12-07"), Structures: []string{"ML-B", "ML-ZZ"}}); err == nil || !strings.Contains(err.Error(), "ML-ZZ") {
+	if _, err := recorded(t, ctx, w, Options{AsOf: date("2026-12-07"), Structures: []string{"ML-B", "ML-ZZ"}}); err == nil || !strings.Contains(err.Error(), "ML-ZZ") {
 		t.Errorf("unknown structure: %v", err)
 	}
 	var refused int

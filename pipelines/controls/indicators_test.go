@@ -14,7 +14,7 @@ func TestIndicators(t *testing.T) {
 	t.Parallel()
 	w := rulesWarehouse(t)
 	ctx := context.Background()
-	res, err := Run(ctx, w, Options{AsOf: date("2026-11-23"), From: date("2026-11-01"), To: date("2026-11-05")})
+	res, err := recorded(t, ctx, w, Options{AsOf: date("2026-11-23"), From: date("2026-11-01"), To: date("2026-11-05")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func TestFromExtraction(t *testing.T) {
 	t.Parallel()
 	w := newWarehouse(t)
 	ctx := context.Background()
-	ir, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "controls", "extraction"), ingest.Options{})
+	ir, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "extraction"), ingest.Options{})
 	if err != nil {
 		t.Fatalf("ingest: %v", err)
 	}

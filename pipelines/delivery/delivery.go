@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -239,38 +240,18 @@ func (d *Deliverer) copyToOutbox(r Recipient, f File, b Batch) error {
 
 // CopyFile copies src to dst through a temporary file in dst's folder,
 // synced and renamed, mode 0600: nobody ever sees half a file.
-func CopyFile(src, dst string) (err error) {
+func CopyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("copy: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
+	return atomic.WriteFile(dst, 0o600, func(w io.Writer) error {
+		if _, err := io.Copy(w, in); err != nil {
+			return fmt.Errorf("copy %s: %w", filepath.Base(src), err)
 		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("copy: %w", err)
-	}
-	if _, err := io.Copy(tmp, in); err != nil {
-		return fmt.Errorf("copy %s: %w", filepath.Base(src), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("copy: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("copy: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("copy: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func fileSHA256(path string) (string, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -69,7 +70,7 @@ func TestDemoRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	ir, err := ingest.Run(ctx, w, extraction, ingest.Options{})
+	ir, err := recorded.Ingest(t, ctx, w, extraction, ingest.Options{})
 	if err != nil {
 		t.Fatalf("ingest: %v %+v", err, ir)
 	}
@@ -135,7 +136,7 @@ func TestDemoRegion(t *testing.T) {
 		}
 	}
 
-	res, err := controls.Run(ctx, w, controls.Options{AsOf: testAsOf})
+	res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: testAsOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestDemoRegion(t *testing.T) {
 	}
 
 	at := time.Date(2026, 11, 23, 4, 0, 0, 0, warehouse.Paris)
-	tr, err := transfers.Run(ctx, w, transfers.Options{At: at})
+	tr, err := recorded.Transfers(t, ctx, w, transfers.Options{At: at})
 	if err != nil {
 		t.Fatal(err)
 	}

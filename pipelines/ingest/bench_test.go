@@ -161,7 +161,11 @@ func TestBenchIngestChild(t *testing.T) {
 		benchenv.ResetPeak()
 		cpu0 = benchenv.CPU().Seconds()
 		start := time.Now()
-		res, err := ingest.Run(ctx, w, ext, ingest.Options{})
+		var res *ingest.Result
+		err = w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) (err error) {
+			res, err = ingest.Run(ctx, w, ext, ingest.Options{RunID: id})
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,8 +37,9 @@ type Options struct {
 	// Progress, when set, receives one line per step (a terminal).
 	Progress io.Writer
 	Logger   *slog.Logger
-	// Arguments are recorded with the run.
-	Arguments []string
+	// RunID is the run record the caller opened (steps.Run, the inbox
+	// watch): an ingestion never opens its own.
+	RunID int64
 	// MemoryLimit for DuckDB during the load (default 1GB); larger loads
 	// spill to disk.
 	MemoryLimit string
@@ -97,7 +98,7 @@ var ErrRefused = errors.New("extraction refused")
 // table is upserted (to kill the process half-way in a test).
 var afterUpsert func(table string)
 
-// Run loads the extraction in dir into w.
+// Run loads the extraction in dir into w, under the run record opt.RunID.
 func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (*Result, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -110,20 +111,15 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	default:
 		return nil, fmt.Errorf("unknown encoding %q: use utf-8 or windows-1252", opt.Encoding)
 	}
+	if opt.RunID == 0 {
+		return nil, errors.New("ingest: no run record: the caller opens it (steps.Run)")
+	}
 	files, err := findFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "ingest", Arguments: opt.Arguments})
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{RunID: run.ID}
-	err = load(ctx, w, files, opt, res)
-	if ferr := run.Finish(err); ferr != nil && err == nil {
-		err = ferr
-	}
-	return res, err
+	res := &Result{RunID: opt.RunID}
+	return res, load(ctx, w, files, opt, res)
 }
 
 // findFiles lists the extract files of dir, one per table at most.

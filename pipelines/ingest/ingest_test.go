@@ -112,7 +112,7 @@ func TestIngestBasicAndIdempotent(t *testing.T) {
 	ctx := context.Background()
 	w := openWarehouse(t)
 	dir := extraction(t, nil)
-	res, err := Run(ctx, w, dir, Options{})
+	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestIngestBasicAndIdempotent(t *testing.T) {
 	if !strings.Contains(first, "reorientation_autre_dispositif") || !strings.Contains(first, "Commentaire\nsur deux lignes") {
 		t.Errorf("codes or multi-line text not loaded as expected:\n%s", first)
 	}
-	res2, err := Run(ctx, w, dir, Options{})
+	res2, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestIngestQuarantinesBadRows(t *testing.T) {
 		"P9;D2;cej;clos;01/01/2026;;;;;\n" + // 13: duplicate key
 		"P10;D2;cej;en_cours;01/01/2026;;;;;\n" // 14: fine
 	dir := extraction(t, map[string]string{"dispositifs.csv": bad})
-	res, err := Run(ctx, w, dir, Options{MaxRejectRatio: 0.9})
+	res, err := recorded(t, ctx, w, dir, Options{MaxRejectRatio: 0.9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestIngestCascadesUnknownParents(t *testing.T) {
 	// D2's birth date is wrong: D2 is quarantined, so are its event and programme.
 	dossiers = strings.Replace(dossiers, "2005-07-14", "14.07.2005", 1)
 	dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
-	res, err := Run(context.Background(), w, dir, Options{MaxRejectRatio: 0.5})
+	res, err := recorded(t, context.Background(), w, dir, Options{MaxRejectRatio: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,14 +236,14 @@ func TestIngestRefusesMissingRequiredColumn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := openWarehouse(t)
-	if _, err := Run(ctx, w, extraction(t, nil), Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, w)
 	// Second extraction: new rows everywhere, but dossiers lacks date_inscription.
 	dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "date_inscription", "inscription")
 	events := basicFile(t, "evenements.csv") + "E9,D1,2026-11-22,atelier,,,,\n"
-	_, err := Run(ctx, w, extraction(t, map[string]string{"dossiers.csv": dossiers, "evenements.csv": events}), Options{})
+	_, err := recorded(t, ctx, w, extraction(t, map[string]string{"dossiers.csv": dossiers, "evenements.csv": events}), Options{})
 	if !errors.Is(err, ErrRefused) {
 		t.Fatalf("err = %v, want a refusal", err)
 	}
@@ -262,13 +262,13 @@ func TestIngestRefusesAboveRejectRatio(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := openWarehouse(t)
-	if _, err := Run(ctx, w, extraction(t, nil), Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, w)
 	lieux := basicFile(t, "lieux.csv") + "L-16-3;ML-16001;Nouveau site;16015;peut-être\n"
 	events := basicFile(t, "evenements.csv") + "E9,D1,2026-11-22,atelier,,,,\n"
-	res, err := Run(ctx, w, extraction(t, map[string]string{"lieux.csv": lieux, "evenements.csv": events}), Options{})
+	res, err := recorded(t, ctx, w, extraction(t, map[string]string{"lieux.csv": lieux, "evenements.csv": events}), Options{})
 	if !errors.Is(err, ErrRefused) || !res.Refused {
 		t.Fatalf("err = %v, refused = %v; want a refusal (1 bad row of 20 > 1 %%)", err, res.Refused)
 	}
@@ -280,7 +280,7 @@ func TestIngestRefusesAboveRejectRatio(t *testing.T) {
 		t.Errorf("quarantine of the refused run has %d rows for lieux.actif, want 1", n)
 	}
 	// With a larger ratio the same extraction loads, bad row excepted.
-	res, err = Run(ctx, w, extraction(t, map[string]string{"lieux.csv": lieux, "evenements.csv": events}), Options{MaxRejectRatio: 0.1})
+	res, err = recorded(t, ctx, w, extraction(t, map[string]string{"lieux.csv": lieux, "evenements.csv": events}), Options{MaxRejectRatio: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestIngestFormatsAndEncodings(t *testing.T) {
 	writeUsersXLSX(t, filepath.Join(dir, "utilisateurs.xlsx"))
 	writeDispositifsParquet(t, w, filepath.Join(dir, "dispositifs.parquet"))
 
-	res, err := Run(ctx, w, dir, Options{})
+	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatalf("%v; samples %+v", err, res.Samples)
 	}
@@ -402,7 +402,7 @@ func TestIngestKeepsArchivedDossiersAnonymous(t *testing.T) {
 	ctx := context.Background()
 	w := openWarehouse(t)
 	dir := extraction(t, nil)
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Archive D1 the way the archive batch does.
@@ -414,7 +414,7 @@ func TestIngestKeepsArchivedDossiersAnonymous(t *testing.T) {
 	if _, err := w.DB.Exec(`UPDATE evenements SET commentaire = NULL WHERE id_dossier = 'D1'`); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(ctx, w, dir, Options{})
+	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +445,7 @@ func TestIngestKeepsExecutedTransfers(t *testing.T) {
 	w := openWarehouse(t)
 	users := basicFile(t, "utilisateurs.csv") + "U4;a.moreau;ML-16001;m;Loïc;Moreau;;l@example.org;;conseiller_referent;actif;;;\n"
 	dir := extraction(t, map[string]string{"utilisateurs.csv": users})
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Transfer T1 moved D1 and D2 from U1 to U4.
@@ -459,7 +459,7 @@ func TestIngestKeepsExecutedTransfers(t *testing.T) {
 	}
 	// The next extraction still shows U1 for D1 (stale) but U2 for D2 (a newer upstream change).
 	dossiers := strings.Replace(basicFile(t, "dossiers.csv"), ";U1;L-16-2;", ";U2;L-16-2;", 1)
-	res, err := Run(ctx, w, extraction(t, map[string]string{"utilisateurs.csv": users, "dossiers.csv": dossiers}), Options{})
+	res, err := recorded(t, ctx, w, extraction(t, map[string]string{"utilisateurs.csv": users, "dossiers.csv": dossiers}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestIngestRefusesTwoFilesForOneTable(t *testing.T) {
 	t.Parallel()
 	w := openWarehouse(t)
 	dir := extraction(t, map[string]string{"lieux.xlsx": "not really a workbook"})
-	_, err := Run(context.Background(), w, dir, Options{})
+	_, err := recorded(t, context.Background(), w, dir, Options{})
 	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "lieux") {
 		t.Fatalf("err = %v, want a refusal naming lieux", err)
 	}
@@ -501,7 +501,7 @@ func TestIngestRefusesUnreadableFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "lieux.xlsx"), []byte("not a workbook"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Run(context.Background(), w, dir, Options{})
+	_, err := recorded(t, context.Background(), w, dir, Options{})
 	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "lieux.xlsx") {
 		t.Fatalf("err = %v, want a refusal naming lieux.xlsx", err)
 	}

@@ -36,7 +36,12 @@ func childIngest(dir, path string) int {
 			time.Sleep(time.Minute) // the parent kills us here
 		}
 	}
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	run, err := w.BeginRun(ctx, warehouse.RunInfo{Command: "ingest"})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if _, err := Run(ctx, w, dir, Options{RunID: run.ID}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -53,7 +58,7 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(ctx, w, extraction(t, nil), Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, w)
@@ -96,7 +101,7 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 		t.Errorf("a load killed half-way changed the warehouse:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 	// The same extraction loads fine afterwards.
-	if _, err := Run(ctx, w, dir, Options{}); err != nil {
+	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, w, `SELECT count(*) FROM dossiers WHERE nom_usage = 'Martin-Durand'`); n != 1 {

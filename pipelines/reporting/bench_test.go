@@ -14,6 +14,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/internal/benchenv"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -135,7 +136,7 @@ func buildBenchRegion(b testing.TB, path string, scale float64) {
 		b.Fatalf("bench.sql: %v", err)
 	}
 	for _, d := range []string{"2026-11-09", "2026-11-16", "2026-11-23"} {
-		if _, err := controls.Run(ctx, w, controls.Options{AsOf: day(d)}); err != nil {
+		if _, err := recorded.Controls(b, ctx, w, controls.Options{AsOf: day(d)}); err != nil {
 			b.Fatalf("controls %s: %v", d, err)
 		}
 	}

@@ -93,14 +93,17 @@ func LoadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, 
 	if len(list) == 0 {
 		return nil, fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", code)
 	}
-	return loadStructure(ctx, w, asOf, list[0])
+	return loadStructure(ctx, w, asOf, controls.Weekly, list[0])
 }
 
-func loadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, s structureRow) (*reports.StructureReport, error) {
+func loadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, period string, s structureRow) (*reports.StructureReport, error) {
 	r := &reports.StructureReport{CodeStructure: s.code, NomStructure: s.nom, AsOf: asOf,
 		ControlRunID: s.runID, ControlAsOf: s.asOf, PeriodFrom: s.from, PeriodTo: s.to}
 	if s.runID != 0 {
 		if err := loadControls(ctx, w, r); err != nil {
+			return nil, fmt.Errorf("structure %s: %w", s.code, err)
+		}
+		if err := sinceReference(ctx, w, r, period); err != nil {
 			return nil, fmt.Errorf("structure %s: %w", s.code, err)
 		}
 	}

@@ -25,6 +25,10 @@ type Options struct {
 	Progress    io.Writer // one line per folder written; nil for none
 	Workers     int       // structures rendered at once; 0 means GOMAXPROCS
 	RegionOnly  bool      // write the regional files only (structures are still read for their counts)
+	// Period is the reference the « nouveaux / résolus » compare with:
+	// controls.Weekly (default: the weekly control of the week before) or
+	// controls.Monthly (the month before's).
+	Period string
 }
 
 // Validate checks the options before any work.
@@ -34,6 +38,9 @@ func (o Options) Validate() error {
 	}
 	if o.Out == "" {
 		return errors.New("report: no output folder")
+	}
+	if o.Period != "" && o.Period != controls.Weekly && o.Period != controls.Monthly {
+		return fmt.Errorf("report: unknown period %q", o.Period)
 	}
 	if o.RegionOnly && o.Structure != "" {
 		return errors.New("report: a regional report covers every structure; do not name one")
@@ -117,7 +124,7 @@ func writeStructures(parent context.Context, w *warehouse.Warehouse, opts Option
 			fail(fmt.Errorf("report: %w", err))
 			break
 		}
-		r, err := loadStructure(ctx, w, opts.AsOf, s)
+		r, err := loadStructure(ctx, w, opts.AsOf, opts.Period, s)
 		if err != nil {
 			fail(err)
 			break
@@ -165,6 +172,9 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 	}
 	if opts.Structure != "" && len(list) == 0 {
 		return nil, warehouse.Refused(fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", opts.Structure))
+	}
+	if err := controlledOn(list, opts.AsOf); err != nil {
+		return nil, err
 	}
 	outcomes, err := writeStructures(ctx, w, opts, list)
 	if err != nil {

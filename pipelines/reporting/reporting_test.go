@@ -2,6 +2,7 @@ package reporting
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -35,11 +37,11 @@ func loaded(t testing.TB) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatalf("ingest: %v", err)
 	}
 	for _, d := range []string{"2026-11-16", "2026-11-23"} {
-		if _, err := controls.Run(ctx, w, controls.Options{AsOf: day(d)}); err != nil {
+		if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: day(d)}); err != nil {
 			t.Fatalf("controls %s: %v", d, err)
 		}
 	}
@@ -260,18 +262,32 @@ func TestReportWithoutControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := ingest.Run(ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatal(err)
 	}
+	// No controls for the date: refused, saying what to run, nothing written
+	// (never a dashboard saying « 0 constat » as if all were well); and so
+	// with only an older week's controls.
 	out := t.TempDir()
-	if _, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	text := pdfText(t, filepath.Join(out, "ML-16001", "2026-11-23", "tableau-de-bord-ML-16001-2026-11-23.pdf"))
-	if !strings.Contains(text, "Aucun contrôle n'est enregistré") {
-		t.Error("the dashboard does not say that no controls run exists")
+	for _, before := range []string{"", "2026-11-16"} {
+		if before != "" {
+			if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: day(before)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err = Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out})
+		var refused *warehouse.RefusedError
+		if !errors.As(err, &refused) || !errors.Is(err, ErrNotControlled) || !strings.Contains(err.Error(), "vigie controls --as-of 2026-11-23") {
+			t.Errorf("report without the date's controls (controls before: %q): %v", before, err)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("a refused report wrote %d entries", len(entries))
+		}
 	}
 	// The ASP list does not depend on the controls run.
+	if _, err := WriteASPLists(ctx, w, Options{AsOf: day("2026-11-23"), Out: out}); err != nil {
+		t.Fatal(err)
+	}
 	if asp := pdfText(t, filepath.Join(out, "ML-16001", "2026-11-23", "liste-asp-ML-16001-2026-11-23.pdf")); !strings.Contains(asp, "CERFA-16-001") {
 		t.Error("ASP list without its row")
 	}

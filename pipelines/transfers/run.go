@@ -196,7 +196,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if err != nil {
 		return nil, err
 	}
-	res = &Result{}
+	res = &Result{RunID: opts.RunID}
 	var executed []Request
 	sess := &session{db: w.DB, prepared: map[string]*sql.Stmt{}}
 	defer sess.close()

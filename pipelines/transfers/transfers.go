@@ -107,6 +107,7 @@ type Options struct {
 
 // Result is what a run did.
 type Result struct {
+	RunID     int64 // the run recording it (0 in a dry run)
 	Outcomes  []Outcome
 	Deletable []Deletable
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Paris must resolve on machines without zoneinfo
+
+	"github.com/arml-na/vigie/pipelines/clock"
 )
 
 // Run statuses, as stored in runs.status.
@@ -62,8 +64,12 @@ type Run struct {
 	w  *Warehouse
 }
 
-// Now is the clock used for the run record; tests replace it.
-var Now = func() time.Time { return time.Now() }
+// Clock is the clock of the run record and of the rows pipelines stamp;
+// tests replace it.
+var Clock clock.Clock = clock.System{}
+
+// Now is Clock's time.
+func Now() time.Time { return Clock.Now() }
 
 // BeginRun records the start of a run.
 func (w *Warehouse) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
@@ -124,3 +130,18 @@ func mustLoadParis() *time.Location {
 
 // NullString turns "" into NULL.
 func NullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// Record runs fn under a new run record: it opens the record (info), hands fn
+// its id, and records how fn ended. It is how the one owner of a run — the
+// caller of a step, never the step — records it.
+func (w *Warehouse) Record(ctx context.Context, info RunInfo, fn func(runID int64) error) error {
+	run, err := w.BeginRun(ctx, info)
+	if err != nil {
+		return err
+	}
+	err = fn(run.ID)
+	if ferr := run.Finish(err); err == nil {
+		err = ferr
+	}
+	return err
+}

@@ -108,7 +108,10 @@ func Child(t *testing.T, asOf time.Time) *warehouse.Warehouse {
 			t.Error(err)
 		}
 	})
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+	if err := w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+		_, err := ingest.Run(ctx, w, dir, ingest.Options{RunID: id})
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
