@@ -25,6 +25,9 @@ func CarryOver(ctx context.Context, w *warehouse.Warehouse, formerPath string) (
 			return 0, err
 		}
 	}
+	if files["anonymise"], err = anonymiseSQL(files["anonymise"]); err != nil {
+		return 0, err
+	}
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("carry archivings over: %w", err)

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -102,30 +103,9 @@ func fileSHA256(ctx context.Context, path string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// writeSum writes the checksum file of copyPath, "HEX  NAME\n", mode 0600,
-// through a temporary name.
+// writeSum writes the checksum file of copyPath, "HEX  NAME\n", mode 0600.
 func writeSum(copyPath, sum string) error {
-	line := sum + "  " + filepath.Base(copyPath) + "\n"
-	dst := SumFile(copyPath)
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", dst, err)
-	}
-	_, err = tmp.WriteString(line)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", dst, err)
-	}
-	return nil
+	return atomic.WriteBytes(SumFile(copyPath), 0o600, []byte(sum+"  "+filepath.Base(copyPath)+"\n"))
 }
 
 // prune removes the oldest copies of dir (and their checksum files) so that

@@ -15,6 +15,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -40,7 +41,7 @@ func newWarehouse(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ingest.Run(context.Background(), w, dir, ingest.Options{}); err != nil {
+	if _, err := recorded.Ingest(t, context.Background(), w, dir, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -248,4 +249,37 @@ func TestBackupGivesUpWaitingInFrench(t *testing.T) {
 		t.Errorf("message %q does not name the holder %d in French", err, p.cmd.Process.Pid)
 	}
 	p.wait(t)
+}
+
+// TestSnapshotAfterReopen: a warehouse closed and reopened in place (as the
+// compaction after an archiving does) is copied as it now is.
+func TestSnapshotAfterReopen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "ingest", "basic"))
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.SnapshotTo(ctx, filepath.Join(t.TempDir(), "first.duckdb")); err != nil {
+		t.Fatal(err)
+	}
+	err = w.WhileClosed(ctx, func(p string) error {
+		other := newWarehouse(t, filepath.Join("..", "..", "testdata", "archive", "extraction"))
+		return os.Rename(other, p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(t.TempDir(), "second.duckdb")
+	if err := w.SnapshotTo(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := state(t, second), state(t, path); !reflect.DeepEqual(got, want) {
+		t.Errorf("snapshot after the reopening holds %v, the warehouse %v", got, want)
+	}
 }

@@ -56,7 +56,10 @@ func child(mode, path, dir string) int {
 			_, _ = io.Copy(io.Discard, os.Stdin) // until the parent closes it
 			return 0
 		}
-		if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+		if err := w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+			_, err := ingest.Run(ctx, w, dir, ingest.Options{RunID: id})
+			return err
+		}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -242,7 +243,7 @@ func swap(path, tmp string, now time.Time) (aside string, err error) {
 		if err := os.Rename(tmp, path); err != nil {
 			return "", fmt.Errorf("restore: %w", err)
 		}
-		return "", warehouse.SyncDir(dir)
+		return "", atomic.SyncDir(dir)
 	}
 	if err != nil {
 		return "", fmt.Errorf("restore: %w", err)
@@ -268,5 +269,5 @@ func swap(path, tmp string, now time.Time) (aside string, err error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("restore: %w", err)
 	}
-	return aside, warehouse.SyncDir(dir)
+	return aside, atomic.SyncDir(dir)
 }

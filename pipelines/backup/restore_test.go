@@ -14,6 +14,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -229,7 +230,7 @@ func TestRestoreNeverBringsAnArchivedIdentityBack(t *testing.T) {
 			if _, err := w.DB.Exec(`PRAGMA force_compression='uncompressed'`); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ingest.Run(ctx, w, old, ingest.Options{}); err != nil {
+			if _, err := recorded.Ingest(t, ctx, w, old, ingest.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			var prenom, nir, comment sql.NullString

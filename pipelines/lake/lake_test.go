@@ -21,6 +21,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -44,10 +45,10 @@ func region(t *testing.T) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = w.Close() })
-	if _, err := ingest.Run(ctx, w, dir, ingest.Options{}); err != nil {
+	if _, err := recorded.Ingest(t, ctx, w, dir, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := controls.Run(ctx, w, controls.Options{AsOf: asOf}); err != nil {
+	if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: asOf}); err != nil {
 		t.Fatal(err)
 	}
 	return w

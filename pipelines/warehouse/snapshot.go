@@ -2,11 +2,11 @@ package warehouse
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/arml-na/vigie/pipelines/atomic"
 )
 
 // SnapshotTo writes a consistent copy of the warehouse file to dst: it
@@ -16,7 +16,7 @@ import (
 // a copy under dst. w must be open for writing (it holds DuckDB's lock, so no
 // other process writes meanwhile), and no write of this process may run on w
 // during the copy: the daemon's steps and the commands run one at a time.
-func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) (err error) {
+func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) error {
 	if w.ReadOnly {
 		return fmt.Errorf("snapshot %s: the warehouse is open read-only, its log cannot be checkpointed", w.Path)
 	}
@@ -27,34 +27,10 @@ func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) (err error) {
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", w.Path, err)
 	}
-	dir := filepath.Dir(dst)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("snapshot to %s: %w", dst, err)
-	}
-	tmpName := tmp.Name()
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmpName)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("snapshot to %s: %w", dst, err)
-	}
-	if _, err := io.Copy(tmp, ContextReader(ctx, io.NewSectionReader(src, 0, 1<<62))); err != nil {
-		return fmt.Errorf("snapshot to %s: copy: %w", dst, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("snapshot to %s: sync: %w", dst, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot to %s: close: %w", dst, err)
-	}
-	if err := os.Rename(tmpName, dst); err != nil {
-		return fmt.Errorf("snapshot to %s: %w", dst, err)
-	}
-	return SyncDir(dir)
+	return atomic.WriteFile(dst, 0o600, func(out io.Writer) error {
+		_, err := io.Copy(out, ContextReader(ctx, io.NewSectionReader(src, 0, 1<<62)))
+		return err
+	})
 }
 
 // snapshotSource returns the descriptor SnapshotTo reads the file through,
@@ -88,20 +64,4 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// SyncDir makes a rename in dir durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open folder %s: %w", dir, err)
-	}
-	serr := d.Sync()
-	if cerr := d.Close(); serr == nil {
-		serr = cerr
-	}
-	if serr != nil && !errors.Is(serr, os.ErrInvalid) {
-		return fmt.Errorf("sync folder %s: %w", dir, serr)
-	}
-	return nil
 }

@@ -96,11 +96,15 @@ func (w *Warehouse) Close() error {
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
 	}
+	w.snapshotMu.Lock()
+	defer w.snapshotMu.Unlock()
 	if w.snapshotSrc != nil {
-		// After DuckDB let go of the file: closing it drops the lock.
+		// After DuckDB let go of the file: closing it drops the lock. A
+		// reopening (WhileClosed) may find another file under the path.
 		if cerr := w.snapshotSrc.Close(); err == nil {
 			err = cerr
 		}
+		w.snapshotSrc = nil
 	}
 	return err
 }

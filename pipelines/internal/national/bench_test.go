@@ -20,6 +20,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/benchenv"
+	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/lake"
 	"github.com/arml-na/vigie/pipelines/reporting"
 	"github.com/arml-na/vigie/pipelines/transfers"
@@ -142,7 +143,7 @@ func TestNationalPhase(t *testing.T) {
 	benchenv.ResetPeak()
 	cpu0 := benchenv.CPU()
 	start := time.Now()
-	what, err := run(ctx, phase, ext, dir, w)
+	what, err := run(ctx, t, phase, ext, dir, w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,18 +157,18 @@ func TestNationalPhase(t *testing.T) {
 }
 
 // run runs one phase and says what it did.
-func run(ctx context.Context, phase, ext, dir string, w *warehouse.Warehouse) (string, error) {
+func run(ctx context.Context, t *testing.T, phase, ext, dir string, w *warehouse.Warehouse) (string, error) {
 	switch phase {
 	case "read_csv":
 		return bareReadCSV(ctx, ext, filepath.Join(dir, "bare.duckdb"))
 	case "ingest":
-		res, err := ingest.Run(ctx, w, ext, ingest.Options{})
+		res, err := recorded.Ingest(t, ctx, w, ext, ingest.Options{})
 		if err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%d rows read, %d quarantined", res.Read, res.Quarantined), nil
 	case "controls":
-		res, err := controls.Run(ctx, w, controls.Options{AsOf: asOf, SkipList: true})
+		res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: asOf, SkipList: true})
 		if err != nil {
 			return "", err
 		}
@@ -192,7 +193,7 @@ func run(ctx context.Context, phase, ext, dir string, w *warehouse.Warehouse) (s
 		return fmt.Sprintf("%d files", len(res.Files)), nil
 	case "transfers":
 		at := time.Date(asOf.Year(), asOf.Month(), asOf.Day()+2, 4, 0, 0, 0, warehouse.Paris)
-		res, err := transfers.Run(ctx, w, transfers.Options{At: at})
+		res, err := recorded.Transfers(t, ctx, w, transfers.Options{At: at})
 		if err != nil {
 			return "", err
 		}
