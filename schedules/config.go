@@ -55,6 +55,8 @@ type Config struct {
 	Archive   Archive             `yaml:"archive"`
 	// Counsellors opts structures in to the counsellors' Monday lists.
 	Counsellors Counsellors `yaml:"counsellors"`
+	Backup      Backup      `yaml:"backup"`
+	Export      Export      `yaml:"export"`
 	// PollInterval is how often the daemon looks at the inbox.
 	PollInterval Duration `yaml:"poll_interval"`
 	// LockWait is how long a job waits for another process (an analyst's
@@ -167,6 +169,21 @@ func checkAddress(s string) error {
 		return errNotBareAddress
 	}
 	return nil
+}
+
+// Backup configures the daily backup job (`vigie backup`).
+type Backup struct {
+	// Dir is the backup folder; empty means sauvegardes/ beside the warehouse.
+	Dir string `yaml:"dir"`
+	// Keep is how many copies the folder keeps; 0 means the default (14).
+	Keep int `yaml:"keep"`
+}
+
+// Export configures `vigie export`.
+type Export struct {
+	// KeyFile holds the key of the lake's keyed hash (VIGIE_EXPORT_KEY, when
+	// set, takes precedence); keep it readable by vigie only.
+	KeyFile string `yaml:"key_file"`
 }
 
 // Duration is a time.Duration written as Go does (90m, 36h) or in days (8d).
@@ -343,6 +360,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Archive.Apply && c.Archive.BackupDir == "" {
 		bad("archive.backup_dir : absent alors que archive.apply vaut true : l'archivage y écrit d'abord sa sauvegarde")
+	}
+	if c.Backup.Keep < 0 {
+		bad("backup.keep = %d : écrivez le nombre de copies gardées (1 ou plus), ou retirez la clé pour 14", c.Backup.Keep)
 	}
 	if s := c.SMTP; s != nil {
 		if s.Host == "" {

@@ -55,7 +55,8 @@ func NewRegistry(declared *steps.Registry) Registry {
 		r[s.Info().Name] = func(ctx context.Context, rc RunContext) ([]Output, error) {
 			return s.RunFor(ctx, steps.Env{W: rc.W, RunID: rc.RunID, Log: rc.Log},
 				steps.Instant{Job: rc.Job, For: rc.ScheduledFor, AsOf: rc.AsOf, OutDir: rc.OutDir, BackupDir: rc.Config.Archive.BackupDir, Reference: rc.Reference,
-					Counsellors: rc.Config.Counsellors.Options()})
+					Counsellors: rc.Config.Counsellors.Options(),
+					Backups:     rc.Config.Backup.Dir, BackupKeep: rc.Config.Backup.Keep})
 		}
 	}
 	return r

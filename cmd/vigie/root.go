@@ -123,6 +123,16 @@ func (a *app) openWarehouse(ctx context.Context) (*warehouse.Warehouse, error) {
 	return warehouse.Open(ctx, a.warehousePath, sqlfiles.FS(), warehouse.LockWait(a.lockWait))
 }
 
+// openWaiting opens an existing warehouse for writing, waiting at most wait
+// for another process that holds it (a batch that only reads it whole:
+// backup, export).
+func (a *app) openWaiting(ctx context.Context, wait time.Duration) (*warehouse.Warehouse, error) {
+	if err := requireFile(a.warehousePath); err != nil {
+		return nil, err
+	}
+	return warehouse.OpenWaiting(ctx, a.warehousePath, sqlfiles.FS(), wait)
+}
+
 // openWarehouseReadOnly opens an existing warehouse for reading.
 func (a *app) openWarehouseReadOnly(ctx context.Context) (*warehouse.Warehouse, error) {
 	if err := requireFile(a.warehousePath); err != nil {

@@ -332,8 +332,9 @@ func Example_scheduleList() {
 	// transfers       2026-05-24 04:00  dimanche                                        transfers
 	// archive         2026-05-24 05:00  dimanche                                        archive_plan archive_apply
 	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
+	// backup          2026-05-24 06:45  dimanche                                        backup
 	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls report_weekly
 	// monthly_report  2026-06-01 07:00  lundi                                           controls report_monthly
 	// monthly_rafael  2026-06-01 08:00  lundi                                           rafael
-	// (6 lignes)
+	// (7 lignes)
 }

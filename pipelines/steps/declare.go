@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/backup"
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/ingest"
@@ -23,7 +24,7 @@ import (
 func Declared() *Registry {
 	r := NewRegistry()
 	for _, s := range []Step{Ingest, Controls, WeeklyASP, ReportRegion, ReportWeekly, ReportMonthly, Report, Transfers,
-		ArchivePlan, ArchiveApply, ArchiveDossier, ArchiveBackup, Rafael} {
+		ArchivePlan, ArchiveApply, ArchiveDossier, ArchiveBackup, Rafael, Backup} {
 		if err := r.Add(s); err != nil {
 			panic(err) // a programming error, caught by TestDeclared
 		}
@@ -278,5 +279,31 @@ var Rafael = &Pipeline[rafael.Options, *rafael.Result]{
 	},
 	Outputs: func(r *rafael.Result) ([]Output, error) {
 		return []Output{{Path: r.Path, Audience: AnalystsAudience}}, nil
+	},
+}
+
+// Backup writes a consistent copy of the warehouse and its SHA-256 (`vigie
+// backup`; the daily backup job, on the warehouse the daemon's pass holds).
+var Backup = &Pipeline[backup.Options, backup.Copy]{
+	Declared: Info{Name: "backup", Command: "backup", Reads: []string{"tout l'entrepôt"},
+		Produces: "une copie cohérente de l'entrepôt et son empreinte SHA-256, mode 0600 (dossier des sauvegardes)"},
+	Exec: func(ctx context.Context, e Env, o backup.Options) (backup.Copy, error) {
+		if o.Now.IsZero() {
+			o.Now = time.Now()
+		}
+		if o.Keep == 0 {
+			o.Keep = backup.DefaultKeep
+		}
+		if o.Out == "" {
+			o.Out = filepath.Join(filepath.Dir(e.W.Path), "sauvegardes")
+		}
+		c, err := backup.Take(ctx, e.W, o)
+		if err == nil {
+			e.log().Info("backup written", "path", c.Path, "sha256", c.SHA256, "bytes", c.Bytes, "removed", len(c.Removed))
+		}
+		return c, err
+	},
+	ForInstant: func(in Instant) (backup.Options, error) {
+		return backup.Options{Out: in.Backups, Keep: in.BackupKeep}, nil
 	},
 }

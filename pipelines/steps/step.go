@@ -62,6 +62,10 @@ type Instant struct {
 	OutDir string
 	// BackupDir is where an archiving writes its backup.
 	BackupDir string
+	// Backups is the folder of the daily copies of the warehouse, and
+	// BackupKeep how many it keeps (0: the default).
+	Backups    string
+	BackupKeep int
 	// Reference is set when the run is the reference of its period (the
 	// weekly control, the monthly report): controls record it as such.
 	Reference string

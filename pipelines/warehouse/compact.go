@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -99,7 +100,7 @@ func Compact(ctx context.Context, path string, sqlFS fs.FS) (err error) {
 	if err := os.Rename(fresh, path); err != nil {
 		return fmt.Errorf("compact %s: %w", path, err)
 	}
-	return SyncDir(filepath.Dir(path))
+	return atomic.SyncDir(filepath.Dir(path))
 }
 
 // syncPrivate makes the file at p mode 0600 and flushes it to disk.
@@ -117,19 +118,6 @@ func syncPrivate(p string) error {
 		return fmt.Errorf("sync: %w", err)
 	}
 	return f.Close()
-}
-
-// SyncDir makes a rename in dir durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open folder %s: %w", dir, err)
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return d.Close()
 }
 
 // finishPending runs on every opening for writing, before anybody uses the

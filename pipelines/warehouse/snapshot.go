@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/arml-na/vigie/pipelines/atomic"
 )
 
 // The console (`vigie serve`) never holds the live warehouse: DuckDB lets one
@@ -67,53 +69,51 @@ func LatestSnapshot(dir string) (string, error) {
 	return list[len(list)-1], nil
 }
 
-// SnapshotTo writes a consistent copy of the warehouse to dst: a checkpoint
-// (the write-ahead log into the file), then the file's bytes copied to a
-// temporary name in dst's folder (mode 0600: the copy holds identities),
-// synced, renamed to dst, and the folder synced. Nobody ever opens half a
-// copy. The warehouse must be open for writing and idle.
-func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) (err error) {
+// SnapshotTo writes a consistent copy of the warehouse file to dst: it
+// checkpoints the write-ahead log into the file, then copies the file's bytes
+// to a temporary name beside dst (mode 0600: the copy holds identities),
+// syncs it, renames it to dst and syncs the folder, so nobody ever finds half
+// a copy under dst. w must be open for writing (it holds DuckDB's lock, so no
+// other process writes meanwhile), and no write of this process may run on w
+// during the copy: the daemon's steps and the commands run one at a time.
+func (w *Warehouse) SnapshotTo(ctx context.Context, dst string) error {
 	if w.ReadOnly {
-		return errors.New("snapshot: the warehouse is open read-only (a checkpoint needs write access)")
+		return fmt.Errorf("snapshot %s: the warehouse is open read-only, its log cannot be checkpointed", w.Path)
 	}
 	if err := w.Checkpoint(ctx); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+		return fmt.Errorf("snapshot %s: %w", w.Path, err)
 	}
-	src, err := os.Open(w.Path)
+	src, err := w.snapshotSource()
 	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+		return fmt.Errorf("snapshot %s: %w", w.Path, err)
 	}
-	defer src.Close()
-	dir := filepath.Dir(dst)
-	tmp, err := os.CreateTemp(dir, ".tmp-snapshot-*")
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	if _, err := io.Copy(tmp, ctxReader{ctx, src}); err != nil {
-		return fmt.Errorf("snapshot: copy: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("snapshot: sync: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	return syncDir(dir)
+	return atomic.WriteFile(dst, 0o600, func(out io.Writer) error {
+		_, err := io.Copy(out, ContextReader(ctx, io.NewSectionReader(src, 0, 1<<62)))
+		return err
+	})
 }
 
-// ctxReader stops a long copy when ctx ends.
+// snapshotSource returns the descriptor SnapshotTo reads the file through,
+// opened once and closed only by Close. DuckDB's lock on the file is a POSIX
+// record lock, which the kernel drops when the process closes *any*
+// descriptor of the file: closing a descriptor after each copy would leave
+// the warehouse open here and unlocked for every other process.
+func (w *Warehouse) snapshotSource() (*os.File, error) {
+	w.snapshotMu.Lock()
+	defer w.snapshotMu.Unlock()
+	if w.snapshotSrc == nil {
+		f, err := os.Open(w.Path)
+		if err != nil {
+			return nil, err
+		}
+		w.snapshotSrc = f
+	}
+	return w.snapshotSrc, nil
+}
+
+// ContextReader returns r, stopping a long copy when ctx ends.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
@@ -124,18 +124,6 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }
 
 // PublishSnapshot publishes a new snapshot for the console, when its folder

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -30,6 +31,9 @@ type Warehouse struct {
 	// changed is set when a run is recorded: Close then publishes a snapshot
 	// for the console (snapshot.go).
 	changed atomic.Bool
+
+	snapshotMu  sync.Mutex
+	snapshotSrc *os.File // see snapshotSource
 }
 
 // Open opens (creating it if needed) the warehouse at path and migrates its
@@ -203,6 +207,16 @@ func (w *Warehouse) Close() error {
 	err := w.DB.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr
+	}
+	w.snapshotMu.Lock()
+	defer w.snapshotMu.Unlock()
+	if w.snapshotSrc != nil {
+		// After DuckDB let go of the file: closing it drops the lock. A
+		// reopening (WhileClosed) may find another file under the path.
+		if cerr := w.snapshotSrc.Close(); err == nil {
+			err = cerr
+		}
+		w.snapshotSrc = nil
 	}
 	if w.spill != "" {
 		if rerr := os.RemoveAll(w.spill); err == nil && rerr != nil {
