@@ -46,7 +46,7 @@ func TestScheduleList(t *testing.T) {
 		t.Errorf("missing %q in\n%s", want, out)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(out, "\r\n", "\n")), "\n")
-	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 7 {
+	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 8 { // a header and one line for each of the seven jobs
 		t.Errorf("output:\n%s", out)
 	}
 	// A 02:30 job on the spring-forward day runs at 03:00, and the list says why.
