@@ -576,3 +576,40 @@ func TestAPIStatusCodesAndFindings(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestNewFamiliesDashboards: the dashboards of the families of issue 14 list
+// their findings for the region, and a structure account of A sees A's only.
+func TestNewFamiliesDashboards(t *testing.T) {
+	f := newFixture(t)
+	ana := f.login(t, "ana")
+	std := f.login(t, "std-a")
+	for _, c := range []struct {
+		family   string
+		ofA, ofB []string
+		other    string
+	}{
+		{"ACR", []string{"ACR-02", "ACR-03", "ACR-05", "J2-16-P1", "J2-16-A1", "J2-16-E1"}, []string{"J2-17-P1", "J2-17-A1", "J2-17-E1"}, "RAF-01"},
+		{"RAF", []string{"RAF-01", "RAF-02", "S16-9"}, []string{"S17-9"}, "ACR-02"},
+	} {
+		for _, p := range []string{"/constats?famille=" + c.family, "/api/v1/findings?limit=1000&famille=" + c.family} {
+			r := ana.get(p)
+			if strings.Contains(r.body, c.other) && strings.HasPrefix(p, "/constats") {
+				t.Errorf("analyst %s shows %s of another family", p, c.other)
+			}
+			for _, want := range append(append([]string{}, c.ofA...), c.ofB...) {
+				if r.code != 200 || !strings.Contains(r.body, want) {
+					t.Errorf("analyst %s: %d, %q missing", p, r.code, want)
+				}
+			}
+			r = std.get(p)
+			for _, want := range c.ofA {
+				if r.code != 200 || !strings.Contains(r.body, want) {
+					t.Errorf("std-a %s: %d, %q missing", p, r.code, want)
+				}
+			}
+			if m := hasAnyMarker(r.body); m != "" {
+				t.Errorf("std-a %s shows %q of B", p, m)
+			}
+		}
+	}
+}
