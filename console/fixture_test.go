@@ -28,7 +28,8 @@ import (
 // The fixture region: two structures. Everything of B (ML-17002) that a
 // page of A (ML-16001) must never show: its code, name, dossiers, site,
 // counsellor and young people's names.
-var markersOfB = []string{"ML-17002", "Saintes", "D17-001", "D17-002", "L17A", "U17A", "Royan", "Martinez", "Saintongeais", "Oléronaise", "Kévin"}
+var markersOfB = []string{"ML-17002", "Saintes", "D17-001", "D17-002", "L17A", "U17A", "Royan", "Martinez", "Saintongeais", "Oléronaise", "Kévin",
+	"J2-17", "S17-9", "17415"}
 
 const (
 	structA  = "ML-16001"
@@ -78,6 +79,13 @@ func buildWarehouse(t testing.TB, path string, asOf ...string) {
 		}
 	}()
 	if err := runIngest(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	wave2, err := os.ReadFile(filepath.Join("testdata", "wave2.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.ExecContext(ctx, string(wave2)); err != nil {
 		t.Fatal(err)
 	}
 	if len(asOf) == 0 {

@@ -92,7 +92,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 // homeFor computes the home page of a scope, once per snapshot.
 func homeFor(ctx context.Context, sn *snapshot, scope data.Scope) (homeData, error) {
-	return cached(sn, cacheKey("home", scope), func() (homeData, error) {
+	return cached(ctx, sn, cacheKey("home", scope), func(ctx context.Context) (homeData, error) {
 		var d homeData
 		f := data.Filter{}
 		c, err := sn.counts(ctx, scope, f)

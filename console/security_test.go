@@ -158,6 +158,31 @@ func TestAvanceSQLSeesOnlyItsStructure(t *testing.T) {
 	if r.code != 200 || r.body != `{"columns":["code_structure"],"rows":[["ML-16001"]]}`+"\n" {
 		t.Fatalf("avance: %d %s", r.code, r.body)
 	}
+	// The tables of the second wave of rules: the analyst sees B's rows, the
+	// avance account of A its own rows and none of B's.
+	for _, q := range []string{
+		"SELECT * FROM zones_couverture",
+		"SELECT * FROM j2_entrepreneurs",
+		"SELECT * FROM j2_parcours",
+		"SELECT * FROM j2_actions",
+		"SELECT * FROM j2_participations",
+		"SELECT * FROM identity_changes",
+		"SELECT * FROM rafael_sent",
+		"SELECT id_dossier, niveau_formation FROM dossiers",
+		"SELECT * FROM situations WHERE origine = 'rafael'",
+		"SELECT p.* FROM j2_participations p JOIN j2_actions a USING (id_action)",
+	} {
+		if r := query(ana, q); r.code != 200 || (hasAnyMarker(r.body) == "" && !strings.Contains(q, "niveau_formation")) {
+			t.Errorf("positive control, analyst %s: %d %.300s", q, r.code, r.body)
+		}
+		r := query(av, q)
+		if r.code != 200 || !strings.Contains(r.body, "16") {
+			t.Errorf("avance %s: %d %.300s", q, r.code, r.body)
+		}
+		if m := hasAnyMarker(r.body); m != "" {
+			t.Errorf("avance %s: shows %q of B: %.300s", q, m, r.body)
+		}
+	}
 	wh, _ := filepath.Abs(f.wh)
 	csv, _ := filepath.Abs(filepath.Join(extraction, "dossiers.csv"))
 	attacks := []string{
@@ -222,8 +247,8 @@ func TestAvanceSQLSeesOnlyItsStructure(t *testing.T) {
 	}
 	// Every query is in the audit log.
 	log, _, err := f.store.AuditLog(context.Background(), accounts.AuditFilter{Login: "av-a", Action: "requete_sql", Limit: 1000})
-	if err != nil || len(log) != len(attacks)+3 {
-		t.Errorf("audit of SQL: %d lines, want %d (%v)", len(log), len(attacks)+3, err)
+	if err != nil || len(log) != len(attacks)+13 {
+		t.Errorf("audit of SQL: %d lines, want %d (%v)", len(log), len(attacks)+13, err)
 	}
 }
 
@@ -551,3 +576,40 @@ func TestAPIStatusCodesAndFindings(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestNewFamiliesDashboards: the dashboards of the families of issue 14 list
+// their findings for the region, and a structure account of A sees A's only.
+func TestNewFamiliesDashboards(t *testing.T) {
+	f := newFixture(t)
+	ana := f.login(t, "ana")
+	std := f.login(t, "std-a")
+	for _, c := range []struct {
+		family   string
+		ofA, ofB []string
+		other    string
+	}{
+		{"ACR", []string{"ACR-02", "ACR-03", "ACR-05", "J2-16-P1", "J2-16-A1", "J2-16-E1"}, []string{"J2-17-P1", "J2-17-A1", "J2-17-E1"}, "RAF-01"},
+		{"RAF", []string{"RAF-01", "RAF-02", "S16-9"}, []string{"S17-9"}, "ACR-02"},
+	} {
+		for _, p := range []string{"/constats?famille=" + c.family, "/api/v1/findings?limit=1000&famille=" + c.family} {
+			r := ana.get(p)
+			if strings.Contains(r.body, c.other) && strings.HasPrefix(p, "/constats") {
+				t.Errorf("analyst %s shows %s of another family", p, c.other)
+			}
+			for _, want := range append(append([]string{}, c.ofA...), c.ofB...) {
+				if r.code != 200 || !strings.Contains(r.body, want) {
+					t.Errorf("analyst %s: %d, %q missing", p, r.code, want)
+				}
+			}
+			r = std.get(p)
+			for _, want := range c.ofA {
+				if r.code != 200 || !strings.Contains(r.body, want) {
+					t.Errorf("std-a %s: %d, %q missing", p, r.code, want)
+				}
+			}
+			if m := hasAnyMarker(r.body); m != "" {
+				t.Errorf("std-a %s shows %q of B", p, m)
+			}
+		}
+	}
+}

@@ -239,8 +239,12 @@ type cacheEntry struct {
 	err  error
 }
 
-// cached returns the value of key, computing it once.
-func cached[T any](sn *snapshot, key string, compute func() (T, error)) (T, error) {
+// cached returns the value of key, computing it once: concurrent requests for
+// a key not yet computed wait for the one computation (20 clients opening the
+// same dashboard after a run cost one query, not 20). The computation runs
+// detached from the request that started it, bounded by data.QueryTimeout, so
+// that this client going away does not fail the others waiting on it.
+func cached[T any](ctx context.Context, sn *snapshot, key string, compute func(context.Context) (T, error)) (T, error) {
 	sn.cacheMu.Lock()
 	if sn.cache == nil || len(sn.cache) >= maxCached {
 		sn.cache = map[string]*cacheEntry{}
@@ -251,7 +255,11 @@ func cached[T any](sn *snapshot, key string, compute func() (T, error)) (T, erro
 		sn.cache[key] = e
 	}
 	sn.cacheMu.Unlock()
-	e.once.Do(func() { e.v, e.err = compute() })
+	e.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), data.QueryTimeout)
+		defer cancel()
+		e.v, e.err = compute(ctx)
+	})
 	if e.err != nil {
 		sn.cacheMu.Lock()
 		if sn.cache[key] == e {
@@ -270,31 +278,31 @@ func cacheKey(kind string, scope data.Scope, args ...any) string {
 
 // findings reads a page of findings, kept when the page is small.
 func (sn *snapshot) findings(ctx context.Context, scope data.Scope, f data.Filter) (*data.Page, error) {
-	read := func() (*data.Page, error) { return data.Findings(ctx, sn.w, scope, f) }
+	read := func(ctx context.Context) (*data.Page, error) { return data.Findings(ctx, sn.w, scope, f) }
 	if f.Limit > 1000 {
-		return read()
+		return read(ctx)
 	}
-	return cached(sn, cacheKey("findings", scope, f), read)
+	return cached(ctx, sn, cacheKey("findings", scope, f), read)
 }
 
 func (sn *snapshot) counts(ctx context.Context, scope data.Scope, f data.Filter) (data.Counts, error) {
-	return cached(sn, cacheKey("counts", scope, f), func() (data.Counts, error) { return data.CountFindings(ctx, sn.w, scope, f) })
+	return cached(ctx, sn, cacheKey("counts", scope, f), func(ctx context.Context) (data.Counts, error) { return data.CountFindings(ctx, sn.w, scope, f) })
 }
 
 func (sn *snapshot) trend(ctx context.Context, scope data.Scope) ([]data.TrendPoint, error) {
-	return cached(sn, cacheKey("trend", scope), func() ([]data.TrendPoint, error) { return data.Trend(ctx, sn.w, scope, time.Time{}) })
+	return cached(ctx, sn, cacheKey("trend", scope), func(ctx context.Context) ([]data.TrendPoint, error) { return data.Trend(ctx, sn.w, scope, time.Time{}) })
 }
 
 func (sn *snapshot) structures(ctx context.Context, scope data.Scope) ([]data.Structure, error) {
-	return cached(sn, cacheKey("structures", scope), func() ([]data.Structure, error) { return data.Structures(ctx, sn.w, scope) })
+	return cached(ctx, sn, cacheKey("structures", scope), func(ctx context.Context) ([]data.Structure, error) { return data.Structures(ctx, sn.w, scope) })
 }
 
 func (sn *snapshot) choices(ctx context.Context, scope data.Scope) ([]data.Choice, error) {
-	return cached(sn, cacheKey("choices", scope), func() ([]data.Choice, error) { return data.Choices(ctx, sn.w, scope) })
+	return cached(ctx, sn, cacheKey("choices", scope), func(ctx context.Context) ([]data.Choice, error) { return data.Choices(ctx, sn.w, scope) })
 }
 
 func (sn *snapshot) indicators(ctx context.Context, scope data.Scope, asOf time.Time, structure string) ([]data.Indicator, error) {
-	return cached(sn, cacheKey("indicators", scope, asOf, structure), func() ([]data.Indicator, error) {
+	return cached(ctx, sn, cacheKey("indicators", scope, asOf, structure), func(ctx context.Context) ([]data.Indicator, error) {
 		return data.Indicators(ctx, sn.w, scope, asOf, structure)
 	})
 }

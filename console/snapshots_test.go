@@ -3,8 +3,11 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,5 +130,54 @@ func TestPagesStayUpWhileBatchesWrite(t *testing.T) {
 			t.Fatalf("superseded snapshots left: %v", list)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCachedComputesOnceForConcurrentRequests: 20 clients asking for the same
+// page not yet computed cost one computation, and the client that started it
+// going away does not fail the others.
+func TestCachedComputesOnceForConcurrentRequests(t *testing.T) {
+	t.Parallel()
+	sn := &snapshot{}
+	var calls atomic.Int32
+	release := make(chan struct{})
+	first, cancelFirst := context.WithCancel(context.Background())
+	compute := func(ctx context.Context) (int, error) {
+		calls.Add(1)
+		<-release
+		return 42, ctx.Err()
+	}
+	var wg sync.WaitGroup
+	results := make([]error, 20)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			if i == 0 {
+				ctx = first
+			}
+			v, err := cached(ctx, sn, "home|A", compute)
+			if err == nil && v != 42 {
+				err = fmt.Errorf("value %d", v)
+			}
+			results[i] = err
+		}()
+		if i == 0 {
+			for calls.Load() == 0 {
+				runtime.Gosched()
+			}
+		}
+	}
+	cancelFirst()
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d computations for 20 identical requests, want 1", n)
+	}
+	for i, err := range results {
+		if err != nil {
+			t.Errorf("request %d: %v", i, err)
+		}
 	}
 }
