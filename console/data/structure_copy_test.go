@@ -28,6 +28,7 @@ var notCopied = map[string]string{
 	"schedule_heartbeat":     "the daemon's schedules",
 	"delivery_ledger":        "the deliveries ledger, regional",
 	"schema_version":         "the migrations' record",
+	"maintenance_pending":    "the file rewrites an archiving owes, regional",
 }
 
 var createRe = regexp.MustCompile(`(?m)^CREATE TABLE (\w+) AS`)
