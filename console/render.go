@@ -15,6 +15,7 @@ import (
 	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/accounts"
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -202,20 +203,7 @@ func writeJSONError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-func frInt(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + frInt(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString("\u202f")
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func frInt(n int) string { return french.Int(int64(n)) }
 
 func cellText(v any) string {
 	switch x := v.(type) {

@@ -76,22 +76,7 @@ func frNumber(v float64) string {
 	return frInt(n) + "," + frac
 }
 
-func frInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(nnbsp)
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func frInt(n int64) string { return french.Int(n) }
 
 // frPercent formats a ratio (0.125) as « 12,5 % »; ok false prints « — ».
 func frPercent(ratio float64, ok bool) string {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/arml-na/vigie/pipelines/demo"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -194,20 +195,7 @@ func programName() string {
 }
 
 // frInt writes n with French digit grouping (a narrow no-break space).
-func frInt(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + frInt(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString("\u202f")
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func frInt(n int) string { return french.Int(int64(n)) }
 
 // frNumber writes a decimal with a French comma.
 func frNumber(f float64) string {

@@ -12,3 +12,8 @@ func ExampleWeekday() {
 	fmt.Println(french.Weekday(d.Weekday()), d.Day(), french.Month(d.Month()), d.Year())
 	// Output: lundi 23 novembre 2026
 }
+
+func ExampleInt() {
+	fmt.Printf("%q %q %q\n", french.Int(1234567), french.Int(-4500), french.Int(999))
+	// Output: "1\u202f234\u202f567" "-4\u202f500" "999"
+}
