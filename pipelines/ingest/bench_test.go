@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,23 +89,7 @@ func BenchmarkIngest(b *testing.B) {
 
 func runChild(b *testing.B, kind, ext, db string) childResult {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchIngestChild$", "-test.bench=^$", "-test.v")
-	cmd.Env = append(os.Environ(), envBenchChild+"="+kind, envBenchDir+"="+ext, envBenchDB+"="+db)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		b.Fatalf("%s: %v\n%s", kind, err, out)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if js, ok := strings.CutPrefix(line, "RESULT "); ok {
-			var r childResult
-			if err := json.Unmarshal([]byte(js), &r); err != nil {
-				b.Fatal(err)
-			}
-			return r
-		}
-	}
-	b.Fatalf("%s printed no result:\n%s", kind, out)
-	return childResult{}
+	return benchenv.Child[childResult](b, kind, "TestBenchIngestChild", envBenchChild+"="+kind, envBenchDir+"="+ext, envBenchDB+"="+db)
 }
 
 // TestBenchIngestChild is a child process of BenchmarkIngest; it does nothing

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,23 +101,7 @@ func BenchmarkNational(b *testing.B) {
 
 func runPhase(b *testing.B, phase, dir string) result {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestNationalPhase$", "-test.bench=^$", "-test.v", "-test.timeout=2h")
-	cmd.Env = append(os.Environ(), envPhase+"="+phase, envDir+"="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		b.Fatalf("%s: %v\n%s", phase, err, out)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if js, ok := strings.CutPrefix(line, "RESULT "); ok {
-			var r result
-			if err := json.Unmarshal([]byte(js), &r); err != nil {
-				b.Fatal(err)
-			}
-			return r
-		}
-	}
-	b.Fatalf("%s printed no result:\n%s", phase, out)
-	return result{}
+	return benchenv.Child[result](b, phase, "TestNationalPhase", envPhase+"="+phase, envDir+"="+dir)
 }
 
 // TestNationalPhase is a child process of BenchmarkNational: it runs one
