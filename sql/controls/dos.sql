@@ -16,7 +16,10 @@
 -- Parameter $1: the as-of date D. Archived dossiers are left out.
 -- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
 WITH d AS (
-    SELECT * FROM dossiers WHERE NOT archive
+    -- only the columns the rules read: this is materialized, and a dossier's identity is wide
+    SELECT id_dossier, code_structure, statut, nir, email, telephone_mobile, adresse_normalisee, npai,
+           id_conseiller_referent, date_inscription
+    FROM dossiers WHERE NOT archive
 ),
 rencontres AS (
     SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere,

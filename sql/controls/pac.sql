@@ -19,7 +19,9 @@
 -- initialise, en_cours or suspendu. Parameter $1: the as-of date D. Archived dossiers are left out.
 -- Columns: rule, gravite, code_structure, objet, id_objet, id_lie, id_dossier, detail.
 WITH disp AS (
-    SELECT p.*, d.code_structure, d.date_naissance,
+    -- only the columns the rules read: this is materialized, and read three times
+    SELECT p.id_dispositif, p.id_dossier, p.code_dispositif, p.date_entree, p.date_sortie, p.motif_sortie,
+           d.code_structure, d.date_naissance,
            p.etat IN ('initialise', 'en_cours', 'suspendu') AS ouvert
     FROM dispositifs p
     JOIN dossiers d ON d.id_dossier = p.id_dossier AND NOT d.archive
@@ -39,10 +41,15 @@ diag_vers_pacea AS (
     GROUP BY pa.id_dispositif
 ),
 alloc AS (
-    SELECT a.*, x.code_dispositif, x.id_dossier, x.code_structure,
-           TRY_CAST(a.mois || '-01' AS DATE) AS mois_debut
+    -- the allocations PAC-06 and PAC-07 read, and no other: those of a pacea, and those of a cej
+    -- asked for a month before the month of the request (most allocations are neither, and
+    -- materializing them all cost more than the rest of the file)
+    SELECT a.id_allocation, a.id_dispositif, a.montant, a.date_demande, x.code_dispositif, x.id_dossier,
+           x.code_structure, TRY_CAST(a.mois || '-01' AS DATE) AS mois_debut
     FROM allocations a
-    JOIN disp x ON x.id_dispositif = a.id_dispositif
+    JOIN (SELECT * FROM disp WHERE code_dispositif IN ('pacea', 'cej')) x ON x.id_dispositif = a.id_dispositif
+    WHERE x.code_dispositif = 'pacea'
+       OR TRY_CAST(a.mois || '-01' AS DATE) < date_trunc('month', a.date_demande)
 ),
 ressources_mois_precedent AS (
     SELECT al.id_allocation, sum(r.montant_mensuel) AS total
