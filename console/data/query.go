@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -82,5 +83,10 @@ func OpenStructureCopy(ctx context.Context, path string, w *warehouse.Warehouse,
 	if err != nil {
 		return nil, err
 	}
-	return warehouse.OpenMemoryCopy(ctx, path, w.SQL, text, code)
+	mask, err := sqlfiles.Read(w.SQL, "console/structure_copy_mask.sql")
+	if err != nil {
+		return nil, err
+	}
+	return warehouse.OpenMemoryCopy(ctx, path, w.SQL, warehouse.CopyStep{Statements: text, Args: []any{code}},
+		warehouse.CopyStep{Statements: mask, Args: []any{controls.OthersPattern, controls.OthersText, controls.OthersUnknown}})
 }
