@@ -55,7 +55,7 @@ func (s *Server) handleFindingsExport(w http.ResponseWriter, r *http.Request) {
 	}
 	var page *data.Page
 	err = s.withSnapshot(func(sn *snapshot) (err error) {
-		page, err = data.Findings(r.Context(), sn.w, p.scope, f)
+		page, err = sn.findings(r.Context(), p.scope, f)
 		return err
 	})
 	if err != nil {

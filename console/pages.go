@@ -137,8 +137,18 @@ func homeFor(ctx context.Context, sn *snapshot, scope data.Scope) (homeData, err
 	})
 }
 
-// warm computes the home page of the region and of every structure when a
-// snapshot arrives, so that the first visitors of the day find them ready.
+// prepare reads the region's current findings from a new snapshot before
+// it is swapped in (every findings page, chart and home is computed from
+// them).
+func prepare(ctx context.Context, sn *snapshot) error {
+	_, err := sn.findingSet(ctx, time.Time{})
+	return err
+}
+
+// warm computes, when a snapshot arrives, the home page and what every
+// dashboard shows whatever its filters (the sites and counsellors to choose
+// from, the RDV and SIE indicators) for the region and every structure, so
+// that the first visitors of the day find them ready.
 func warm(sn *snapshot) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -155,6 +165,12 @@ func warm(sn *snapshot) {
 			return
 		}
 		if _, err := homeFor(ctx, sn, sc); err != nil {
+			return
+		}
+		if _, err := sn.choices(ctx, sc); err != nil {
+			return
+		}
+		if _, err := sn.indicators(ctx, sc, time.Time{}, ""); err != nil {
 			return
 		}
 	}
@@ -198,12 +214,15 @@ type findingsData struct {
 	Structures []data.Structure
 	Lieux      []data.Choice
 	Conseils   []data.Choice
-	Rules      []string
-	Gravites   []string
-	Suivis     []string
-	Dossier    string
-	ExportCSV  string
-	ExportXLSX string
+	// ChooseStructure: a regional page without a structure chosen, whose
+	// site and counsellor lists wait for one.
+	ChooseStructure bool
+	Rules           []string
+	Gravites        []string
+	Suivis          []string
+	Dossier         string
+	ExportCSV       string
+	ExportXLSX      string
 }
 
 func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) {
@@ -242,7 +261,7 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 	}
 	f.Limit, f.Offset = pageSize, (pageNum-1)*pageSize
 	d := findingsData{Query: q, Filter: f, Famille: f.Famille, PageNum: pageNum, Dossier: dossier,
-		Gravites: data.Gravites, Suivis: data.Suivis}
+		Gravites: data.Gravites, Suivis: data.Suivis, ChooseStructure: p.scope.Region() && f.Structure == ""}
 	err = s.withSnapshot(func(sn *snapshot) error {
 		var err error
 		if d.Page, err = sn.findings(ctx, p.scope, f); err != nil {
@@ -256,6 +275,12 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 		for _, c := range choices {
 			names[c.Kind+":"+c.Code] = c.Label
 			if f.Structure != "" && c.Structure != f.Structure {
+				continue
+			}
+			// The region's sites and counsellors are offered once a structure
+			// is chosen (some thousands in one list help nobody); the chosen
+			// one stays.
+			if d.ChooseStructure && c.Code != f.Lieu && c.Code != f.Conseiller {
 				continue
 			}
 			if c.Kind == "lieu" {

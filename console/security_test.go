@@ -160,7 +160,7 @@ func TestAvanceSQLSeesOnlyItsStructure(t *testing.T) {
 	}
 	// The tables of the second wave of rules: the analyst sees B's rows, the
 	// avance account of A its own rows and none of B's.
-	for _, q := range []string{
+	ownRows := []string{
 		"SELECT * FROM zones_couverture",
 		"SELECT * FROM j2_entrepreneurs",
 		"SELECT * FROM j2_parcours",
@@ -171,7 +171,10 @@ func TestAvanceSQLSeesOnlyItsStructure(t *testing.T) {
 		"SELECT id_dossier, niveau_formation FROM dossiers",
 		"SELECT * FROM situations WHERE origine = 'rafael'",
 		"SELECT p.* FROM j2_participations p JOIN j2_actions a USING (id_action)",
-	} {
+		// TER-01 for the shared commune 16015: its detail names the other structure
+		"SELECT code_structure, id_lie, detail FROM findings WHERE rule = 'TER-01'",
+	}
+	for _, q := range ownRows {
 		if r := query(ana, q); r.code != 200 || (hasAnyMarker(r.body) == "" && !strings.Contains(q, "niveau_formation")) {
 			t.Errorf("positive control, analyst %s: %d %.300s", q, r.code, r.body)
 		}
@@ -247,8 +250,10 @@ func TestAvanceSQLSeesOnlyItsStructure(t *testing.T) {
 	}
 	// Every query is in the audit log.
 	log, _, err := f.store.AuditLog(context.Background(), accounts.AuditFilter{Login: "av-a", Action: "requete_sql", Limit: 1000})
-	if err != nil || len(log) != len(attacks)+13 {
-		t.Errorf("audit of SQL: %d lines, want %d (%v)", len(log), len(attacks)+13, err)
+	// (the attacks, the own-rows queries, the first query, the count after the
+	// attacks, the SQL page's)
+	if want := len(attacks) + len(ownRows) + 3; err != nil || len(log) != want {
+		t.Errorf("audit of SQL: %d lines, want %d (%v)", len(log), want, err)
 	}
 }
 
@@ -590,6 +595,9 @@ func TestNewFamiliesDashboards(t *testing.T) {
 	}{
 		{"ACR", []string{"ACR-02", "ACR-03", "ACR-05", "J2-16-P1", "J2-16-A1", "J2-16-E1"}, []string{"J2-17-P1", "J2-17-A1", "J2-17-E1"}, "RAF-01"},
 		{"RAF", []string{"RAF-01", "RAF-02", "S16-9"}, []string{"S17-9"}, "ACR-02"},
+		// Commune 16015 is in A's and B's coverage: the region reads whom
+		// TER-01 names (rules.md), A reads that another structure covers it.
+		{"TER", []string{"TER-01", "La commune 16015 est aussi dans la zone de couverture"}, []string{"de ML-17002 :", "de ML-16001 :"}, "RAF-01"},
 	} {
 		for _, p := range []string{"/constats?famille=" + c.family, "/api/v1/findings?limit=1000&famille=" + c.family} {
 			r := ana.get(p)
@@ -602,6 +610,9 @@ func TestNewFamiliesDashboards(t *testing.T) {
 				}
 			}
 			r = std.get(p)
+			if c.family == "TER" && !strings.Contains(r.body, "au moins une autre Mission Locale de la région") {
+				t.Errorf("std-a %s: TER-01's detail does not say another structure covers the commune", p)
+			}
 			for _, want := range c.ofA {
 				if r.code != 200 || !strings.Contains(r.body, want) {
 					t.Errorf("std-a %s: %d, %q missing", p, r.code, want)

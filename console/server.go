@@ -84,7 +84,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, pages: pages, done: make(chan struct{}),
-		snaps: &snapshots{dir: warehouse.SnapshotsDir(cfg.WarehousePath), sqlFS: cfg.SQL, log: cfg.Log, warm: warm}}
+		snaps: &snapshots{dir: warehouse.SnapshotsDir(cfg.WarehousePath), sqlFS: cfg.SQL, log: cfg.Log, prepare: prepare, warm: warm}}
 	if err := s.snaps.refresh(ctx); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,10 @@ type snapshots struct {
 
 	mu  sync.Mutex
 	cur *snapshot
+	// prepare, when set, runs on a new snapshot before it is swapped in:
+	// until it ends, visitors keep reading the previous snapshot, so none
+	// waits for what it computes (the region's findings).
+	prepare func(context.Context, *snapshot) error
 	// warm, when set, runs in the background on each new snapshot (holding
 	// it) to compute what most visitors open first.
 	warm func(*snapshot)
@@ -46,8 +50,8 @@ type snapshot struct {
 	copyMu sync.Mutex
 	copies map[string]*structureCopy
 
-	cacheMu sync.Mutex
-	cache   map[string]*cacheEntry
+	cache memo // pages, counts, charts
+	sets  memo // data.FindingSet per as-of date: few, each the size of the region's findings
 }
 
 type structureCopy struct {
@@ -112,6 +116,12 @@ func (s *snapshots) refresh(ctx context.Context) error {
 		return fmt.Errorf("snapshot %s: %w", latest, err)
 	}
 	next := &snapshot{path: latest, w: w, copies: map[string]*structureCopy{}}
+	if s.prepare != nil {
+		if err := s.prepare(ctx, next); err != nil {
+			// Swapped in all the same: what failed is computed again on demand.
+			s.log.Warn("snapshot prepare", "path", latest, "err", err)
+		}
+	}
 	s.mu.Lock()
 	old := s.cur
 	s.cur = next
@@ -221,7 +231,7 @@ func (sn *snapshot) queryInstance(ctx context.Context, code string) (*warehouse.
 			c.w, c.err = warehouse.OpenQuery(context.WithoutCancel(ctx), sn.path, sn.w.SQL)
 			return
 		}
-		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w, code)
+		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w.SQL, code)
 	})
 	return c.w, c.err
 }
@@ -229,9 +239,19 @@ func (sn *snapshot) queryInstance(ctx context.Context, code string) (*warehouse.
 // A snapshot never changes, so what was read from it can be kept: the same
 // dashboard opened again (by another director of the structure, or after a
 // filter is cleared) is answered from memory. The key holds the scope, so a
-// scope never reads another's entry; at most maxCached entries are kept per
-// snapshot, and they go with it.
-const maxCached = 2000
+// scope never reads another's entry; a memo keeps at most a bounded number of entries (then
+// starts again empty), and they go with the snapshot.
+type memo struct {
+	mu sync.Mutex
+	m  map[string]*cacheEntry
+}
+
+// Bounds of the memos: pages are small; a finding set holds the region's
+// findings (tens of megabytes at scale 1), so only a few dates are kept.
+const (
+	maxCached = 2000
+	maxSets   = 4
+)
 
 type cacheEntry struct {
 	once sync.Once
@@ -239,33 +259,38 @@ type cacheEntry struct {
 	err  error
 }
 
-// cached returns the value of key, computing it once: concurrent requests for
-// a key not yet computed wait for the one computation (20 clients opening the
-// same dashboard after a run cost one query, not 20). The computation runs
+// cached returns the value of key in the snapshot's page memo.
+func cached[T any](ctx context.Context, sn *snapshot, key string, compute func(context.Context) (T, error)) (T, error) {
+	return remember(ctx, &sn.cache, maxCached, key, compute)
+}
+
+// remember returns the value of key, computing it once: concurrent requests
+// for a key not yet computed wait for the one computation (20 clients opening
+// the same dashboard after a run cost one query, not 20). The computation runs
 // detached from the request that started it, bounded by data.QueryTimeout, so
 // that this client going away does not fail the others waiting on it.
-func cached[T any](ctx context.Context, sn *snapshot, key string, compute func(context.Context) (T, error)) (T, error) {
-	sn.cacheMu.Lock()
-	if sn.cache == nil || len(sn.cache) >= maxCached {
-		sn.cache = map[string]*cacheEntry{}
+func remember[T any](ctx context.Context, m *memo, limit int, key string, compute func(context.Context) (T, error)) (T, error) {
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= limit {
+		m.m = map[string]*cacheEntry{}
 	}
-	e, ok := sn.cache[key]
+	e, ok := m.m[key]
 	if !ok {
 		e = &cacheEntry{}
-		sn.cache[key] = e
+		m.m[key] = e
 	}
-	sn.cacheMu.Unlock()
+	m.mu.Unlock()
 	e.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), data.QueryTimeout)
 		defer cancel()
 		e.v, e.err = compute(ctx)
 	})
 	if e.err != nil {
-		sn.cacheMu.Lock()
-		if sn.cache[key] == e {
-			delete(sn.cache, key) // errors (a cancelled request) are not kept
+		m.mu.Lock()
+		if m.m[key] == e {
+			delete(m.m, key) // errors (a cancelled request) are not kept
 		}
-		sn.cacheMu.Unlock()
+		m.mu.Unlock()
 		var zero T
 		return zero, e.err
 	}
@@ -276,9 +301,29 @@ func cacheKey(kind string, scope data.Scope, args ...any) string {
 	return fmt.Sprintf("%s|%#v|%#v", kind, scope, args)
 }
 
-// findings reads a page of findings, kept when the page is small.
+// findingSet is the region's findings at the filter's as-of date, read once
+// per snapshot and date (data.FindingSet): pages, counts and exports of
+// every scope are computed from it.
+func (sn *snapshot) findingSet(ctx context.Context, asOf time.Time) (*data.FindingSet, error) {
+	day := ""
+	if !asOf.IsZero() {
+		day = asOf.Format(time.DateOnly)
+	}
+	return remember(ctx, &sn.sets, maxSets, day, func(ctx context.Context) (*data.FindingSet, error) {
+		return data.LoadFindings(ctx, sn.w, asOf)
+	})
+}
+
+// findings reads a page of findings of the scope, kept when the page is
+// small (a page sorts all the findings that pass its filter).
 func (sn *snapshot) findings(ctx context.Context, scope data.Scope, f data.Filter) (*data.Page, error) {
-	read := func(ctx context.Context) (*data.Page, error) { return data.Findings(ctx, sn.w, scope, f) }
+	read := func(ctx context.Context) (*data.Page, error) {
+		set, err := sn.findingSet(ctx, f.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		return set.Page(scope, f)
+	}
 	if f.Limit > 1000 {
 		return read(ctx)
 	}
@@ -286,7 +331,13 @@ func (sn *snapshot) findings(ctx context.Context, scope data.Scope, f data.Filte
 }
 
 func (sn *snapshot) counts(ctx context.Context, scope data.Scope, f data.Filter) (data.Counts, error) {
-	return cached(ctx, sn, cacheKey("counts", scope, f), func(ctx context.Context) (data.Counts, error) { return data.CountFindings(ctx, sn.w, scope, f) })
+	return cached(ctx, sn, cacheKey("counts", scope, f), func(ctx context.Context) (data.Counts, error) {
+		set, err := sn.findingSet(ctx, f.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		return set.Count(scope, f)
+	})
 }
 
 func (sn *snapshot) trend(ctx context.Context, scope data.Scope) ([]data.TrendPoint, error) {

@@ -88,22 +88,6 @@ type Page struct {
 	Items []Finding
 }
 
-func (f Filter) args(scope any) []any {
-	asOf := f.AsOf
-	if asOf.IsZero() {
-		asOf = time.Now().In(warehouse.Paris)
-	}
-	date := func(t time.Time) any {
-		if t.IsZero() {
-			return nil
-		}
-		return t.Format(time.DateOnly)
-	}
-	return []any{scope, asOf.Format(time.DateOnly), nullable(f.Structure), nullable(f.Famille), nullable(f.Rule),
-		nullable(f.Gravite), nullable(f.Suivi), nullable(f.Lieu), nullable(f.Conseiller), nullable(f.Dossier),
-		date(f.From), date(f.To)}
-}
-
 func readQuery(w *warehouse.Warehouse, names ...string) (string, error) {
 	q := ""
 	for _, n := range names {
@@ -114,94 +98,6 @@ func readQuery(w *warehouse.Warehouse, names ...string) (string, error) {
 		q += t + "\n"
 	}
 	return q, nil
-}
-
-// Findings returns one page of the findings of the scope.
-func Findings(ctx context.Context, w *warehouse.Warehouse, s Scope, f Filter) (*Page, error) {
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	scope, err := s.check(f.Structure)
-	if err != nil {
-		return nil, err
-	}
-	q, err := readQuery(w, "latest_runs.sql", "findings_base.sql", "findings_page.sql")
-	if err != nil {
-		return nil, err
-	}
-	args := append(f.args(scope), f.Sort, f.Desc, f.Limit, f.Offset)
-	rows, err := w.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("findings: %w", err)
-	}
-	defer rows.Close()
-	p := &Page{Items: []Finding{}}
-	for rows.Next() {
-		var it Finding
-		var dossier, lieu, cons sql.NullString
-		var asOf sql.NullTime
-		if err := rows.Scan(&it.Rule, &it.Gravite, &it.CodeStructure, &it.Objet, &it.IDObjet, &dossier, &it.Detail,
-			&it.Suivi, &it.PremiereDetection, &it.NbRuns, &lieu, &cons, &p.Total, &asOf); err != nil {
-			return nil, fmt.Errorf("findings: %w", err)
-		}
-		it.IDDossier, it.CodeLieu, it.IDConseiller = dossier.String, lieu.String, cons.String
-		p.AsOf = asOf.Time
-		p.Items = append(p.Items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("findings: %w", err)
-	}
-	if len(p.Items) == 0 {
-		p.AsOf, err = latestAsOf(ctx, w, scope, f)
-	}
-	return p, err
-}
-
-func latestAsOf(ctx context.Context, w *warehouse.Warehouse, scope any, f Filter) (time.Time, error) {
-	var t sql.NullTime
-	asOf := f.args(scope)[1]
-	err := w.DB.QueryRowContext(ctx, `SELECT max(as_of) FROM control_runs WHERE as_of <= ?::DATE AND (structures IS NULL OR ?::VARCHAR IS NULL OR list_contains(structures, ?))`,
-		asOf, scope, scope).Scan(&t)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("findings: %w", err)
-	}
-	return t.Time, nil
-}
-
-// Counts are the filtered findings counted along each axis: axis → key → n.
-type Counts map[string]map[string]int
-
-// CountFindings counts the findings of the scope along each axis.
-func CountFindings(ctx context.Context, w *warehouse.Warehouse, s Scope, f Filter) (Counts, error) {
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	scope, err := s.check(f.Structure)
-	if err != nil {
-		return nil, err
-	}
-	q, err := readQuery(w, "latest_runs.sql", "findings_base.sql", "findings_counts.sql")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := w.DB.QueryContext(ctx, q, f.args(scope)...)
-	if err != nil {
-		return nil, fmt.Errorf("counts: %w", err)
-	}
-	defer rows.Close()
-	c := Counts{}
-	for rows.Next() {
-		var axis, key string
-		var n int
-		if err := rows.Scan(&axis, &key, &n); err != nil {
-			return nil, fmt.Errorf("counts: %w", err)
-		}
-		if c[axis] == nil {
-			c[axis] = map[string]int{}
-		}
-		c[axis][key] = n
-	}
-	return c, rows.Err()
 }
 
 // TrendPoint is the number of findings of one gravité in one control run.

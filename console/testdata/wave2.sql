@@ -5,10 +5,10 @@
 -- lieu), ACR-05 (a presente participation, no consent, no email), RAF-01 (a
 -- Rafael comment without a request), RAF-02 (a request sent in August, not
 -- satisfied).
--- No commune is shared: TER-01's detail names the other structures (rules.md),
--- which the console's isolation rule forbids a structure-scoped page to show;
--- that conflict is the lead's to settle, not this fixture's.
-INSERT INTO zones_couverture VALUES ('ML-16001', '16015'), ('ML-17002', '17415');
+-- Commune 16015 is in both coverages (TER-01 for A and for B): the detail of
+-- A's finding names ML-17002 (rules.md), which a structure-scoped page of A
+-- must not show (console.md); the regional pages show it.
+INSERT INTO zones_couverture VALUES ('ML-16001', '16015'), ('ML-17002', '17415'), ('ML-17002', '16015');
 INSERT INTO j2_entrepreneurs VALUES
     ('J2-16-E1', 'ML-16001', 'm', 'Paul', 'Durand', DATE '2001-01-01', NULL, NULL, false, false, 'en_attente'),
     ('J2-17-E1', 'ML-17002', NULL, 'Kévin', 'Martinez', DATE '2000-02-02', NULL, NULL, false, false, 'en_attente');

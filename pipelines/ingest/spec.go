@@ -120,7 +120,7 @@ var Tables = []*Table{
 		{Name: "nom", Kind: Text, Required: true},
 		{Name: "departement", Kind: Text, Required: true},
 		{Name: "region", Kind: Text},
-		{Name: "email_direction", Kind: Text},
+		{Name: "email_direction", Kind: Text, Identity: true}, // a person's address: never printed, not in the lake
 	}},
 	{Name: "lieux", Key: "code_lieu", Columns: []Column{
 		{Name: "code_lieu", Kind: Text, Required: true},

@@ -26,21 +26,7 @@ func TestCounsellorListsOnDemoRegion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	asOf := day("2026-11-23")
-	ext := filepath.Join(t.TempDir(), "extraction")
-	if _, err := demo.Generate(ctx, ext, demo.Options{Scale: 0.01, Seed: 7, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, warehouse.Paris)}); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := recorded.Ingest(t, ctx, w, ext, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: asOf}); err != nil {
-		t.Fatal(err)
-	}
+	w := demoWarehouse(t, asOf)
 	var opted []string
 	rows, err := w.DB.QueryContext(ctx, `SELECT code_structure FROM structures ORDER BY 1 LIMIT 6`)
 	if err != nil {
@@ -189,4 +175,27 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// demoWarehouse is the demo region at scale 0.01, ingested and controlled
+// on asOf.
+func demoWarehouse(t *testing.T, asOf time.Time) *warehouse.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	ext := filepath.Join(t.TempDir(), "extraction")
+	if _, err := demo.Generate(ctx, ext, demo.Options{Scale: 0.01, Seed: 7, AsOf: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, warehouse.Paris)}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if _, err := recorded.Ingest(t, ctx, w, ext, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: asOf}); err != nil {
+		t.Fatal(err)
+	}
+	return w
 }

@@ -107,6 +107,12 @@ func loadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, 
 		if err := sinceReference(ctx, w, r, period); err != nil {
 			return nil, fmt.Errorf("structure %s: %w", s.code, err)
 		}
+		// A structure's files never name another structure (TER-01).
+		for _, fs := range [][]reports.Finding{r.Findings, r.Resolved} {
+			for i := range fs {
+				fs[i].Detail = controls.StructureDetail(fs[i].Rule, fs[i].Detail)
+			}
+		}
 	}
 	err := query(ctx, w, "trend.sql", func(rows *sql.Rows) error {
 		var p reports.TrendPoint

@@ -11,14 +11,22 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
+// CopyStep is a file of statements that build part of a memory copy, and the
+// values bound to each of them.
+type CopyStep struct {
+	Statements string
+	Args       []any
+}
+
 // OpenMemoryCopy builds an in-memory database from part of the warehouse file
 // at srcPath, for queries that must see that part only (the console's SQL page
-// of a structure-scoped account). statements run one by one with args while
-// the file is attached read-only as the catalog "src"; then the file is
+// of a structure-scoped account). The statements of each step run one by one
+// with the step's args while the file is attached read-only as the catalog
+// "src"; then the file is
 // detached, file access disabled and the configuration locked, so that nothing
 // a query types (a qualified name, ATTACH, a file function, SET) reaches the
 // file again. The result is read-only for Query: only SELECT runs.
-func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, statements string, args ...any) (*Warehouse, error) {
+func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, steps ...CopyStep) (*Warehouse, error) {
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("memory copy: %w", err)
@@ -39,9 +47,11 @@ func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, statements
 			return fail(err)
 		}
 	}
-	for _, s := range splitStatements(statements) {
-		if _, err := conn.ExecContext(ctx, s, args...); err != nil {
-			return fail(fmt.Errorf("%.60s…: %w", s, err))
+	for _, step := range steps {
+		for _, s := range splitStatements(step.Statements) {
+			if _, err := conn.ExecContext(ctx, s, step.Args...); err != nil {
+				return fail(fmt.Errorf("%.60s…: %w", s, err))
+			}
 		}
 	}
 	for _, s := range []string{"DETACH src", "SET enable_external_access = false", "SET disabled_filesystems = 'LocalFileSystem'", "SET lock_configuration = true"} {
