@@ -42,8 +42,9 @@ type Options struct {
 // zstd at level 1 rather than DuckDB's default 3: on the scale-1 region
 // (mostly hashed ids, 64 hexadecimal characters that no level compresses
 // below half), level 1 gave 2.6 % smaller files (164 MB against 169 MB)
-// and the whole export took 18.4 s of CPU against 22.7 s (means of three
-// interleaved runs each).
+// and the whole export took 7.8-8.5 s (CPU 13.2-15.4 s) against 9.6-9.9 s
+// (CPU 15.4-16.0 s) on a nearly idle machine, 18.4 s of CPU against 22.7 s
+// on a shared one (interleaved runs).
 var codecs = map[string]string{
 	"zstd":         "COMPRESSION zstd, COMPRESSION_LEVEL 1",
 	"snappy":       "COMPRESSION snappy",
