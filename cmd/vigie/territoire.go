@@ -26,7 +26,7 @@ func demoTerritoire(ctx context.Context, _ *app, d *demoRun) error {
 		FROM zones_couverture WHERE commune_insee = (SELECT min(commune_insee) FROM zones_couverture
 		GROUP BY commune_insee HAVING count(*) > 1 ORDER BY 1 LIMIT 1)`).Scan(&from, &to, &commune)
 	if err != nil {
-		return fmt.Errorf("no commune under two structures: %w", err)
+		return fmt.Errorf("aucune commune partagée par deux structures : %w", err)
 	}
 	p, err := territoire.MakePlan(ctx, d.Warehouse, territoire.Options{From: from, To: to, Communes: []string{commune}, AsOf: d.AsOf})
 	if err != nil {
