@@ -68,7 +68,8 @@ ouvert, terminer_en_A pour une Garantie jeunes ou un emploi d'avenir (A les mèn
 motif déménagement), ou une ligne aucune_action pour un dossier sans dispositif
 ouvert. Le plan ne change rien.
 
-Refusé (code 1) quand une commune n'est pas dans la zone de couverture de A ;
+Refusé (code 1) quand --from ou --to n'est pas une structure de l'entrepôt, ou
+qu'une commune n'est pas dans la zone de couverture de A ;
 un avertissement nomme les communes déjà dans celle de B. Avec --xlsx DIR, écrit
 aussi le classeur pour les deux directions (le plan et le changement des zones).
 
