@@ -214,7 +214,7 @@ func (s *Server) runQuery(r *http.Request, p *principal, text string) (*data.Tab
 	}
 	var t *data.Table
 	err := s.withSnapshot(func(sn *snapshot) (err error) {
-		t, err = data.Query(r.Context(), sn, p.scope, text)
+		t, err = data.Query(r.Context(), sn.path, p.scope, text)
 		return err
 	})
 	return t, err

@@ -231,7 +231,7 @@ func (sn *snapshot) queryInstance(ctx context.Context, code string) (*warehouse.
 			c.w, c.err = warehouse.OpenQuery(context.WithoutCancel(ctx), sn.path, sn.w.SQL)
 			return
 		}
-		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w, code)
+		c.w, c.err = data.OpenStructureCopy(context.WithoutCancel(ctx), sn.path, sn.w.SQL, code)
 	})
 	return c.w, c.err
 }

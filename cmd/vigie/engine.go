@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
 // envQueryEngine, set in the environment of the process that runs an
@@ -22,16 +24,6 @@ const envQueryEngine = "VIGIE_QUERY_ENGINE"
 type childExit struct{ code int }
 
 func (e *childExit) Error() string { return fmt.Sprintf("exit status %d", e.code) }
-
-// EngineCrashError is an analyst's query that brought the DuckDB engine
-// down (a crash in C++ code, which Go cannot recover): the query ran in a
-// process of its own, so vigie survives to say so.
-type EngineCrashError struct{ How string }
-
-func (e *EngineCrashError) Error() string {
-	return fmt.Sprintf("le moteur DuckDB s'est arrêté brutalement pendant la requête (%s) : elle n'a rien modifié (vigie query ne fait que lire) ; "+
-		"simplifiez-la, ou signalez la requête à l'équipe vigie", e.How)
-}
 
 // superviseQuery runs this same vigie, with args, in a child process that
 // executes the query, and reports a crash of the engine in French. A
@@ -60,12 +52,12 @@ func (a *app) superviseQuery(ctx context.Context, args []string) error {
 	err = cmd.Run()
 	if report, _ := os.ReadFile(crashPath); len(report) > 0 {
 		first, _, _ := strings.Cut(strings.TrimSpace(string(report)), "\n")
-		return &EngineCrashError{How: first}
+		return &warehouse.EngineCrashError{How: first}
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() != syscall.SIGTERM && ws.Signal() != syscall.SIGINT {
-			return &EngineCrashError{How: "signal " + ws.Signal().String()}
+			return &warehouse.EngineCrashError{How: "signal " + ws.Signal().String()}
 		}
 	}
 	if _, werr := a.stderr.Write(stderr.Bytes()); werr != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,10 @@ func init() {
 type reportOptions struct {
 	asOf, structure, out string
 	quiet, regionOnly    bool
+	// counsellors: the structures whose counsellors receive their list
+	// (comma-separated, or *); nothing: « rien à signaler » too.
+	counsellors string
+	nothing     bool
 }
 
 // validate checks the flags once, before any work.
@@ -42,7 +47,24 @@ func (o *reportOptions) validate() (reporting.Options, error) {
 	if o.regionOnly && o.structure != "" {
 		return opts, usagef("retirez --structure : les fichiers régionaux couvrent toutes les structures", "--region-only et --structure s'excluent")
 	}
-	return reporting.Options{AsOf: d, Structure: o.structure, Out: o.out, RegionOnly: o.regionOnly}, nil
+	opts = reporting.Options{AsOf: d, Structure: o.structure, Out: o.out, RegionOnly: o.regionOnly}
+	if o.counsellors != "" {
+		c := &reporting.CounsellorOptions{NothingToReport: o.nothing}
+		for _, code := range strings.Split(o.counsellors, ",") {
+			code = strings.TrimSpace(code)
+			if code != reporting.AllStructures && reports.ValidStructureCode(code) != nil {
+				return opts, usagef("par exemple --conseillers ML-16001,ML-17002 ou --conseillers '*'", "--conseillers : code de structure %q invalide", code)
+			}
+			c.Structures = append(c.Structures, code)
+		}
+		if o.regionOnly {
+			return opts, usagef("retirez --region-only", "--conseillers écrit les listes des structures : il exclut --region-only")
+		}
+		opts.Counsellors = c
+	} else if o.nothing {
+		return opts, usagef("ajoutez --conseillers", "--rien-a-signaler va avec --conseillers")
+	}
+	return opts, nil
 }
 
 func (o *reportOptions) flags(cmd *cobra.Command) {
@@ -70,10 +92,17 @@ USR, RGS, DOS) montrent les contrôles de la date : lancez d'abord
 résolus » comparent avec le contrôle hebdomadaire de référence de la semaine
 d'avant, dont la page donne la date. Les fichiers d'une structure ne
 contiennent que ses lignes ; ils contiennent des données personnelles et sont
-écrits en mode 0600.`,
+écrits en mode 0600.
+
+Avec --conseillers, chaque compte actif conseiller_referent des structures
+nommées reçoit aussi sa liste, dans OUT/<code>/<date>/conseillers/<id>/ : les
+constats des seuls dossiers (et partenaires) dont il est référent, en PDF et en
+Excel, avec un message ; sans constat, rien, ou un message « rien à signaler »
+avec --rien-a-signaler.`,
 		Example: `  vigie report --as-of 2026-11-23 --out rapports
   vigie report --as-of 2026-11-23 --structure ML-16001 --out rapports
   vigie report --as-of 2026-11-23 --region-only --out rapports
+  vigie report --as-of 2026-11-23 --structure ML-16001 --conseillers ML-16001 --out rapports
   vigie report asp --as-of 2026-11-23 --out rapports`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -104,6 +133,8 @@ contiennent que ses lignes ; ils contiennent des données personnelles et sont
 	}
 	o.flags(cmd)
 	cmd.Flags().BoolVar(&o.regionOnly, "region-only", false, "n'écrit que la synthèse et le classeur régionaux")
+	cmd.Flags().StringVar(&o.counsellors, "conseillers", "", "écrit aussi la liste de chaque conseiller de ces structures (codes séparés par des virgules, ou *) : les constats de ses dossiers")
+	cmd.Flags().BoolVar(&o.nothing, "rien-a-signaler", false, "avec --conseillers : un message « rien à signaler » au conseiller sans constat")
 	cmd.AddCommand(newReportASPCmd(a))
 	return cmd
 }

@@ -43,6 +43,24 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 
+	// The counsellors' lists of the structures named, and of those only.
+	lists := t.TempDir()
+	if code, _, errs := runVigie(t, "--warehouse", wh, "report", "--as-of", "2026-11-23", "--structure", "ML-16001", "--conseillers", "ML-16001", "--out", lists, "-q"); code != 0 {
+		t.Fatalf("report --conseillers: exit %d: %s", code, errs)
+	}
+	counsellors, _ := filepath.Glob(filepath.Join(lists, "ML-16001", "2026-11-23", "conseillers", "*", "constats-*.pdf"))
+	if len(counsellors) == 0 {
+		t.Error("report --conseillers wrote no counsellor's list")
+	}
+	if others, _ := filepath.Glob(filepath.Join(out, "*", "2026-11-23", "conseillers")); len(others) != 0 {
+		t.Errorf("report without --conseillers wrote %v", others)
+	}
+	for _, args := range [][]string{{"--conseillers", "ML 16001"}, {"--rien-a-signaler"}, {"--conseillers", "*", "--region-only"}} {
+		if code, _, errs := runVigie(t, append([]string{"--warehouse", wh, "report", "--as-of", "2026-11-23", "--out", lists}, args...)...); code != 2 {
+			t.Errorf("report %v: exit %d, want 2: %s", args, code, errs)
+		}
+	}
+
 	asp := t.TempDir()
 	if code, _, errs := runVigie(t, "--warehouse", wh, "report", "asp", "--as-of", "2026-11-23", "--structure", "ML-17002", "--out", asp, "-q"); code != 0 {
 		t.Fatalf("report asp: exit %d: %s", code, errs)

@@ -183,7 +183,7 @@ func parseInstant(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, errors.New("not a date")
+	return time.Time{}, errors.New("pas une date")
 }
 
 func newScheduleRunCmd(a *app) *cobra.Command {

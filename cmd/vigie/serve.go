@@ -40,22 +40,23 @@ func newServeCmd(a *app) *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the console: the regional BI portal in the browser",
-		Long: `Serve the console (contract/console.md): dashboards of the controls per
-structure and for the region, findings with filters and drill-down, the ASP
-list and its PDF, exports, runs and deliveries, read-only SQL, with the
-accounts of 'vigie users'.
+		Short: "Lance la console : le portail décisionnel de la région dans le navigateur",
+		Long: `Lance la console (contract/console.md) : tableaux de bord des contrôles par
+structure et pour la région, constats avec filtres et détail, liste ASP et son
+PDF, exports, exécutions et livraisons, SQL en lecture seule, avec les comptes
+de « vigie users ».
 
-The console reads a published read-only copy of the warehouse (a snapshot in
-WAREHOUSE.console/snapshots), never the live file: the batches keep writing,
-and each batch that changes the warehouse publishes a new snapshot when it
-ends, which the console picks up within --poll. At start, when there is no
-snapshot yet, it publishes one (waiting up to --lock-wait while a batch holds
-the warehouse).
+La console lit une copie publiée en lecture seule de l'entrepôt (un instantané
+dans ENTREPOT.console/snapshots), jamais le fichier vivant : les lots continuent
+d'écrire, et chaque lot qui modifie l'entrepôt publie un nouvel instantané en
+finissant, que la console prend en compte dans le délai --poll. Au démarrage,
+s'il n'y a pas encore d'instantané, elle en publie un (en attendant au plus
+--lock-wait qu'un lot libère l'entrepôt).
 
-Without --tls-cert/--tls-key, serve on the loopback and put a TLS reverse
-proxy in front (docs/console-nginx.conf; --secure-cookies then). SIGTERM
-stops it gracefully. See docs/vigie-console.service for a systemd unit.`,
+Sans --tls-cert/--tls-key, servez sur l'interface locale (loopback) derrière un
+proxy inverse TLS (docs/console-nginx.conf ; alors avec --secure-cookies).
+SIGTERM l'arrête proprement. Voir docs/vigie-console.service pour une unité
+systemd.`,
 		Example: `  vigie serve --warehouse /var/lib/vigie/vigie.duckdb --reports /var/lib/vigie/rapports
   vigie serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem`,
 		Args: cobra.NoArgs,
@@ -66,15 +67,15 @@ stops it gracefully. See docs/vigie-console.service for a systemd unit.`,
 			return a.serve(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
-	cmd.Flags().StringVar(&o.tlsCert, "tls-cert", "", "certificate file (PEM) for HTTPS")
-	cmd.Flags().StringVar(&o.tlsKey, "tls-key", "", "private key file (PEM) for HTTPS")
-	cmd.Flags().StringVar(&o.reports, "reports", "", "folder of the produced reports (vigie report --out), offered for download")
-	cmd.Flags().StringVar(&o.schedules, "schedules", "", "schedule definitions whose next runs are shown (default: the shipped ones)")
-	cmd.Flags().DurationVar(&o.poll, "poll", 5*time.Second, "how often to look for a newer snapshot")
-	cmd.Flags().DurationVar(&o.lockWait, "lock-wait", 2*time.Minute, "how long to wait at start while a batch holds the warehouse")
-	cmd.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark cookies Secure behind a TLS reverse proxy (automatic with --tls-cert)")
-	cmd.Flags().BoolVar(&o.trustProxy, "trust-proxy", false, "take the caller's address for the audit log from X-Real-IP when the request comes from the loopback (a reverse proxy)")
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "adresse d'écoute, HOTE:PORT")
+	cmd.Flags().StringVar(&o.tlsCert, "tls-cert", "", "fichier du certificat (PEM) pour HTTPS")
+	cmd.Flags().StringVar(&o.tlsKey, "tls-key", "", "fichier de la clé privée (PEM) pour HTTPS")
+	cmd.Flags().StringVar(&o.reports, "reports", "", "dossier des rapports produits (vigie report --out), proposés au téléchargement")
+	cmd.Flags().StringVar(&o.schedules, "schedules", "", "planifications (YAML) dont les prochaines exécutions sont affichées (par défaut : celles livrées avec vigie)")
+	cmd.Flags().DurationVar(&o.poll, "poll", 5*time.Second, "intervalle entre deux recherches d'un instantané plus récent")
+	cmd.Flags().DurationVar(&o.lockWait, "lock-wait", 2*time.Minute, "attente maximale au démarrage quand un lot tient l'entrepôt")
+	cmd.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "marque les cookies Secure derrière un proxy inverse TLS (automatique avec --tls-cert)")
+	cmd.Flags().BoolVar(&o.trustProxy, "trust-proxy", false, "prend l'adresse de l'appelant, pour le journal d'audit, dans X-Real-IP quand la requête vient de l'interface locale (un proxy inverse)")
 	return cmd
 }
 

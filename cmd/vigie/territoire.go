@@ -26,7 +26,7 @@ func demoTerritoire(ctx context.Context, _ *app, d *demoRun) error {
 		FROM zones_couverture WHERE commune_insee = (SELECT min(commune_insee) FROM zones_couverture
 		GROUP BY commune_insee HAVING count(*) > 1 ORDER BY 1 LIMIT 1)`).Scan(&from, &to, &commune)
 	if err != nil {
-		return fmt.Errorf("no commune under two structures: %w", err)
+		return fmt.Errorf("aucune commune partagée par deux structures : %w", err)
 	}
 	p, err := territoire.MakePlan(ctx, d.Warehouse, territoire.Options{From: from, To: to, Communes: []string{commune}, AsOf: d.AsOf})
 	if err != nil {
@@ -68,7 +68,8 @@ ouvert, terminer_en_A pour une Garantie jeunes ou un emploi d'avenir (A les mèn
 motif déménagement), ou une ligne aucune_action pour un dossier sans dispositif
 ouvert. Le plan ne change rien.
 
-Refusé (code 1) quand une commune n'est pas dans la zone de couverture de A ;
+Refusé (code 1) quand --from ou --to n'est pas une structure de l'entrepôt, ou
+qu'une commune n'est pas dans la zone de couverture de A ;
 un avertissement nomme les communes déjà dans celle de B. Avec --xlsx DIR, écrit
 aussi le classeur pour les deux directions (le plan et le changement des zones).
 

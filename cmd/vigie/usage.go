@@ -155,7 +155,8 @@ Options communes :
 
 // frenchUsage puts pflag's and cobra's words of a usage text in French.
 var frenchUsage = strings.NewReplacer("[flags]", "[options]", "(default ", "(par défaut ",
-	" string ", " texte  ", " strings ", " textes  ", " float ", " réel  ", " int ", " nbr ")
+	" string ", " texte  ", " strings ", " textes  ", " float ", " réel  ", " int ", " nbr ",
+	" duration ", " durée    ")
 
 // frenchHelp gives the command tree its help in French: the usage text, the
 // --help and --version flags and the help command.

@@ -2,9 +2,94 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
+
+// englishWords are words of English prose that French prose never uses
+// (French has "on", "an", "a", "or", "plan", so they are not here), and the
+// names pflag gives the flags' types in a usage text.
+var englishWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`the and of with from to for is are be by at it its this that these
+		when which each every only not into than then you your how long default file folder account
+		password profile read print shown
+		string strings float int uint duration value`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// englishIn returns the English words of a user-facing text. What is not
+// prose is skipped: flag names (--from, --to, --for, --at), paths and file
+// names (schedules/default.yaml), identifiers (catch_up) and upper-case codes
+// and placeholders (the rule family FOR, HOST:PORT).
+func englishIn(text string) []string {
+	var found []string
+	for _, field := range strings.Fields(text) {
+		if strings.Contains(field, "--") || strings.ContainsAny(field, "/_") || fileName.MatchString(field) {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(field, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if w != strings.ToUpper(w) && englishWords[strings.ToLower(w)] {
+				found = append(found, w)
+			}
+		}
+	}
+	return found
+}
+
+var fileName = regexp.MustCompile(`\pL\.\pL`)
+
+// Everything a user reads is French, --help included: every command of the
+// tree run builds, its Short, Long and the comments of its Example, and every
+// flag it offers (its own, the inherited ones, cobra's --help and --version),
+// and the usage text cobra prints with them.
+func TestHelpIsFrench(t *testing.T) {
+	t.Parallel()
+	if got := englishIn("Serve the console: the regional BI portal in the browser"); len(got) == 0 {
+		t.Fatal("the heuristic sees no English in an English sentence")
+	}
+	root := newRootCmd(&app{getenv: func(string) string { return "" }})
+	root.InitDefaultHelpCmd()
+	var walk func(c *cobra.Command)
+	seen := 0
+	walk = func(c *cobra.Command) {
+		seen++
+		c.InitDefaultHelpFlag()
+		c.InitDefaultVersionFlag()
+		check := func(what, text string) {
+			for _, line := range strings.Split(text, "\n") {
+				if w := englishIn(line); len(w) > 0 {
+					t.Errorf("%s, %s reads English (%s): %q", c.CommandPath(), what, strings.Join(w, ", "), line)
+				}
+			}
+		}
+		check("Short", c.Short)
+		check("Long", c.Long)
+		for _, line := range strings.Split(c.Example, "\n") {
+			if _, comment, ok := strings.Cut(line, "#"); ok {
+				check("Example", comment)
+			}
+		}
+		flags := func(f *pflag.Flag) { check("--"+f.Name, f.Usage) }
+		c.LocalFlags().VisitAll(flags)
+		c.InheritedFlags().VisitAll(flags)
+		check("--help", c.UsageString()) // with the template's words and the flags' types
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	if seen < 20 {
+		t.Fatalf("walked %d commands, want the whole tree", seen)
+	}
+}
 
 // The exit status comes from the error's type: a real failure whose message
 // reads like a usage error (a folder called "invalid argument") exits 1, and

@@ -54,18 +54,18 @@ func cliActor(getenv func(string) string) string {
 func newUsersCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "users",
-		Short: "Manage the console's accounts (add, list, disable, enable, passwd, token, revoke)",
-		Long: `Manage the accounts of the console (vigie serve). They live beside the
-warehouse, in WAREHOUSE.console/console.db, and a change takes effect at once,
-even while the console and the daemon run: a disabled account is out at its
-next request.
+		Short: "Gère les comptes de la console (add, list, disable, enable, passwd, token, revoke)",
+		Long: `Gère les comptes de la console (vigie serve). Ils sont rangés à côté de
+l'entrepôt, dans ENTREPOT.console/console.db, et un changement s'applique tout
+de suite, même pendant que la console et le démon tournent : un compte
+désactivé est mis dehors à sa requête suivante.
 
-Profiles: standard and avance see one structure (--structure required);
-expert, valideur and analyste see the region; admin manages accounts and reads
-the audit log, and sees no young person's data.
+Profils : standard et avance voient une structure (--structure obligatoire) ;
+expert, valideur et analyste voient la région ; admin gère les comptes et lit
+le journal d'audit, et ne voit aucune donnée de jeune.
 
-Passwords are read from standard input (one line; asked twice on a terminal):
-at least 12 characters, changed every 90 days.`,
+Les mots de passe sont lus sur l'entrée standard (une ligne ; demandés deux
+fois sur un terminal) : 12 caractères au moins, changés tous les 90 jours.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newUsersAddCmd(a), newUsersListCmd(a), newUsersStateCmd(a, "disable", true),
@@ -145,9 +145,9 @@ func newUsersAddCmd(a *app) *cobra.Command {
 	var n accounts.NewAccount
 	cmd := &cobra.Command{
 		Use:   "add LOGIN --profil P [--structure CODE] [--nom \"Prénom Nom\"] [--email E]",
-		Short: "Create an account; the password is read from standard input",
+		Short: "Crée un compte ; le mot de passe est lu sur l'entrée standard",
 		Example: `  printf '%s\n' "$MDP" | vigie users add dir-ml16001 --profil standard --structure ML-16001 --nom "Claire Martin"
-  vigie users add analyste1 --profil analyste      # asks the password twice on a terminal`,
+  vigie users add analyste1 --profil analyste      # demande le mot de passe deux fois sur un terminal`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -182,10 +182,10 @@ func newUsersAddCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&n.Profil, "profil", "", "profile: "+strings.Join(accounts.Profiles, ", "))
-	cmd.Flags().StringVar(&n.CodeStructure, "structure", "", "the account's structure (standard and avance only)")
-	cmd.Flags().StringVar(&n.Nom, "nom", "", "the person's name")
-	cmd.Flags().StringVar(&n.Email, "email", "", "the person's email address")
+	cmd.Flags().StringVar(&n.Profil, "profil", "", "profil : "+strings.Join(accounts.Profiles, ", "))
+	cmd.Flags().StringVar(&n.CodeStructure, "structure", "", "la structure du compte (standard et avance seulement)")
+	cmd.Flags().StringVar(&n.Nom, "nom", "", "le nom de la personne")
+	cmd.Flags().StringVar(&n.Email, "email", "", "l'adresse électronique de la personne")
 	_ = cmd.MarkFlagRequired("profil")
 	return cmd
 }
@@ -193,9 +193,9 @@ func newUsersAddCmd(a *app) *cobra.Command {
 func newUsersListCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the accounts",
-		Long: `List the accounts: login,profil,code_structure,etat,derniere_connexion,
-mot_de_passe_change_le (etat: actif or desactive; dates in Europe/Paris).`,
+		Short: "Liste les comptes",
+		Long: `Liste les comptes : login,profil,code_structure,etat,derniere_connexion,
+mot_de_passe_change_le (etat : actif ou desactive ; dates à l'heure de Paris).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
@@ -232,10 +232,10 @@ mot_de_passe_change_le (etat: actif or desactive; dates in Europe/Paris).`,
 }
 
 func newUsersStateCmd(a *app, verb string, disable bool) *cobra.Command {
-	short := "Enable a disabled account"
+	short := "Réactive un compte désactivé"
 	done := "Compte %s réactivé.\n"
 	if disable {
-		short = "Disable an account: it cannot log in, its sessions and tokens end at once"
+		short = "Désactive un compte : il ne peut plus se connecter, ses sessions et jetons sont clos aussitôt"
 		done = "Compte %s désactivé : ses sessions et jetons sont clos.\n"
 	}
 	return &cobra.Command{
@@ -257,7 +257,7 @@ func newUsersStateCmd(a *app, verb string, disable bool) *cobra.Command {
 func newUsersPasswdCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "passwd LOGIN",
-		Short: "Set a new password (read from standard input)",
+		Short: "Change le mot de passe (lu sur l'entrée standard)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
@@ -282,11 +282,11 @@ func newUsersTokenCmd(a *app) *cobra.Command {
 	var expire string
 	cmd := &cobra.Command{
 		Use:   "token LOGIN [--expire 90d]",
-		Short: "Print a new personal access token for scripts (shown once)",
-		Long: `Print a new personal access token for scripts, to send as
-"Authorization: Bearer TOKEN" to the console's API. It is shown once and
-stored hashed; it ends when it expires, when the account is disabled, or with
-'vigie users revoke LOGIN'.`,
+		Short: "Affiche un nouveau jeton d'accès personnel pour les scripts (montré une seule fois)",
+		Long: `Affiche un nouveau jeton d'accès personnel pour les scripts, à envoyer à l'API
+de la console dans l'en-tête "Authorization: Bearer JETON". Il n'est montré
+qu'une fois et n'est gardé que haché ; il prend fin à son expiration, quand le
+compte est désactivé, ou avec « vigie users revoke LOGIN ».`,
 		Example: `  vigie users token analyste1 --expire 30d`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -304,7 +304,7 @@ stored hashed; it ends when it expires, when the account is disabled, or with
 			})
 		},
 	}
-	cmd.Flags().StringVar(&expire, "expire", "90d", "lifetime of the token: days (90d) or a Go duration (12h); 0 for none")
+	cmd.Flags().StringVar(&expire, "expire", "90d", "durée de vie du jeton : en jours (90d) ou en durée Go (12h) ; 0 pour aucune limite")
 	return cmd
 }
 
@@ -329,7 +329,7 @@ func parseExpire(s string) (time.Duration, error) {
 func newUsersRevokeCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke LOGIN",
-		Short: "End every access token of an account",
+		Short: "Révoque tous les jetons d'accès d'un compte",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {

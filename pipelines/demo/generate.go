@@ -27,6 +27,12 @@ type Options struct {
 	// AsOf is the day the data is "as of" (its calendar date, read as a day
 	// in Europe/Paris); every date is placed relative to it.
 	AsOf time.Time
+	// AnomalyFactor multiplies the share of every anomaly drawn row by row
+	// (each probability capped at 1): 2 gives a region with twice the
+	// demo's anomalies. 0 means 1, the demo's share, which gives the same
+	// files as before the option existed. The anomalies of the region's
+	// fixed part (region.go) and the quarantine's bad rows do not change.
+	AnomalyFactor float64
 }
 
 // TableStat is one written file.
@@ -47,6 +53,10 @@ const DefaultScale = 0.02
 // MaxScale bounds the scale (scale 10 is 1.5 million dossiers).
 const MaxScale = 10
 
+// MaxAnomalyFactor bounds Options.AnomalyFactor: beyond it most shares
+// would be capped at 1 and the region would be nothing but anomalies.
+const MaxAnomalyFactor = 10
+
 // Sizes at scale 1.
 const (
 	dossiersAtScale1  = 150_000
@@ -61,6 +71,9 @@ const (
 func (o Options) Validate() error {
 	if math.IsNaN(o.Scale) || o.Scale <= 0 || o.Scale > MaxScale {
 		return fmt.Errorf("demo: scale %v out of range: give a number above 0 and at most %d", o.Scale, MaxScale)
+	}
+	if math.IsNaN(o.AnomalyFactor) || o.AnomalyFactor < 0 || o.AnomalyFactor > MaxAnomalyFactor {
+		return fmt.Errorf("demo: anomaly factor %v out of range: give a number above 0 and at most %d (or 0 for the demo's share)", o.AnomalyFactor, MaxAnomalyFactor)
 	}
 	if o.AsOf.IsZero() {
 		return errors.New("demo: the as-of date is missing")
@@ -103,6 +116,8 @@ type gen struct {
 	asOf  day
 	out   *outputs
 	quota [numAnomalies]quota
+	// factor multiplies every anomaly's probability (Options.AnomalyFactor).
+	factor float64
 
 	structs   []*structure
 	nDossiers int
@@ -111,10 +126,15 @@ type gen struct {
 
 func newGen(opts Options) *gen {
 	y, m, d := opts.AsOf.Date()
+	factor := opts.AnomalyFactor
+	if factor == 0 {
+		factor = 1
+	}
 	return &gen{
-		opts: opts,
-		r:    rand.New(rand.NewPCG(uint64(opts.Seed), 0x76696769655f6d6c)), // "vigie_ml"
-		asOf: mkday(y, int(m), d),
+		opts:   opts,
+		factor: factor,
+		r:      rand.New(rand.NewPCG(uint64(opts.Seed), 0x76696769655f6d6c)), // "vigie_ml"
+		asOf:   mkday(y, int(m), d),
 	}
 }
 
@@ -225,11 +245,12 @@ type quota struct{ seen, hits int }
 const forceAfter = 8
 
 // hit decides whether the current candidate object carries anomaly a, with
-// probability p (and surely when none of the first candidates did).
+// probability p times the anomaly factor (and surely when none of the first
+// candidates did).
 func (g *gen) hit(a anomaly, p float64) bool {
 	q := &g.quota[a]
 	q.seen++
-	if g.r.Float64() < p || (q.hits == 0 && q.seen >= forceAfter) {
+	if g.r.Float64() < p*g.factor || (q.hits == 0 && q.seen >= forceAfter) {
 		q.hits++
 		return true
 	}

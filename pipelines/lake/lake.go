@@ -38,6 +38,19 @@ type Options struct {
 	Compression string
 }
 
+// codecs are the compressions an export accepts, with their COPY options.
+// zstd at level 1 rather than DuckDB's default 3: on the scale-1 region
+// (mostly hashed ids, 64 hexadecimal characters that no level compresses
+// below half), level 1 gave 2.6 % smaller files (164 MB against 169 MB)
+// and the whole export took 7.8-8.5 s (CPU 13.2-15.4 s) against 9.6-9.9 s
+// (CPU 15.4-16.0 s) on a nearly idle machine, 18.4 s of CPU against 22.7 s
+// on a shared one (interleaved runs).
+var codecs = map[string]string{
+	"zstd":         "COMPRESSION zstd, COMPRESSION_LEVEL 1",
+	"snappy":       "COMPRESSION snappy",
+	"uncompressed": "COMPRESSION uncompressed",
+}
+
 // Dataset is one table written: its rows and Parquet files.
 type Dataset struct {
 	Table string
@@ -63,13 +76,12 @@ func Export(ctx context.Context, w *warehouse.Warehouse, opts Options) (out []Da
 	if err := CheckKey(opts.Key); err != nil {
 		return nil, err
 	}
-	compression := opts.Compression
-	switch compression {
-	case "":
-		compression = "zstd"
-	case "zstd", "snappy", "uncompressed":
-	default:
-		return nil, fmt.Errorf("export: unknown compression %q", compression)
+	if opts.Compression == "" {
+		opts.Compression = "zstd"
+	}
+	compression, ok := codecs[opts.Compression]
+	if !ok {
+		return nil, fmt.Errorf("export: unknown compression %q", opts.Compression)
 	}
 	ds, err := datasets()
 	if err != nil {

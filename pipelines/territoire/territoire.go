@@ -97,6 +97,32 @@ func (e *UnknownCommunesError) Error() string {
 		e.From, strings.Join(e.Communes, ", "))
 }
 
+// UnknownStructuresError refuses a plan naming a structure the warehouse
+// does not know.
+type UnknownStructuresError struct{ Codes []string }
+
+func (e *UnknownStructuresError) Error() string {
+	return fmt.Sprintf("territoire : structure inconnue de l'entrepôt : %s (voir vigie query \"SELECT code_structure, nom FROM structures\") ; aucun plan n'est fait",
+		strings.Join(e.Codes, ", "))
+}
+
+// scanStrings reads the one text column of a query's rows into out.
+func scanStrings(ctx context.Context, w *warehouse.Warehouse, q string, out *[]string, args ...any) error {
+	rows, err := w.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		*out = append(*out, s)
+	}
+	return rows.Err()
+}
+
 // MakePlan reads the plan from the warehouse. Communes not in A's coverage
 // refuse the whole plan (an *UnknownCommunesError, wrapped as refused).
 func MakePlan(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Plan, error) {
@@ -105,7 +131,18 @@ func MakePlan(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Plan,
 	}
 	communes := strings.Join(opts.Communes, ",")
 	p := &Plan{Options: opts}
-	q, err := sqlfiles.Read(w.SQL, "territoire/coverage.sql")
+	q, err := sqlfiles.Read(w.SQL, "territoire/unknown_structures.sql")
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	if err := scanStrings(ctx, w, q, &missing, opts.From, opts.To); err != nil {
+		return nil, fmt.Errorf("territoire: structures: %w", err)
+	}
+	if len(missing) > 0 {
+		return nil, warehouse.Refused(&UnknownStructuresError{Codes: missing})
+	}
+	q, err = sqlfiles.Read(w.SQL, "territoire/coverage.sql")
 	if err != nil {
 		return nil, err
 	}

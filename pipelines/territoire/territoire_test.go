@@ -107,6 +107,12 @@ func TestPlanRefusesUnknownCommune(t *testing.T) {
 	if strings.Join(unknown.Communes, ",") != "24037,33522" || !strings.Contains(err.Error(), "ML-16001 ne couvre pas 24037, 33522") {
 		t.Errorf("refusal: %v", err)
 	}
+	// A structure the warehouse does not know (a typo in --to) is refused.
+	_, err = MakePlan(context.Background(), w, Options{From: "ML-16001", To: "ML-33020", Communes: []string{"16102"}, AsOf: asOf})
+	var missing *UnknownStructuresError
+	if !errors.As(err, &missing) || !errors.As(err, &refused) || !strings.Contains(err.Error(), "structure inconnue de l'entrepôt : ML-33020") {
+		t.Errorf("unknown receiving structure: %v", err)
+	}
 	for _, o := range []Options{
 		{From: "ML-16001", To: "ML-16001", Communes: []string{"16102"}, AsOf: asOf},
 		{From: "ML 16001", To: "ML-33002", Communes: []string{"16102"}, AsOf: asOf},

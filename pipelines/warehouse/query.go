@@ -157,3 +157,14 @@ func checkSandbox(ctx context.Context, db *sql.DB) error {
 	}
 	return ErrNotSandboxed
 }
+
+// EngineCrashError is an analyst's query that brought the DuckDB engine
+// down (a crash in C++ code, which Go cannot recover): the query ran in a
+// process of its own (vigie query, the console's SQL page), so vigie
+// survives to say so.
+type EngineCrashError struct{ How string }
+
+func (e *EngineCrashError) Error() string {
+	return fmt.Sprintf("le moteur DuckDB s'est arrêté brutalement pendant la requête (%s) : elle n'a rien modifié (une requête ne fait que lire) ; "+
+		"simplifiez-la, ou signalez la requête à l'équipe vigie", e.How)
+}

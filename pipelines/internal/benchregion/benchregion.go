@@ -27,10 +27,11 @@ import (
 )
 
 // env names the warehouse a child process builds; envShuffle the tables
-// whose files it shuffles.
+// whose files it shuffles; envAnomalies the demo's anomaly factor.
 const (
-	env        = "VIGIE_BENCH_REGION"
-	envShuffle = "VIGIE_BENCH_SHUFFLE"
+	env          = "VIGIE_BENCH_REGION"
+	envShuffle   = "VIGIE_BENCH_SHUFFLE"
+	envAnomalies = "VIGIE_BENCH_ANOMALIES"
 )
 
 // Build runs the calling package's TestBenchRegion in a child process,
@@ -40,9 +41,22 @@ const (
 // structure) when they are ingested.
 func Build(b *testing.B, shuffled ...string) string {
 	b.Helper()
+	return build(b, envShuffle+"="+strings.Join(shuffled, ","))
+}
+
+// BuildAnomalies is Build for a region generated with the demo's anomaly
+// factor (demo.Options.AnomalyFactor): 2 gives twice the demo's anomalies.
+func BuildAnomalies(b *testing.B, factor float64) string {
+	b.Helper()
+	return build(b, envAnomalies+"="+strconv.FormatFloat(factor, 'g', -1, 64))
+}
+
+// build runs the child with extra added to its environment.
+func build(b *testing.B, extra ...string) string {
+	b.Helper()
 	path := filepath.Join(b.TempDir(), "region.duckdb")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchRegion$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), env+"="+path, envShuffle+"="+strings.Join(shuffled, ","))
+	cmd.Env = append(append(os.Environ(), env+"="+path), extra...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("build the region: %v\n%s", err, out)
 	}
@@ -87,9 +101,15 @@ func Child(t *testing.T, asOf time.Time) *warehouse.Warehouse {
 	if err != nil {
 		t.Fatal(err)
 	}
+	factor := 0.0 // the demo's share
+	if s := os.Getenv(envAnomalies); s != "" {
+		if factor, err = strconv.ParseFloat(s, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ctx := context.Background()
 	dir := filepath.Join(filepath.Dir(path), "extraction")
-	if _, err := demo.Generate(ctx, dir, demo.Options{Scale: scale, Seed: 1, AsOf: asOf}); err != nil {
+	if _, err := demo.Generate(ctx, dir, demo.Options{Scale: scale, Seed: 1, AsOf: asOf, AnomalyFactor: factor}); err != nil {
 		t.Fatal(err)
 	}
 	if list := os.Getenv(envShuffle); list != "" {

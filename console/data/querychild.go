@@ -1,0 +1,150 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// The SQL a user types in the console runs in a process of its own, as
+// `vigie query` does: a statement that crashes the DuckDB engine (C++, which
+// Go cannot recover) ends that process, and the console answers with a
+// French message instead of going down for everybody. The child is this same
+// executable (the vigie binary, or a test binary), started with
+// envQueryChild set: init below turns it into the child before the
+// program's own main (or a test binary's tests) can run. It reads one
+// request on standard input and writes one answer on standard output.
+const envQueryChild = "VIGIE_CONSOLE_QUERY_CHILD"
+
+func init() {
+	// The values a Table's rows hold besides Go's basic types (see plain).
+	gob.Register(time.Time{})
+	if os.Getenv(envQueryChild) != "1" {
+		return
+	}
+	// The one exit below main: the child must never run the program's main.
+	os.Exit(queryChild(os.Stdin, os.Stdout))
+}
+
+// childRequest is one query for the child: over the region's sandboxed
+// instance of the snapshot at Path, or over a copy of one structure's rows.
+type childRequest struct {
+	Path      string
+	Structure string // "" for the region
+	SQL       string
+}
+
+// childAnswer is the child's result, or its refusal.
+type childAnswer struct {
+	Table       *Table
+	NotReadOnly bool   // warehouse.ErrNotReadOnly
+	Err         string // DuckDB's message (the statement is the caller's own)
+}
+
+// queryChild runs one request and returns the process's exit status.
+func queryChild(in io.Reader, out io.Writer) int {
+	var req childRequest
+	if err := gob.NewDecoder(in).Decode(&req); err != nil {
+		fmt.Fprintln(os.Stderr, "console query child:", err)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), QueryTimeout)
+	defer cancel()
+	var a childAnswer
+	t, err := runChildQuery(ctx, req)
+	switch {
+	case errors.Is(err, warehouse.ErrNotReadOnly):
+		a.NotReadOnly = true
+	case err != nil:
+		a.Err = err.Error()
+	default:
+		a.Table = t
+	}
+	if err := gob.NewEncoder(out).Encode(&a); err != nil {
+		fmt.Fprintln(os.Stderr, "console query child:", err)
+		return 2
+	}
+	return 0
+}
+
+func runChildQuery(ctx context.Context, req childRequest) (*Table, error) {
+	var w *warehouse.Warehouse
+	var err error
+	if req.Structure == "" {
+		w, err = warehouse.OpenQuery(ctx, req.Path, sqlfiles.FS())
+	} else {
+		w, err = OpenStructureCopy(ctx, req.Path, sqlfiles.FS(), req.Structure)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	rows, err := warehouse.Query(ctx, w.DB, req.SQL)
+	if err != nil {
+		return nil, err
+	}
+	return readTable(rows, MaxQueryRows)
+}
+
+// ErrQueryTimeout is a query stopped after QueryTimeout.
+var ErrQueryTimeout = fmt.Errorf("la requête a dépassé %s : elle a été arrêtée ; restreignez-la (WHERE, LIMIT)", QueryTimeout)
+
+// Query runs one read-only statement typed by a user over the scope's data
+// of the snapshot file at path, in a child process.
+func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, error) {
+	if _, err := s.check(""); err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	var in bytes.Buffer
+	if err := gob.NewEncoder(&in).Encode(childRequest{Path: path, Structure: s.structure, SQL: sqlText}); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, QueryTimeout+5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), envQueryChild+"=1", "GOTRACEBACK=none")
+	var out, stderr bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = &in, &out, &stderr
+	err = cmd.Run()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, ErrQueryTimeout
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err() // the caller went away
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return nil, &warehouse.EngineCrashError{How: "signal " + ws.Signal().String()}
+		}
+		return nil, &warehouse.EngineCrashError{How: fmt.Sprintf("code de sortie %d", ee.ExitCode())}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	var a childAnswer
+	if err := gob.NewDecoder(&out).Decode(&a); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	switch {
+	case a.NotReadOnly:
+		return nil, fmt.Errorf("query refused: %w", warehouse.ErrNotReadOnly)
+	case a.Err != "":
+		return nil, errors.New(a.Err)
+	}
+	return a.Table, nil
+}
