@@ -32,25 +32,7 @@ func TestServeCommand(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := run(ctx, []string{"--warehouse", wh, "serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, pw, func(string) string { return "" })
-		pw.Close()
-		done <- code
-	}()
-	addrRe := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
-	sc := bufio.NewScanner(pr)
-	addr := ""
-	for addr == "" && sc.Scan() {
-		if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
-			addr = m[1]
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if addr == "" {
-		t.Fatal("serve printed no address")
-	}
+	addr, done := startServing(t, ctx, "--warehouse", wh, "serve", "--addr", "127.0.0.1:0")
 	res, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -98,27 +80,7 @@ func TestDaemonServesTheConsole(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := run(ctx, []string{"--warehouse", wh, "daemon", "--config", cfg, "--serve", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, pw, func(string) string { return "" })
-		pw.Close()
-		done <- code
-	}()
-	addrRe := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
-	sc := bufio.NewScanner(pr)
-	addr := ""
-	var lines []string
-	for addr == "" && sc.Scan() {
-		lines = append(lines, sc.Text())
-		if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
-			addr = m[1]
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if addr == "" {
-		t.Fatalf("the daemon printed no console address:\n%s", strings.Join(lines, "\n"))
-	}
+	addr, done := startServing(t, ctx, "--warehouse", wh, "daemon", "--config", cfg, "--serve", "127.0.0.1:0")
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.PostForm("http://"+addr+"/login", url.Values{"login": {"ana"}, "password": {"mot-de-passe-du-demon"}})
@@ -150,4 +112,32 @@ func TestDaemonServesTheConsole(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errs, "écoute sur") {
 		t.Errorf("address taken: exit %d %s", code, errs)
 	}
+}
+
+// startServing runs vigie with args until ctx ends and returns the console
+// address it prints on standard error, and the channel of its exit status.
+func startServing(t *testing.T, ctx context.Context, args ...string) (string, chan int) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, args, strings.NewReader(""), io.Discard, pw, func(string) string { return "" })
+		pw.Close()
+		done <- code
+	}()
+	addrRe := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
+	sc := bufio.NewScanner(pr)
+	var lines []string
+	addr := ""
+	for addr == "" && sc.Scan() {
+		lines = append(lines, sc.Text())
+		if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
+			addr = m[1]
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if addr == "" {
+		t.Fatalf("vigie %s printed no console address:\n%s", strings.Join(args, " "), strings.Join(lines, "\n"))
+	}
+	return addr, done
 }
