@@ -1,7 +1,9 @@
 // Package data is the console's access to the warehouse: every function takes
 // the caller's Scope and binds it into the SQL it runs, so that a page that
 // forgets a check still cannot read another structure's rows. Handlers never
-// build SQL; they pass filters, which are bound as parameters.
+// build SQL; they pass filters, which are bound as parameters. The findings
+// are read once for the region (FindingSet), and their rows reach a caller
+// only through methods that take its Scope and cut the set to it first.
 package data
 
 import (
