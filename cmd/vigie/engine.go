@@ -54,15 +54,13 @@ func (a *app) superviseQuery(ctx context.Context, args []string) error {
 		first, _, _ := strings.Cut(strings.TrimSpace(string(report)), "\n")
 		return &warehouse.EngineCrashError{How: first}
 	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() != syscall.SIGTERM && ws.Signal() != syscall.SIGINT {
-			return &warehouse.EngineCrashError{How: "signal " + ws.Signal().String()}
-		}
+	if crash := warehouse.KilledBySignal(err); crash != nil {
+		return crash
 	}
 	if _, werr := a.stderr.Write(stderr.Bytes()); werr != nil {
 		return werr
 	}
+	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return &childExit{code: ee.ExitCode()}
 	}

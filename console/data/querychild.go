@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"syscall"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -126,12 +125,16 @@ func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, e
 	if ctx.Err() != nil {
 		return nil, ctx.Err() // the caller went away
 	}
+	if crash := warehouse.KilledBySignal(err); crash != nil {
+		return nil, crash
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return nil, &warehouse.EngineCrashError{How: "signal " + ws.Signal().String()}
+		how := fmt.Sprintf("code de sortie %d", ee.ExitCode())
+		if ee.ExitCode() < 0 { // stopped by SIGTERM or SIGINT
+			how = ee.String()
 		}
-		return nil, &warehouse.EngineCrashError{How: fmt.Sprintf("code de sortie %d", ee.ExitCode())}
+		return nil, &warehouse.EngineCrashError{How: how}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)

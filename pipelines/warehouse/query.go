@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
+	"syscall"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -167,4 +169,19 @@ type EngineCrashError struct{ How string }
 func (e *EngineCrashError) Error() string {
 	return fmt.Sprintf("le moteur DuckDB s'est arrêté brutalement pendant la requête (%s) : elle n'a rien modifié (une requête ne fait que lire) ; "+
 		"simplifiez-la, ou signalez la requête à l'équipe vigie", e.How)
+}
+
+// KilledBySignal is the crash of a query process that err (from running it)
+// shows ended on a signal other than a stop request (SIGTERM, SIGINT), or
+// nil.
+func KilledBySignal(err error) *EngineCrashError {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return nil
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() == syscall.SIGTERM || ws.Signal() == syscall.SIGINT {
+		return nil
+	}
+	return &EngineCrashError{How: "signal " + ws.Signal().String()}
 }
