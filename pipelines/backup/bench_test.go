@@ -23,9 +23,7 @@ func BenchmarkBackup(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		out := b.TempDir()
-		benchenv.ResetPeak()
-		cpu0 := benchenv.CPU()
-		start := time.Now()
+		m := benchenv.Start()
 		w, err := warehouse.OpenWaiting(ctx, region, sqlfiles.FS(), time.Minute)
 		if err != nil {
 			b.Fatal(err)
@@ -37,7 +35,7 @@ func BenchmarkBackup(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d, cpu := time.Since(start), benchenv.CPU()-cpu0
+		d, cpu := m.Wall(), m.CPU()
 		b.ReportMetric(d.Seconds(), "s-backup")
 		b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak")
 		b.Logf("scale %g: %.0f MiB copied and summed in %s (CPU %s), peak %.0f MiB", scale, float64(c.Bytes)/(1<<20),

@@ -57,14 +57,12 @@ func benchRun(b *testing.B, scale float64, path string) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		before := benchenv.RSS()
-		benchenv.ResetPeak()
-		cpu0 := benchenv.CPU()
-		start := time.Now()
+		m := benchenv.Start()
 		res, err := recorded(b, ctx, w, Options{AsOf: benchAsOf, SkipList: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		elapsed, cpu := time.Since(start), benchenv.CPU()-cpu0
+		elapsed, cpu := m.Wall(), m.CPU()
 		peak := benchenv.Peak()
 		n := map[string]int{}
 		for _, c := range res.Counts {

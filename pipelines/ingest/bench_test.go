@@ -102,7 +102,7 @@ func TestBenchIngestChild(t *testing.T) {
 	ext, path := os.Getenv(envBenchDir), os.Getenv(envBenchDB)
 	ctx := context.Background()
 	var r childResult
-	var cpu0 float64
+	var m benchenv.Mark
 	switch kind {
 	case "read_csv":
 		db, err := sql.Open("duckdb", path)
@@ -117,9 +117,7 @@ func TestBenchIngestChild(t *testing.T) {
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no CSV file in %s: %v", ext, err)
 		}
-		benchenv.ResetPeak()
-		cpu0 = benchenv.CPU().Seconds()
-		start := time.Now()
+		m = benchenv.Start()
 		for _, f := range files {
 			table := strings.SplitN(filepath.Base(f), ".", 2)[0]
 			if _, err := db.ExecContext(ctx, "CREATE TABLE "+warehouse.MustIdent(table)+" AS SELECT * FROM read_csv(?, ignore_errors = true)", f); err != nil {
@@ -134,16 +132,14 @@ func TestBenchIngestChild(t *testing.T) {
 		if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
 			t.Fatal(err)
 		}
-		r.Seconds = time.Since(start).Seconds()
+		r.Seconds = m.Wall().Seconds()
 	case "ingest":
 		w, err := warehouse.Open(ctx, path, sqlfiles.FS())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer w.Close()
-		benchenv.ResetPeak()
-		cpu0 = benchenv.CPU().Seconds()
-		start := time.Now()
+		m = benchenv.Start()
 		var res *ingest.Result
 		err = w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) (err error) {
 			res, err = ingest.Run(ctx, w, ext, ingest.Options{RunID: id})
@@ -155,14 +151,14 @@ func TestBenchIngestChild(t *testing.T) {
 		if _, err := w.DB.ExecContext(ctx, "CHECKPOINT"); err != nil {
 			t.Fatal(err)
 		}
-		r.Seconds = time.Since(start).Seconds()
+		r.Seconds = m.Wall().Seconds()
 		r.Rows = res.Read - res.Quarantined
 		r.Steps = res.Timings
 	default:
 		t.Fatalf("%s=%q", envBenchChild, kind)
 	}
 	r.PeakMiB = float64(benchenv.Peak()) / (1 << 20)
-	r.CPU = benchenv.CPU().Seconds() - cpu0
+	r.CPU = m.CPU().Seconds()
 	js, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)

@@ -28,14 +28,12 @@ func BenchmarkExport(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		out := b.TempDir()
-		benchenv.ResetPeak()
-		cpu0 := benchenv.CPU()
-		start := time.Now()
+		m := benchenv.Start()
 		ds, err := Export(ctx, w, Options{Out: out, Key: []byte("une-clé-de-banc-d-essai-de-32-octets")})
 		if err != nil {
 			b.Fatal(err)
 		}
-		d, cpu := time.Since(start), benchenv.CPU()-cpu0
+		d, cpu := m.Wall(), m.CPU()
 		var rows int64
 		files := 0
 		for _, x := range ds {

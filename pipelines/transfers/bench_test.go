@@ -84,16 +84,14 @@ func TestBenchRegion(t *testing.T) {
 // process's peak RSS, the rows changed.
 func measure(b *testing.B, w *warehouse.Warehouse, at time.Time) (*Result, time.Duration, time.Duration) {
 	b.Helper()
-	benchenv.ResetPeak()
 	b.StartTimer()
-	start, cpu := time.Now(), benchenv.CPU()
+	m := benchenv.Start()
 	res, err := Run(context.Background(), w, Options{At: at, RunID: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := time.Since(start)
+	d, cpu := m.Wall(), m.CPU()
 	b.StopTimer()
-	cpu = benchenv.CPU() - cpu
 	b.ReportMetric(d.Seconds(), "s-run")
 	b.ReportMetric(cpu.Seconds(), "s-cpu")
 	b.ReportMetric(float64(benchenv.Peak())/(1<<20), "MiB-peak-rss")

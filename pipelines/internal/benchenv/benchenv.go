@@ -77,3 +77,23 @@ func CPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// Mark is the start of a measured part: the peak reset, the wall clock and
+// the CPU time read.
+type Mark struct {
+	start time.Time
+	cpu   time.Duration
+}
+
+// Start resets the peak resident set size and marks the start of a
+// measured part.
+func Start() Mark {
+	ResetPeak()
+	return Mark{start: time.Now(), cpu: CPU()}
+}
+
+// Wall is the elapsed time since the mark.
+func (m Mark) Wall() time.Duration { return time.Since(m.start) }
+
+// CPU is the CPU time the process used since the mark.
+func (m Mark) CPU() time.Duration { return CPU() - m.cpu }

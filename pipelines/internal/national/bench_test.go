@@ -156,14 +156,12 @@ func TestNationalPhase(t *testing.T) {
 		}
 		defer w.Close()
 	}
-	benchenv.ResetPeak()
-	cpu0 := benchenv.CPU()
-	start := time.Now()
+	m := benchenv.Start()
 	what, err := run(ctx, t, phase, ext, dir, w)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := result{Phase: phase, Seconds: time.Since(start).Seconds(), CPU: (benchenv.CPU() - cpu0).Seconds(),
+	r := result{Phase: phase, Seconds: m.Wall().Seconds(), CPU: m.CPU().Seconds(),
 		PeakMiB: float64(benchenv.Peak()) / (1 << 20), What: what}
 	js, err := json.Marshal(r)
 	if err != nil {
