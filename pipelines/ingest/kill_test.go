@@ -58,19 +58,7 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a subprocess")
 	}
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.duckdb")
-	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
-		t.Fatal(err)
-	}
-	before := snapshot(t, w)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path, before := closedAfterFirstLoad(t)
 
 	// A second extraction changes dossiers, programmes and events.
 	dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
@@ -91,7 +79,8 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 		}
 	}
 
-	w, err = warehouse.Open(ctx, path, sqlfiles.FS())
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}
@@ -153,19 +142,7 @@ func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
 	for _, phase := range []string{"scan", "read", "check", "load"} {
 		t.Run(phase, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			path := filepath.Join(t.TempDir(), "w.duckdb")
-			w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
-				t.Fatal(err)
-			}
-			before := snapshot(t, w)
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
+			path, before := closedAfterFirstLoad(t)
 			dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
 			dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
 			child, _ := childtest.Start(t, "PHASE "+phase, "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
@@ -199,7 +176,7 @@ func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
 			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
 				t.Errorf("temporary folders left: %v", left)
 			}
-			w, err = warehouse.Open(ctx, path, sqlfiles.FS())
+			w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,4 +189,24 @@ func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// closedAfterFirstLoad is a warehouse file holding the basic extraction,
+// closed (for a child process to open), and the snapshot of its tables.
+func closedAfterFirstLoad(t *testing.T) (path, before string) {
+	t.Helper()
+	ctx := context.Background()
+	path = filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before = snapshot(t, w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, before
 }
