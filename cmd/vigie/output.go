@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
 // table is a result set ready to print: column names, their DuckDB types
@@ -33,31 +35,11 @@ func validFormat(f string) error {
 
 // readTable reads a whole result set.
 func readTable(rows *sql.Rows) (*table, error) {
-	defer rows.Close()
-	cols, err := rows.Columns()
+	t, err := warehouse.ReadTable(rows, 0)
 	if err != nil {
 		return nil, err
 	}
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
-	}
-	t := &table{columns: cols, types: make([]string, len(cols))}
-	for i, ct := range cts {
-		t.types[i] = ct.DatabaseTypeName()
-	}
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		t.rows = append(t.rows, vals)
-	}
-	return t, rows.Err()
+	return &table{columns: t.Columns, types: t.Types, rows: t.Rows}, nil
 }
 
 // cell renders one value as text: dates as yyyy-mm-dd, timestamps as

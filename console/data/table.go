@@ -6,52 +6,27 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
 // Table is a result set: column names, DuckDB type names and rows of Go
 // values (string, numbers, bool, time.Time, nil).
-type Table struct {
-	Columns []string
-	Types   []string
-	Rows    [][]any
-	// Truncated tells that rows beyond MaxRows were left out.
-	Truncated bool
-}
+type Table = warehouse.Table
 
-// readTable reads at most max rows (0: all).
+// readTable reads at most max rows (0: all), as values JSON and templates
+// know.
 func readTable(rows *sql.Rows, max int) (*Table, error) {
-	defer rows.Close()
-	cols, err := rows.Columns()
+	t, err := warehouse.ReadTable(rows, max)
 	if err != nil {
 		return nil, err
 	}
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
+	for _, r := range t.Rows {
+		for i, v := range r {
+			r[i] = plain(v)
+		}
 	}
-	t := &Table{Columns: cols, Types: make([]string, len(cols)), Rows: [][]any{}}
-	for i, ct := range cts {
-		t.Types[i] = ct.DatabaseTypeName()
-	}
-	for rows.Next() {
-		if max > 0 && len(t.Rows) == max {
-			t.Truncated = true
-			break
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		for i, v := range vals {
-			vals[i] = plain(v)
-		}
-		t.Rows = append(t.Rows, vals)
-	}
-	return t, rows.Err()
+	return t, nil
 }
 
 // plain turns driver values that JSON and templates do not know into text.
