@@ -13,7 +13,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // demoRegion is a small demo region controlled on two Mondays.
@@ -24,12 +24,8 @@ func demoRegion(t *testing.T) *warehouse.Warehouse {
 	if _, err := demo.Generate(ctx, ext, demo.Options{Scale: 0.01, Seed: 3, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, warehouse.Paris)}); err != nil {
 		t.Fatal(err)
 	}
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	err = w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+	w := warehousetest.Open(t)
+	err := w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
 		_, err := ingest.Run(ctx, w, ext, ingest.Options{RunID: id})
 		return err
 	})

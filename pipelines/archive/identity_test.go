@@ -11,7 +11,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // vigieColumns are the columns the schema adds to extract tables: not read
@@ -27,11 +27,7 @@ var vigieColumns = map[string]bool{
 func TestSchemaColumnsAreDeclared(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Open(t)
 	declared := map[string]bool{}
 	var names []string
 	for _, tb := range ingest.Tables {
@@ -76,11 +72,7 @@ func TestSchemaColumnsAreDeclared(t *testing.T) {
 func TestAnonymisationFollowsTheDeclaration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Open(t)
 	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "rules"), ingest.Options{MaxRejectRatio: 1}); err != nil {
 		t.Fatal(err)
 	}

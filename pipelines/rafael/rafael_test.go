@@ -16,7 +16,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/ingest/ingesttest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 var fixture = filepath.Join("..", "..", "testdata", "controls", "wave2")
@@ -35,11 +35,7 @@ func run(t *testing.T, ctx context.Context, w *warehouse.Warehouse, o Options) (
 func loaded(t *testing.T) *warehouse.Warehouse {
 	t.Helper()
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w := warehousetest.Open(t)
 	res, err := recorded.Ingest(t, ctx, w, fixture, ingest.Options{})
 	if err != nil || res.Quarantined != 0 {
 		t.Fatalf("ingest: %v, %d quarantined", err, res.Quarantined)

@@ -14,7 +14,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // TestCounsellorListsOnDemoRegion: on the demo region, each counsellor's
@@ -186,11 +186,7 @@ func demoWarehouse(t *testing.T, asOf time.Time) *warehouse.Warehouse {
 	if _, err := demo.Generate(ctx, ext, demo.Options{Scale: 0.01, Seed: 7, AsOf: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, warehouse.Paris)}); err != nil {
 		t.Fatal(err)
 	}
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w := warehousetest.Open(t)
 	if _, err := recorded.Ingest(t, ctx, w, ext, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	"github.com/arml-na/vigie/reports"
-	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 // trend sums a structure's report up: its reference date, its nouveaux and
@@ -54,11 +54,7 @@ func summarize(r *reports.StructureReport) trend {
 func TestTrendComparesWithReferenceRuns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Open(t)
 	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 func day(s string) time.Time {
@@ -32,11 +32,7 @@ func day(s string) time.Time {
 func loaded(t testing.TB) *warehouse.Warehouse {
 	t.Helper()
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w := warehousetest.Open(t)
 	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatalf("ingest: %v", err)
 	}
@@ -263,11 +259,7 @@ func TestReportOneStructure(t *testing.T) {
 func TestReportWithoutControls(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Open(t)
 	if _, err := recorded.Ingest(t, ctx, w, filepath.Join("..", "..", "testdata", "reports", "extraction"), ingest.Options{MaxRejectRatio: 1e-9}); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +273,7 @@ func TestReportWithoutControls(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		_, err = Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out})
+		_, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out})
 		var refused *warehouse.RefusedError
 		if !errors.As(err, &refused) || !errors.Is(err, ErrNotControlled) || !strings.Contains(err.Error(), "vigie controls --as-of 2026-11-23") {
 			t.Errorf("report without the date's controls (controls before: %q): %v", before, err)
