@@ -271,26 +271,32 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
 		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
 		phaseHook("check")
-		if err := unordered(ctx, conn, func() error {
-			// Keys are seldom duplicated: the rows are staged, the
-			// duplicates looked for among their parsed keys, and only when
-			// there are some is the file staged again with them.
-			if _, err := conn.ExecContext(ctx, stagingSQL(t, false)); err != nil {
-				return err
+		if st.hasRaw() {
+			// Written in the order of raw_<table>: a row's rowid is the same in both.
+			if _, err := conn.ExecContext(ctx, stagingSQL(t, rawTable(t))); err != nil {
+				return fmt.Errorf("%s: validate: %w", file, err)
 			}
+		}
+		if err := unordered(ctx, conn, func() error {
+			// Keys are seldom duplicated: the duplicates are looked for
+			// among the parsed keys, and only rows holding one are marked.
 			if _, err := conn.ExecContext(ctx, dupsSQL(t)); err != nil {
 				return err
 			}
 			var dups bool
-			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+dupsTable(t)+`)`).Scan(&dups); err != nil || !dups {
+			if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+dupsTable(t)+`)`).Scan(&dups); err != nil {
 				return err
 			}
-			_, err := conn.ExecContext(ctx, stagingSQL(t, true))
-			return err
+			for _, q := range checkSQL(t, dups) {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
 		}); err != nil {
 			return fmt.Errorf("%s: validate: %w", file, err)
 		}
-		fr, err := finishStaging(ctx, conn, st, prior)
+		fr, err := finishStaging(ctx, conn, st, prior, tmpDir)
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
@@ -345,8 +351,9 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 }
 
 // unordered runs fn with DuckDB free to reorder rows, which lets it write
-// tables with both cores. Only the staged and loaded tables are written so:
-// the raw rows keep their file order, which gives their line numbers.
+// tables with both cores. The rows of stg_<table> and raw_<table> are
+// written in file order (their rowid is their position), the marks of the
+// checks and the tables loaded are written so.
 func unordered(ctx context.Context, conn *sql.Conn, fn func() error) error {
 	if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = false`); err != nil {
 		return err
@@ -433,28 +440,109 @@ func readPrior(ctx context.Context, conn *sql.Conn) (prior, error) {
 	return p, rows.Err()
 }
 
-// finishStaging applies the rules that depend on the warehouse (archived
-// dossiers, executed transfers), counts the rows and moves the quarantined
-// ones to quar. What the warehouse holds no trace of is not looked for.
-func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*FileResult, error) {
+// finishStaging moves the quarantined rows of a checked file to quar, then
+// applies the rules that depend on the warehouse (archived dossiers,
+// executed transfers) to the rows to load, and counts the rows. What the
+// warehouse holds no trace of is not looked for.
+func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior, tmpDir string) (*FileResult, error) {
 	t := st.table
 	fr := &FileResult{Table: t.Name, File: st.file, Format: st.format, Encoding: st.encoding, UnknownColumns: st.unknown}
 	stg := stgTable(t)
-	// Archived dossiers stay anonymised: identity and free text dropped.
-	var dropped []string
 	dossierCol := t.Dossier
 	if t.Name == "dossiers" {
 		dossierCol = "id_dossier"
 	}
-	for _, c := range t.Columns {
-		if t.ArchivedDrops(c) {
-			dropped = append(dropped, warehouse.MustIdent("p_"+c.Name)+" = NULL")
+	// Archived dossiers stay anonymised: identity and free text dropped.
+	var dropped []string
+	if pr.archived && dossierCol != "" {
+		for _, c := range t.Columns {
+			if t.ArchivedDrops(c) {
+				dropped = append(dropped, warehouse.MustIdent("p_"+c.Name)+" = NULL")
+			}
 		}
 	}
-	if !pr.archived {
-		dropped = nil
+	// Quarantined rows, kept whole, except the identity and free text of an
+	// archived dossier, which never come back (rules.md ARC).
+	archivedRow := "false"
+	if len(dropped) > 0 {
+		archivedRow = `coalesce(s.` + warehouse.MustIdent("p_"+dossierCol) + `, trim(CAST(r.` + warehouse.MustIdent(dossierCol) +
+			` AS VARCHAR))) IN (SELECT id_dossier FROM dossiers WHERE archive)`
 	}
-	if len(dropped) > 0 && dossierCol != "" {
+	var obj strings.Builder
+	maskedCols := []string{"''"}
+	for i, c := range t.Columns {
+		if i > 0 {
+			obj.WriteString(", ")
+		}
+		v := "r." + warehouse.MustIdent(c.Name)
+		if t.ArchivedDrops(c) {
+			v = "CASE WHEN " + archivedRow + " THEN NULL ELSE " + v + " END"
+			maskedCols = append(maskedCols, warehouse.Literal(c.Name))
+		}
+		obj.WriteString(warehouse.Literal(c.Name) + ", " + v)
+	}
+	var bad int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE err IS NOT NULL) FROM `+stg).Scan(&bad); err != nil {
+		return nil, err
+	}
+	value := "CASE WHEN " + archivedRow + " AND s.err.col IN (" + strings.Join(maskedCols, ", ") + ") THEN NULL ELSE s.err.val END"
+	if bad > 0 {
+		if err := st.loadRawBad(ctx, conn, tmpDir); err != nil {
+			return nil, fmt.Errorf("quarantine: %w", err)
+		}
+		pos, err := position(ctx, conn, stg)
+		if err != nil {
+			return nil, err
+		}
+		// The raw text found for a row is that row's: its key, as read,
+		// is the key parsed in stg_<table>.
+		var mismatch []string
+		for _, k := range t.KeyColumns() {
+			if c, _ := t.Column(k); c.Kind == Text {
+				mismatch = append(mismatch, `s.`+warehouse.MustIdent("p_"+k)+` IS DISTINCT FROM vigie_null(r.`+warehouse.MustIdent(k)+`)`)
+			}
+		}
+		if len(mismatch) > 0 {
+			var wrong int64
+			if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT `+pos+` AS __idx, * FROM `+stg+` WHERE err IS NOT NULL) s
+				JOIN `+rawBadTable(t)+` r USING (__idx) WHERE `+strings.Join(mismatch, " OR ")).Scan(&wrong); err != nil {
+				return nil, fmt.Errorf("quarantine: %w", err)
+			}
+			if wrong > 0 {
+				return nil, fmt.Errorf("quarantine: %s: %d quarantined rows do not match the records found at their position", st.file, wrong)
+			}
+		}
+		r, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, r.__line, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
+		FROM (SELECT `+pos+` AS __idx, * FROM `+stg+` WHERE err IS NOT NULL) s JOIN `+rawBadTable(t)+` r USING (__idx) ORDER BY r.__line`, t.Name, st.file)
+		if err != nil {
+			return nil, fmt.Errorf("quarantine: %w", err)
+		}
+		// Every quarantined row found its raw text: none is lost.
+		if n, _ := r.RowsAffected(); n != bad {
+			return nil, fmt.Errorf("quarantine: %d rows quarantined, %d of them found in %s", bad, n, st.file)
+		}
+	}
+	for _, rj := range st.rejects {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO quar VALUES (?, ?, ?, NULL, NULL, ?, json_object('ligne', ?))`,
+			t.Name, st.file, rj.line, "ligne illisible : "+frenchReject(rj.message), rj.raw); err != nil {
+			return nil, fmt.Errorf("quarantine: %w", err)
+		}
+	}
+	// A line quarantined whole cannot be split into its columns; when one
+	// of its fields is an archived dossier's id, it keeps only that id
+	// (the same rule as archive/anonymise.sql for lines quarantined earlier).
+	if len(st.rejects) > 0 && len(dropped) > 0 {
+		if _, err := conn.ExecContext(ctx, `UPDATE quar SET row_data = json_object('id_dossier', d.id_dossier)
+			FROM dossiers d
+			WHERE d.archive AND quar.table_name = ? AND quar.file = ? AND quar.column_name IS NULL
+			  AND list_contains(list_transform(regexp_split_to_array(replace(json_extract_string(quar.row_data, '$.ligne'), '"', ''), '[;,\t]'), f -> trim(f)), d.id_dossier)`,
+			t.Name, st.file); err != nil {
+			return nil, fmt.Errorf("quarantine: mask archived lines: %w", err)
+		}
+	}
+	// The rows to load (err IS NULL) change below; the quarantined ones are
+	// in quar already.
+	if len(dropped) > 0 {
 		r, err := conn.ExecContext(ctx, `UPDATE `+stg+` SET `+strings.Join(dropped, ", ")+`
 			WHERE err IS NULL AND `+warehouse.MustIdent("p_"+dossierCol)+` IN (SELECT id_dossier FROM dossiers WHERE archive)`)
 		if err != nil {
@@ -480,64 +568,8 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior) (*
 		n, _ := r.RowsAffected()
 		fr.TransferKept += n
 	}
-	// Quarantined rows, kept whole, except the identity and free text of an
-	// archived dossier, which never come back (rules.md ARC).
-	archivedRow := "false"
-	if len(dropped) > 0 && dossierCol != "" {
-		archivedRow = `coalesce(s.` + warehouse.MustIdent("p_"+dossierCol) + `, trim(CAST(r.` + warehouse.MustIdent(dossierCol) +
-			` AS VARCHAR))) IN (SELECT id_dossier FROM dossiers WHERE archive)`
-	}
-	var obj strings.Builder
-	maskedCols := []string{"''"}
-	for i, c := range t.Columns {
-		if i > 0 {
-			obj.WriteString(", ")
-		}
-		v := "r." + warehouse.MustIdent(c.Name)
-		if t.ArchivedDrops(c) {
-			v = "CASE WHEN " + archivedRow + " THEN NULL ELSE " + v + " END"
-			maskedCols = append(maskedCols, warehouse.Literal(c.Name))
-		}
-		obj.WriteString(warehouse.Literal(c.Name) + ", " + v)
-	}
-	var bad int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE err IS NOT NULL) FROM `+stg).Scan(&bad); err != nil {
+	if err := st.release(ctx, conn); err != nil {
 		return nil, err
-	}
-	value := "CASE WHEN " + archivedRow + " AND s.err.col IN (" + strings.Join(maskedCols, ", ") + ") THEN NULL ELSE s.err.val END"
-	if bad > 0 {
-		line, join := st.lineSQL("s")
-		if _, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, `+line+`, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
-		FROM (SELECT * FROM `+stg+` WHERE err IS NOT NULL) s`+join+` JOIN `+rawTable(t)+` r USING (__pos) ORDER BY s.__pos`, t.Name, st.file); err != nil {
-			return nil, fmt.Errorf("quarantine: %w", err)
-		}
-	}
-	for _, rj := range st.rejects {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO quar VALUES (?, ?, ?, NULL, NULL, ?, json_object('ligne', ?))`,
-			t.Name, st.file, rj.line, "ligne illisible : "+frenchReject(rj.message), rj.raw); err != nil {
-			return nil, fmt.Errorf("quarantine: %w", err)
-		}
-	}
-	// A line quarantined whole cannot be split into its columns; when one
-	// of its fields is an archived dossier's id, it keeps only that id
-	// (the same rule as archive/anonymise.sql for lines quarantined earlier).
-	if len(st.rejects) > 0 && len(dropped) > 0 && dossierCol != "" {
-		if _, err := conn.ExecContext(ctx, `UPDATE quar SET row_data = json_object('id_dossier', d.id_dossier)
-			FROM dossiers d
-			WHERE d.archive AND quar.table_name = ? AND quar.file = ? AND quar.column_name IS NULL
-			  AND list_contains(list_transform(regexp_split_to_array(replace(json_extract_string(quar.row_data, '$.ligne'), '"', ''), '[;,\t]'), f -> trim(f)), d.id_dossier)`,
-			t.Name, st.file); err != nil {
-			return nil, fmt.Errorf("quarantine: mask archived lines: %w", err)
-		}
-	}
-	drop := st.drop
-	if drop == nil {
-		drop = []string{`DROP TABLE ` + rawTable(t)}
-	}
-	for _, d := range append(drop, `DROP TABLE IF EXISTS `+dupsTable(t)) {
-		if _, err := conn.ExecContext(ctx, d); err != nil {
-			return nil, err
-		}
 	}
 	rejects := int64(len(st.rejects))
 	fr.Read = st.rows + rejects

@@ -1,10 +1,13 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -20,9 +23,11 @@ import (
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
-// staged is one extract file read into the temporary table (or view)
-// raw_<table>: __pos (the row's position, see lineSQL) then one VARCHAR column
-// per known column of the table, NULL where the file lacks it.
+// staged is one extract file read: a CSV file straight into stg_<table>
+// (see stagingSQL), an XLSX or Parquet file into the temporary table
+// raw_<table>: __pos (the row's line, or row number) then one VARCHAR column
+// per known column of the table, NULL where the file lacks it, in file
+// order; stg_<table> is made from it when the file is checked.
 type staged struct {
 	table    *Table
 	file     string // path as given
@@ -32,25 +37,34 @@ type staged struct {
 	unknown  []string        // header cells that are no column of the table
 	// structural rejects of the CSV reader, quarantined whole
 	rejects []rejectRow
-	rows    int64 // rows in raw_<table>
-	// drop removes raw_<table> and what it is built on, once checked.
-	drop []string
-	// A row's line in the file is __pos + lineBase, plus, when breaks names
-	// a table, the offset of the last breakpoint at or before __pos (blank
-	// lines, multi-line fields and rejected records shift the lines). It is
-	// only computed for quarantined rows.
-	lineBase int64
-	breaks   string
+	rows    int64 // rows read (in stg_<table> or raw_<table>)
+	// csv is the Go pass over a CSV file (where each record starts) and
+	// rejected the byte offsets of the records DuckDB rejected: the row at
+	// position i of stg_<table> is the i-th record not rejected.
+	csv      *csvScan
+	rejected map[int64]bool
+	// names maps the file's columns (c0, c1, …) to the table's.
+	names []string
 }
 
-// lineSQL is the SQL of the line of the rows of s (an alias of stg_<table>),
-// with the join it needs after FROM s.
-func (st *staged) lineSQL(s string) (line, join string) {
-	line = s + ".__pos + " + strconv.FormatInt(st.lineBase, 10)
-	if st.breaks == "" {
-		return line, ""
+// hasRaw tells whether the file was read into raw_<table> (XLSX, Parquet).
+func (st *staged) hasRaw() bool { return st.csv == nil }
+
+// release drops what the file's reading left once it is checked: the
+// temporary tables and the UTF-8 copy of a CSV file.
+func (st *staged) release(ctx context.Context, conn *sql.Conn) error {
+	t := st.table
+	drops := []string{`DROP TABLE IF EXISTS ` + rawTable(t), `DROP TABLE IF EXISTS ` + rawBadTable(t), `DROP TABLE IF EXISTS ` + dupsTable(t)}
+	for _, d := range drops {
+		if _, err := conn.ExecContext(ctx, d); err != nil {
+			return err
+		}
 	}
-	return line + " + coalesce(brk.off, 0)", " ASOF LEFT JOIN " + st.breaks + " brk ON " + s + ".__pos >= brk.idx"
+	if st.csv != nil && st.csv.temp {
+		os.Remove(st.csv.path)
+	}
+	st.csv, st.rejected = nil, nil
+	return nil
 }
 
 type rejectRow struct {
@@ -121,38 +135,36 @@ func rawSelect(t *Table, names []string) string {
 
 func rawTable(t *Table) string { return warehouse.MustIdent("raw_" + t.Name) }
 
-// stageCSV reads a CSV file with DuckDB's reader, every cell as text.
-func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch) (*staged, error) {
+// stageCSV reads a CSV file with DuckDB's reader, every cell as text, and
+// checks its values on the way into stg_<table> (one write of the rows).
+func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans *prefetch) (_ *staged, err error) {
 	sc, err := scans.get(t.Name)
 	if err != nil {
 		return nil, err
 	}
 	if sc.temp {
-		defer os.Remove(sc.path)
+		defer func() {
+			if err != nil {
+				os.Remove(sc.path)
+			}
+		}()
 	}
 	names, present, unknown, err := mapHeader(t, file, sc.header)
 	if err != nil {
 		return nil, err
 	}
-	st := &staged{table: t, file: file, format: "csv", encoding: sc.encoding, present: present, unknown: unknown}
+	st := &staged{table: t, file: file, format: "csv", encoding: sc.encoding, present: present, unknown: unknown, names: names}
 	if strings.HasSuffix(strings.ToLower(file), ".gz") {
 		st.format = "csv.gz"
 	}
-	var cols strings.Builder
+	cols := make([]string, len(sc.header))
 	for i := range sc.header {
-		if i > 0 {
-			cols.WriteString(", ")
-		}
-		cols.WriteString(warehouse.Literal("c"+strconv.Itoa(i)) + ": 'VARCHAR'")
+		cols[i] = "c" + strconv.Itoa(i)
 	}
 	rej, rejScan := "rej_"+t.Name, "rejscan_"+t.Name
-	csvTable, breaks := warehouse.MustIdent("csv_"+t.Name), warehouse.MustIdent("breaks_"+t.Name)
-	read := `CREATE OR REPLACE TEMP TABLE ` + csvTable + ` AS SELECT * FROM read_csv(` + warehouse.Literal(sc.path) +
-		`, delim = ` + warehouse.Literal(string(sc.delim)) + `, quote = '"', escape = '"', header = true,
-		auto_detect = false, columns = {` + cols.String() + `}, ignore_errors = true, store_rejects = true,
-		max_line_size = ` + strconv.FormatInt(sc.maxRecord+1<<20, 10) + `, buffer_size = ` + strconv.FormatInt(max(4*(sc.maxRecord+1<<20), 32<<20), 10) + `,
-		rejects_table = ` + warehouse.Literal(rej) + `, rejects_scan = ` + warehouse.Literal(rejScan) + `)`
-	if _, err := conn.ExecContext(ctx, read); err != nil {
+	src := `(SELECT ` + strings.TrimPrefix(rawSelect(t, names), ", ") + ` FROM ` + csvReader(sc, cols, nil,
+		`ignore_errors = true, store_rejects = true, rejects_table = `+warehouse.Literal(rej)+`, rejects_scan = `+warehouse.Literal(rejScan)) + `)`
+	if _, err := conn.ExecContext(ctx, stagingSQL(t, src)); err != nil {
 		return nil, fmt.Errorf("%s: read csv: %w", file, err)
 	}
 	// Structural rejects (wrong number of columns, bad quoting), by byte offset.
@@ -169,9 +181,13 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 			rows.Close()
 			return nil, err
 		}
-		off-- // DuckDB counts byte positions from 1
-		rejected[off] = true
-		st.rejects = append(st.rejects, rejectRow{line: sc.lineAt(off), raw: raw.String, message: msg.String})
+		i := sc.recordAt(off)
+		if i < 0 {
+			rows.Close()
+			return nil, &FileError{File: file, Reason: fmt.Sprintf("le lecteur CSV a rejeté un enregistrement à l'octet %d, où le fichier n'en a pas : fichier refusé pour qu'aucune ligne ne soit perdue", off)}
+		}
+		rejected[sc.offsets[i]] = true
+		st.rejects = append(st.rejects, rejectRow{line: sc.lines[i], raw: raw.String, message: msg.String})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -182,25 +198,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 			return nil, err
 		}
 	}
-	// Physical line of each row DuckDB kept: the records it did not reject,
-	// in order. Only the places where the line stops being rowid + 2 (blank
-	// lines, multi-line fields, rejects) are stored, as breakpoints; raw_<table>
-	// is a view, so the rows are not copied once more.
-	n, err := loadLineBreaks(ctx, conn, sc, rejected, breaks)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	st.lineBase = 2
-	if n > 0 {
-		st.breaks = breaks
-	}
-	view := `CREATE OR REPLACE TEMP VIEW ` + rawTable(t) + ` AS
-		SELECT rowid::BIGINT AS __pos` + rawSelect(t, names) + ` FROM ` + csvTable
-	if _, err := conn.ExecContext(ctx, view); err != nil {
-		return nil, fmt.Errorf("%s: stage: %w", file, err)
-	}
-	st.drop = []string{"DROP VIEW " + rawTable(t), "DROP TABLE " + csvTable, "DROP TABLE IF EXISTS " + breaks}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+csvTable).Scan(&st.rows); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+stgTable(t)).Scan(&st.rows); err != nil {
 		return nil, err
 	}
 	// Nothing lost: every record the Go pass found is a row DuckDB read or
@@ -209,48 +207,230 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 		return nil, &FileError{File: file, Reason: fmt.Sprintf("le lecteur CSV a rendu %d lignes (%d lues, %d rejetées) pour %d enregistrements dans le fichier : fichier refusé pour qu'aucune ligne ne soit perdue",
 			got, st.rows, len(st.rejects), want)}
 	}
+	st.csv, st.rejected = sc, rejected
 	return st, nil
 }
 
-// lineAt returns the physical line of the record starting at byte offset off.
-func (s *csvScan) lineAt(off int64) int64 {
-	i := sort.Search(len(s.offsets), func(i int) bool { return s.offsets[i] >= off })
-	if i < len(s.offsets) && s.offsets[i] == off {
-		return s.lines[i]
+// csvReader is DuckDB's read_csv of the file of sc, with one VARCHAR column
+// per name of cols after the BIGINT columns of ints, and the options more.
+func csvReader(sc *csvScan, cols, ints []string, more string) string {
+	var spec strings.Builder
+	for _, c := range ints {
+		spec.WriteString(warehouse.Literal(c) + ": 'BIGINT', ")
 	}
-	return 0
+	for i, c := range cols {
+		if i > 0 {
+			spec.WriteString(", ")
+		}
+		spec.WriteString(warehouse.Literal(c) + ": 'VARCHAR'")
+	}
+	return `read_csv(` + warehouse.Literal(sc.path) + `, delim = ` + warehouse.Literal(string(sc.delim)) + `, quote = '"', escape = '"',
+		header = ` + strconv.FormatBool(len(ints) == 0) + `, auto_detect = false, columns = {` + spec.String() + `},
+		max_line_size = ` + strconv.FormatInt(sc.maxRecord+1<<20, 10) + `, buffer_size = ` + strconv.FormatInt(max(4*(sc.maxRecord+1<<20), 32<<20), 10) +
+		cond(more != "", ", "+more) + `)`
 }
 
-// loadLineBreaks writes the breakpoints into the table breaks, only when
-// there are some, and returns how many.
-func loadLineBreaks(ctx context.Context, conn *sql.Conn, sc *csvScan, rejected map[int64]bool, breaks string) (int, error) {
-	var idx, prev int64
-	var vals []string
-	for i, line := range sc.lines {
-		if rejected[sc.offsets[i]] {
+func cond(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
+}
+
+func rawBadTable(t *Table) string { return warehouse.MustIdent("rawbad_" + t.Name) }
+
+// loadRawBad writes rawbad_<table>: for each row of stg_<table> with an
+// err, its position there (__idx), its line in the file (__line) and its
+// cells as read (one VARCHAR column per table column), for the quarantine.
+// A CSV file's rows are not kept as text: the records of the quarantined
+// rows are copied from the file, where the Go pass found them, into a small
+// CSV file that DuckDB reads with the same options.
+func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir string) error {
+	t := st.table
+	pos, err := position(ctx, conn, stgTable(t))
+	if err != nil {
+		return err
+	}
+	if st.hasRaw() {
+		rawPos, err := position(ctx, conn, rawTable(t))
+		if err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+rawBadTable(t)+` AS
+			SELECT `+rawPos+` AS __idx, __pos AS __line, * EXCLUDE (__pos) FROM `+rawTable(t)+`
+			WHERE `+rawPos+` IN (SELECT `+pos+` FROM `+stgTable(t)+` WHERE err IS NOT NULL)`)
+		return err
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT `+pos+` AS i FROM `+stgTable(t)+` WHERE err IS NOT NULL ORDER BY i`)
+	if err != nil {
+		return err
+	}
+	var idxs []int64
+	for rows.Next() {
+		var i int64
+		if err := rows.Scan(&i); err != nil {
+			rows.Close()
+			return err
+		}
+		idxs = append(idxs, i)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sc := st.csv
+	src, err := os.Open(sc.path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	out, err := os.CreateTemp(tmpDir, "quarantaine-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(out.Name())
+	defer out.Close()
+	w := bufio.NewWriter(out)
+	rd := recordReader{f: src, delim: sc.delim, max: sc.maxRecord}
+	k, j := int64(-1), 0
+	delim, eol := string(sc.delim), "\n"
+	for i, off := range sc.offsets {
+		if j == len(idxs) {
+			break
+		}
+		if st.rejected[off] {
 			continue
 		}
-		if off := line - (idx + 2); off != prev {
-			vals = append(vals, "("+strconv.FormatInt(idx, 10)+","+strconv.FormatInt(off, 10)+")")
-			prev = off
+		if k++; k != idxs[j] {
+			continue
 		}
-		idx++
-	}
-	count := len(vals)
-	if count == 0 {
-		return 0, nil
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+breaks+` (idx BIGINT, off BIGINT)`); err != nil {
-		return 0, err
-	}
-	for len(vals) > 0 {
-		n := min(len(vals), 1000)
-		if _, err := conn.ExecContext(ctx, `INSERT INTO `+breaks+` VALUES `+strings.Join(vals[:n], ",")); err != nil {
-			return 0, err
+		rec, err := rd.record(off)
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", st.file, sc.lines[i], err)
 		}
-		vals = vals[n:]
+		w.WriteString(strconv.FormatInt(k, 10) + delim + strconv.FormatInt(sc.lines[i], 10) + delim)
+		w.Write(rec)
+		// Each record keeps its line end (the reader detects the file's
+		// from them); one at the end of the file gets the one before's.
+		switch {
+		case bytes.HasSuffix(rec, []byte("\r\n")):
+			eol = "\r\n"
+		case bytes.HasSuffix(rec, []byte("\n")):
+			eol = "\n"
+		default:
+			w.WriteString(eol)
+		}
+		j++
 	}
-	return count, nil
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if j != len(idxs) {
+		return fmt.Errorf("%s: %d quarantined rows, %d records found", st.file, len(idxs), j)
+	}
+	cols := make([]string, len(sc.header))
+	for i := range cols {
+		cols[i] = "c" + strconv.Itoa(i)
+	}
+	small := *sc
+	small.path = out.Name()
+	_, err = conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+rawBadTable(t)+` AS
+		SELECT __idx, __line`+rawSelect(t, st.names)+` FROM `+csvReader(&small, cols, []string{"__idx", "__line"}, ""))
+	return err
+}
+
+// position is the SQL of the position of a row of table (0 for the first
+// row written, in order), from its rowid: rowids are dense, in the order the
+// rows were written, and start at 0, or at a high base for a table written
+// in the open transaction of a load.
+func position(ctx context.Context, conn *sql.Conn, table string) (string, error) {
+	var base sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT min(rowid) FROM `+table).Scan(&base); err != nil {
+		return "", err
+	}
+	return "(rowid - " + strconv.FormatInt(base.Int64, 10) + ")", nil
+}
+
+// recordReader reads CSV records from a file, at the byte offsets where the
+// Go pass found them start, in increasing order.
+type recordReader struct {
+	f     *os.File
+	br    *bufio.Reader
+	pos   int64 // offset of the next byte br gives
+	delim byte
+	max   int64
+}
+
+// record returns the record starting at off, with its line end. A quote
+// opens a quoted field only at the start of a field, "" in it is a quote:
+// the reading of recordScanner.
+func (r *recordReader) record(off int64) ([]byte, error) {
+	if r.br == nil || off < r.pos || off-r.pos > 1<<20 {
+		if _, err := r.f.Seek(off, io.SeekStart); err != nil {
+			return nil, err
+		}
+		if r.br == nil {
+			r.br = bufio.NewReaderSize(r.f, 64<<10)
+		} else {
+			r.br.Reset(r.f)
+		}
+	} else if _, err := r.br.Discard(int(off - r.pos)); err != nil {
+		return nil, err
+	}
+	r.pos = off
+	var rec []byte
+	atField, inQuote := true, false
+	for {
+		c, err := r.br.ReadByte()
+		if err == io.EOF {
+			return rec, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.pos++
+		if inQuote {
+			rec = append(rec, c)
+			if c == '"' {
+				if next, err := r.br.Peek(1); err == nil && next[0] == '"' {
+					r.br.ReadByte()
+					r.pos++
+					rec = append(rec, '"')
+					continue
+				}
+				inQuote = false
+			}
+			continue
+		}
+		rec = append(rec, c)
+		if c == '\n' {
+			return rec, nil
+		}
+		switch c {
+		case '"':
+			inQuote = atField
+			atField = false
+		case '\r':
+		default:
+			atField = c == r.delim
+		}
+		if int64(len(rec)) > r.max {
+			return nil, fmt.Errorf("record longer than %d bytes", r.max)
+		}
+	}
+}
+
+// recordAt returns the index of the record DuckDB's reader places at byte
+// position pos, -1 if there is none. DuckDB gives the position where the
+// record's line begins, blank lines before it included, from 1 after a LF
+// and from 0 after a CRLF: the record is the first one starting at pos - 1
+// or after.
+func (s *csvScan) recordAt(pos int64) int {
+	i := sort.Search(len(s.offsets), func(i int) bool { return s.offsets[i] >= pos-1 })
+	if i == len(s.offsets) {
+		return -1
+	}
+	return i
 }
 
 // stageParquet reads a Parquet file; native types are turned into the

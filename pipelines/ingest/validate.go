@@ -9,8 +9,11 @@ import (
 // The staging query of a table is generated from its spec: every identifier
 // comes from the spec (the allow-list) through warehouse.Ident, every value
 // rule from the macros of sql/ingest/macros.sql. Its result, stg_<table>,
-// has __pos, one parsed column per table column and err: NULL for a row to
-// load, else struct(col, val, reason) with the first reason found.
+// has one parsed column per table column and err: NULL for a row to load,
+// else struct(col, val, reason) with the first reason found. The query only
+// projects its source, so that, written with the insertion order kept, the
+// rowid of a row of stg_<table> is its position among the rows read: the
+// quarantine finds a row's line and raw text from it (staged.quarantineRaw).
 
 func stgTable(t *Table) string  { return warehouse.MustIdent("stg_" + t.Name) }
 func keysTable(t string) string { return warehouse.MustIdent("keys_" + t) }
@@ -149,79 +152,89 @@ func dupsJoin(t *Table, s string) (on, col, val string) {
 	return strings.Join(conds, " AND "), strings.Join(t.KeyColumns(), ","), "concat_ws(',', " + strings.Join(vals, ", ") + ")"
 }
 
-// stagingSQL builds the query creating stg_<table> from raw_<table>; dups
-// tells whether dups_<table> holds a key (it is not joined otherwise).
-func stagingSQL(t *Table, dups bool) string {
+// errType is the type of the err column of stg_<table>.
+const errType = "STRUCT(col VARCHAR, val VARCHAR, reason VARCHAR)"
+
+// stagingSQL builds the query creating stg_<table> from src: a table, or a
+// subquery, holding one text column per table column, named as it, in the
+// order of the file. It checks each row's values; keys and references are
+// checked after (checkSQL).
+func stagingSQL(t *Table, src string) string {
 	// Each cell is trimmed once (trimmed: n_<column>), the code or list a
 	// parse uses twice is computed once (pre: c_<column>), each value is
-	// parsed once (parsed: p_<column>), then checked (checked): a
-	// non-empty cell whose parse is NULL does not parse. The reasons quote
-	// the raw text.
+	// parsed once (parsed: p_<column>), then checked: a non-empty cell
+	// whose parse is NULL does not parse. The reasons quote the raw text.
 	var trimmed, pre, parsed, kept, rowErr strings.Builder
-	rowErr.WriteString("CASE")
-	for _, c := range t.Columns {
+	whens := 0
+	for i, c := range t.Columns {
 		r := warehouse.MustIdent(c.Name)
 		n := warehouse.MustIdent("n_" + c.Name)
 		p := warehouse.MustIdent("p_" + c.Name)
-		trimmed.WriteString(",\n\t\tvigie_null(" + r + ") AS " + n)
+		if i > 0 {
+			trimmed.WriteString(",")
+			kept.WriteString(", ")
+		}
+		trimmed.WriteString("\n\t\t" + r + ", vigie_null(" + r + ") AS " + n)
 		pc := ""
 		if e := preExpr(c, n); e != "" {
 			pc = warehouse.MustIdent("c_" + c.Name)
 			pre.WriteString(",\n\t\t" + e + " AS " + pc)
 		}
 		parsed.WriteString(",\n\t\t" + parseExpr(c, n, pc) + " AS " + p)
-		kept.WriteString(", " + p)
+		kept.WriteString(p)
 		if c.Required {
+			whens++
 			rowErr.WriteString("\n\t\tWHEN " + n + " IS NULL THEN " +
 				errStruct(c.Name, "NULL", "valeur obligatoire manquante"))
 		}
 		if c.Kind != Text {
+			whens++
 			rowErr.WriteString("\n\t\tWHEN " + p + " IS NULL AND " + n + " IS NOT NULL THEN " +
 				errStruct(c.Name, r, invalidReason(c)))
 		}
 	}
-	rowErr.WriteString("\n\tEND")
-
-	var joins, refErr strings.Builder
-	refErr.WriteString("CASE")
-	if dups {
-		on, col, val := dupsJoin(t, "checked")
-		refErr.WriteString("\n\t\tWHEN d." + dupsCol(t, 0) + " IS NOT NULL THEN " + errStruct(col, val, "clé en double dans le fichier : toutes les lignes portant cette clé sont écartées"))
-		joins.WriteString("\n\tLEFT JOIN " + dupsTable(t) + " d ON " + on)
+	errExpr := "NULL::" + errType
+	if whens > 0 {
+		errExpr = "CASE" + rowErr.String() + "\n\tEND"
 	}
-	for i, c := range t.Columns {
-		if c.Ref == "" {
-			continue
-		}
-		alias := "k" + itoa(i)
-		p := "checked." + warehouse.MustIdent("p_"+c.Name)
-		joins.WriteString("\n\tLEFT JOIN " + keysTable(c.Ref) + " " + alias + " ON " + p + " = " + alias + ".k")
-		refErr.WriteString("\n\t\tWHEN " + p + " IS NOT NULL AND " + alias + ".k IS NULL THEN " +
-			errStruct(c.Name, p, "référence inconnue : aucune ligne de "+c.Ref+" n'a cette clé"))
-	}
-	refErr.WriteString("\n\tEND")
-	errExpr := "checked.err0"
-	if joins.Len() > 0 {
-		errExpr = "coalesce(checked.err0, " + refErr.String() + ")"
-	}
-
 	return `CREATE OR REPLACE TEMP TABLE ` + stgTable(t) + ` AS
 WITH trimmed AS (
-	SELECT *` + trimmed.String() + `
-	FROM ` + rawTable(t) + `
+	SELECT` + trimmed.String() + `
+	FROM ` + src + `
 ), pre AS (
 	SELECT *` + pre.String() + `
 	FROM trimmed
 ), parsed AS (
 	SELECT *` + parsed.String() + `
 	FROM pre
-), checked AS (
-	SELECT __pos` + kept.String() + `,
-	` + rowErr.String() + ` AS err0
-	FROM parsed
 )
-SELECT checked.* EXCLUDE (err0), ` + errExpr + ` AS err
-FROM checked` + joins.String()
+SELECT ` + kept.String() + `,
+	` + errExpr + ` AS err
+FROM parsed`
+}
+
+// checkSQL builds the statements that mark, among the rows of stg_<table>
+// whose values parse, those whose key the file holds more than once (when
+// dups: dups_<table> holds a key), then those whose references point to no
+// row, column after column: a row keeps the first reason found. Only the
+// marked rows are written; none moves, so their rowid stays their position.
+func checkSQL(t *Table, dups bool) []string {
+	stg := stgTable(t)
+	var out []string
+	if dups {
+		on, col, val := dupsJoin(t, "s")
+		out = append(out, `UPDATE `+stg+` AS s SET err = `+errStruct(col, val, "clé en double dans le fichier : toutes les lignes portant cette clé sont écartées")+`
+FROM `+dupsTable(t)+` d WHERE s.err IS NULL AND `+on)
+	}
+	for _, c := range t.Columns {
+		if c.Ref == "" {
+			continue
+		}
+		p := "s." + warehouse.MustIdent("p_"+c.Name)
+		out = append(out, `UPDATE `+stg+` AS s SET err = `+errStruct(c.Name, p, "référence inconnue : aucune ligne de "+c.Ref+" n'a cette clé")+`
+WHERE s.err IS NULL AND `+p+` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `+keysTable(c.Ref)+` k WHERE k.k = `+p+`)`)
+	}
+	return out
 }
 
 // keysSQL builds keys_<table>: the keys a reference may point to after this

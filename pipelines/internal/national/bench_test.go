@@ -180,7 +180,13 @@ func run(ctx context.Context, t *testing.T, phase, ext, dir string, w *warehouse
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%d rows read, %d quarantined", res.Read, res.Quarantined), nil
+		kinds := map[string]time.Duration{}
+		for _, s := range res.Timings {
+			kind, _, _ := strings.Cut(s.Step, " ")
+			kinds[kind] += s.Duration
+		}
+		return fmt.Sprintf("%d rows read, %d quarantined; read %.1f s, check %.1f s, load %.1f s", res.Read, res.Quarantined,
+			kinds["read"].Seconds(), kinds["check"].Seconds(), kinds["load"].Seconds()), nil
 	case "controls":
 		res, err := recorded.Controls(t, ctx, w, controls.Options{AsOf: asOf, SkipList: true})
 		if err != nil {

@@ -1,0 +1,140 @@
+package ingest
+
+import (
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// TestQuarantineKeepsTheRowAsRead checks that a quarantined row is stored
+// with its own line and its cells exactly as the file holds them (quotes
+// undone, spaces kept), wherever it is in the file: ingest does not keep the
+// rows as text, it finds a quarantined row's record again from its position.
+// The large file is read by DuckDB in several parts on both cores; the gzip
+// and Windows-1252 files are read from their UTF-8 copy.
+func TestQuarantineKeepsTheRowAsRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 40 MB file")
+	}
+	for _, v := range []struct {
+		name, file string
+		rows       int
+		eol        string
+		encode     func(string) []byte
+	}{
+		{"large, CRLF", "dispositifs.csv", 450_000, "\r\n", func(s string) []byte { return []byte(s) }},
+		{"gzip", "dispositifs.csv.gz", 3_000, "\n", gzipped},
+		{"windows-1252", "dispositifs.csv", 3_000, "\n", func(s string) []byte {
+			b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+			if err != nil {
+				panic(err)
+			}
+			return b
+		}},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			var b strings.Builder
+			line := 1
+			b.WriteString(strings.SplitN(basicFile(t, "dispositifs.csv"), "\n", 2)[0] + v.eol)
+			add := func(s string) int {
+				line++
+				at := line
+				b.WriteString(s + v.eol)
+				line += strings.Count(s, "\n")
+				return at
+			}
+			good := func(i int) {
+				add(fmt.Sprintf("G%d;D%d;pacea;clos;01/02/2022;;;;U1;Réf %d", i, 1+i%2, i))
+			}
+			type want struct {
+				line   int
+				column string
+				cells  map[string]string
+			}
+			var wants []want
+			for i := range v.rows {
+				good(i)
+				switch i {
+				case v.rows / 3:
+					// A record over two lines, with doubled quotes, and a
+					// date that does not exist.
+					at := add("BAD1;D1;pacea;clos;31/02/2022;;;;U1;\"Réf \"\"A\"\"" + v.eol + "suite  \"")
+					wants = append(wants, want{at, "date_entree", map[string]string{
+						"id_dispositif": "BAD1", "date_entree": "31/02/2022", "numero_cerfa": "Réf \"A\"" + v.eol + "suite  "}})
+				case v.rows / 2:
+					// A blank line and a line of too few fields shift the
+					// lines; the next row's prescriber is unknown and its
+					// cells keep their spaces.
+					add("")
+					add("BAD2;D1;pacea")
+					at := add("BAD3;D2; pacea ;clos;01/02/2022;;;;U9  ;  Réf  ")
+					wants = append(wants, want{at, "id_prescripteur", map[string]string{
+						"id_dispositif": "BAD3", "code_dispositif": " pacea ", "id_prescripteur": "U9  ", "numero_cerfa": "  Réf  "}})
+				case v.rows - 2:
+					at := add("BAD4;D7;cej;en_cours;01/01/2026;;;;;")
+					wants = append(wants, want{at, "id_dossier", map[string]string{"id_dispositif": "BAD4", "id_dossier": "D7"}})
+				}
+			}
+			dir := extraction(t, map[string]string{"dispositifs.csv": ""})
+			if err := os.WriteFile(filepath.Join(dir, v.file), v.encode(b.String()), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			w := openWarehouse(t)
+			res, err := recorded(t, context.Background(), w, dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := fileResult(t, res, "dispositifs")
+			if f.Read != int64(v.rows)+4 || f.Quarantined != 4 {
+				t.Fatalf("read %d, quarantined %d; want %d and 4", f.Read, f.Quarantined, v.rows+4)
+			}
+			for _, wq := range wants {
+				var col sql.NullString
+				var data string
+				if err := w.DB.QueryRow(`SELECT column_name, row_data::VARCHAR FROM quarantine WHERE run_id = ? AND line = ?`,
+					res.RunID, wq.line).Scan(&col, &data); err != nil {
+					t.Errorf("line %d: %v", wq.line, err)
+					continue
+				}
+				if col.String != wq.column {
+					t.Errorf("line %d: column %q, want %q", wq.line, col.String, wq.column)
+				}
+				for c, val := range wq.cells {
+					var got sql.NullString
+					if err := w.DB.QueryRow(`SELECT json_extract_string(?::JSON, '$.' || ?)`, data, c).Scan(&got); err != nil {
+						t.Fatal(err)
+					}
+					if got.String != val {
+						t.Errorf("line %d, %s: %q, want %q (row %s)", wq.line, c, got.String, val, data)
+					}
+				}
+			}
+			if n := count(t, w, `SELECT count(*) FROM quarantine WHERE run_id = ? AND reason LIKE 'ligne illisible%'`, res.RunID); n != 1 {
+				t.Errorf("%d lines quarantined whole, want 1 (BAD2)", n)
+			}
+			if n := count(t, w, `SELECT count(*) FROM dispositifs WHERE id_dispositif LIKE 'G%'`); n != int64(v.rows) {
+				t.Errorf("%d good rows loaded, want %d", n, v.rows)
+			}
+		})
+	}
+}
+
+func gzipped(s string) []byte {
+	var b strings.Builder
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(s)); err != nil {
+		panic(err)
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
+	return []byte(b.String())
+}
