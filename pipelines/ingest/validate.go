@@ -25,7 +25,7 @@ func preExpr(c Column, n string) string {
 	switch c.Kind {
 	case Code:
 		// A code already in its normal form is its own code.
-		return "CASE WHEN " + n + " IN (" + codeList(c.Codes) + ") THEN " + n + " ELSE vigie_code_t(" + n + ") END"
+		return "CASE WHEN " + codeIn(c, n) + " THEN " + n + " ELSE vigie_code_t(" + n + ") END"
 	case CodeList:
 		return "vigie_code_list_t(" + n + ")"
 	case TextList:
@@ -54,10 +54,9 @@ func parseExpr(c Column, n, pre string) string {
 		}
 		return "vigie_bool_t(" + n + ")"
 	case Code:
-		return "CASE WHEN " + pre + " IN (" + codeList(c.Codes) + ") THEN " + pre + " END"
+		return "CASE WHEN " + codeIn(c, pre) + " THEN " + pre + " END"
 	case CodeList:
-		return "CASE WHEN len(" + pre + ") > 0 AND len(list_filter(" + pre + ", x -> x NOT IN (" +
-			codeList(c.Codes) + "))) = 0 THEN " + pre + " END"
+		return "CASE WHEN len(" + pre + ") > 0 AND len(list_filter(" + pre + ", x -> NOT " + codeIn(c, "x") + ")) = 0 THEN " + pre + " END"
 	case TextList:
 		return "CASE WHEN len(" + pre + ") > 0 THEN " + pre + " END"
 	case Month:
@@ -69,6 +68,13 @@ func parseExpr(c Column, n, pre string) string {
 	default:
 		return n
 	}
+}
+
+// codeIn is the SQL test that v is one of c's codes. It is a function call,
+// not v IN (…): DuckDB plans a long IN list as a join, which does not keep
+// the order of the rows, and stg_<table> must be written in file order.
+func codeIn(c Column, v string) string {
+	return "list_contains([" + codeList(c.Codes) + "], " + v + ")"
 }
 
 // codeList renders the allowed codes as SQL literals. Codes are constants

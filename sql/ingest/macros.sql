@@ -48,9 +48,11 @@ CREATE OR REPLACE TEMP MACRO vigie_decimal_t(t) AS
 CREATE OR REPLACE TEMP MACRO vigie_decimal(v) AS vigie_decimal_t(vigie_null(v));
 
 -- boolean: oui/non, o/n, vrai/faux, true/false, 1/0, any case.
+-- (list_contains, not IN: DuckDB may plan an IN list as a join, which does
+-- not keep the order of the rows a staging query writes.)
 CREATE OR REPLACE TEMP MACRO vigie_bool_t(t) AS
-    CASE WHEN lower(t) IN ('oui', 'o', 'vrai', 'true', '1') THEN true
-         WHEN lower(t) IN ('non', 'n', 'faux', 'false', '0') THEN false END;
+    CASE WHEN list_contains(['oui', 'o', 'vrai', 'true', '1'], lower(t)) THEN true
+         WHEN list_contains(['non', 'n', 'faux', 'false', '0'], lower(t)) THEN false END;
 CREATE OR REPLACE TEMP MACRO vigie_bool(v) AS vigie_bool_t(vigie_null(v));
 
 -- code: lower-case, accents removed, spaces and dashes turned into _.
