@@ -2,14 +2,17 @@ package ingest
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
 
 // scanRecords runs the record scanner over data cut into chunks of the given
-// sizes (the rest in one chunk), byte by byte when slow is set.
-func scanRecords(data []byte, chunks []int, slow bool) *csvScan {
+// sizes (the rest in one chunk), byte by byte when slow is set; err is the
+// scanner's verdict at the end (an unterminated quote).
+func scanRecords(data []byte, chunks []int, slow bool) (_ *csvScan, err error) {
 	s := &csvScan{}
 	r := recordScanner{s: s, line: 1, atField: true, recStart: true, header: true, maxRecord: DefaultMaxRecordBytes}
 	feed := func(p []byte) {
@@ -27,8 +30,7 @@ func scanRecords(data []byte, chunks []int, slow bool) *csvScan {
 		data = data[n:]
 	}
 	feed(data)
-	_ = r.end()
-	return s
+	return s, r.end()
 }
 
 // TestRecordScannerFastPaths checks that the fast paths of feed (whole lines
@@ -61,12 +63,63 @@ func TestRecordScannerFastPaths(t *testing.T) {
 		for range rng.IntN(4) {
 			chunks = append(chunks, rng.IntN(len(data)+1))
 		}
-		want := scanRecords(data, nil, true)
-		got := scanRecords(data, chunks, false)
+		want, _ := scanRecords(data, nil, true)
+		got, _ := scanRecords(data, chunks, false)
 		if !slices.Equal(got.lines, want.lines) || !slices.Equal(got.offsets, want.offsets) ||
 			got.delim != want.delim || !slices.Equal(got.header, want.header) {
 			t.Fatalf("case %d %q cut at %v: lines %v offsets %v, byte by byte lines %v offsets %v",
 				i, c, chunks, got.lines, got.offsets, want.lines, want.offsets)
 		}
+	}
+}
+
+// TestRecordReaderAgreesWithTheScanner checks that the quarantine's reader
+// of one record (recordReader) ends each record where the scanner starts the
+// next one (only blank lines between them), on the same random CSV text as
+// TestRecordScannerFastPaths, read in order and out of order.
+func TestRecordReaderAgreesWithTheScanner(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "1", ";", ",", "\t", " ", "\"", "\"\"", "\n", "\r\n", "\r", "é"}
+	path := filepath.Join(t.TempDir(), "f.csv")
+	for i := range 2000 {
+		var b strings.Builder
+		b.WriteString("id;x\n")
+		for range rng.IntN(60) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		data := []byte(b.String())
+		s, err := scanRecords(data, nil, true)
+		if err != nil {
+			continue // a file the scan refuses is never read again
+		}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := rng.Perm(len(s.offsets))
+		if i%2 == 0 {
+			slices.Sort(order)
+		}
+		rd := recordReader{f: f, delim: ';', max: DefaultMaxRecordBytes}
+		for _, k := range order {
+			start := s.offsets[k]
+			next := int64(len(data))
+			if k+1 < len(s.offsets) {
+				next = s.offsets[k+1]
+			}
+			rec, err := rd.record(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			end := start + int64(len(rec))
+			if end > next || strings.Trim(string(data[end:next]), " \t\r\n") != "" ||
+				end < int64(len(data)) && rec[len(rec)-1] != '\n' {
+				t.Fatalf("case %d %q: record %d read as %q, the next starts at %d", i, data, k, rec, next)
+			}
+		}
+		f.Close()
 	}
 }
