@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,4 +138,50 @@ func gzipped(s string) []byte {
 		panic(err)
 	}
 	return []byte(b.String())
+}
+
+// TestIngestQuarantinesALineOfSpaces: a line holding only spaces or a tab is
+// a record to DuckDB's reader (it rejects it for its number of fields), so
+// it is quarantined whole with its line, and the rest of the file loads; an
+// empty line is skipped. The Go pass used to take such a line for a blank
+// one, and the file was refused for a count that did not match.
+func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
+	t.Parallel()
+	header := strings.SplitN(basicFile(t, "dispositifs.csv"), "\n", 2)[0]
+	file := header + "\n" +
+		"P1;D1;pacea;clos;01/02/2022;;;;U1;\n" + // 2
+		"   \n" + // 3: spaces
+		"\n" + // 4: empty, skipped
+		"\t\n" + // 5: a tab
+		"P2;D1;pacea;clos;31/02/2022;;;;;\n" + // 6: bad date
+		"P3;D2;cej;en_cours;01/01/2026;;;;;\n" // 7
+	dir := extraction(t, map[string]string{"dispositifs.csv": file})
+	w := openWarehouse(t)
+	res, err := recorded(t, context.Background(), w, dir, Options{MaxRejectRatio: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fileResult(t, res, "dispositifs")
+	if f.Read != 5 || f.Loaded != 2 || f.Quarantined != 3 {
+		t.Fatalf("read %d, loaded %d, quarantined %d; want 5, 2, 3", f.Read, f.Loaded, f.Quarantined)
+	}
+	rows, err := w.DB.Query(`SELECT line, reason FROM quarantine WHERE run_id = ? ORDER BY line`, res.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var line int
+		var reason string
+		if err := rows.Scan(&line, &reason); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %s", line, strings.SplitN(reason, " (", 2)[0]))
+	}
+	want := []string{"3 ligne illisible : nombre de colonnes incorrect", "5 ligne illisible : nombre de colonnes incorrect",
+		"6 date invalide"}
+	if !slices.Equal(got, want) {
+		t.Errorf("quarantine %q, want %q", got, want)
+	}
 }

@@ -346,10 +346,12 @@ func (r *recordScanner) startRecord() {
 	}
 }
 
-// blankLine tells whether a line holds only spaces, tabs and carriage returns.
+// blankLine tells whether a line is empty (a carriage return aside): DuckDB's
+// reader skips such a line, while a line of spaces or tabs is a record to it
+// (read, or rejected for its number of fields).
 func blankLine(b []byte) bool {
 	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\r' {
+		if c != '\r' {
 			return false
 		}
 	}
@@ -404,9 +406,7 @@ func (r *recordScanner) step(c byte) {
 		} else {
 			r.atField = c == s.delim
 		}
-		if c != ' ' && c != '\t' {
-			r.blank = false
-		}
+		r.blank = false
 	}
 }
 
