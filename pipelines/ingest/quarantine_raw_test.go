@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
 // TestQuarantineKeepsTheRowAsRead checks that a quarantined row is stored
@@ -183,5 +186,81 @@ func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
 		"6 date invalide"}
 	if !slices.Equal(got, want) {
 		t.Errorf("quarantine %q, want %q", got, want)
+	}
+}
+
+// TestQuarantineOfXLSXAndParquetRows: a workbook's or a Parquet file's bad
+// rows are quarantined with their sheet row or row number and their cells as
+// read (the rows are kept as text in raw_<table>, matched by position).
+func TestQuarantineOfXLSXAndParquetRows(t *testing.T) {
+	t.Parallel()
+	w := openWarehouse(t)
+	dir := extraction(t, map[string]string{"dispositifs.csv": "", "utilisateurs.csv": ""})
+	// Utilisateurs: sheet row 4 is blank, row 5 holds an unknown état.
+	f := excelize.NewFile()
+	sh := f.GetSheetName(0)
+	rows := [][]any{
+		{"id_utilisateur", "identifiant", "code_structure", "civilite", "prenom", "nom", "etat"},
+		{"U1", "c.dupre", "ML-16001", "mme", "Chloé", "Dupré", "actif"},
+		{"U2", "j.noel", "ML-16001", "m", "Jérôme", "Noël", "actif"},
+		{nil},
+		{"U3", "h.benoit", "ML-33002", "mme", "Hélène", "Benoît", "parti "},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "utilisateurs.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	// Dispositifs: the third row of the file names an unknown dossier.
+	if _, err := w.DB.Exec(`COPY (SELECT * FROM (VALUES
+		('P1', 'D1', 'pacea', 'clos', DATE '2022-02-01'),
+		('P2', 'D2', 'cej', 'en_cours', DATE '2026-11-16'),
+		('P3', 'D9 ', 'cej', 'en_cours', DATE '2026-11-17'),
+		('P4', 'D1', 'cej', 'en_cours', DATE '2026-11-18'))
+		AS v(id_dispositif, id_dossier, code_dispositif, etat, date_entree))
+		TO ` + warehouse.Literal(filepath.Join(dir, "dispositifs.parquet")) + ` (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := recorded(t, context.Background(), w, dir, Options{MaxRejectRatio: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		file   string
+		line   int64
+		column string
+		cells  map[string]string
+	}{
+		{"utilisateurs.xlsx", 5, "etat", map[string]string{"id_utilisateur": "U3", "etat": "parti "}},
+		{"dispositifs.parquet", 3, "id_dossier", map[string]string{"id_dispositif": "P3", "id_dossier": "D9 ", "date_entree": "2026-11-17"}},
+	} {
+		var col, data string
+		if err := w.DB.QueryRow(`SELECT column_name, row_data::VARCHAR FROM quarantine WHERE run_id = ? AND file LIKE '%' || ? AND line = ?`,
+			res.RunID, q.file, q.line).Scan(&col, &data); err != nil {
+			t.Errorf("%s line %d: %v", q.file, q.line, err)
+			continue
+		}
+		if col != q.column {
+			t.Errorf("%s line %d: column %q, want %q", q.file, q.line, col, q.column)
+		}
+		for c, want := range q.cells {
+			var got sql.NullString
+			if err := w.DB.QueryRow(`SELECT json_extract_string(?::JSON, '$.' || ?)`, data, c).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got.String != want {
+				t.Errorf("%s line %d, %s: %q, want %q", q.file, q.line, c, got.String, want)
+			}
+		}
+	}
+	for _, table := range []string{"utilisateurs", "dispositifs"} {
+		if f := fileResult(t, res, table); f.Quarantined != 1 || f.Loaded != f.Read-1 {
+			t.Errorf("%s: read %d, loaded %d, quarantined %d; want one row quarantined", table, f.Read, f.Loaded, f.Quarantined)
+		}
 	}
 }
