@@ -487,12 +487,12 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior, tm
 	}
 	value := "CASE WHEN " + archivedRow + " AND s.err.col IN (" + strings.Join(maskedCols, ", ") + ") THEN NULL ELSE s.err.val END"
 	if bad > 0 {
-		if err := st.loadRawBad(ctx, conn, tmpDir); err != nil {
-			return nil, fmt.Errorf("quarantine: %w", err)
-		}
 		pos, err := position(ctx, conn, stg)
 		if err != nil {
 			return nil, err
+		}
+		if err := st.loadRawBad(ctx, conn, tmpDir, pos); err != nil {
+			return nil, fmt.Errorf("quarantine: %w", err)
 		}
 		// The raw text found for a row is that row's: its key, as read,
 		// is the key parsed in stg_<table>.

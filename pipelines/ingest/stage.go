@@ -157,13 +157,9 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 	if strings.HasSuffix(strings.ToLower(file), ".gz") {
 		st.format = "csv.gz"
 	}
-	cols := make([]string, len(sc.header))
-	for i := range sc.header {
-		cols[i] = "c" + strconv.Itoa(i)
-	}
 	rej, rejScan := "rej_"+t.Name, "rejscan_"+t.Name
-	src := `(SELECT ` + strings.TrimPrefix(rawSelect(t, names), ", ") + ` FROM ` + csvReader(sc, cols, nil,
-		`ignore_errors = true, store_rejects = true, rejects_table = `+warehouse.Literal(rej)+`, rejects_scan = `+warehouse.Literal(rejScan)) + `)`
+	src := `(SELECT ` + strings.TrimPrefix(rawSelect(t, names), ", ") + ` FROM ` + csvReader(sc, textColumns(len(sc.header)), true,
+		`ignore_errors = true`, `store_rejects = true`, `rejects_table = `+warehouse.Literal(rej), `rejects_scan = `+warehouse.Literal(rejScan)) + `)`
 	if _, err := conn.ExecContext(ctx, stagingSQL(t, src)); err != nil {
 		return nil, fmt.Errorf("%s: read csv: %w", file, err)
 	}
@@ -211,46 +207,37 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 	return st, nil
 }
 
-// csvReader is DuckDB's read_csv of the file of sc, with one VARCHAR column
-// per name of cols after the BIGINT columns of ints, and the options more.
-func csvReader(sc *csvScan, cols, ints []string, more string) string {
-	var spec strings.Builder
-	for _, c := range ints {
-		spec.WriteString(warehouse.Literal(c) + ": 'BIGINT', ")
-	}
-	for i, c := range cols {
-		if i > 0 {
-			spec.WriteString(", ")
-		}
-		spec.WriteString(warehouse.Literal(c) + ": 'VARCHAR'")
-	}
-	return `read_csv(` + warehouse.Literal(sc.path) + `, delim = ` + warehouse.Literal(string(sc.delim)) + `, quote = '"', escape = '"',
-		header = ` + strconv.FormatBool(len(ints) == 0) + `, auto_detect = false, columns = {` + spec.String() + `},
-		max_line_size = ` + strconv.FormatInt(sc.maxRecord+1<<20, 10) + `, buffer_size = ` + strconv.FormatInt(max(4*(sc.maxRecord+1<<20), 32<<20), 10) +
-		cond(more != "", ", "+more) + `)`
+// csvReader is DuckDB's read_csv of the file of sc (its header line first
+// when header is set), with the columns of spec ('name': 'TYPE', …) and the
+// options more.
+func csvReader(sc *csvScan, spec string, header bool, more ...string) string {
+	opts := append([]string{`delim = ` + warehouse.Literal(string(sc.delim)), `quote = '"'`, `escape = '"'`,
+		`header = ` + strconv.FormatBool(header), `auto_detect = false`, `columns = {` + spec + `}`,
+		`max_line_size = ` + strconv.FormatInt(sc.maxRecord+1<<20, 10),
+		`buffer_size = ` + strconv.FormatInt(max(4*(sc.maxRecord+1<<20), 32<<20), 10)}, more...)
+	return `read_csv(` + warehouse.Literal(sc.path) + `, ` + strings.Join(opts, ", ") + `)`
 }
 
-func cond(ok bool, s string) string {
-	if ok {
-		return s
+// textColumns is the read_csv column spec of the cells of a file of n
+// columns: c0 … c<n-1>, as text.
+func textColumns(n int) string {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = warehouse.Literal("c"+strconv.Itoa(i)) + ": 'VARCHAR'"
 	}
-	return ""
+	return strings.Join(cols, ", ")
 }
 
 func rawBadTable(t *Table) string { return warehouse.MustIdent("rawbad_" + t.Name) }
 
 // loadRawBad writes rawbad_<table>: for each row of stg_<table> with an
-// err, its position there (__idx), its line in the file (__line) and its
+// err, its position there (__idx, pos the SQL of it, see position), its line in the file (__line) and its
 // cells as read (one VARCHAR column per table column), for the quarantine.
 // A CSV file's rows are not kept as text: the records of the quarantined
 // rows are copied from the file, where the Go pass found them, into a small
 // CSV file that DuckDB reads with the same options.
-func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir string) error {
+func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir, pos string) error {
 	t := st.table
-	pos, err := position(ctx, conn, stgTable(t))
-	if err != nil {
-		return err
-	}
 	if st.hasRaw() {
 		rawPos, err := position(ctx, conn, rawTable(t))
 		if err != nil {
@@ -328,14 +315,10 @@ func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir string)
 	if j != len(idxs) {
 		return fmt.Errorf("%s: %d quarantined rows, %d records found", st.file, len(idxs), j)
 	}
-	cols := make([]string, len(sc.header))
-	for i := range cols {
-		cols[i] = "c" + strconv.Itoa(i)
-	}
 	small := *sc
 	small.path = out.Name()
 	_, err = conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+rawBadTable(t)+` AS
-		SELECT __idx, __line`+rawSelect(t, st.names)+` FROM `+csvReader(&small, cols, []string{"__idx", "__line"}, ""))
+		SELECT __idx, __line`+rawSelect(t, st.names)+` FROM `+csvReader(&small, `'__idx': 'BIGINT', '__line': 'BIGINT', `+textColumns(len(sc.header)), false))
 	return err
 }
 
