@@ -360,25 +360,35 @@ func TestIngestFormatsAndEncodings(t *testing.T) {
 
 func writeUsersXLSX(t *testing.T, path string) {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sh := f.GetSheetName(0)
-	rows := [][]any{
+	writeSheet(t, path, [][]any{
 		{"id_utilisateur", "identifiant", "code_structure", "civilite", "prenom", "nom", "date_naissance", "email", "profil", "fonctions", "etat", "date_creation", "date_desactivation", "date_changement_mot_de_passe"},
 		{"U1", "c.dupre", "ML-16001", "mme", "Chloé", "Dupré", nil, "c@example.org", nil, "conseiller_referent", "actif", time.Date(2020, 1, 15, 0, 0, 0, 0, time.UTC), nil, "01/10/2026"},
 		{"U2", "j.noel", "ML-16001", "m", "Jérôme", "Noël", nil, nil, nil, "direction", "actif", nil, nil, nil},
 		{nil},
 		{"U3", "h.benoit", "ML-33002", "mme", "Hélène", "Benoît", nil, nil, nil, nil, "desactive", nil, nil, nil},
-	}
+	}, func(f *excelize.File, sh string) error {
+		style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+		return f.SetCellStyle(sh, "L2", "L2", style)
+	})
+}
+
+// writeSheet writes rows to the first sheet of a new workbook at path, after
+// which style (when set) formats it.
+func writeSheet(t *testing.T, path string, rows [][]any, style func(f *excelize.File, sheet string) error) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := f.GetSheetName(0)
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := f.SetSheetRow(sh, cell, &r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
-	if err := f.SetCellStyle(sh, "L2", "L2", style); err != nil {
-		t.Fatal(err)
+	if style != nil {
+		if err := style(f, sh); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -197,25 +196,13 @@ func TestQuarantineOfXLSXAndParquetRows(t *testing.T) {
 	w := openWarehouse(t)
 	dir := extraction(t, map[string]string{"dispositifs.csv": "", "utilisateurs.csv": ""})
 	// Utilisateurs: sheet row 4 is blank, row 5 holds an unknown état.
-	f := excelize.NewFile()
-	sh := f.GetSheetName(0)
-	rows := [][]any{
+	writeSheet(t, filepath.Join(dir, "utilisateurs.xlsx"), [][]any{
 		{"id_utilisateur", "identifiant", "code_structure", "civilite", "prenom", "nom", "etat"},
 		{"U1", "c.dupre", "ML-16001", "mme", "Chloé", "Dupré", "actif"},
 		{"U2", "j.noel", "ML-16001", "m", "Jérôme", "Noël", "actif"},
 		{nil},
 		{"U3", "h.benoit", "ML-33002", "mme", "Hélène", "Benoît", "parti "},
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sh, cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.SaveAs(filepath.Join(dir, "utilisateurs.xlsx")); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	}, nil)
 	// Dispositifs: the third row of the file names an unknown dossier.
 	if _, err := w.DB.Exec(`COPY (SELECT * FROM (VALUES
 		('P1', 'D1', 'pacea', 'clos', DATE '2022-02-01'),

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -277,24 +276,12 @@ func TestIngestJ2Formats(t *testing.T) {
 		}
 	}
 	// j2_actions.xlsx: an Excel date-time cell, a date cell, a text date-time
-	f := excelize.NewFile()
-	sh := f.GetSheetName(0)
-	rows := [][]any{
+	writeSheet(t, filepath.Join(dir, "j2_actions.xlsx"), [][]any{
 		{"id_action", "code_structure", "intitule", "type_action", "date_debut", "date_fin", "lieu", "id_intervenant"},
 		{"A1", "ML-16001", "Atelier", "Collective", time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC), nil, "Antenne Nord", "I1"},
 		{"A2", "ML-16001", "Entretien", "individuelle", time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), nil, nil, nil},
 		{"A3", "ML-33002", "Absence", "absence", "20/11/2026 23:30", nil, nil, nil},
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sh, cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.SaveAs(filepath.Join(dir, "j2_actions.xlsx")); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	}, nil)
 	_, err := w.DB.Exec(`COPY (SELECT * FROM (VALUES
 		('P1', 'E1', 'activ_crea', DATE '2026-09-01', DATE '2026-11-30', 'a_poursuivi', NULL::DATE, NULL::DATE),
 		('P2', 'E2', 'activ_crea', DATE '2026-08-15', NULL, 'n_a_pas_poursuivi', NULL, DATE '2026-09-01'),
