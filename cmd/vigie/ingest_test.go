@@ -140,7 +140,13 @@ func TestIngestCommandRefusals(t *testing.T) {
 		{"required column missing", map[string]string{"evenements.csv": "id_evenement;id_dossier;nature\nE8;D1;atelier\n"},
 			nil, []string{"evenements.csv", "date_evenement"}},
 		{"not a workbook", map[string]string{"evenements.csv": "", "evenements.xlsx": "not a zip"},
-			nil, []string{"evenements.xlsx"}},
+			nil, []string{"evenements.xlsx", "n'est pas un classeur XLSX lisible"}},
+		{"a column twice", map[string]string{"evenements.csv": "id_evenement;id_dossier;date_evenement;nature;nature\nE8;D1;20/11/2026;atelier;atelier\n"},
+			nil, []string{"evenements.csv", "« nature »", "deux fois"}},
+		{"two files for a table", map[string]string{"evenements.xlsx": "not a zip"},
+			nil, []string{"deux fichiers pour la table evenements"}},
+		{"above the ratio", map[string]string{"evenements.csv": "id_evenement;id_dossier;date_evenement;nature\nE8;D9;20/11/2026;atelier\n"},
+			[]string{"--max-reject-ratio", "0.0000001"}, []string{"mises en quarantaine", "l'entrepôt est inchangé"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,9 +156,16 @@ func TestIngestCommandRefusals(t *testing.T) {
 			if code != 1 {
 				t.Fatalf("exit %d, want 1: %s", code, errs)
 			}
-			for _, w := range c.want {
+			for _, w := range append(c.want, "extraction refusée") {
 				if !strings.Contains(errs, w) {
 					t.Errorf("message lacks %q:\n%s", w, errs)
+				}
+			}
+			// The refusal is told in French (DuckDB's own words aside).
+			words := strings.ReplaceAll(errs, dir, "DOSSIER")
+			for _, english := range []string{"refused", "column", "missing", "cannot", "rows quarantined", "warehouse"} {
+				if strings.Contains(words, english) {
+					t.Errorf("message holds the English %q:\n%s", english, errs)
 				}
 			}
 			if got := queryCSV(t, wh, "SELECT count(*) FROM evenements")[1][0]; got != before {
@@ -166,7 +179,7 @@ func TestIngestCommandRefusals(t *testing.T) {
 	}
 	// The refusals are in the run history.
 	rows := queryCSV(t, wh, "SELECT status, count(*) FROM runs GROUP BY ALL ORDER BY 1")
-	if len(rows) != 3 || strings.Join(rows[1], ":") != "done:2" || strings.Join(rows[2], ":") != "refused:3" {
+	if len(rows) != 3 || strings.Join(rows[1], ":") != "done:2" || strings.Join(rows[2], ":") != "refused:6" {
 		t.Fatalf("runs by status: %v", rows)
 	}
 }

@@ -100,7 +100,7 @@ type Timing struct {
 }
 
 // ErrRefused is wrapped by the error of a refused extraction.
-var ErrRefused = errors.New("extraction refused")
+var ErrRefused = errors.New("extraction refusée")
 
 // phaseHook is a test hook called as each phase of a load begins ("scan",
 // "read", "check", "load"), to stop the process there in a test.
@@ -121,7 +121,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	switch opt.Encoding {
 	case EncodingAuto, EncodingUTF8, EncodingWindows1252:
 	default:
-		return nil, fmt.Errorf("unknown encoding %q: use utf-8 or windows-1252", opt.Encoding)
+		return nil, fmt.Errorf("encodage inconnu %q : utilisez utf-8 ou windows-1252", opt.Encoding)
 	}
 	if opt.RunID == 0 {
 		return nil, errors.New("ingest: no run record: the caller opens it (steps.Run)")
@@ -145,7 +145,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 func findFiles(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read extraction folder: %w", err)
+		return nil, fmt.Errorf("lecture du dossier de l'extraction : %w", err)
 	}
 	files := map[string]string{}
 	for _, e := range entries {
@@ -160,10 +160,10 @@ func findFiles(dir string) (map[string]string, error) {
 			}
 			if _, known := TableByName(base); known {
 				if err := checkRegular(filepath.Join(dir, e.Name())); err != nil {
-					return nil, warehouse.Refused(fmt.Errorf("%w: %w", ErrRefused, err))
+					return nil, warehouse.Refused(fmt.Errorf("%w : %w", ErrRefused, err))
 				}
 				if prev, dup := files[base]; dup {
-					return nil, warehouse.Refused(fmt.Errorf("%w: two files for table %s: %s and %s; keep one",
+					return nil, warehouse.Refused(fmt.Errorf("%w : deux fichiers pour la table %s : %s et %s ; gardez-en un",
 						ErrRefused, base, filepath.Base(prev), e.Name()))
 				}
 				files[base] = filepath.Join(dir, e.Name())
@@ -172,7 +172,7 @@ func findFiles(dir string) (map[string]string, error) {
 		}
 	}
 	if len(files) == 0 {
-		return nil, warehouse.Refused(fmt.Errorf("%w: %s holds no extract file (expected e.g. dossiers.csv, see extract-format.md)", ErrRefused, dir))
+		return nil, warehouse.Refused(fmt.Errorf("%w : %s ne contient aucun fichier d'extraction (attendu par exemple dossiers.csv, voir extract-format.md)", ErrRefused, dir))
 	}
 	return files, nil
 }
@@ -260,9 +260,9 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		if err != nil {
 			var ce *columnError
 			if errors.As(err, &ce) {
-				return warehouse.Refused(fmt.Errorf("%w: %w", ErrRefused, err))
+				return warehouse.Refused(fmt.Errorf("%w : %w", ErrRefused, err))
 			}
-			return warehouse.Refused(fmt.Errorf("%w: %s cannot be read: %w", ErrRefused, file, err))
+			return warehouse.Refused(fmt.Errorf("%w : %s est illisible : %w", ErrRefused, file, err))
 		}
 		if len(st.unknown) > 0 {
 			opt.Logger.Warn("unknown columns ignored", "file", file, "columns", strings.Join(st.unknown, ","))
@@ -324,7 +324,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			return err
 		}
 		opt.progress("")
-		return warehouse.Refused(fmt.Errorf("%w: %d of %d rows quarantined (%.2f %%), above --max-reject-ratio %.4g; the warehouse is unchanged",
+		return warehouse.Refused(fmt.Errorf("%w : %d lignes sur %d mises en quarantaine (%.2f %%), au-delà de --max-reject-ratio %.4g ; l'entrepôt est inchangé",
 			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
 	}
 	opt.progress("ingest: loading %d tables", len(stagedTables))
@@ -509,7 +509,7 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior, tm
 				return nil, fmt.Errorf("quarantine: %w", err)
 			}
 			if wrong > 0 {
-				return nil, fmt.Errorf("quarantine: %s: %d quarantined rows do not match the records found at their position", st.file, wrong)
+				return nil, fmt.Errorf("quarantaine : %s : %d lignes écartées ne correspondent pas aux enregistrements trouvés à leur place dans le fichier ; chargement arrêté, l'entrepôt est inchangé", st.file, wrong)
 			}
 		}
 		r, err := conn.ExecContext(ctx, `INSERT INTO quar SELECT ?, ?, r.__line, s.err.col, `+value+`, s.err.reason, json_object(`+obj.String()+`)
@@ -519,7 +519,7 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior, tm
 		}
 		// Every quarantined row found its raw text: none is lost.
 		if n, _ := r.RowsAffected(); n != bad {
-			return nil, fmt.Errorf("quarantine: %d rows quarantined, %d of them found in %s", bad, n, st.file)
+			return nil, fmt.Errorf("quarantaine : %d lignes écartées, dont %d seulement retrouvées dans %s ; chargement arrêté, l'entrepôt est inchangé", bad, n, st.file)
 		}
 	}
 	for _, rj := range st.rejects {

@@ -160,7 +160,7 @@ func openDecoded(path string, gz bool, enc string, mix *mixCheck) (io.Reader, fu
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("%s: not a gzip file: %w", path, err)
+			return nil, nil, fmt.Errorf("%s : n'est pas un fichier gzip : %w", path, err)
 		}
 		closers = append(closers, zr.Close)
 		r = zr
@@ -418,7 +418,7 @@ func (r *recordScanner) end() error {
 	}
 	if r.header {
 		if len(r.headBuf) == 0 {
-			return errors.New("the file is empty: a header line is expected")
+			return errors.New("le fichier est vide : une ligne d'en-tête est attendue")
 		}
 		s.setHeader(r.headBuf)
 	} else if !r.recStart && !r.blank {

@@ -79,7 +79,7 @@ type columnError struct {
 }
 
 func (e *columnError) Error() string {
-	return fmt.Sprintf("%s: column %q %s", e.File, e.Column, e.Reason)
+	return fmt.Sprintf("%s : la colonne « %s » %s", e.File, e.Column, e.Reason)
 }
 
 // mapHeader matches the header cells to the table's columns: names compared
@@ -98,13 +98,13 @@ func mapHeader(t *Table, file string, header []string) ([]string, map[string]boo
 			continue
 		}
 		if present[n] {
-			return nil, nil, nil, &columnError{File: file, Column: n, Reason: "appears twice in the header"}
+			return nil, nil, nil, &columnError{File: file, Column: n, Reason: "apparaît deux fois dans l'en-tête"}
 		}
 		names[i], present[n] = n, true
 	}
 	for _, c := range t.Columns {
 		if c.Required && !present[c.Name] {
-			return nil, nil, nil, &columnError{File: file, Column: c.Name, Reason: "is required and missing from the header line"}
+			return nil, nil, nil, &columnError{File: file, Column: c.Name, Reason: "est obligatoire et absente de la ligne d'en-tête"}
 		}
 	}
 	return names, present, unknown, nil
@@ -161,7 +161,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 	src := `(SELECT ` + strings.TrimPrefix(rawSelect(t, names), ", ") + ` FROM ` + csvReader(sc, textColumns(len(sc.header)), true,
 		`ignore_errors = true`, `store_rejects = true`, `rejects_table = `+warehouse.Literal(rej), `rejects_scan = `+warehouse.Literal(rejScan)) + `)`
 	if _, err := conn.ExecContext(ctx, stagingSQL(t, src)); err != nil {
-		return nil, fmt.Errorf("%s: read csv: %w", file, err)
+		return nil, fmt.Errorf("%s : lecture CSV : %w", file, err)
 	}
 	// Structural rejects (wrong number of columns, bad quoting), by byte offset.
 	rows, err := conn.QueryContext(ctx, `SELECT line_byte_position, any_value(csv_line), string_agg(error_message, '; ')
@@ -313,7 +313,7 @@ func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir, pos st
 		return err
 	}
 	if j != len(idxs) {
-		return fmt.Errorf("%s: %d quarantined rows, %d records found", st.file, len(idxs), j)
+		return fmt.Errorf("%s : %d lignes écartées, %d enregistrements retrouvés", st.file, len(idxs), j)
 	}
 	small := *sc
 	small.path = out.Name()
@@ -398,7 +398,7 @@ func (r *recordReader) record(off int64) ([]byte, error) {
 			atField = c == r.delim
 		}
 		if int64(len(rec)) > r.max {
-			return nil, fmt.Errorf("record longer than %d bytes", r.max)
+			return nil, fmt.Errorf("enregistrement de plus de %d octets", r.max)
 		}
 	}
 }
@@ -422,7 +422,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*
 	src := `read_parquet(` + warehouse.Literal(file) + `, file_row_number = true)`
 	rows, err := conn.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM `+src+`)`)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable Parquet file: %w", file, err)
+		return nil, fmt.Errorf("%s : n'est pas un fichier Parquet lisible : %w", file, err)
 	}
 	var header, types []string
 	for rows.Next() {
@@ -470,7 +470,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*
 		SELECT (file_row_number + 1)::BIGINT AS __pos` + rawSelect(t, names) + `
 		FROM (SELECT file_row_number` + sel.String() + ` FROM ` + src + `) ORDER BY file_row_number`
 	if _, err := conn.ExecContext(ctx, create); err != nil {
-		return nil, fmt.Errorf("%s: read parquet: %w", file, err)
+		return nil, fmt.Errorf("%s : lecture Parquet : %w", file, err)
 	}
 	st := &staged{table: t, file: file, format: "parquet", present: present, unknown: unknown}
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+rawTable(t)).Scan(&st.rows); err != nil {
@@ -483,7 +483,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*
 // It is only used to read a column back from that same file.
 func quoteAny(name string) (string, error) {
 	if strings.ContainsRune(name, 0) {
-		return "", fmt.Errorf("column name %q holds a NUL byte", name)
+		return "", fmt.Errorf("le nom de colonne %q contient un octet nul", name)
 	}
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`, nil
 }
@@ -496,12 +496,12 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir strin
 	// to disk goes to the run's private folder.
 	f, err := excelize.OpenFile(file, excelize.Options{UnzipSizeLimit: lim.MaxFileBytes, TmpDir: tmpDir})
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", file, err)
+		return nil, fmt.Errorf("%s : n'est pas un classeur XLSX lisible : %w", file, err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fmt.Errorf("%s: the workbook has no sheet", file)
+		return nil, fmt.Errorf("%s : le classeur n'a aucune feuille", file)
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
@@ -542,7 +542,7 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir strin
 		}
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, fmt.Errorf("%s: row %d: %w", file, sheetRow, err)
+			return nil, fmt.Errorf("%s : ligne %d : %w", file, sheetRow, err)
 		}
 		if names == nil {
 			if len(cells) == 0 {
@@ -589,7 +589,7 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir strin
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if names == nil {
-		return nil, fmt.Errorf("%s: the first sheet is empty: a header row is expected", file)
+		return nil, fmt.Errorf("%s : la première feuille est vide : une ligne d'en-tête est attendue", file)
 	}
 	if pending > 0 || len(batches) == 0 {
 		batches = append(batches, builder.NewRecordBatch())
@@ -618,7 +618,7 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir strin
 		return errors.Join(err, derr)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: load sheet: %w", file, err)
+		return nil, fmt.Errorf("%s : chargement de la feuille : %w", file, err)
 	}
 	st := &staged{table: t, file: file, format: "xlsx", present: present, unknown: unknown}
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+rawTable(t)).Scan(&st.rows); err != nil {
