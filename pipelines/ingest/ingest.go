@@ -1,8 +1,10 @@
 // Package ingest loads an extraction (extract-format.md) into the
 // warehouse: every file is read by DuckDB (CSV, Parquet) or through Arrow
-// (XLSX) into a temporary table of text, validated by generated SQL, and the
-// whole extraction is upserted by key in one transaction. Every row read is
-// loaded or quarantined with its file, line, column, value and reason.
+// (XLSX), its values checked by generated SQL on the way into a staging
+// table (a CSV file in one pass; a Parquet or XLSX file through a table of
+// text), its keys and references checked there, and the whole extraction is
+// upserted by key in one transaction. Every row read is loaded or
+// quarantined with its file, line, column, value and reason.
 package ingest
 
 import (
@@ -84,9 +86,10 @@ type Result struct {
 	// Quarantined and Read are totals over the extraction.
 	Read, Quarantined int64
 	// Timings says where the time went: each file's reading ("read
-	// dossiers": decoding, DuckDB's read_csv, line numbers), its checking
-	// ("check dossiers": parsing every value, keys, references), then the
-	// one transaction that loads every table ("load").
+	// dossiers": decoding, DuckDB's read_csv and, for a CSV file, the
+	// parsing of every value), its checking ("check dossiers": keys,
+	// references, the quarantine), then the one transaction that loads
+	// every table ("load").
 	Timings []Timing
 	// IdentityChanges counts the dossiers whose justified identity this
 	// extraction changed (rules.md IDJ), recorded in identity_changes.

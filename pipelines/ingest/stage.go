@@ -293,7 +293,7 @@ func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir, pos st
 		}
 		rec, err := rd.record(off)
 		if err != nil {
-			return fmt.Errorf("%s: line %d: %w", st.file, sc.lines[i], err)
+			return fmt.Errorf("%s : ligne %d : %w", st.file, sc.lines[i], err)
 		}
 		w.WriteString(strconv.FormatInt(k, 10) + delim + strconv.FormatInt(sc.lines[i], 10) + delim)
 		w.Write(rec)
