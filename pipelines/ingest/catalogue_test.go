@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestXLSXLeavesNoInternalView(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, map[string]string{"utilisateurs.csv": ""})
 	writeUsersXLSX(t, filepath.Join(dir, "utilisateurs.xlsx"))
 	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {

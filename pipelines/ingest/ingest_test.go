@@ -17,23 +17,13 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/ingest/ingesttest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // extraction copies testdata/ingest/basic into a temporary folder, applying
 // edits (file name → new content; "" removes the file).
 func extraction(t *testing.T, edits map[string]string) string {
 	return ingesttest.Extraction(t, filepath.Join("..", "..", "testdata", "ingest", "basic"), edits)
-}
-
-func openWarehouse(t testing.TB) *warehouse.Warehouse {
-	t.Helper()
-	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
 }
 
 func basicFile(t *testing.T, name string) string {
@@ -110,7 +100,7 @@ func checkBalanced(t *testing.T, w *warehouse.Warehouse, res *Result) {
 func TestIngestBasicAndIdempotent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, nil)
 	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
@@ -143,7 +133,7 @@ func TestIngestBasicAndIdempotent(t *testing.T) {
 func TestIngestQuarantinesBadRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	header := strings.SplitN(basicFile(t, "dispositifs.csv"), "\n", 2)[0]
 	bad := header + "\n" +
 		"P1;D1;pacea;clos;01/02/2022;15/11/2026;abandon;16/11/2026 09:30;U1;\"CERFA\n-001\"\n" + // line 2-3: multi-line
@@ -209,7 +199,7 @@ func TestIngestQuarantinesBadRows(t *testing.T) {
 
 func TestIngestCascadesUnknownParents(t *testing.T) {
 	t.Parallel()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dossiers := basicFile(t, "dossiers.csv")
 	// D2's birth date is wrong: D2 is quarantined, so are its event and programme.
 	dossiers = strings.Replace(dossiers, "2005-07-14", "14.07.2005", 1)
@@ -235,7 +225,7 @@ func TestIngestCascadesUnknownParents(t *testing.T) {
 func TestIngestRefusesMissingRequiredColumn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +251,7 @@ func TestIngestRefusesMissingRequiredColumn(t *testing.T) {
 func TestIngestRefusesAboveRejectRatio(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +283,7 @@ func TestIngestRefusesAboveRejectRatio(t *testing.T) {
 func TestIngestFormatsAndEncodings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	// structures in Windows-1252 with ’ œ €; lieux with a BOM and tabs;
 	// evenements gzipped; utilisateurs as XLSX with real date cells;
 	// dispositifs as Parquet with native types.
@@ -410,7 +400,7 @@ func writeDispositifsParquet(t *testing.T, w *warehouse.Warehouse, path string) 
 func TestIngestKeepsArchivedDossiersAnonymous(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, nil)
 	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
 		t.Fatal(err)
@@ -452,7 +442,7 @@ func TestIngestKeepsArchivedDossiersAnonymous(t *testing.T) {
 func TestIngestKeepsExecutedTransfers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	users := basicFile(t, "utilisateurs.csv") + "U4;a.moreau;ML-16001;m;Loïc;Moreau;;l@example.org;;conseiller_referent;actif;;;\n"
 	dir := extraction(t, map[string]string{"utilisateurs.csv": users})
 	if _, err := recorded(t, ctx, w, dir, Options{}); err != nil {
@@ -496,7 +486,7 @@ func TestIngestKeepsExecutedTransfers(t *testing.T) {
 
 func TestIngestRefusesTwoFilesForOneTable(t *testing.T) {
 	t.Parallel()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, map[string]string{"lieux.xlsx": "not really a workbook"})
 	_, err := recorded(t, context.Background(), w, dir, Options{})
 	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "lieux") {
@@ -506,7 +496,7 @@ func TestIngestRefusesTwoFilesForOneTable(t *testing.T) {
 
 func TestIngestRefusesUnreadableFile(t *testing.T) {
 	t.Parallel()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, map[string]string{"lieux.csv": ""})
 	if err := os.WriteFile(filepath.Join(dir, "lieux.xlsx"), []byte("not a workbook"), 0o644); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // refused runs an ingestion that must be refused with a *FileError naming
@@ -21,7 +23,7 @@ import (
 func refused(t *testing.T, dir string, opt Options, file string, line int64, reason string) {
 	t.Helper()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +74,7 @@ func TestIngestBigCells(t *testing.T) {
 	// 24 MiB in one cell, under a raised limit: loaded, every line counted.
 	huge := strings.Repeat("y", 24<<20)
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, map[string]string{"evenements.csv": basicFile(t, "evenements.csv") + "E8,D1,2026-11-22,atelier,,,,\"" + huge + "\"\nE9,D2,2026-11-22,atelier,,,,\n"})
 	res, err := recorded(t, ctx, w, dir, Options{Limits: Limits{MaxRecordBytes: 32 << 20}})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // TestQuarantineKeepsTheRowAsRead checks that a quarantined row is stored
@@ -90,7 +91,7 @@ func TestQuarantineKeepsTheRowAsRead(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, v.file), v.encode(b.String()), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			w := openWarehouse(t)
+			w := warehousetest.Open(t)
 			res, err := recorded(t, context.Background(), w, dir, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -158,7 +159,7 @@ func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
 		"P2;D1;pacea;clos;31/02/2022;;;;;\n" + // 6: bad date
 		"P3;D2;cej;en_cours;01/01/2026;;;;;\n" // 7
 	dir := extraction(t, map[string]string{"dispositifs.csv": file})
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	res, err := recorded(t, context.Background(), w, dir, Options{MaxRejectRatio: 0.9})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +194,7 @@ func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
 // read (the rows are kept as text in raw_<table>, matched by position).
 func TestQuarantineOfXLSXAndParquetRows(t *testing.T) {
 	t.Parallel()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, map[string]string{"dispositifs.csv": "", "utilisateurs.csv": ""})
 	// Utilisateurs: sheet row 4 is blank, row 5 holds an unknown état.
 	writeSheet(t, filepath.Join(dir, "utilisateurs.xlsx"), [][]any{

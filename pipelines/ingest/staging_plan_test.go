@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -19,7 +20,7 @@ import (
 // file.
 func TestStagingQueriesOnlyProject(t *testing.T) {
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)

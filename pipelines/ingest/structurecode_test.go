@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // A structure code names report folders and files: longer than 32
@@ -12,7 +14,7 @@ import (
 func TestIngestQuarantinesLongStructureCode(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	max32 := "ML-" + strings.Repeat("A", 29)
 	long33 := "ML-" + strings.Repeat("B", 30)
 	structures := basicFile(t, "structures.csv") + max32 + ";Trente-deux;16;;\n" + long33 + ";Trente-trois;16;;\n" + "ML/16;Barre;16;;\n"

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/arml-na/vigie/pipelines/values"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -65,7 +66,7 @@ func handInputs() []string {
 // macros.
 func macroConn(tb testing.TB) *sql.Conn {
 	tb.Helper()
-	w := openWarehouse(tb)
+	w := warehousetest.Open(tb)
 	ctx := context.Background()
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {

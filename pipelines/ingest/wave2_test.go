@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // j2Files returns the files of testdata/ingest/j2 (zones_couverture and the
@@ -42,7 +43,7 @@ func j2Files(t *testing.T, more map[string]string) map[string]string {
 func TestIngestJ2TablesAndCoverage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, j2Files(t, nil))
 	res, err := recorded(t, ctx, w, dir, Options{})
 	if err != nil {
@@ -87,7 +88,7 @@ func TestIngestJ2TablesAndCoverage(t *testing.T) {
 func TestIngestCoverageDuplicatePairQuarantined(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	zones := "code_structure;commune_insee\n" +
 		"ML-16001;16015\n" + // 2: the pair twice: both quarantined
 		"ML-33002;16015\n" + // 3: the same commune under another structure: loaded
@@ -132,7 +133,7 @@ func TestIngestCoverageDuplicatePairQuarantined(t *testing.T) {
 func TestIngestJ2BadRowsAndAllOrNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	// Windows-1252 entrepreneurs, a bad code, a bad date, an unknown reference
 	ents := "id_entrepreneur;code_structure;civilite;prenom;nom;date_naissance;email;telephone;accepte_contact_email;accepte_contact_sms;statut_rgpd\n" +
 		"E1;ML-16001;Mme;Hélène;Nom1;12/05/1990;;;oui;non;accord_papier\n" +
@@ -169,7 +170,7 @@ func TestIngestJ2BadRowsAndAllOrNothing(t *testing.T) {
 	}
 
 	// Above the reject ratio, nothing of the extraction is loaded.
-	w2 := openWarehouse(t)
+	w2 := warehousetest.Open(t)
 	base := extraction(t, nil)
 	if _, err := recorded(t, ctx, w2, base, Options{}); err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestIngestJ2BadRowsAndAllOrNothing(t *testing.T) {
 func TestIngestNiveauFormation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	lines := strings.Split(strings.TrimRight(basicFile(t, "dossiers.csv"), "\n"), "\n")
 	lines[0] += ";niveau_formation"
 	lines[1] += ";Infra-3"
@@ -219,7 +220,7 @@ func TestIngestNiveauFormation(t *testing.T) {
 func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func TestIngestRecordsJustifiedIdentityChanges(t *testing.T) {
 func TestIngestJ2Formats(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := extraction(t, j2Files(t, nil))
 	for _, f := range []string{"j2_actions.csv", "j2_parcours.csv", "zones_couverture.csv"} {
 		if err := os.Remove(filepath.Join(dir, f)); err != nil {
