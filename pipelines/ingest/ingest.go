@@ -245,7 +245,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		}
 		n++
 		start := time.Now()
-		opt.progress("ingest %d/%d: reading %s", n, total, filepath.Base(file))
+		opt.progress("chargement %d/%d : lecture de %s", n, total, filepath.Base(file))
 		for _, c := range t.Columns {
 			if c.Ref != "" && !keys[c.Ref] {
 				ref, _ := TableByName(c.Ref)
@@ -272,7 +272,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		}
 		read := time.Now()
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
-		opt.progress("ingest %d/%d: checking %s (%d rows)", n, total, filepath.Base(file), st.rows)
+		opt.progress("chargement %d/%d : vérification de %s (%d lignes)", n, total, filepath.Base(file), st.rows)
 		phaseHook("check")
 		if st.hasRaw() {
 			// Written in the order of raw_<table>: a row's rowid is the same in both.
@@ -330,7 +330,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		return warehouse.Refused(fmt.Errorf("%w : %d lignes sur %d mises en quarantaine (%.2f %%), au-delà de --max-reject-ratio %.4g ; l'entrepôt est inchangé",
 			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
 	}
-	opt.progress("ingest: loading %d tables", len(stagedTables))
+	opt.progress("chargement : écriture de %d tables dans l'entrepôt", len(stagedTables))
 	phaseHook("load")
 	start := time.Now()
 	var loads []Timing
