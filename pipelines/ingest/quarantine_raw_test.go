@@ -252,3 +252,24 @@ func TestQuarantineOfXLSXAndParquetRows(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestProgressIsFrench: the progress lines a terminal shows during a
+// load are French.
+func TestIngestProgressIsFrench(t *testing.T) {
+	t.Parallel()
+	var progress strings.Builder
+	if _, err := recorded(t, context.Background(), warehousetest.Open(t), extraction(t, nil), Options{Progress: &progress}); err != nil {
+		t.Fatal(err)
+	}
+	out := progress.String()
+	for _, want := range []string{"lecture de dossiers.csv", "vérification de dossiers.csv", "lignes)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("progress lacks %q: %q", want, out)
+		}
+	}
+	for _, english := range []string{"reading", "checking", "loading", "rows"} {
+		if strings.Contains(out, english) {
+			t.Errorf("progress holds the English %q: %q", english, out)
+		}
+	}
+}
