@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -271,5 +272,44 @@ func TestIngestProgressIsFrench(t *testing.T) {
 		if strings.Contains(out, english) {
 			t.Errorf("progress holds the English %q: %q", english, out)
 		}
+	}
+}
+
+// TestIngestRefusesMixedLineEnds: DuckDB's reader fails on a file whose
+// lines end some with CRLF and some with LF (« the CSV parser state machine
+// reached an invalid state »); the Go pass refuses it first, naming the line
+// and what to do, and the warehouse is unchanged. A CRLF inside a quoted
+// value is no line end.
+func TestIngestRefusesMixedLineEnds(t *testing.T) {
+	t.Parallel()
+	header := strings.SplitN(basicFile(t, "dispositifs.csv"), "\n", 2)[0]
+	for _, c := range []struct {
+		name, file string
+		line       int
+	}{
+		{"a CRLF line in a LF file", header + "\nP1;D1;pacea;clos;01/02/2022;;;;U1;\"A\r\nB\"\nP2;D1;pacea;clos;01/02/2022;;;;;\r\nP3;D1;pacea;clos;01/02/2022;;;;;\n", 4},
+		{"a LF line in a CRLF file", header + "\r\nP1;D1;pacea;clos;01/02/2022;;;;;\r\n\nP2;D1;pacea;clos;01/02/2022;;;;;\r\n", 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := warehousetest.Open(t)
+			_, err := recorded(t, context.Background(), w, extraction(t, map[string]string{"dispositifs.csv": c.file}), Options{})
+			var fe *FileError
+			if !errors.As(err, &fe) || !errors.Is(err, ErrRefused) || fe.Line != int64(c.line) || !strings.Contains(fe.Reason, "fins de ligne") {
+				t.Fatalf("err = %v, want a refusal at line %d about the line ends", err, c.line)
+			}
+			if n := count(t, w, `SELECT count(*) FROM dossiers`); n != 0 {
+				t.Errorf("%d dossiers loaded from a refused extraction", n)
+			}
+		})
+	}
+	// A value holding a CRLF, in a LF file, loads.
+	w := warehousetest.Open(t)
+	file := header + "\nP1;D1;pacea;clos;01/02/2022;;;;U1;\"A\r\nB\"\nP2;D1;pacea;clos;01/02/2022;;;;;\n"
+	if _, err := recorded(t, context.Background(), w, extraction(t, map[string]string{"dispositifs.csv": file}), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, w, `SELECT count(*) FROM dispositifs WHERE numero_cerfa = 'A' || chr(13) || chr(10) || 'B'`); n != 1 {
+		t.Error("the quoted CRLF was not kept in the value")
 	}
 }

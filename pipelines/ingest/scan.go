@@ -238,6 +238,11 @@ type recordScanner struct {
 	quoteLine int64
 	err       error
 	errLine   int64
+	// lastByte is the byte before the next one; crlf and lf count the
+	// line ends outside quotes of each kind (DuckDB's reader refuses a file
+	// that mixes them).
+	lastByte byte
+	crlf, lf int64
 }
 
 func (r *recordScanner) feed(p []byte) {
@@ -257,6 +262,9 @@ func (r *recordScanner) feed(p []byte) {
 			}
 			r.line += int64(bytes.Count(seg, []byte{'\n'}))
 			r.offset += int64(len(seg))
+			if len(seg) > 0 {
+				r.lastByte = seg[len(seg)-1]
+			}
 			i += len(seg)
 			if i < len(p) {
 				r.step(p[i])
@@ -280,6 +288,11 @@ func (r *recordScanner) feed(p []byte) {
 				r.s.lines = append(r.s.lines, r.line)
 				r.s.offsets = append(r.s.offsets, r.offset)
 			}
+			if nl > 0 {
+				r.lastByte = p[i+nl-1]
+			}
+			r.lineEnd()
+			r.lastByte = '\n'
 			r.line++
 			r.offset += int64(nl + 1)
 			i += nl + 1
@@ -297,6 +310,24 @@ func (r *recordScanner) feed(p []byte) {
 			r.step(p[i])
 			i++
 		}
+	}
+}
+
+// lineEnd counts a line end outside quotes (r.lastByte is the byte before
+// it) and stops the scan at the first one of the other kind than those
+// before: DuckDB's reader detects one kind and fails on the other.
+func (r *recordScanner) lineEnd() {
+	if r.lastByte == '\r' {
+		r.crlf++
+	} else {
+		r.lf++
+	}
+	if r.crlf > 0 && r.lf > 0 {
+		kind, other := "Windows (CRLF)", "Unix (LF)"
+		if r.lastByte != '\r' {
+			kind, other = other, kind
+		}
+		r.fail(r.line, fmt.Errorf("cette ligne finit par une fin de ligne %s, les précédentes par %s : le fichier mélange les deux, ce que le lecteur CSV ne lit pas ; enregistrez-le avec un seul type de fins de ligne", kind, other))
 	}
 }
 
@@ -329,6 +360,7 @@ func (r *recordScanner) fail(line int64, err error) {
 func (r *recordScanner) plain(seg []byte) {
 	r.startRecord()
 	r.offset += int64(len(seg))
+	r.lastByte = seg[len(seg)-1]
 	r.blank = r.blank && blankLine(seg)
 	// A carriage return leaves atField as it was (see step).
 	for k := len(seg) - 1; k >= 0; k-- {
@@ -365,6 +397,7 @@ func (r *recordScanner) step(c byte) {
 		r.quotePending = false
 		if c == '"' { // "" inside quotes: one quote character
 			r.offset++
+			r.lastByte = c
 			if r.header {
 				r.headBuf = append(r.headBuf, c)
 			}
@@ -384,8 +417,12 @@ func (r *recordScanner) step(c byte) {
 		} else if r.atField {
 			r.inQuote, r.quoteLine = true, r.line
 		}
-		r.atField, r.blank = false, false
+		r.atField, r.blank, r.lastByte = false, false, c
 	case c == '\n':
+		if !r.inQuote {
+			r.lineEnd()
+		}
+		r.lastByte = c
 		r.line++
 		if r.inQuote {
 			return
@@ -400,7 +437,9 @@ func (r *recordScanner) step(c byte) {
 		r.recStart, r.atField = true, true
 	case c == '\r':
 		// part of a CRLF line end
+		r.lastByte = c
 	default:
+		r.lastByte = c
 		if r.header {
 			r.atField = c == ';' || c == ',' || c == '\t'
 		} else {

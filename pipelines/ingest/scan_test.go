@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -21,6 +22,9 @@ func scanRecords(data []byte, chunks []int, slow bool) (_ *csvScan, err error) {
 			return
 		}
 		for _, c := range p {
+			if r.err != nil { // as feed: a failed scan reads no further
+				return
+			}
 			r.step(c)
 		}
 	}
@@ -30,6 +34,9 @@ func scanRecords(data []byte, chunks []int, slow bool) (_ *csvScan, err error) {
 		data = data[n:]
 	}
 	feed(data)
+	if r.err != nil {
+		return s, r.err
+	}
 	return s, r.end()
 }
 
@@ -63,10 +70,10 @@ func TestRecordScannerFastPaths(t *testing.T) {
 		for range rng.IntN(4) {
 			chunks = append(chunks, rng.IntN(len(data)+1))
 		}
-		want, _ := scanRecords(data, nil, true)
-		got, _ := scanRecords(data, chunks, false)
+		want, werr := scanRecords(data, nil, true)
+		got, gerr := scanRecords(data, chunks, false)
 		if !slices.Equal(got.lines, want.lines) || !slices.Equal(got.offsets, want.offsets) ||
-			got.delim != want.delim || !slices.Equal(got.header, want.header) {
+			got.delim != want.delim || !slices.Equal(got.header, want.header) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
 			t.Fatalf("case %d %q cut at %v: lines %v offsets %v, byte by byte lines %v offsets %v",
 				i, c, chunks, got.lines, got.offsets, want.lines, want.offsets)
 		}
