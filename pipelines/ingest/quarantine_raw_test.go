@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -275,41 +274,49 @@ func TestIngestProgressIsFrench(t *testing.T) {
 	}
 }
 
-// TestIngestRefusesMixedLineEnds: DuckDB's reader fails on a file whose
+// TestIngestReadsMixedLineEnds: DuckDB's reader fails on a file whose
 // lines end some with CRLF and some with LF (« the CSV parser state machine
-// reached an invalid state »); the Go pass refuses it first, naming the line
-// and what to do, and the warehouse is unchanged. A CRLF inside a quoted
-// value is no line end.
-func TestIngestRefusesMixedLineEnds(t *testing.T) {
+// reached an invalid state »); such a file is read from a copy whose line
+// ends are all LF: every row loads or is quarantined at its own line with
+// its cells as written, and a CRLF inside a quoted value stays in the value.
+func TestIngestReadsMixedLineEnds(t *testing.T) {
 	t.Parallel()
 	header := strings.SplitN(basicFile(t, "dispositifs.csv"), "\n", 2)[0]
+	lfFile := header + "\nP1;D1;pacea;clos;01/02/2022;;;;U1;\"A\r\nB\"\nP2;D1;pacea;clos;01/02/2022;;;;;\r\nP3;D1;pacea;clos;31/02/2022;;;;;x \r\nP4;D2;cej;en_cours;01/01/2026;;;;;\n"
 	for _, c := range []struct {
 		name, file string
-		line       int
+		edits      map[string]string
 	}{
-		{"a CRLF line in a LF file", header + "\nP1;D1;pacea;clos;01/02/2022;;;;U1;\"A\r\nB\"\nP2;D1;pacea;clos;01/02/2022;;;;;\r\nP3;D1;pacea;clos;01/02/2022;;;;;\n", 4},
-		{"a LF line in a CRLF file", header + "\r\nP1;D1;pacea;clos;01/02/2022;;;;;\r\n\nP2;D1;pacea;clos;01/02/2022;;;;;\r\n", 3},
+		{"CRLF lines in a LF file", lfFile, map[string]string{"dispositifs.csv": lfFile}},
+		{"gzip", lfFile, map[string]string{"dispositifs.csv": "", "dispositifs.csv.gz": string(gzipped(lfFile))}},
+		{"LF lines in a CRLF file", header + "\r\nP1;D1;pacea;clos;01/02/2022;;;;U1;\"A\r\nB\"\r\n\nP2;D1;pacea;clos;01/02/2022;;;;;\nP3;D1;pacea;clos;31/02/2022;;;;;x \r\nP4;D2;cej;en_cours;01/01/2026;;;;;\r\n", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			w := warehousetest.Open(t)
-			_, err := recorded(t, context.Background(), w, extraction(t, map[string]string{"dispositifs.csv": c.file}), Options{})
-			var fe *FileError
-			if !errors.As(err, &fe) || !errors.Is(err, ErrRefused) || fe.Line != int64(c.line) || !strings.Contains(fe.Reason, "fins de ligne") {
-				t.Fatalf("err = %v, want a refusal at line %d about the line ends", err, c.line)
+			edits := c.edits
+			if edits == nil {
+				edits = map[string]string{"dispositifs.csv": c.file}
 			}
-			if n := count(t, w, `SELECT count(*) FROM dossiers`); n != 0 {
-				t.Errorf("%d dossiers loaded from a refused extraction", n)
+			res, err := recorded(t, context.Background(), w, extraction(t, edits), Options{MaxRejectRatio: 0.9})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := fileResult(t, res, "dispositifs"); f.Read != 4 || f.Loaded != 3 || f.Quarantined != 1 {
+				t.Fatalf("read %d, loaded %d, quarantined %d; want 4, 3, 1", f.Read, f.Loaded, f.Quarantined)
+			}
+			if n := count(t, w, `SELECT count(*) FROM dispositifs WHERE numero_cerfa = 'A' || chr(13) || chr(10) || 'B'`); n != 1 {
+				t.Error("the quoted CRLF was not kept in the value")
+			}
+			line := strings.Count(c.file[:strings.Index(c.file, "P3;")], "\n") + 1
+			var data string
+			if err := w.DB.QueryRow(`SELECT row_data::VARCHAR FROM quarantine WHERE run_id = ? AND line = ?`, res.RunID, line).Scan(&data); err != nil {
+				t.Fatalf("P3 not quarantined at line %d: %v", line, err)
+			}
+			var cerfa string
+			if err := w.DB.QueryRow(`SELECT json_extract_string(?::JSON, '$.numero_cerfa')`, data).Scan(&cerfa); err != nil || cerfa != "x " {
+				t.Errorf("P3's last cell %q, want %q (%v)", cerfa, "x ", err)
 			}
 		})
-	}
-	// A value holding a CRLF, in a LF file, loads.
-	w := warehousetest.Open(t)
-	file := header + "\nP1;D1;pacea;clos;01/02/2022;;;;U1;\"A\r\nB\"\nP2;D1;pacea;clos;01/02/2022;;;;;\n"
-	if _, err := recorded(t, context.Background(), w, extraction(t, map[string]string{"dispositifs.csv": file}), Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(t, w, `SELECT count(*) FROM dispositifs WHERE numero_cerfa = 'A' || chr(13) || chr(10) || 'B'`); n != 1 {
-		t.Error("the quoted CRLF was not kept in the value")
 	}
 }

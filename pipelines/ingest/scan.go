@@ -34,6 +34,9 @@ type csvScan struct {
 	// line (1-based) and its byte offset in path; blank lines are not records.
 	lines   []int64
 	offsets []int64
+	// mixedEOL is the first line whose end (CRLF or LF, outside quotes)
+	// is of the other kind than those before, 0 if there is none.
+	mixedEOL int64
 }
 
 // scanCSV reads a CSV (or .csv.gz) file once: it checks the encoding,
@@ -46,13 +49,96 @@ func scanCSV(ctx context.Context, path, tmpDir, forceEncoding string, lim Limits
 	if err := checkRegular(path); err != nil {
 		return nil, err
 	}
+	var s *csvScan
+	var err error
 	if forceEncoding != EncodingWindows1252 {
-		s, err := scanPass(ctx, path, tmpDir, gz, EncodingUTF8, forceEncoding == EncodingAuto, lim)
-		if !errors.Is(err, errNotUTF8) {
-			return s, err
-		}
+		s, err = scanPass(ctx, path, tmpDir, gz, EncodingUTF8, forceEncoding == EncodingAuto, lim)
 	}
-	return scanPass(ctx, path, tmpDir, gz, EncodingWindows1252, forceEncoding == EncodingAuto, lim)
+	if forceEncoding == EncodingWindows1252 || errors.Is(err, errNotUTF8) {
+		s, err = scanPass(ctx, path, tmpDir, gz, EncodingWindows1252, forceEncoding == EncodingAuto, lim)
+	}
+	if err != nil || s.mixedEOL == 0 {
+		return s, err
+	}
+	// Line ends of both kinds: DuckDB reads a copy whose line ends are all
+	// LF (the same lines; the values as they were).
+	copyPath, err := normalizeEOL(s, tmpDir)
+	if s.temp {
+		os.Remove(s.path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s : %w", path, err)
+	}
+	n, err := scanPass(ctx, copyPath, tmpDir, false, EncodingUTF8, false, lim)
+	if err != nil {
+		os.Remove(copyPath)
+		return nil, err
+	}
+	n.temp, n.encoding, n.mixedEOL = true, s.encoding, s.mixedEOL
+	return n, nil
+}
+
+// normalizeEOL writes, in tmpDir, a copy of the file of s whose line ends
+// outside quotes are all LF (a CR before a LF dropped; the reading of
+// recordScanner: a quote opens a quoted field only at the start of a field,
+// "" in it is a quote), and returns its path. Inside quotes nothing changes.
+func normalizeEOL(s *csvScan, tmpDir string) (string, error) {
+	in, err := os.Open(s.path)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	out, err := os.CreateTemp(tmpDir, "extract-lf-*.csv")
+	if err != nil {
+		return "", err
+	}
+	r, w := bufio.NewReaderSize(in, 1<<20), bufio.NewWriterSize(out, 1<<20)
+	atField, inQuote, cr := true, false, false
+	for err == nil {
+		var c byte
+		if c, err = r.ReadByte(); err != nil {
+			break
+		}
+		if cr && !(c == '\n' && !inQuote) {
+			w.WriteByte('\r')
+		}
+		cr = false
+		switch {
+		case inQuote:
+			if c == '"' {
+				if next, perr := r.Peek(1); perr == nil && next[0] == '"' {
+					w.WriteByte(c)
+					c, _ = r.ReadByte()
+				} else {
+					inQuote = false
+				}
+			}
+		case c == '"':
+			inQuote, atField = atField, false
+		case c == '\r':
+			cr = true
+			continue
+		case c == '\n':
+			atField = true
+		default:
+			atField = c == s.delim
+		}
+		w.WriteByte(c)
+	}
+	if cr {
+		w.WriteByte('\r')
+	}
+	if err == io.EOF {
+		err = w.Flush()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(out.Name())
+		return "", err
+	}
+	return out.Name(), nil
 }
 
 // errNotUTF8 stops a pass that finds bytes that are not UTF-8.
@@ -314,20 +400,17 @@ func (r *recordScanner) feed(p []byte) {
 }
 
 // lineEnd counts a line end outside quotes (r.lastByte is the byte before
-// it) and stops the scan at the first one of the other kind than those
-// before: DuckDB's reader detects one kind and fails on the other.
+// it), and notes the first line whose end is of the other kind than those
+// before: DuckDB's reader detects one kind and fails on the other, so such a
+// file is read from a copy with every line end made a LF (normalizeEOL).
 func (r *recordScanner) lineEnd() {
 	if r.lastByte == '\r' {
 		r.crlf++
 	} else {
 		r.lf++
 	}
-	if r.crlf > 0 && r.lf > 0 {
-		kind, other := "Windows (CRLF)", "Unix (LF)"
-		if r.lastByte != '\r' {
-			kind, other = other, kind
-		}
-		r.fail(r.line, fmt.Errorf("cette ligne finit par une fin de ligne %s, les précédentes par %s : le fichier mélange les deux, ce que le lecteur CSV ne lit pas ; enregistrez-le avec un seul type de fins de ligne", kind, other))
+	if r.crlf > 0 && r.lf > 0 && r.s.mixedEOL == 0 {
+		r.s.mixedEOL = r.line
 	}
 }
 

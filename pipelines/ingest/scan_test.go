@@ -73,7 +73,8 @@ func TestRecordScannerFastPaths(t *testing.T) {
 		want, werr := scanRecords(data, nil, true)
 		got, gerr := scanRecords(data, chunks, false)
 		if !slices.Equal(got.lines, want.lines) || !slices.Equal(got.offsets, want.offsets) ||
-			got.delim != want.delim || !slices.Equal(got.header, want.header) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			got.delim != want.delim || !slices.Equal(got.header, want.header) || fmt.Sprint(gerr) != fmt.Sprint(werr) ||
+			got.mixedEOL != want.mixedEOL {
 			t.Fatalf("case %d %q cut at %v: lines %v offsets %v, byte by byte lines %v offsets %v",
 				i, c, chunks, got.lines, got.offsets, want.lines, want.offsets)
 		}
