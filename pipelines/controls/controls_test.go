@@ -2,7 +2,6 @@ package controls
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -10,19 +9,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
 )
-
-// newWarehouse opens a fresh, empty warehouse in t.TempDir().
-func newWarehouse(t testing.TB) *warehouse.Warehouse {
-	t.Helper()
-	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
-}
 
 func date(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // TestFromExtraction loads a small extraction (French dates, codes as i-milo
@@ -13,7 +14,7 @@ import (
 // the findings and the ASP list built on it.
 func TestFromExtraction(t *testing.T) {
 	t.Parallel()
-	w := newWarehouse(t)
+	w := warehousetest.Open(t)
 	ctx := context.Background()
 	ir, err := ingested(t, ctx, w, filepath.Join("..", "..", "testdata", "controls", "extraction"), ingest.Options{})
 	if err != nil {

@@ -17,18 +17,8 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/delivery/smtptest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
-	sqlfiles "github.com/arml-na/vigie/sql"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
-
-func openWarehouse(t *testing.T) *warehouse.Warehouse {
-	t.Helper()
-	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.Close() })
-	return w
-}
 
 // writeRandom writes a file of random bytes and returns its SHA-256.
 func writeRandom(t *testing.T, path string, n int) string {
@@ -55,7 +45,7 @@ func TestDeliverSMTPExactlyOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := smtptest.Start(t, false)
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := t.TempDir()
 	files := []File{
 		{Path: filepath.Join(dir, "liste_asp_ML33A.pdf"), Audience: "ML33A"},
@@ -162,7 +152,7 @@ func TestDeliverSMTPExactlyOnce(t *testing.T) {
 func TestDeliverRefusesWrongPassword(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.Start(t, false)
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := t.TempDir()
 	f := File{Path: filepath.Join(dir, "r.pdf"), Audience: "ML33A"}
 	writeRandom(t, f.Path, 100)
@@ -192,7 +182,7 @@ func TestDeliverRefusesWrongPassword(t *testing.T) {
 func TestDeliverImplicitTLS(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.Start(t, true)
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	dir := t.TempDir()
 	f := File{Path: filepath.Join(dir, "liste_asp_ML33A.pdf"), Audience: "ML33A"}
 	sum := writeRandom(t, f.Path, 5000)

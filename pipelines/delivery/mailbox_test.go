@@ -11,6 +11,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/delivery/smtptest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 )
 
 // TestMondayMailbox: through a real loopback SMTP server, the director's
@@ -22,7 +23,7 @@ func TestMondayMailbox(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := smtptest.Start(t, false)
-	w := openWarehouse(t)
+	w := warehousetest.Open(t)
 	_, err := w.DB.ExecContext(ctx, `INSERT INTO utilisateurs (id_utilisateur, identifiant, code_structure, prenom, nom, email, fonctions, etat) VALUES
 		('U1', 'c.dupre', 'ML33A', 'Chloé', 'Dupré', 'c.dupre@ml33a.test', ['conseiller_referent'], 'actif'),
 		('U2', 'a.accueil', 'ML33A', 'Anne', 'Morel', 'a.morel@ml33a.test', ['validateur'], 'actif'),
