@@ -79,9 +79,8 @@ func scanCSV(ctx context.Context, path, tmpDir, forceEncoding string, lim Limits
 }
 
 // normalizeEOL writes, in tmpDir, a copy of the file of s whose line ends
-// outside quotes are all LF (a CR before a LF dropped; the reading of
-// recordScanner: a quote opens a quoted field only at the start of a field,
-// "" in it is a quote), and returns its path. Inside quotes nothing changes.
+// outside quotes (see quoteState) are all LF, a CR before a LF dropped, and
+// returns its path. Inside quotes nothing changes.
 func normalizeEOL(s *csvScan, tmpDir string) (string, error) {
 	in, err := os.Open(s.path)
 	if err != nil {
@@ -93,37 +92,21 @@ func normalizeEOL(s *csvScan, tmpDir string) (string, error) {
 		return "", err
 	}
 	r, w := bufio.NewReaderSize(in, 1<<20), bufio.NewWriterSize(out, 1<<20)
-	atField, inQuote, cr := true, false, false
+	q := quoteState{delim: s.delim}
+	cr := false // a CR outside quotes, written unless a LF follows
 	for err == nil {
 		var c byte
 		if c, err = r.ReadByte(); err != nil {
 			break
 		}
-		if cr && !(c == '\n' && !inQuote) {
+		end := q.next(c)
+		if cr && !end {
 			w.WriteByte('\r')
 		}
-		cr = false
-		switch {
-		case inQuote:
-			if c == '"' {
-				if next, perr := r.Peek(1); perr == nil && next[0] == '"' {
-					w.WriteByte(c)
-					c, _ = r.ReadByte()
-				} else {
-					inQuote = false
-				}
-			}
-		case c == '"':
-			inQuote, atField = atField, false
-		case c == '\r':
-			cr = true
-			continue
-		case c == '\n':
-			atField = true
-		default:
-			atField = c == s.delim
+		cr = c == '\r' && !q.inQuote
+		if !cr {
+			w.WriteByte(c)
 		}
-		w.WriteByte(c)
 	}
 	if cr {
 		w.WriteByte('\r')
@@ -397,6 +380,43 @@ func (r *recordScanner) feed(p []byte) {
 			i++
 		}
 	}
+}
+
+// quoteState follows CSV text byte by byte as recordScanner reads it, for
+// the passes that read it again (a record for the quarantine, a copy with
+// one kind of line end): a quote opens a quoted field only at the start of a
+// field, "" inside quotes is a quote, a LF outside quotes ends a line.
+type quoteState struct {
+	delim   byte
+	inQuote bool
+	pending bool // a quote inside quotes: "" or the closing one
+	inField bool // past the start of a field
+}
+
+// next takes the next byte and tells whether it ends a line.
+func (q *quoteState) next(c byte) bool {
+	if q.pending {
+		q.pending = false
+		if c == '"' {
+			return false
+		}
+		q.inQuote = false
+	}
+	if q.inQuote {
+		q.pending = c == '"'
+		return false
+	}
+	switch c {
+	case '"':
+		q.inQuote, q.inField = !q.inField, true
+	case '\n':
+		q.inField = false
+		return true
+	case '\r':
+	default:
+		q.inField = c != q.delim
+	}
+	return false
 }
 
 // lineEnd counts a line end outside quotes (r.lastByte is the byte before

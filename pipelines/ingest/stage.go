@@ -344,9 +344,8 @@ type recordReader struct {
 	max   int64
 }
 
-// record returns the record starting at off, with its line end. A quote
-// opens a quoted field only at the start of a field, "" in it is a quote:
-// the reading of recordScanner.
+// record returns the record starting at off, with its line end (see
+// quoteState).
 func (r *recordReader) record(off int64) ([]byte, error) {
 	if r.br == nil || off < r.pos || off-r.pos > 1<<20 {
 		if _, err := r.f.Seek(off, io.SeekStart); err != nil {
@@ -362,7 +361,7 @@ func (r *recordReader) record(off int64) ([]byte, error) {
 	}
 	r.pos = off
 	var rec []byte
-	atField, inQuote := true, false
+	q := quoteState{delim: r.delim}
 	for {
 		c, err := r.br.ReadByte()
 		if err == io.EOF {
@@ -372,30 +371,9 @@ func (r *recordReader) record(off int64) ([]byte, error) {
 			return nil, err
 		}
 		r.pos++
-		if inQuote {
-			rec = append(rec, c)
-			if c == '"' {
-				if next, err := r.br.Peek(1); err == nil && next[0] == '"' {
-					r.br.ReadByte()
-					r.pos++
-					rec = append(rec, '"')
-					continue
-				}
-				inQuote = false
-			}
-			continue
-		}
 		rec = append(rec, c)
-		if c == '\n' {
+		if q.next(c) {
 			return rec, nil
-		}
-		switch c {
-		case '"':
-			inQuote = atField
-			atField = false
-		case '\r':
-		default:
-			atField = c == r.delim
 		}
 		if int64(len(rec)) > r.max {
 			return nil, fmt.Errorf("enregistrement de plus de %d octets", r.max)
