@@ -25,6 +25,7 @@ type controlsOptions struct {
 	gravites       []string
 	suivi          string
 	history        bool
+	dryRun         bool
 }
 
 var ruleFilterRe = regexp.MustCompile(`^[A-Z]{3}(-[0-9]{2})?$`)
@@ -54,6 +55,7 @@ func (o *controlsOptions) validate() (opts controls.Options, err error) {
 		}
 	}
 	opts.Structures = o.structures
+	opts.DryRun = o.dryRun
 	for i, r := range o.rules {
 		o.rules[i] = strings.ToUpper(r)
 		if !ruleFilterRe.MatchString(o.rules[i]) {
@@ -117,11 +119,17 @@ premiere_detection et nb_runs ; --suivi resolu affiche les constats du
 contrôle précédent qui ont disparu. --structure limite le contrôle lui-même ;
 --rule, --gravite et --suivi ne filtrent que l'affichage. Un contrôle lancé à
 la main n'est jamais un contrôle de référence : les « nouveaux / résolus » des
-rapports comparent les contrôles hebdomadaire et mensuel planifiés. Le SQL de
-chaque règle est dans sql/controls/<famille>.sql.`,
+rapports comparent les contrôles hebdomadaire et mensuel planifiés.
+
+--dry-run lance les mêmes contrôles et affiche les mêmes constats, comparés
+de la même façon au contrôle précédent, sans rien enregistrer : ni
+exécution, ni constat, ni indicateur ; le contrôle suivant se compare donc
+au même contrôle précédent que si la simulation n'avait pas eu lieu. Le SQL
+de chaque règle est dans sql/controls/<famille>.sql.`,
 		Example: `  vigie controls --as-of 2026-11-23
   vigie controls --as-of 2026-11-23 --structure ML-16001 --rule PCJ --format csv
-  vigie controls --gravite erreur --suivi nouveau --history`,
+  vigie controls --gravite erreur --suivi nouveau --history
+  vigie controls --as-of 2026-11-30 --dry-run --suivi resolu`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
@@ -137,11 +145,25 @@ chaque règle est dans sql/controls/<famille>.sql.`,
 				return err
 			}
 			defer w.Close()
-			info := runInfo(cmd, nil)
-			info.AsOf = &opts.AsOf
-			res, err := steps.Run(ctx, a.env(w), steps.Controls, info, opts)
-			if err != nil {
-				return err
+			var res *controls.Result
+			if opts.DryRun {
+				// Run and compared in a transaction rolled back; no run recorded.
+				if res, err = steps.Controls.Preview(ctx, a.env(w), opts); err != nil {
+					return err
+				}
+				n := 0
+				for _, c := range res.Counts {
+					if c.Suivi != controls.Resolu {
+						n += c.N
+					}
+				}
+				fmt.Fprintf(a.stderr, "Simulation au %s : %s constats ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frInt(n))
+			} else {
+				info := runInfo(cmd, nil)
+				info.AsOf = &opts.AsOf
+				if res, err = steps.Run(ctx, a.env(w), steps.Controls, info, opts); err != nil {
+					return err
+				}
 			}
 			list := res.Findings
 			if o.suivi == controls.Resolu {
@@ -160,6 +182,7 @@ chaque règle est dans sql/controls/<famille>.sql.`,
 	f.StringSliceVar(&o.gravites, "gravite", nil, "n'affiche que cette gravité : erreur, alerte ou info (répétable)")
 	f.StringVar(&o.suivi, "suivi", "", "n'affiche que les constats nouveau, persistant ou resolu")
 	f.BoolVar(&o.history, "history", false, "ajoute les colonnes suivi, premiere_detection et nb_runs")
+	f.BoolVar(&o.dryRun, "dry-run", false, "affiche les constats sans rien enregistrer (ni exécution, ni constat, ni indicateur)")
 	addFormatFlag(cmd, a)
 	return cmd
 }

@@ -233,3 +233,28 @@ func TestControlsRunRecord(t *testing.T) {
 		t.Errorf("run record %v", recs)
 	}
 }
+
+// TestControlsDryRun: `vigie controls --dry-run` prints what the run prints,
+// says it is a simulation, and records no run.
+func TestControlsDryRun(t *testing.T) {
+	path := controlsWarehouse(t)
+	args := []string{"--warehouse", path, "controls", "--as-of", "2026-11-23", "--format", "csv", "--history"}
+	code, dry, errs := runVigie(t, append(args, "--dry-run")...)
+	if code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "Simulation au 23/11/2026") || !strings.Contains(errs, "rien n'est enregistré") {
+		t.Errorf("dry run stderr: %q", errs)
+	}
+	code, out, errs := runVigie(t, "--warehouse", path, "query", "SELECT count(*) FROM runs WHERE command = 'controls'", "--format", "csv")
+	if code != 0 || readCSV(t, out)[1][0] != "0" {
+		t.Errorf("runs after the dry run: exit %d: %s%s", code, out, errs)
+	}
+	code, real, errs := runVigie(t, args...)
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	if len(readCSV(t, dry)) < 10 || dry != real {
+		t.Errorf("dry run printed %d lines, the run %d; they differ: %v", len(readCSV(t, dry)), len(readCSV(t, real)), dry != real)
+	}
+}

@@ -83,6 +83,12 @@ type Options struct {
 	// RunID is the run record the caller opened (steps.Run, the
 	// scheduler): a controls run never opens its own.
 	RunID int64
+	// DryRun runs every control and compares the findings with the previous
+	// run of each structure exactly as a run would, in a transaction that is
+	// rolled back: nothing is recorded (no control run, finding or
+	// indicator). RunID is then 0 (steps.Pipeline.Preview) and so is the
+	// result's.
+	DryRun bool
 }
 
 // ValidStructure tells whether code is a well-formed structure code
@@ -111,7 +117,12 @@ func (o Options) Validate() error {
 	if o.Reference != "" && o.Reference != Weekly && o.Reference != Monthly {
 		return fmt.Errorf("controls : run de référence %q inconnu : %s ou %s", o.Reference, Weekly, Monthly)
 	}
-	if o.RunID == 0 {
+	switch {
+	case o.DryRun && o.RunID != 0:
+		return errors.New("controls: a dry run has no run record")
+	case o.DryRun && o.Reference != "":
+		return errors.New("controls : une simulation (--dry-run) n'est jamais un contrôle de référence")
+	case !o.DryRun && o.RunID == 0:
 		return errors.New("controls: no run record: the caller opens it (steps.Run)")
 	}
 	from, to := o.Period()
@@ -211,9 +222,13 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		return nil, err
 	}
 	defer restore()
-	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
-		return runSteps(ctx, tx, w, runID, asOf, from, to, opts, res)
-	})
+	if opts.DryRun {
+		err = dryRun(ctx, conn, w, asOf, from, to, opts, res)
+	} else {
+		err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+			return runSteps(ctx, tx, w, runID, asOf, from, to, opts, res)
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -221,19 +236,51 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
 	}
-	if res.Counts, err = loadCounts(ctx, w.DB, runID); err != nil {
-		return nil, err
-	}
-	if opts.SkipList {
+	if opts.DryRun {
 		return res, nil
 	}
-	if res.Findings, err = loadFindings(ctx, w.DB, qFindings, runID); err != nil {
-		return nil, err
+	return res, readResult(ctx, w.DB, runID, opts.SkipList, res)
+}
+
+// dryRun runs the steps of a run in a transaction it rolls back, and reads
+// the findings there first. The run gets an id after every recorded run, so
+// that the previous run of each structure is the latest one, as for a run
+// recorded now.
+func dryRun(ctx context.Context, conn *sql.Conn, w *warehouse.Warehouse, asOf, from, to time.Time, opts Options, res *Result) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("controls: begin: %w", err)
 	}
-	if res.Resolved, err = loadFindings(ctx, w.DB, qResolved, runID); err != nil {
-		return nil, err
+	defer func() { _ = tx.Rollback() }()
+	var runID int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM (SELECT id FROM runs UNION ALL SELECT run_id FROM control_runs)`).Scan(&runID); err != nil {
+		return fmt.Errorf("controls: dry run id: %w", err)
 	}
-	return res, nil
+	if err := runSteps(ctx, tx, w, runID, asOf, from, to, opts, res); err != nil {
+		return err
+	}
+	return readResult(ctx, tx, runID, opts.SkipList, res)
+}
+
+// querier is a database or a transaction, to read a run's findings from.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readResult fills res's counts, and unless skipList its findings and
+// resolved findings, from the stored run runID.
+func readResult(ctx context.Context, db querier, runID int64, skipList bool, res *Result) (err error) {
+	if res.Counts, err = loadCounts(ctx, db, runID); err != nil {
+		return err
+	}
+	if skipList {
+		return nil
+	}
+	if res.Findings, err = loadFindings(ctx, db, qFindings, runID); err != nil {
+		return err
+	}
+	res.Resolved, err = loadFindings(ctx, db, qResolved, runID)
+	return err
 }
 
 // DefaultMemoryLimit bounds DuckDB's memory during a controls run; larger
@@ -416,7 +463,7 @@ UNION ALL
 SELECT rule, gravite, 'resolu', count(*) FROM findings_resolved WHERE run_id = ? GROUP BY ALL
 ORDER BY 1, 2, 3`
 
-func loadCounts(ctx context.Context, db *sql.DB, runID int64) ([]Count, error) {
+func loadCounts(ctx context.Context, db querier, runID int64) ([]Count, error) {
 	rows, err := db.QueryContext(ctx, qCounts, runID, runID)
 	if err != nil {
 		return nil, fmt.Errorf("controls: count findings: %w", err)
@@ -436,7 +483,7 @@ func loadCounts(ctx context.Context, db *sql.DB, runID int64) ([]Count, error) {
 	return out, nil
 }
 
-func loadFindings(ctx context.Context, db *sql.DB, q string, runID int64) ([]Finding, error) {
+func loadFindings(ctx context.Context, db querier, q string, runID int64) ([]Finding, error) {
 	rows, err := db.QueryContext(ctx, q, runID)
 	if err != nil {
 		return nil, fmt.Errorf("controls: read findings: %w", err)
