@@ -58,7 +58,7 @@ func OpenQuery(ctx context.Context, path string, sqlFS fs.FS) (*Warehouse, error
 		"SET GLOBAL lock_configuration = true",
 	}
 	return openDSN(ctx, path, "", sqlFS, true, func(execer driver.ExecerContext) error {
-		return setUpOnce(ctx, execer, global, []string{"USE warehouse"})
+		return setUpOnce(execer, global, []string{"USE warehouse"})
 	})
 }
 

@@ -78,7 +78,7 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 		if readOnly {
 			stmts = append(stmts, "SET GLOBAL lock_configuration = true")
 		}
-		return setUpOnce(ctx, execer, stmts, nil)
+		return setUpOnce(execer, stmts, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -164,7 +164,12 @@ func makePrivate(path string) error {
 // setUpOnce configures each new connection of an instance: the instance's
 // settings (GLOBAL) are set by its first connection, before it locks them;
 // later connections find the configuration locked and only run perSession.
-func setUpOnce(ctx context.Context, execer driver.ExecerContext, global, perSession []string) error {
+// It takes no context: the pool opens connections for as long as the
+// instance is open, after the context it was opened with may have ended (a
+// run stopped by SIGTERM still records how it ended), and its statements
+// are instant.
+func setUpOnce(execer driver.ExecerContext, global, perSession []string) error {
+	ctx := context.Background()
 	locked, err := configurationLocked(ctx, execer)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,50 @@ func TestQueryRefusesWrites(t *testing.T) {
 	var nom string
 	if err := rows.Scan(&nom); err != nil || nom != "Mission Locale" {
 		t.Fatalf("got %q, %v", nom, err)
+	}
+}
+
+// TestConnectionsOutliveTheOpeningContext: vigie opens the warehouse with
+// the context SIGTERM cancels, and a stopped step still records how it
+// ended, on whatever connection the pool gives it: a connection opened after
+// that context ended must work (it failed with « context canceled », so a
+// stopped run stayed « running »).
+func TestConnectionsOutliveTheOpeningContext(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.duckdb")
+	opens := map[string]func(ctx context.Context) (*warehouse.Warehouse, error){
+		"read-write": func(ctx context.Context) (*warehouse.Warehouse, error) { return warehouse.Open(ctx, path, sqlfiles.FS()) },
+		"query": func(ctx context.Context) (*warehouse.Warehouse, error) {
+			return warehouse.OpenQuery(ctx, path, sqlfiles.FS())
+		},
+	}
+	for _, name := range []string{"read-write", "query"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		w, err := opens[name](ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		bg := context.Background()
+		// Hold every connection the pool has, so that the query needs a new one.
+		var held []*sql.Conn
+		for range 4 {
+			c, err := w.DB.Conn(bg)
+			if err != nil {
+				t.Fatalf("%s: a connection after the opening context ended: %v", name, err)
+			}
+			held = append(held, c)
+		}
+		var one int
+		if err := w.DB.QueryRowContext(bg, `SELECT 1`).Scan(&one); err != nil || one != 1 {
+			t.Errorf("%s: a query on a new connection after the opening context ended: %d, %v", name, one, err)
+		}
+		for _, c := range held {
+			c.Close()
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
