@@ -326,6 +326,11 @@ func limitMemory(ctx context.Context, conn *sql.Conn, limit string) (func(), err
 	}, nil
 }
 
+// stepHook is a test hook called as each timed step of a run begins (a
+// family's code, or the SQL file of another step), to stop the process there
+// in a test.
+var stepHook = func(step string) {}
+
 // familyMarker is the line of record_findings.sql that a family's query
 // replaces.
 const familyMarker = "-- @family"
@@ -335,6 +340,7 @@ const familyMarker = "-- @family"
 // and the indicators, all on tx's connection.
 func runSteps(ctx context.Context, tx *sql.Tx, w *warehouse.Warehouse, runID int64, asOf, from, to time.Time, opts Options, res *Result) error {
 	step := func(name string, fn func() error) error {
+		stepHook(name)
 		start := time.Now()
 		if err := fn(); err != nil {
 			return err

@@ -38,6 +38,18 @@ var (
 // warehouse returns a copy of the template of its own.
 func (tm *template) warehouse(t testing.TB) *warehouse.Warehouse {
 	t.Helper()
+	w, err := warehouse.Open(context.Background(), tm.file(t), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+// file returns the path of a copy of the template of its own, closed (for a
+// child process to open).
+func (tm *template) file(t testing.TB) string {
+	t.Helper()
 	tm.once.Do(func() {
 		tm.dir, tm.err = os.MkdirTemp("", "vigie-controls-")
 		if tm.err != nil {
@@ -53,15 +65,13 @@ func (tm *template) warehouse(t testing.TB) *warehouse.Warehouse {
 	if err := copyFile(tm.path, path); err != nil {
 		t.Fatal(err)
 	}
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
+	return path
 }
 
 func TestMain(m *testing.M) {
+	if path := os.Getenv("VIGIE_TEST_SIGTERM_CHILD"); path != "" {
+		os.Exit(childSigterm(path, os.Getenv("VIGIE_TEST_STEP")))
+	}
 	code := m.Run()
 	for _, dir := range []string{rulesTemplate.dir, wave2Template.dir} {
 		if dir != "" {

@@ -1,0 +1,112 @@
+package controls
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/pipelines/internal/childtest"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// childSigterm runs the controls on the warehouse at path as vigie does (a
+// context cancelled by SIGTERM, the run recorded around them), says when it
+// enters step, and prints how the run ended.
+func childSigterm(path, step string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var once sync.Once
+	stepHook = func(s string) {
+		if s == step {
+			once.Do(func() {
+				fmt.Println("STEP", s)
+				<-ctx.Done() // the parent's SIGTERM arrives during this step
+			})
+		}
+	}
+	// As every caller does (steps.Run): the run record around the run.
+	err = w.Record(ctx, warehouse.RunInfo{Command: "controls"}, func(id int64) error {
+		_, err := Run(ctx, w, Options{AsOf: date("2026-11-23"), RunID: id, Reference: Weekly})
+		return err
+	})
+	if cerr := w.Close(); cerr != nil {
+		fmt.Fprintln(os.Stderr, cerr)
+		return 1
+	}
+	fmt.Println("STATUS", warehouse.Classify(err))
+	return 0
+}
+
+// A SIGTERM during any step of a controls run stops it promptly: the run is
+// recorded as cancelled, and no control run, finding or indicator is stored
+// (the steps before it included: one transaction holds them all).
+func TestControlsStopOnSIGTERMInEveryStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	steps := []string{"controls/prev_findings.sql", "controls/record_resolved.sql", "controls/indicator_rdv.sql", "controls/upcoming_rdv.sql", "controls/indicator_siene.sql"}
+	steps = append(steps, Families...)
+	for _, step := range steps {
+		t.Run(strings.TrimPrefix(step, "controls/"), func(t *testing.T) {
+			t.Parallel()
+			path := rulesTemplate.file(t)
+			child, _ := childtest.Start(t, "STEP "+step, "VIGIE_TEST_SIGTERM_CHILD="+path, "VIGIE_TEST_STEP="+step)
+			cmd := child.Cmd
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			type ended struct {
+				out string
+				err error
+			}
+			done := make(chan ended, 1)
+			go func() {
+				rest, _ := io.ReadAll(child.Out) // before Wait, which closes the pipe
+				done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
+			}()
+			var status string
+			select {
+			case e := <-done:
+				status = e.out
+				if e.err != nil {
+					t.Fatalf("child: %v; stderr: %s", e.err, child.Stderr.String())
+				}
+			case <-time.After(time.Minute):
+				_ = cmd.Process.Kill()
+				t.Fatalf("the controls did not stop within a minute of SIGTERM in step %s", step)
+			}
+			if status != "STATUS "+warehouse.StatusCancelled {
+				t.Errorf("after SIGTERM in step %s: %q, want the run cancelled; stderr: %s", step, status, child.Stderr.String())
+			}
+			w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			got := storedRows(t, w)
+			want := map[string]int{"control_runs": 0, "findings": 0, "findings_resolved": 0, "indicator_rdv": 0, "upcoming_rdv": 0, "indicator_siene": 0}
+			delete(got, "runs")
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("a run stopped in step %s stored rows: %v", step, got)
+			}
+			var n int
+			if err := w.DB.QueryRow(`SELECT count(*) FROM runs WHERE command = 'controls' AND status = 'cancelled'`).Scan(&n); err != nil || n != 1 {
+				t.Errorf("%d cancelled controls runs recorded (%v), want 1; stderr: %s", n, err, child.Stderr.String())
+			}
+		})
+	}
+}
