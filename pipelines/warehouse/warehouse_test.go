@@ -157,7 +157,9 @@ func TestConnectionsOutliveTheOpeningContext(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.duckdb")
 	opens := map[string]func(ctx context.Context) (*warehouse.Warehouse, error){
-		"read-write": func(ctx context.Context) (*warehouse.Warehouse, error) { return warehouse.Open(ctx, path, sqlfiles.FS()) },
+		"read-write": func(ctx context.Context) (*warehouse.Warehouse, error) {
+			return warehouse.Open(ctx, path, sqlfiles.FS())
+		},
 		"query": func(ctx context.Context) (*warehouse.Warehouse, error) {
 			return warehouse.OpenQuery(ctx, path, sqlfiles.FS())
 		},
