@@ -232,14 +232,20 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if err != nil {
 		return nil, err
 	}
+	if !opts.DryRun {
+		stepHook("committed")
+	}
+	// The run is stored (or a dry run rolled back): what follows is not stopped by a cancellation,
+	// which would record as cancelled a run whose findings the reports read.
+	post := context.WithoutCancel(ctx)
 	// Leave nothing behind on the pooled connection.
-	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {
+	if _, err := conn.ExecContext(post, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {
 		return nil, fmt.Errorf("controls: drop temp tables: %w", err)
 	}
 	if opts.DryRun {
 		return res, nil
 	}
-	return res, readResult(ctx, w.DB, runID, opts.SkipList, res)
+	return res, readResult(post, w.DB, runID, opts.SkipList, res)
 }
 
 // dryRun runs the steps of a run in a transaction it rolls back, and reads

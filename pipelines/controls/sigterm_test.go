@@ -51,6 +51,38 @@ func childSigterm(path, step string) int {
 	return 0
 }
 
+// stopChildAt runs the controls in a child process on the warehouse at
+// path, sends it SIGTERM once it reached step, and returns the line saying
+// how the run ended, and the child's standard error.
+func stopChildAt(t *testing.T, path, step string) (status, stderr string) {
+	t.Helper()
+	child, _ := childtest.Start(t, "STEP "+step, "VIGIE_TEST_SIGTERM_CHILD="+path, "VIGIE_TEST_STEP="+step)
+	cmd := child.Cmd
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	type ended struct {
+		out string
+		err error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		rest, _ := io.ReadAll(child.Out) // before Wait, which closes the pipe
+		done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
+	}()
+	select {
+	case e := <-done:
+		if e.err != nil {
+			t.Fatalf("child: %v; stderr: %s", e.err, child.Stderr.String())
+		}
+		return e.out, child.Stderr.String()
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the controls did not stop within a minute of SIGTERM in step %s", step)
+	}
+	return "", ""
+}
+
 // A SIGTERM during any step of a controls run stops it promptly: the run is
 // recorded as cancelled, and no control run, finding or indicator is stored
 // (the steps before it included: one transaction holds them all).
@@ -64,33 +96,9 @@ func TestControlsStopOnSIGTERMInEveryStep(t *testing.T) {
 		t.Run(strings.TrimPrefix(step, "controls/"), func(t *testing.T) {
 			t.Parallel()
 			path := rulesTemplate.file(t)
-			child, _ := childtest.Start(t, "STEP "+step, "VIGIE_TEST_SIGTERM_CHILD="+path, "VIGIE_TEST_STEP="+step)
-			cmd := child.Cmd
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-				t.Fatal(err)
-			}
-			type ended struct {
-				out string
-				err error
-			}
-			done := make(chan ended, 1)
-			go func() {
-				rest, _ := io.ReadAll(child.Out) // before Wait, which closes the pipe
-				done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
-			}()
-			var status string
-			select {
-			case e := <-done:
-				status = e.out
-				if e.err != nil {
-					t.Fatalf("child: %v; stderr: %s", e.err, child.Stderr.String())
-				}
-			case <-time.After(time.Minute):
-				_ = cmd.Process.Kill()
-				t.Fatalf("the controls did not stop within a minute of SIGTERM in step %s", step)
-			}
+			status, stderr := stopChildAt(t, path, step)
 			if status != "STATUS "+warehouse.StatusCancelled {
-				t.Errorf("after SIGTERM in step %s: %q, want the run cancelled; stderr: %s", step, status, child.Stderr.String())
+				t.Errorf("after SIGTERM in step %s: %q, want the run cancelled; stderr: %s", step, status, stderr)
 			}
 			w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
 			if err != nil {
@@ -105,8 +113,34 @@ func TestControlsStopOnSIGTERMInEveryStep(t *testing.T) {
 			}
 			var n int
 			if err := w.DB.QueryRow(`SELECT count(*) FROM runs WHERE command = 'controls' AND status = 'cancelled'`).Scan(&n); err != nil || n != 1 {
-				t.Errorf("%d cancelled controls runs recorded (%v), want 1; stderr: %s", n, err, child.Stderr.String())
+				t.Errorf("%d cancelled controls runs recorded (%v), want 1", n, err)
 			}
 		})
+	}
+}
+
+// A SIGTERM once the run's transaction committed does not make a stored run
+// look cancelled: the run is recorded as done, with its findings.
+func TestControlsSIGTERMAfterCommitKeepsTheRunDone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a subprocess")
+	}
+	path := rulesTemplate.file(t)
+	status, stderr := stopChildAt(t, path, "committed")
+	if status != "STATUS "+warehouse.StatusDone {
+		t.Errorf("after SIGTERM once committed: %q, want the run done; stderr: %s", status, stderr)
+	}
+	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	got := storedRows(t, w)
+	if got["control_runs"] != 1 || got["findings"] == 0 {
+		t.Errorf("stored after SIGTERM once committed: %v, want the run and its findings", got)
+	}
+	var runStatus string
+	if err := w.DB.QueryRow(`SELECT status FROM runs WHERE command = 'controls'`).Scan(&runStatus); err != nil || runStatus != warehouse.StatusDone {
+		t.Errorf("run recorded %q (%v), want done", runStatus, err)
 	}
 }
