@@ -106,7 +106,8 @@ type Timing struct {
 var ErrRefused = errors.New("extraction refusée")
 
 // phaseHook is a test hook called as each phase of a load begins ("scan",
-// "read", "check", "load"), to stop the process there in a test.
+// "read", "check", "load") and once the load committed ("committed"), to
+// stop the process there in a test.
 var phaseHook = func(phase string) {}
 
 // afterUpsert is a test hook called inside the load transaction after each
@@ -335,9 +336,13 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	start := time.Now()
 	var loads []Timing
 	err = unordered(ctx, conn, func() error {
-		return warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 			return loadAll(ctx, tx, stagedTables, identity, res, &loads)
 		})
+		if err == nil {
+			phaseHook("committed")
+		}
+		return err
 	})
 	opt.progress("")
 	if err != nil {
@@ -362,7 +367,9 @@ func unordered(ctx context.Context, conn *sql.Conn, fn func() error) error {
 		return err
 	}
 	err := fn()
-	if _, rerr := conn.ExecContext(ctx, `RESET preserve_insertion_order`); rerr != nil && err == nil {
+	// Not stopped by a cancellation: after a load that committed, it would
+	// record as cancelled an extraction that is loaded.
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `RESET preserve_insertion_order`); rerr != nil && err == nil {
 		err = rerr
 	}
 	return err

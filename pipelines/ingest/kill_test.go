@@ -132,6 +132,64 @@ func childSigterm(dir, path, phase string) int {
 	return 0
 }
 
+// sigtermAt loads dir into the warehouse at path in a child process, sends
+// it SIGTERM once it reached phase, and returns the line saying how the run
+// ended, and the child's standard error.
+func sigtermAt(t *testing.T, path, dir, phase string) (status, stderr string) {
+	t.Helper()
+	child, _ := childtest.Start(t, "PHASE "+phase, "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
+	cmd := child.Cmd
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	type ended struct {
+		out string
+		err error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		rest, _ := io.ReadAll(child.Out) // before Wait, which closes the pipe
+		done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
+	}()
+	select {
+	case e := <-done:
+		if e.err != nil {
+			t.Fatalf("child: %v; stderr: %s", e.err, child.Stderr.String())
+		}
+		return e.out, child.Stderr.String()
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the load did not stop within a minute of SIGTERM in phase %s", phase)
+	}
+	return "", ""
+}
+
+// A SIGTERM once the load committed does not make a loaded extraction look
+// cancelled: the run is recorded as done, and the rows are in.
+func TestIngestSIGTERMAfterCommitKeepsTheRunDone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a subprocess")
+	}
+	path, _ := closedAfterFirstLoad(t)
+	dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
+	dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
+	status, stderr := sigtermAt(t, path, dir, "committed")
+	if status != "STATUS "+warehouse.StatusDone {
+		t.Errorf("after SIGTERM once committed: %q, want the run done; stderr: %s", status, stderr)
+	}
+	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if n := count(t, w, `SELECT count(*) FROM dossiers WHERE nom_usage = 'Martin-Durand'`); n != 1 {
+		t.Error("the committed load is not in the warehouse")
+	}
+	if n := count(t, w, `SELECT count(*) FROM runs WHERE command = 'ingest' AND status = 'done'`); n != 2 {
+		t.Errorf("%d ingest runs done, want 2 (the first load and this one)", n)
+	}
+}
+
 // A SIGTERM during any phase of a load stops it cleanly and promptly: the
 // run is recorded as cancelled, the warehouse is as it was, no temporary
 // folder is left.
@@ -145,33 +203,9 @@ func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
 			path, before := closedAfterFirstLoad(t)
 			dossiers := strings.ReplaceAll(basicFile(t, "dossiers.csv"), "Martin", "Martin-Durand")
 			dir := extraction(t, map[string]string{"dossiers.csv": dossiers})
-			child, _ := childtest.Start(t, "PHASE "+phase, "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
-			cmd, r, stderr := child.Cmd, child.Out, child.Stderr
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-				t.Fatal(err)
-			}
-			type ended struct {
-				out string
-				err error
-			}
-			done := make(chan ended, 1)
-			go func() {
-				rest, _ := io.ReadAll(r) // before Wait, which closes the pipe
-				done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
-			}()
-			var status string
-			select {
-			case e := <-done:
-				status = e.out
-				if err := e.err; err != nil {
-					t.Fatalf("child: %v; stderr: %s", err, stderr.String())
-				}
-			case <-time.After(time.Minute):
-				_ = cmd.Process.Kill()
-				t.Fatalf("the load did not stop within a minute of SIGTERM in phase %s", phase)
-			}
+			status, stderr := sigtermAt(t, path, dir, phase)
 			if status != "STATUS "+warehouse.StatusCancelled {
-				t.Errorf("after SIGTERM in phase %s: %q, want the run cancelled; stderr: %s", phase, status, stderr.String())
+				t.Errorf("after SIGTERM in phase %s: %q, want the run cancelled; stderr: %s", phase, status, stderr)
 			}
 			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
 				t.Errorf("temporary folders left: %v", left)
