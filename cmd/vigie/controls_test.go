@@ -258,3 +258,22 @@ func TestControlsDryRun(t *testing.T) {
 		t.Errorf("dry run printed %d lines, the run %d; they differ: %v", len(readCSV(t, dry)), len(readCSV(t, real)), dry != real)
 	}
 }
+
+// TestInterruptedCommandSaysSoInFrench: a command stopped by Ctrl-C or
+// SIGTERM (main cancels its context) says so in French, not in DuckDB's or
+// Go's words (« context canceled », « INTERRUPT Error »). The pipelines'
+// SIGTERM tests check what the stopped run recorded.
+func TestInterruptedCommandSaysSoInFrench(t *testing.T) {
+	path := controlsWarehouse(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"--warehouse", path, "controls", "--as-of", "2026-11-23", "--format", "csv"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	if code == 0 {
+		t.Fatalf("an interrupted command exited 0: %s", errb.String())
+	}
+	msg := errb.String()
+	if !strings.Contains(msg, "interrompu (Ctrl-C ou SIGTERM)") || strings.Contains(msg, "context canceled") || strings.Contains(msg, "INTERRUPT") {
+		t.Errorf("stderr of an interrupted command: %q", msg)
+	}
+}

@@ -105,7 +105,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ce.code // the query process said it all
 	}
 	code := exitCode(err, began)
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+		// Stopped by Ctrl-C or SIGTERM: DuckDB's and Go's words for it
+		// (« context canceled », « INTERRUPT Error ») stay in the run record.
+		fmt.Fprintln(stderr, "vigie : interrompu (Ctrl-C ou SIGTERM) : ce qui n'était pas terminé n'est pas enregistré (voir vigie runs)")
+	case err != nil:
 		fmt.Fprintf(stderr, "vigie : %v\n", err)
 		var ue *usageError
 		if code == exitUsage && !errors.As(err, &ue) {
