@@ -223,6 +223,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		}
 		return res, nil
 	}
+	var stopped error
 	for _, r := range reqs {
 		var o Outcome
 		err := warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
@@ -232,27 +233,36 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 			return err
 		})
 		if err != nil {
-			return res, err
+			stopped = err
+			break
 		}
 		res.Outcomes = append(res.Outcomes, o)
 		if o.Statut == StatusExecuted {
 			executed = append(executed, r)
 		}
+		if opts.afterRequest != nil {
+			opts.afterRequest(o)
+		}
 	}
-	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
+	// The deletable sources of the requests executed are recorded even when
+	// the run stops half-way (SIGTERM, a request that failed): those requests
+	// are final, and no later run would list their sources. So this step is
+	// not stopped by a cancellation; it reads a few small sets.
+	post := context.WithoutCancel(ctx)
+	err = warehouse.InTx(post, conn, func(tx *sql.Tx) error {
 		var err error
-		if res.Deletable, err = deletable(ctx, tx, st, executed); err != nil {
+		if res.Deletable, err = deletable(post, tx, st, executed); err != nil {
 			return err
 		}
 		for _, d := range res.Deletable {
-			if _, err := tx.ExecContext(ctx, st["record_deletable"], opts.RunID, d.CodeStructure, d.Element,
+			if _, err := tx.ExecContext(post, st["record_deletable"], opts.RunID, d.CodeStructure, d.Element,
 				warehouse.NullString(d.Table), warehouse.NullString(d.Column), d.Value, d.IDTransfert); err != nil {
 				return fmt.Errorf("record deletable sources: %w", err)
 			}
 		}
 		return nil
 	})
-	return res, err
+	return res, errors.Join(stopped, err)
 }
 
 // process checks one request and, when due and acceptable, executes it; the

@@ -2,6 +2,7 @@ package transfers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -385,5 +386,40 @@ func TestRunWithDeletedRowsPending(t *testing.T) {
 	}
 	if got := query(t, w, `SELECT current_setting('checkpoint_threshold')`); got != threshold {
 		t.Errorf("checkpoint threshold %s after the run, %s before", got, threshold)
+	}
+}
+
+// TestStoppedRunRecordsTheDeletableSourcesOfWhatItExecuted: a run stopped
+// after some requests (SIGTERM cancels its context) records the deletable
+// sources of the requests it executed, which are final: no later run would
+// list them.
+func TestStoppedRunRecordsTheDeletableSourcesOfWhatItExecuted(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	request(t, w, "T1", "lieu_rattachement", "", "L1", "L2", "", "2026-11-22 09:00:00")
+	request(t, w, "T2", "reference", "evenements.code_lieu", "L1", "L2", "", "2026-11-22 09:01:00")
+	request(t, w, "T3", "reference", "rendez_vous.code_lieu", "L1", "L2", "", "2026-11-22 09:02:00")
+	request(t, w, "T4", "reference", "situations.organisme", "OrgA", "OrgB", "", "2026-11-22 09:03:00")
+	request(t, w, "T5", "conseiller_referent", "", "U1", "U2", "", "2026-11-22 09:04:00")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := Options{At: local(t, "2026-11-23 04:00"), RunID: 1}
+	opts.afterRequest = func(o Outcome) {
+		if o.IDTransfert == "T4" {
+			cancel() // SIGTERM once T4 committed
+		}
+	}
+	res, err := Run(ctx, w, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a run stopped after T4: %v, want cancelled", err)
+	}
+	if got := strings.Join(statuses(res), ","); got != "T1:execute,T2:execute,T3:execute,T4:execute" {
+		t.Errorf("outcomes %s, want T1 to T4 executed", got)
+	}
+	if n := query(t, w, `SELECT string_agg(id_transfert || ':' || statut, ',' ORDER BY id_transfert) FROM transfer_status`); n != "T1:execute,T2:execute,T3:execute,T4:execute" {
+		t.Errorf("stored statuses %q", n)
+	}
+	if n := query(t, w, `SELECT string_agg(type_element||':'||valeur||':'||id_transfert, ',' ORDER BY valeur) FROM transfer_deletable WHERE run_id = 1`); n != "lieu:L1:T1,valeur:OrgA:T4" {
+		t.Errorf("stored deletable sources %q, want those of T1 and T4", n)
 	}
 }

@@ -103,6 +103,9 @@ type Options struct {
 	At     time.Time // the run's instant N; its Europe/Paris wall-clock time is what counts
 	RunID  int64
 	DryRun bool // check and count as a run would, then roll everything back
+	// afterRequest, when set (tests), is called once each request's
+	// transaction committed.
+	afterRequest func(Outcome)
 }
 
 // Result is what a run did.
