@@ -151,13 +151,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 				if res, err = steps.Controls.Preview(ctx, a.env(w), opts); err != nil {
 					return err
 				}
-				n := 0
-				for _, c := range res.Counts {
-					if c.Suivi != controls.Resolu {
-						n += c.N
-					}
-				}
-				fmt.Fprintf(a.stderr, "Simulation au %s : %s constats ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frInt(n))
+				fmt.Fprintf(a.stderr, "Simulation au %s : %s constats ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frInt(res.Found()))
 			} else {
 				info := runInfo(cmd, nil)
 				info.AsOf = &opts.AsOf

@@ -179,6 +179,17 @@ type Result struct {
 	Timings []Timing
 }
 
+// Found is how many findings the run found (its Counts but the resolved).
+func (r *Result) Found() int {
+	n := 0
+	for _, c := range r.Counts {
+		if c.Suivi != Resolu {
+			n += c.N
+		}
+	}
+	return n
+}
+
 // Count is the number of findings of one rule, gravité and suivi.
 type Count struct {
 	Rule, Gravite, Suivi string
@@ -235,8 +246,9 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	if !opts.DryRun {
 		stepHook("committed")
 	}
-	// The run is stored (or a dry run rolled back): what follows is not stopped by a cancellation,
-	// which would record as cancelled a run whose findings the reports read.
+	// The run is stored (or a dry run rolled back): what follows is not
+	// stopped by a cancellation, which would record as cancelled a run whose
+	// findings the reports read.
 	post := context.WithoutCancel(ctx)
 	// Leave nothing behind on the pooled connection.
 	if _, err := conn.ExecContext(post, `DROP TABLE IF EXISTS run_scope; DROP TABLE IF EXISTS prev_runs; DROP TABLE IF EXISTS prev_findings`); err != nil {

@@ -192,13 +192,7 @@ func run(ctx context.Context, t *testing.T, phase, ext, dir string, w *warehouse
 		if err != nil {
 			return "", err
 		}
-		n := 0
-		for _, c := range res.Counts {
-			if c.Suivi != "resolu" {
-				n += c.N
-			}
-		}
-		return fmt.Sprintf("%d findings", n), nil
+		return fmt.Sprintf("%d findings", res.Found()), nil
 	case "reports":
 		res, err := reporting.Run(ctx, w, reporting.Options{AsOf: asOf, Out: filepath.Join(dir, "rapports"), Progress: io.Discard})
 		if err != nil {
