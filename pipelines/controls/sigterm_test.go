@@ -2,53 +2,24 @@ package controls
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
-	"os/signal"
 	"reflect"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/arml-na/vigie/pipelines/internal/childtest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
-// childSigterm runs the controls on the warehouse at path as vigie does (a
-// context cancelled by SIGTERM, the run recorded around them), says when it
-// enters step, and prints how the run ended.
+// childSigterm runs the controls on the warehouse at path as vigie does,
+// until the parent's SIGTERM during step.
 func childSigterm(path, step string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
-	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	var once sync.Once
-	stepHook = func(s string) {
-		if s == step {
-			once.Do(func() {
-				fmt.Println("STEP", s)
-				<-ctx.Done() // the parent's SIGTERM arrives during this step
-			})
-		}
-	}
-	// As every caller does (steps.Run): the run record around the run.
-	err = w.Record(ctx, warehouse.RunInfo{Command: "controls"}, func(id int64) error {
+	return warehousetest.StoppedRun(path, "controls", &stepHook, "STEP", step, func(ctx context.Context, w *warehouse.Warehouse, id int64) error {
 		_, err := Run(ctx, w, Options{AsOf: date("2026-11-23"), RunID: id, Reference: Weekly})
 		return err
 	})
-	if cerr := w.Close(); cerr != nil {
-		fmt.Fprintln(os.Stderr, cerr)
-		return 1
-	}
-	fmt.Println("STATUS", warehouse.Classify(err))
-	return 0
 }
 
 // stopChildAt runs the controls in a child process on the warehouse at
@@ -57,30 +28,7 @@ func childSigterm(path, step string) int {
 func stopChildAt(t *testing.T, path, step string) (status, stderr string) {
 	t.Helper()
 	child, _ := childtest.Start(t, "STEP "+step, "VIGIE_TEST_SIGTERM_CHILD="+path, "VIGIE_TEST_STEP="+step)
-	cmd := child.Cmd
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	type ended struct {
-		out string
-		err error
-	}
-	done := make(chan ended, 1)
-	go func() {
-		rest, _ := io.ReadAll(child.Out) // before Wait, which closes the pipe
-		done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
-	}()
-	select {
-	case e := <-done:
-		if e.err != nil {
-			t.Fatalf("child: %v; stderr: %s", e.err, child.Stderr.String())
-		}
-		return e.out, child.Stderr.String()
-	case <-time.After(time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatalf("the controls did not stop within a minute of SIGTERM in step %s", step)
-	}
-	return "", ""
+	return child.Signal(t, syscall.SIGTERM), child.Stderr.String()
 }
 
 // A SIGTERM during any step of a controls run stops it promptly: the run is

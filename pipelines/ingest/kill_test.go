@@ -3,18 +3,16 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/internal/childtest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -100,36 +98,13 @@ func TestIngestKilledHalfWayLeavesWarehouseUnchanged(t *testing.T) {
 	}
 }
 
-// childSigterm ingests dir as vigie does (a context cancelled by SIGTERM),
-// says when it enters phase, and prints how the run ended.
+// childSigterm ingests dir into the warehouse at path as vigie does, until
+// the parent's SIGTERM during phase.
 func childSigterm(dir, path, phase string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
-	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	var once sync.Once
-	phaseHook = func(p string) {
-		if p == phase {
-			once.Do(func() {
-				fmt.Println("PHASE", p)
-				<-ctx.Done() // the parent's SIGTERM arrives during this phase
-			})
-		}
-	}
-	// As every caller does (steps.Run): the run record around the load.
-	err = w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+	return warehousetest.StoppedRun(path, "ingest", &phaseHook, "PHASE", phase, func(ctx context.Context, w *warehouse.Warehouse, id int64) error {
 		_, err := Run(ctx, w, dir, Options{RunID: id})
 		return err
 	})
-	if cerr := w.Close(); cerr != nil {
-		fmt.Fprintln(os.Stderr, cerr)
-		return 1
-	}
-	fmt.Println("STATUS", warehouse.Classify(err))
-	return 0
 }
 
 // sigtermAt loads dir into the warehouse at path in a child process, sends
@@ -138,30 +113,7 @@ func childSigterm(dir, path, phase string) int {
 func sigtermAt(t *testing.T, path, dir, phase string) (status, stderr string) {
 	t.Helper()
 	child, _ := childtest.Start(t, "PHASE "+phase, "VIGIE_TEST_SIGTERM_CHILD="+dir, "VIGIE_TEST_WAREHOUSE="+path, "VIGIE_TEST_PHASE="+phase)
-	cmd := child.Cmd
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	type ended struct {
-		out string
-		err error
-	}
-	done := make(chan ended, 1)
-	go func() {
-		rest, _ := io.ReadAll(child.Out) // before Wait, which closes the pipe
-		done <- ended{strings.TrimSpace(string(rest)), cmd.Wait()}
-	}()
-	select {
-	case e := <-done:
-		if e.err != nil {
-			t.Fatalf("child: %v; stderr: %s", e.err, child.Stderr.String())
-		}
-		return e.out, child.Stderr.String()
-	case <-time.After(time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatalf("the load did not stop within a minute of SIGTERM in phase %s", phase)
-	}
-	return "", ""
+	return child.Signal(t, syscall.SIGTERM), child.Stderr.String()
 }
 
 // A SIGTERM once the load committed does not make a loaded extraction look

@@ -300,16 +300,22 @@ func TestOrderAndChaining(t *testing.T) {
 	}
 }
 
-func TestDeletableSources(t *testing.T) {
-	t.Parallel()
-	w := fixture(t)
-	// Every live reference to L1 moves to L2, and OrgA of the living dossiers to OrgB.
+// deletableRequests files T1 to T5: every live reference to L1 moves to L2,
+// and OrgA of the living dossiers to OrgB (both then deletable); T5 moves
+// U1's dossiers to U2, but U1 still refers partners (not deletable).
+func deletableRequests(t *testing.T, w *warehouse.Warehouse) {
+	t.Helper()
 	request(t, w, "T1", "lieu_rattachement", "", "L1", "L2", "", "2026-11-22 09:00:00")
 	request(t, w, "T2", "reference", "evenements.code_lieu", "L1", "L2", "", "2026-11-22 09:01:00")
 	request(t, w, "T3", "reference", "rendez_vous.code_lieu", "L1", "L2", "", "2026-11-22 09:02:00")
 	request(t, w, "T4", "reference", "situations.organisme", "OrgA", "OrgB", "", "2026-11-22 09:03:00")
-	// U1 still refers partners: not deletable.
 	request(t, w, "T5", "conseiller_referent", "", "U1", "U2", "", "2026-11-22 09:04:00")
+}
+
+func TestDeletableSources(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	deletableRequests(t, w)
 	res := run(t, w, "2026-11-23 04:00")
 	var got []string
 	for _, d := range res.Deletable {
@@ -396,11 +402,7 @@ func TestRunWithDeletedRowsPending(t *testing.T) {
 func TestStoppedRunRecordsTheDeletableSourcesOfWhatItExecuted(t *testing.T) {
 	t.Parallel()
 	w := fixture(t)
-	request(t, w, "T1", "lieu_rattachement", "", "L1", "L2", "", "2026-11-22 09:00:00")
-	request(t, w, "T2", "reference", "evenements.code_lieu", "L1", "L2", "", "2026-11-22 09:01:00")
-	request(t, w, "T3", "reference", "rendez_vous.code_lieu", "L1", "L2", "", "2026-11-22 09:02:00")
-	request(t, w, "T4", "reference", "situations.organisme", "OrgA", "OrgB", "", "2026-11-22 09:03:00")
-	request(t, w, "T5", "conseiller_referent", "", "U1", "U2", "", "2026-11-22 09:04:00")
+	deletableRequests(t, w)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := Options{At: local(t, "2026-11-23 04:00"), RunID: 1}

@@ -6,10 +6,12 @@ package childtest
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Child is a running child process of a test.
@@ -44,4 +46,34 @@ func Start(t testing.TB, ready string, env ...string) (*Child, string) {
 		t.Fatalf("the child did not reach %q: %q, %v; stderr: %s", ready, line, err, c.Stderr.String())
 	}
 	return c, strings.TrimSpace(line)
+}
+
+// Signal sends sig to the child and returns the rest of its standard output,
+// trimmed, once it ended; the test fails if it does not end within a minute
+// or exits with an error.
+func (c *Child) Signal(t testing.TB, sig os.Signal) string {
+	t.Helper()
+	if err := c.Cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	type ended struct {
+		out string
+		err error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		rest, _ := io.ReadAll(c.Out) // before Wait, which closes the pipe
+		done <- ended{strings.TrimSpace(string(rest)), c.Cmd.Wait()}
+	}()
+	select {
+	case e := <-done:
+		if e.err != nil {
+			t.Fatalf("child: %v; stderr: %s", e.err, c.Stderr.String())
+		}
+		return e.out
+	case <-time.After(time.Minute):
+		_ = c.Cmd.Process.Kill()
+		t.Fatalf("the child did not end within a minute of %v", sig)
+	}
+	return ""
 }
