@@ -31,6 +31,9 @@ type Options struct {
 	Out  string    // the backup folder (created 0700)
 	Keep int       // the copies kept, the new one included (at least 1)
 	Now  time.Time // names the copy, in Europe/Paris local time
+	// afterCopy, when set (tests), is called once the copy is in place,
+	// before it is read back for its checksum.
+	afterCopy func()
 }
 
 // Copy is a backup written: its path, SHA-256 (hex) and size.
@@ -72,6 +75,19 @@ func Take(ctx context.Context, w *warehouse.Warehouse, opts Options) (Copy, erro
 	if err := w.SnapshotTo(ctx, dst); err != nil {
 		return Copy{}, err
 	}
+	// A copy is a backup once its checksum file is written; stopped before
+	// (a SIGTERM while it is read back), it is removed, so that the folder
+	// holds only copies that restore.
+	finished := false
+	defer func() {
+		if !finished {
+			os.Remove(SumFile(dst))
+			os.Remove(dst)
+		}
+	}()
+	if opts.afterCopy != nil {
+		opts.afterCopy()
+	}
 	sum, size, err := fileSHA256(ctx, dst)
 	if err != nil {
 		return Copy{}, err
@@ -79,6 +95,7 @@ func Take(ctx context.Context, w *warehouse.Warehouse, opts Options) (Copy, erro
 	if err := writeSum(dst, sum); err != nil {
 		return Copy{}, err
 	}
+	finished = true
 	abs, err := filepath.Abs(dst)
 	if err != nil {
 		abs = dst
@@ -109,7 +126,9 @@ func writeSum(copyPath, sum string) error {
 }
 
 // prune removes the oldest copies of dir (and their checksum files) so that
-// keep remain, never the one just written.
+// keep remain, never the one just written. A copy without its checksum file
+// (a backup killed between its copy and its checksum) does not restore: it
+// is not counted among the copies kept, and left for the operator.
 func prune(dir, current string, keep int) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -117,9 +136,13 @@ func prune(dir, current string, keep int) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && copyName.MatchString(e.Name()) && e.Name() != current {
-			names = append(names, e.Name())
+		if !e.Type().IsRegular() || !copyName.MatchString(e.Name()) || e.Name() == current {
+			continue
 		}
+		if _, err := os.Stat(SumFile(filepath.Join(dir, e.Name()))); err != nil {
+			continue
+		}
+		names = append(names, e.Name())
 	}
 	sort.Strings(names) // the names sort by the instant they were taken
 	var removed []string

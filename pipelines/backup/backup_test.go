@@ -283,3 +283,64 @@ func TestSnapshotAfterReopen(t *testing.T) {
 		t.Errorf("snapshot after the reopening holds %v, the warehouse %v", got, want)
 	}
 }
+
+// TestStoppedBackupLeavesNoCopy: a backup stopped once its copy is in place,
+// while the copy is read back for its checksum (a SIGTERM then), leaves
+// neither the copy nor a checksum file: the folder holds only copies that
+// restore.
+func TestStoppedBackupLeavesNoCopy(t *testing.T) {
+	t.Parallel()
+	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "ingest", "basic"))
+	out := filepath.Join(t.TempDir(), "sauvegardes")
+	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := Options{Out: out, Keep: 2, Now: time.Date(2026, 11, 23, 5, 45, 0, 0, time.UTC)}
+	opts.afterCopy = func() {
+		if _, err := os.Stat(filepath.Join(out, "vigie-2026-11-23_064500.duckdb")); err != nil {
+			t.Errorf("control: the copy is not in place when the backup is stopped: %v", err)
+		}
+		cancel() // SIGTERM
+	}
+	if _, err := Take(ctx, w, opts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a backup stopped while its copy is read back: %v, want cancelled", err)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("a stopped backup left %s", e.Name())
+	}
+}
+
+// TestCopyWithoutChecksumIsNotCountedAsKept: a copy whose checksum file is
+// missing (a backup killed between the two) does not restore, so it does not
+// take the place of one that does: --keep 2 keeps two copies that restore.
+func TestCopyWithoutChecksumIsNotCountedAsKept(t *testing.T) {
+	t.Parallel()
+	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "ingest", "basic"))
+	out := filepath.Join(t.TempDir(), "sauvegardes")
+	at := time.Date(2026, 11, 23, 5, 45, 0, 0, time.UTC)
+	take(t, path, out, 2, at)
+	second := take(t, path, out, 2, at.Add(24*time.Hour))
+	orphan := filepath.Join(out, Name(at.Add(48*time.Hour)))
+	raw, err := os.ReadFile(second.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(orphan, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	take(t, path, out, 2, at.Add(72*time.Hour))
+	if _, err := os.Stat(SumFile(second.Path)); err != nil {
+		t.Errorf("the second backup, the last that restores before the newest, was removed: %v", err)
+	}
+	if _, err := os.Stat(orphan); err != nil {
+		t.Errorf("the copy without checksum was removed (it is left to the operator): %v", err)
+	}
+}
