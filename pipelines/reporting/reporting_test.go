@@ -17,6 +17,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
+	"github.com/arml-na/vigie/reports"
 )
 
 func day(s string) time.Time {
@@ -320,5 +321,64 @@ func TestReportRegionOnlyAndFileLists(t *testing.T) {
 	}
 	if text := pdfText(t, res.ByStructure["ML-17002"][0]); !strings.Contains(text, "CERFA-17-001") || strings.Contains(text, "CERFA-16-001") {
 		t.Errorf("ML-17002's ASP list:\n%s", text)
+	}
+}
+
+// cancelOnWrite cancels a run's context at its first progress line, as a
+// SIGTERM arriving once the first structure's files are written.
+type cancelOnWrite struct{ cancel context.CancelFunc }
+
+func (c cancelOnWrite) Write(p []byte) (int, error) {
+	c.cancel()
+	return len(p), nil
+}
+
+// TestStoppedReportRunLeavesOnlyWholeFiles: a report run stopped half-way
+// (SIGTERM once the first structure's files are written) says it was
+// cancelled, writes no regional summary, and leaves only whole files, each
+// readable: no temporary file, no half of a PDF or a workbook.
+func TestStoppedReportRunLeavesOnlyWholeFiles(t *testing.T) {
+	t.Parallel()
+	w := loaded(t)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Run(ctx, w, Options{AsOf: day("2026-11-23"), Out: out, Workers: 1, Progress: cancelOnWrite{cancel}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a report run stopped half-way: %v, want cancelled", err)
+	}
+	if _, err := os.Stat(reports.RegionDir(out, day("2026-11-23"))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a stopped run wrote the regional summary: %v", err)
+	}
+	files := 0
+	err = filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		switch filepath.Ext(p) {
+		case ".pdf":
+			raw, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if !strings.HasSuffix(strings.TrimSpace(string(raw)), "%%EOF") || pdfText(t, p) == "" {
+				t.Errorf("%s is not a whole PDF", p)
+			}
+		case ".xlsx":
+			if xlsxText(t, p) == "" {
+				t.Errorf("%s is an empty workbook", p)
+			}
+		case ".txt":
+		default:
+			t.Errorf("a stopped run left %s", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files != 4 {
+		t.Errorf("a run stopped once the first structure's files were written left %d files, want that structure's 4", files)
 	}
 }
