@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -175,6 +177,7 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 	if files["anonymise"], err = anonymiseSQL(files["anonymise"]); err != nil {
 		return nil, err
 	}
+	stepHook("selection")
 	if err := execAll(ctx, conn, files["selection"]); err != nil {
 		return nil, fmt.Errorf("archive selection: %w", err)
 	}
@@ -210,6 +213,7 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 	}
 
 	// The backup first: if it cannot be written in full, nothing is archived.
+	stepHook("backup")
 	rows, err = conn.QueryContext(ctx, files["backup_rows"], day(opts.AsOf))
 	if err != nil {
 		return nil, fmt.Errorf("read backup rows: %w", err)
@@ -229,10 +233,12 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 	res.Backup = backup
 
 	d := day(opts.AsOf)
+	stepHook("anonymise")
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 		if err := execAll(ctx, tx, files["anonymise"], []any{d}); err != nil {
 			return fmt.Errorf("anonymise: %w", err)
 		}
+		stepHook("record")
 		run := opts.RunID
 		if err := execAll(ctx, tx, files["record_batch"],
 			[]any{run, mode, d, backup.Path, backup.SHA256, warehouse.LocalTimestamp(warehouse.Now())},
@@ -242,7 +248,31 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 		return nil
 	})
 	if err != nil {
+		discardBackup(w.DB, backup.Path)
 		return nil, err
 	}
+	stepHook("committed")
 	return res, nil
 }
+
+// discardBackup removes the backup of an archiving whose transaction did not
+// commit: it would list as archived on that day dossiers that are not, and
+// the next archiving writes its own. It is kept when the warehouse cannot say
+// whether the batch was recorded: then it may be all that is left of the
+// identities. It asks through db: a transaction stopped by its context
+// closes its connection.
+func discardBackup(db *sql.DB, path string) {
+	var recorded bool
+	err := db.QueryRowContext(context.Background(), `SELECT EXISTS (SELECT 1 FROM archive_batches WHERE backup_path = ?)`, path).Scan(&recorded)
+	if err != nil || recorded {
+		return
+	}
+	if os.Remove(path) == nil {
+		_ = syncDir(filepath.Dir(path))
+	}
+}
+
+// stepHook is a test hook called as each step of an archiving begins
+// ("selection", "backup", "anonymise", "record" inside the transaction) and
+// once it committed ("committed"), to stop the process there in a test.
+var stepHook = func(step string) {}
