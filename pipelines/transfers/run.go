@@ -179,8 +179,10 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 		return nil, fmt.Errorf("transfers: hold checkpoints: %w", err)
 	}
 	defer func() {
-		// A fresh context: checkpoints resume even when ctx was cancelled.
-		if _, rerr := conn.ExecContext(context.Background(), st["release_checkpoints"]); rerr != nil && err == nil {
+		// A fresh context, and any connection (the setting is the
+		// database's): checkpoints resume even when ctx was cancelled, and
+		// when the cancellation closed conn with the transaction it stopped.
+		if _, rerr := w.DB.ExecContext(context.Background(), st["release_checkpoints"]); rerr != nil && err == nil {
 			err = fmt.Errorf("transfers: release checkpoints: %w", rerr)
 		}
 	}()
@@ -230,6 +232,9 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 			var err error
 			sess.tx = tx
 			o, err = process(ctx, sess, st, cands, dest, r, opts)
+			if err == nil && opts.inRequest != nil {
+				opts.inRequest(o)
+			}
 			return err
 		})
 		if err != nil {
@@ -247,9 +252,16 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	// The deletable sources of the requests executed are recorded even when
 	// the run stops half-way (SIGTERM, a request that failed): those requests
 	// are final, and no later run would list their sources. So this step is
-	// not stopped by a cancellation; it reads a few small sets.
+	// not stopped by a cancellation; it reads a few small sets. It runs on a
+	// connection of its own: a transaction stopped by ctx closes its
+	// connection (database/sql rolls it back and discards it).
 	post := context.WithoutCancel(ctx)
-	err = warehouse.InTx(post, conn, func(tx *sql.Tx) error {
+	pconn, err := w.DB.Conn(post)
+	if err != nil {
+		return res, errors.Join(stopped, fmt.Errorf("transfers: %w", err))
+	}
+	defer pconn.Close()
+	err = warehouse.InTx(post, pconn, func(tx *sql.Tx) error {
 		var err error
 		if res.Deletable, err = deletable(post, tx, st, executed); err != nil {
 			return err

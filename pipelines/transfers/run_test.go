@@ -425,3 +425,39 @@ func TestStoppedRunRecordsTheDeletableSourcesOfWhatItExecuted(t *testing.T) {
 		t.Errorf("stored deletable sources %q, want those of T1 and T4", n)
 	}
 }
+
+// TestRunStoppedInsideARequestRecordsWhatItExecuted: a SIGTERM that lands
+// while a request's transaction is open (where a run spends its time) rolls
+// that request back, and still records the deletable sources of the requests
+// executed before it, and gives automatic checkpoints back to the warehouse
+// (the setting is the database's, and a daemon outlives the run).
+func TestRunStoppedInsideARequestRecordsWhatItExecuted(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	deletableRequests(t, w)
+	defaultThreshold := query(t, w, `SELECT current_setting('checkpoint_threshold')`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := Options{At: local(t, "2026-11-23 04:00"), RunID: 1}
+	opts.inRequest = func(o Outcome) {
+		if o.IDTransfert == "T5" {
+			cancel() // SIGTERM before T5 commits
+		}
+	}
+	res, err := Run(ctx, w, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a run stopped inside T5: %v, want cancelled", err)
+	}
+	if got := strings.Join(statuses(res), ","); got != "T1:execute,T2:execute,T3:execute,T4:execute" {
+		t.Errorf("outcomes %s, want T1 to T4 executed", got)
+	}
+	if n := query(t, w, `SELECT string_agg(id_transfert || ':' || statut, ',' ORDER BY id_transfert) FROM transfer_status`); n != "T1:execute,T2:execute,T3:execute,T4:execute" {
+		t.Errorf("stored statuses %q, want T5 rolled back", n)
+	}
+	if n := query(t, w, `SELECT string_agg(type_element||':'||valeur||':'||id_transfert, ',' ORDER BY valeur) FROM transfer_deletable WHERE run_id = 1`); n != "lieu:L1:T1,valeur:OrgA:T4" {
+		t.Errorf("stored deletable sources %q, want those of T1 and T4", n)
+	}
+	if got := query(t, w, `SELECT current_setting('checkpoint_threshold')`); got != defaultThreshold {
+		t.Errorf("checkpoint threshold after the stopped run: %s, want DuckDB's default %s back", got, defaultThreshold)
+	}
+}

@@ -106,6 +106,9 @@ type Options struct {
 	// afterRequest, when set (tests), is called once each request's
 	// transaction committed.
 	afterRequest func(Outcome)
+	// inRequest, when set (tests), is called inside each request's
+	// transaction once the request was processed, before the commit.
+	inRequest func(Outcome)
 }
 
 // Result is what a run did.
