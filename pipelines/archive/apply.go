@@ -260,7 +260,7 @@ func archive(ctx context.Context, w *warehouse.Warehouse, opts Options, mode str
 // the next archiving writes its own. It is kept when the warehouse cannot say
 // whether the batch was recorded: then it may be all that is left of the
 // identities. It asks through db: a transaction stopped by its context
-// closes its connection.
+// may lose its connection.
 func discardBackup(db *sql.DB, path string) {
 	var recorded bool
 	err := db.QueryRowContext(context.Background(), `SELECT EXISTS (SELECT 1 FROM archive_batches WHERE backup_path = ?)`, path).Scan(&recorded)

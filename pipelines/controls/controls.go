@@ -12,7 +12,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -129,7 +128,7 @@ func (o Options) Validate() error {
 	if to.Before(from) {
 		return fmt.Errorf("controls : la période des indicateurs finit (%s) avant de commencer (%s)", to.Format("02/01/2006"), from.Format("02/01/2006"))
 	}
-	if o.MemoryLimit != "" && !memoryLimitRe.MatchString(o.MemoryLimit) {
+	if o.MemoryLimit != "" && !warehouse.ValidMemoryLimit(o.MemoryLimit) {
 		return fmt.Errorf("controls : limite de mémoire %q : donnez une taille comme 512MB ou 1GB", o.MemoryLimit)
 	}
 	for _, s := range o.Structures {
@@ -228,9 +227,13 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	}
 	defer conn.Close()
 	res = &Result{RunID: runID, AsOf: asOf, From: from, To: to}
-	restore, err := limitMemory(ctx, conn, opts.MemoryLimit)
+	limit := opts.MemoryLimit
+	if limit == "" {
+		limit = DefaultMemoryLimit
+	}
+	restore, err := w.LimitMemory(ctx, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("controls: %w", err)
 	}
 	defer restore()
 	if opts.DryRun {
@@ -308,41 +311,6 @@ func readResult(ctx context.Context, db querier, runID int64, skipList bool, res
 // measured), each family reads them back from the file and the run takes
 // about 30 % more CPU. At scale 10 the run peaks well under the 3 GiB target.
 const DefaultMemoryLimit = "1536MB"
-
-var memoryLimitRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|KiB|MiB|GiB)$`)
-
-// limitMemory sets DuckDB's memory limit (a database-wide setting) for the
-// run and returns the function that puts the previous one back.
-func limitMemory(ctx context.Context, conn *sql.Conn, limit string) (func(), error) {
-	if limit == "" {
-		limit = DefaultMemoryLimit
-	}
-	var previous, byDefault string
-	get := func(dst *string) error {
-		return conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(dst)
-	}
-	if err := get(&previous); err != nil {
-		return nil, fmt.Errorf("controls: read memory limit: %w", err)
-	}
-	// the setting reads back rounded: remember whether it was the default
-	if _, err := conn.ExecContext(ctx, `RESET memory_limit`); err != nil {
-		return nil, fmt.Errorf("controls: reset memory limit: %w", err)
-	}
-	if err := get(&byDefault); err != nil {
-		return nil, fmt.Errorf("controls: read memory limit: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, `SET memory_limit = `+warehouse.Literal(limit)); err != nil {
-		return nil, fmt.Errorf("controls: set memory limit: %w", err)
-	}
-	return func() {
-		// best effort: the run's outcome does not depend on it
-		if previous == byDefault {
-			_, _ = conn.ExecContext(context.Background(), `RESET memory_limit`)
-			return
-		}
-		_, _ = conn.ExecContext(context.Background(), `SET memory_limit = `+warehouse.Literal(previous))
-	}, nil
-}
 
 // stepHook is a test hook called as each timed step of a run begins (a
 // family's code, or the SQL file of another step), to stop the process there

@@ -92,3 +92,34 @@ func TestControlsSIGTERMAfterCommitKeepsTheRunDone(t *testing.T) {
 		t.Errorf("run recorded %q (%v), want done", runStatus, err)
 	}
 }
+
+// A controls run stopped inside its transaction puts DuckDB's memory limit
+// back, as a run that ends does: the setting is the database's, and the
+// daemon that ran the controls goes on with its other jobs. Not parallel: it
+// sets stepHook, which the parallel tests do not use.
+func TestStoppedControlsPutTheMemoryLimitBack(t *testing.T) {
+	w, err := warehouse.Open(context.Background(), rulesTemplate.file(t), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	before := warehousetest.MemoryLimit(t, w)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer func(h func(string)) { stepHook = h }(stepHook)
+	stepHook = func(step string) {
+		if step == Families[0] {
+			cancel() // SIGTERM during the first family, inside the transaction
+		}
+	}
+	err = w.Record(ctx, warehouse.RunInfo{Command: "controls"}, func(id int64) error {
+		_, err := Run(ctx, w, Options{AsOf: date("2026-11-23"), RunID: id, Reference: Weekly, MemoryLimit: "300MB"})
+		return err
+	})
+	if warehouse.Classify(err) != warehouse.StatusCancelled {
+		t.Fatalf("a run stopped in %s: %v, want cancelled", Families[0], err)
+	}
+	if after := warehousetest.MemoryLimit(t, w); after != before {
+		t.Errorf("memory limit %s after the stopped run, %s before", after, before)
+	}
+}

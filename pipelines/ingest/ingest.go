@@ -201,9 +201,11 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	if limit == "" {
 		limit = "1GB"
 	}
-	if _, err := conn.ExecContext(ctx, `SET memory_limit = `+warehouse.Literal(limit)); err != nil {
-		return fmt.Errorf("set memory limit: %w", err)
+	restore, err := w.LimitMemory(ctx, limit)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
 	}
+	defer restore()
 	if _, err := conn.ExecContext(ctx, macros); err != nil {
 		return fmt.Errorf("load ingest macros: %w", err)
 	}

@@ -509,3 +509,18 @@ func TestIngestRefusesUnreadableFile(t *testing.T) {
 		t.Errorf("%d dossiers loaded from a refused extraction", n)
 	}
 }
+
+// An ingestion bounds DuckDB's memory for its load only: the setting is the
+// database's, and a daemon's later jobs (the reports, the console's reads)
+// ran under the load's limit.
+func TestIngestPutsTheMemoryLimitBack(t *testing.T) {
+	t.Parallel()
+	w := warehousetest.Open(t)
+	before := warehousetest.MemoryLimit(t, w)
+	if _, err := recorded(t, context.Background(), w, extraction(t, nil), Options{MemoryLimit: "300MB"}); err != nil {
+		t.Fatal(err)
+	}
+	if after := warehousetest.MemoryLimit(t, w); after != before {
+		t.Errorf("memory limit %s after the ingestion, %s before", after, before)
+	}
+}

@@ -253,8 +253,8 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (res *Result
 	// the run stops half-way (SIGTERM, a request that failed): those requests
 	// are final, and no later run would list their sources. So this step is
 	// not stopped by a cancellation; it reads a few small sets. It runs on a
-	// connection of its own: a transaction stopped by ctx closes its
-	// connection (database/sql rolls it back and discards it).
+	// connection of its own: a transaction stopped by ctx may lose its
+	// connection (database/sql rolls it back and discards the connection).
 	post := context.WithoutCancel(ctx)
 	pconn, err := w.DB.Conn(post)
 	if err != nil {
