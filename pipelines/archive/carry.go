@@ -10,6 +10,14 @@ import (
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
+// FormerError is a carry-over that could not open or read the former
+// warehouse (the reason it is being replaced, often). Any other failure of
+// a carry-over is the restored copy's.
+type FormerError struct{ Err error }
+
+func (e *FormerError) Error() string { return e.Err.Error() }
+func (e *FormerError) Unwrap() error { return e.Err }
+
 // CarryOver makes w (a restored copy, open for writing) hold as archived
 // every dossier the former warehouse file at formerPath archived: the ones
 // w knows are anonymised with their date and motif (the same anonymise.sql
@@ -35,7 +43,7 @@ func CarryOver(ctx context.Context, w *warehouse.Warehouse, formerPath string) (
 	defer conn.Close()
 	attach := strings.ReplaceAll(files["carry_attach"], "{{former}}", warehouse.Literal(formerPath))
 	if err := execAll(ctx, conn, attach); err != nil {
-		return 0, fmt.Errorf("carry archivings over: attach %s: %w", formerPath, err)
+		return 0, &FormerError{Err: fmt.Errorf("carry archivings over: attach %s: %w", formerPath, err)}
 	}
 	defer func() {
 		// A fresh context: the former file is let go even when ctx was cancelled.
@@ -53,7 +61,7 @@ func CarryOver(ctx context.Context, w *warehouse.Warehouse, formerPath string) (
 	}()
 	err = warehouse.InTx(ctx, conn, func(tx *sql.Tx) error {
 		if err := execAll(ctx, tx, files["carry_select"]); err != nil {
-			return fmt.Errorf("carry archivings over: %w", err)
+			return &FormerError{Err: fmt.Errorf("carry archivings over: %w", err)}
 		}
 		rows, err := tx.QueryContext(ctx, files["carry_days"])
 		if err != nil {

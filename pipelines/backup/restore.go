@@ -188,15 +188,28 @@ func prepare(ctx context.Context, tmp, file, former string, sqlFS fs.FS) (carrie
 		return 0, nil, err
 	}
 	if _, err := os.Stat(former); err == nil {
+		beforeCarry()
 		carried, err = archive.CarryOver(ctx, w, former)
-		if err != nil {
+		var fe *archive.FormerError
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			// Stopped: put in place without the archivings since the
+			// backup, the copy would hold their identities again.
+			return 0, nil, fmt.Errorf("%w: %w", ctx.Err(), err)
+		case errors.As(err, &fe):
 			// The former warehouse does not open (a reason to restore): say
 			// so, restore anyway.
-			notCarried, err = err, nil
+			notCarried = err
+		default:
+			return 0, nil, err
 		}
 	}
 	return carried, notCarried, run.Finish(nil)
 }
+
+// beforeCarry is a test hook called as the carry-over begins.
+var beforeCarry = func() {}
 
 // readThrough reads every row of every table of w, so that DuckDB checks the
 // checksum of each block it stores.

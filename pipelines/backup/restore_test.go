@@ -168,27 +168,89 @@ var x1Identity = []string{"Zorglubette", "Kwyjibo", "Quetzalette", "295037512345
 // former warehouse), restores, then loads the old extraction that still
 // holds X1's identity: X1 stays archived, its identity NULL and absent from
 // the file's bytes, while X2's identity, written by the same load, is there.
+// archiveX1 archives the dossier X1 of the warehouse at path (manual
+// archiving), its file rewritten after.
+func archiveX1(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if _, err := archive.Dossier(ctx, w, "X1", archive.MotifDemandeDuJeune, archive.Options{AsOf: asOf, BackupDir: t.TempDir(), RunID: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := archive.Compact(ctx, path, sqlfiles.FS()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A restore stopped (Ctrl-C, SIGTERM) while it carries the former
+// warehouse's archivings over is stopped: the former warehouse stays in
+// place, unchanged. Put in place without them, the copy would hold again
+// the identities archived since the backup. Not parallel: it sets
+// beforeCarry.
+func TestRestoreStoppedWhileCarryingOverLeavesTheWarehouse(t *testing.T) {
+	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "archive", "extraction"))
+	c := take(t, path, t.TempDir(), 1, time.Now())
+	archiveX1(t, path)
+	before := fileSum(t, path)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer func(h func()) { beforeCarry = h }(beforeCarry)
+	beforeCarry = cancel
+	res, err := Restore(ctx, path, c.Path, sqlfiles.FS(), time.Now())
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a restore stopped during the carry-over: %+v, %v; want it cancelled", res, err)
+	}
+	if fileSum(t, path) != before {
+		t.Error("the stopped restore changed the warehouse")
+	}
+	if left := leftovers(t, filepath.Dir(path)); len(left) != 0 {
+		t.Errorf("the stopped restore left %v", left)
+	}
+}
+
+// A former warehouse that does not open (the reason to restore, often) does
+// not stop the restore: the copy is put in place, and the result says the
+// archivings could not be carried over (the command tells what to do).
+func TestRestoreOverAWarehouseThatDoesNotOpen(t *testing.T) {
+	t.Parallel()
+	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "archive", "extraction"))
+	c := take(t, path, t.TempDir(), 1, time.Now())
+	if err := os.WriteFile(path, bytes.Repeat([]byte("disque abîmé "), 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Restore(context.Background(), path, c.Path, sqlfiles.FS(), time.Now())
+	if err != nil {
+		t.Fatalf("restore over a broken warehouse: %v", err)
+	}
+	var fe *archive.FormerError
+	if !errors.As(res.NotCarried, &fe) || res.Carried != 0 || res.Aside == "" {
+		t.Errorf("restore over a broken warehouse: %+v, want the archivings said not carried and the broken file aside", res)
+	}
+	w, err := warehouse.OpenReadOnly(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatalf("the restored warehouse does not open: %v", err)
+	}
+	defer w.Close()
+	var dossiers, restores int
+	if err := w.DB.QueryRow(`SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM runs WHERE command = 'restore')`).Scan(&dossiers, &restores); err != nil {
+		t.Fatal(err)
+	}
+	if dossiers == 0 || restores != 1 {
+		t.Errorf("the restored warehouse holds %d dossiers and %d restore runs, want the backup's dossiers and the restore recorded", dossiers, restores)
+	}
+}
+
 func TestRestoreNeverBringsAnArchivedIdentityBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	old := filepath.Join("..", "..", "testdata", "archive", "extraction")
-	archiveX1 := func(t *testing.T, path string) {
-		t.Helper()
-		w, err := warehouse.Open(ctx, path, sqlfiles.FS())
-		if err != nil {
-			t.Fatal(err)
-		}
-		asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-		if _, err := archive.Dossier(ctx, w, "X1", archive.MotifDemandeDuJeune, archive.Options{AsOf: asOf, BackupDir: t.TempDir(), RunID: 7}); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := archive.Compact(ctx, path, sqlfiles.FS()); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, when := range []string{"before the backup", "after the backup"} {
 		t.Run(when, func(t *testing.T) {
 			path := newWarehouse(t, old)
