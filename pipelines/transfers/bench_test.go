@@ -58,7 +58,10 @@ func benchRegion(b *testing.B, budget bool, shuffled ...string) {
 		}
 		res, d, cpu := measure(b, w, at)
 		executed, refused := res.Count(StatusExecuted), res.Count(StatusRefused)
-		if executed+refused != requests || executed < requests*3/4 {
+		// Most executed: at any scale the demo's refusals are its showcase
+		// (ten of the forty requests of the smallest region) and a tenth
+		// of the rest.
+		if executed+refused != requests || executed <= refused {
 			b.Fatalf("%d requests: %d executed and %d refused, want all of them final and most executed", requests, executed, refused)
 		}
 		b.Logf("%d requests (%d executed, %d refused, %d rows changed) in %s (CPU %s)",
