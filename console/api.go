@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/console/data"
@@ -232,9 +233,15 @@ func (s *Server) queryFail(w http.ResponseWriter, r *http.Request, err error, ap
 		}
 		return
 	}
-	msg := "requête refusée ou en erreur : " + err.Error()
-	if errors.Is(err, warehouse.ErrNotReadOnly) {
-		msg = "requête refusée : seules les lectures (SELECT) sont permises, une instruction à la fois, sans accès aux fichiers"
+	writeJSONError(w, http.StatusBadRequest, queryMessage(err))
+}
+
+// queryMessage is what an analyst reads of a query refused or failed:
+// warehouse.Query's own sentence, or one that says the query failed.
+func queryMessage(err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, warehouse.Refusal) || strings.HasPrefix(msg, warehouse.Failure) {
+		return msg
 	}
-	writeJSONError(w, http.StatusBadRequest, msg)
+	return warehouse.Failure + msg
 }

@@ -48,3 +48,34 @@ func TestSQLThatCrashesTheEngineLeavesTheConsoleUp(t *testing.T) {
 		t.Errorf("after the crash, a page: %d", r.code)
 	}
 }
+
+// What the SQL page and the query API say of a statement they refuse or that
+// fails is French: the reason, then DuckDB's own words for the analyst's SQL.
+func TestSQLRefusalsAreFrench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	f := newFixture(t)
+	ana := f.login(t, "ana")
+	for _, c := range []struct{ sql, want string }{
+		{"DELETE FROM dossiers", "equête refusée : seules les lectures (SELECT) sont permises, une instruction à la fois, sans accès aux fichiers"},
+		{"SELECT 1; SELECT 2", "equête refusée : une seule instruction à la fois"},
+		{"SELECT * FROM nulle_part", "equête en erreur : Catalog Error"},
+	} {
+		api := ana.postJSON("/api/v1/query", map[string]string{"sql": c.sql})
+		page := ana.post("/sql", url.Values{"sql": {c.sql}})
+		for _, r := range []struct {
+			where string
+			resp  resp
+		}{{"API", api}, {"page", page}} {
+			if r.resp.code != 400 || !strings.Contains(r.resp.body, c.want) {
+				t.Errorf("%s, %q: %d, want 400 and %q in:\n%.600s", r.where, c.sql, r.resp.code, c.want, r.resp.body)
+			}
+			for _, english := range []string{"only read-only", "exactly one", "query refused", "missing context", "query:"} {
+				if strings.Contains(r.resp.body, english) {
+					t.Errorf("%s, %q says %q in English", r.where, c.sql, english)
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/console/data"
@@ -86,11 +87,8 @@ func (s *Server) handleSQL(w http.ResponseWriter, r *http.Request) {
 			s.failData(w, r, err)
 			return
 		}
-		msg := "Requête refusée ou en erreur : " + err.Error()
-		if errors.Is(err, warehouse.ErrNotReadOnly) {
-			msg = "Requête refusée : seules les lectures (SELECT) sont permises, une instruction à la fois, sans accès aux fichiers."
-		}
-		s.sqlPage(w, r, http.StatusBadRequest, d, msg)
+		msg := queryMessage(err)
+		s.sqlPage(w, r, http.StatusBadRequest, d, strings.ToUpper(msg[:1])+msg[1:]+".")
 		return
 	}
 	if f := r.PostFormValue("telecharger"); f == "csv" || f == "xlsx" {

@@ -145,7 +145,7 @@ func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, e
 	}
 	switch {
 	case a.NotReadOnly:
-		return nil, fmt.Errorf("query refused: %w", warehouse.ErrNotReadOnly)
+		return nil, fmt.Errorf(warehouse.Refusal+"%w", warehouse.ErrNotReadOnly)
 	case a.Err != "":
 		return nil, errors.New(a.Err)
 	}

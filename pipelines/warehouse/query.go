@@ -14,12 +14,20 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-// ErrNotReadOnly is returned by Query for a statement that is not a plain read.
-var ErrNotReadOnly = errors.New("only read-only SELECT queries are allowed")
+// ErrNotReadOnly is returned by Query for a statement that is not a plain
+// read. Its text, as the others of Query, is what the analyst reads.
+var ErrNotReadOnly = errors.New("seules les lectures (SELECT) sont permises, une instruction à la fois, sans accès aux fichiers")
 
 // ErrNotOneStatement is returned by Query for a text that holds no statement
 // or more than one.
-var ErrNotOneStatement = errors.New("exactly one statement is allowed")
+var ErrNotOneStatement = errors.New("une seule instruction à la fois")
+
+// Refusal and failure are the beginnings of Query's errors: a statement
+// refused before it runs, or DuckDB's own error (the analyst's SQL) after.
+const (
+	Refusal = "requête refusée : "
+	Failure = "requête en erreur : "
+)
 
 // ErrNotSandboxed is returned by Query when the database it is given can
 // still reach files: Query runs only on an instance opened by OpenQuery.
@@ -85,15 +93,18 @@ func Query(ctx context.Context, db *sql.DB, query string) (*sql.Rows, error) {
 	if cerr := conn.Close(); err == nil {
 		err = cerr
 	}
+	if errors.Is(err, ErrNotOneStatement) {
+		return nil, fmt.Errorf(Refusal+"%w", ErrNotOneStatement)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, fmt.Errorf(Failure+"%w", err)
 	}
 	if stmtType != duckdb.STATEMENT_TYPE_SELECT && stmtType != duckdb.STATEMENT_TYPE_EXPLAIN {
-		return nil, fmt.Errorf("query refused: %w", ErrNotReadOnly)
+		return nil, fmt.Errorf(Refusal+"%w", ErrNotReadOnly)
 	}
 	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, fmt.Errorf(Failure+"%w", err)
 	}
 	return rows, nil
 }

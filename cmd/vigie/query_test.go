@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// What vigie query says of a statement it refuses or that fails is French,
+// in one message: the reason first, DuckDB's own words (the analyst's SQL)
+// after.
+func TestQueryRefusalsAreFrench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(context.Background(), wh, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ sql, want string }{
+		{"DROP TABLE dossiers", "vigie : requête refusée : seules les lectures (SELECT) sont permises"},
+		{"SELECT 1; SELECT 2", "vigie : requête refusée : une seule instruction à la fois"},
+		{"SELEC 1", "vigie : requête en erreur : Parser Error"},
+		{"SELECT * FROM nulle_part", "vigie : requête en erreur : Catalog Error"},
+	} {
+		code, _, errs := runVigie(t, "--warehouse", wh, "query", c.sql)
+		if code != exitFailed || !strings.HasPrefix(errs, c.want) || strings.Count(errs, "vigie :") != 1 {
+			t.Errorf("vigie query %q: exit %d, standard error:\n%s\nwant exit %d and one message starting %q", c.sql, code, errs, exitFailed, c.want)
+		}
+		for _, english := range []string{"only read-only", "exactly one", "query refused", "missing context", "query:"} {
+			if strings.Contains(errs, english) {
+				t.Errorf("vigie query %q says %q in English:\n%s", c.sql, english, errs)
+			}
+		}
+	}
+}
