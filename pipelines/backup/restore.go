@@ -109,7 +109,10 @@ func Restore(ctx context.Context, path, file string, sqlFS fs.FS, now time.Time)
 func readSum(file string) (string, error) {
 	st, err := os.Stat(file)
 	if err != nil {
-		return "", warehouse.Refused(fmt.Errorf("restauration refusée : la copie %s est introuvable : %w", file, err))
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", warehouse.Refused(fmt.Errorf("restauration refusée : la copie %s est introuvable", file))
+		}
+		return "", warehouse.Refused(fmt.Errorf("restauration refusée : la copie %s est illisible : %w", file, err))
 	}
 	if !st.Mode().IsRegular() {
 		return "", warehouse.Refused(fmt.Errorf("restauration refusée : %s n'est pas un fichier", file))

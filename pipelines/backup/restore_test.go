@@ -104,6 +104,23 @@ func TestRestoreRefusesACorruptedCopy(t *testing.T) {
 // TestRestoreRefusedWhileInUse: another process holds the warehouse; the
 // restore is refused and leaves it as it was; once that process is gone,
 // the same restore goes through and keeps the former warehouse aside.
+// A copy that is not there is refused in plain French, naming it, and the
+// warehouse stays as it was.
+func TestRestoreRefusesAMissingCopy(t *testing.T) {
+	t.Parallel()
+	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "ingest", "basic"))
+	before := fileSum(t, path)
+	missing := filepath.Join(t.TempDir(), "vigie-2026-12-01_064500.duckdb")
+	_, err := Restore(context.Background(), path, missing, sqlfiles.FS(), time.Now())
+	want := "restauration refusée : la copie " + missing + " est introuvable"
+	if err == nil || err.Error() != want {
+		t.Errorf("restore of a missing copy: %v, want %q", err, want)
+	}
+	if fileSum(t, path) != before {
+		t.Error("a refused restore changed the warehouse")
+	}
+}
+
 func TestRestoreRefusedWhileInUse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a subprocess")

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -148,6 +149,9 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 // findFiles lists the extract files of dir, one per table at most.
 func findFiles(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, warehouse.Refused(fmt.Errorf("%w : le dossier %s est introuvable", ErrRefused, dir))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lecture du dossier de l'extraction : %w", err)
 	}

@@ -510,6 +510,18 @@ func TestIngestRefusesUnreadableFile(t *testing.T) {
 	}
 }
 
+// A folder that is not there is refused in plain French, naming it.
+func TestIngestRefusesAMissingFolder(t *testing.T) {
+	t.Parallel()
+	w := warehousetest.Open(t)
+	dir := filepath.Join(t.TempDir(), "extraction-du-lundi")
+	_, err := recorded(t, context.Background(), w, dir, Options{})
+	want := "extraction refusée : le dossier " + dir + " est introuvable"
+	if !errors.Is(err, ErrRefused) || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
+
 // An ingestion bounds DuckDB's memory for its load only: the setting is the
 // database's, and a daemon's later jobs (the reports, the console's reads)
 // ran under the load's limit.
