@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/steps"
+	"github.com/arml-na/vigie/reports"
 )
 
 func init() {
@@ -60,6 +62,12 @@ func (o *controlsOptions) validate() (opts controls.Options, err error) {
 		o.rules[i] = strings.ToUpper(r)
 		if !ruleFilterRe.MatchString(o.rules[i]) {
 			return opts, usagef("donnez une règle (--rule PCJ-01) ou une famille (--rule PCJ)", "règle %q invalide", r)
+		}
+		// An unknown code would print no finding, as if there were none.
+		family, _, one := strings.Cut(o.rules[i], "-")
+		if _, known := reports.RuleLabel[o.rules[i]]; !slices.Contains(controls.Families, family) || one && !known {
+			return opts, usagef("les familles sont "+strings.Join(controls.Families, ", ")+" ; leurs règles sont listées dans le glossaire des rapports",
+				"règle %q inconnue", r)
 		}
 	}
 	for _, g := range o.gravites {

@@ -79,6 +79,8 @@ func TestControlsCommand(t *testing.T) {
 	for _, bad := range [][]string{
 		{"controls", "--gravite", "grave"},
 		{"controls", "--rule", "PCJ01"},
+		{"controls", "--rule", "XYZ"},
+		{"controls", "--rule", "PCJ-99"},
 		{"controls", "--structure", "../etc"},
 		{"controls", "--as-of", "23/11/2026"},
 		{"controls", "--from", "2026-11-20", "--to", "2026-11-10"},
