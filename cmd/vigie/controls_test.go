@@ -105,6 +105,18 @@ func TestWeeklyASPCommand(t *testing.T) {
 	if len(recs) != 4 || recs[1][5] != "asp_in_exit_monday" || recs[1][4] != "2006-05-10" || recs[1][10] != "2026-11-17" {
 		t.Errorf("rows %v", recs[1:])
 	}
+	// One structure: its rows; a code the warehouse does not know is
+	// refused, not an empty list to sign.
+	code, out, errs = runVigie(t, "--warehouse", path, "weekly-asp", "--as-of", "2026-11-23", "--format", "csv", "--structure", recs[1][0])
+	if one := readCSV(t, out); code != 0 || len(one) < 2 || one[1][0] != recs[1][0] {
+		t.Errorf("weekly-asp --structure %s: exit %d, %v; %s", recs[1][0], code, one, errs)
+	}
+	for _, cmd := range [][]string{{"weekly-asp", "--as-of", "2026-11-23"}, {"report", "--as-of", "2026-11-23", "--out", t.TempDir()}, {"controls", "--as-of", "2026-11-23", "--dry-run"}} {
+		code, out, errs = runVigie(t, append(append([]string{"--warehouse", path}, cmd...), "--structure", "ML-99999")...)
+		if code != exitFailed || out != "" || !strings.HasPrefix(errs, "vigie : structure ML-99999 absente de l'entrepôt : vérifiez le code") {
+			t.Errorf("%s --structure ML-99999: exit %d, %q, %s; want it refused in French", cmd[0], code, out, errs)
+		}
+	}
 }
 
 func TestDemoSteps(t *testing.T) {

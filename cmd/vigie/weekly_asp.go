@@ -10,6 +10,8 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/reporting"
+	structurepkg "github.com/arml-na/vigie/pipelines/structure"
+	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
 func init() {
@@ -57,6 +59,17 @@ les fichiers sur la sortie d'erreur.`,
 				return err
 			}
 			defer w.Close()
+			if structure != "" {
+				// An empty list for a mistyped code would read as a week
+				// without exits to sign for.
+				known, err := controls.KnownStructure(ctx, w, structure)
+				if err != nil {
+					return err
+				}
+				if !known {
+					return warehouse.Refused(structurepkg.Unknown(structure))
+				}
+			}
 			if pdf != "" {
 				opts := reporting.Options{AsOf: d, Structure: structure, Out: pdf, Progress: a.stderr}
 				if _, err := reporting.WriteASPLists(ctx, w, opts); err != nil {

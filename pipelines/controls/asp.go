@@ -64,6 +64,18 @@ func WeeklyASP(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, stru
 	return out, nil
 }
 
+// KnownStructure tells whether the warehouse knows the structure code: as a
+// structure of the extraction, or as the structure of a dossier.
+func KnownStructure(ctx context.Context, w *warehouse.Warehouse, code string) (bool, error) {
+	var known bool
+	err := w.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM structures WHERE code_structure = $1)
+		OR EXISTS (SELECT 1 FROM dossiers WHERE code_structure = $1)`, code).Scan(&known)
+	if err != nil {
+		return false, fmt.Errorf("weekly-asp: %w", err)
+	}
+	return known, nil
+}
+
 // QueryWeeklyASP runs the ASP list query and returns its rows, with the
 // columns ASPColumns, for callers that print a result set as it comes.
 func QueryWeeklyASP(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, structure string) (*sql.Rows, error) {

@@ -409,7 +409,7 @@ WHERE code_structure NOT IN (SELECT code_structure FROM run_scope)`).Scan(&unkno
 			return fmt.Errorf("controls: scope: %w", err)
 		}
 		if unknown.Valid {
-			return warehouse.Refused(fmt.Errorf("controls : structure %s absente de l'entrepôt : vérifiez le code (vigie query \"SELECT code_structure, nom FROM structures\")", unknown.String))
+			return warehouse.Refused(structure.Unknown(unknown.String))
 		}
 		for _, q := range []string{
 			`DELETE FROM run_scope WHERE code_structure NOT IN (SELECT code_structure FROM wanted)`,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -92,7 +93,7 @@ func LoadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, 
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", code)
+		return nil, structure.Unknown(code)
 	}
 	return loadStructure(ctx, w, asOf, controls.Weekly, list[0])
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 )
@@ -210,7 +211,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		return nil, err
 	}
 	if opts.Structure != "" && len(list) == 0 {
-		return nil, warehouse.Refused(fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", opts.Structure))
+		return nil, warehouse.Refused(structure.Unknown(opts.Structure))
 	}
 	if err := controlledOn(list, opts.AsOf); err != nil {
 		return nil, err
@@ -263,7 +264,7 @@ func WriteASPLists(ctx context.Context, w *warehouse.Warehouse, opts Options) (*
 		return nil, err
 	}
 	if opts.Structure != "" && len(list) == 0 {
-		return nil, warehouse.Refused(fmt.Errorf("structure %s is not in the warehouse: check the code (vigie query \"SELECT code_structure, nom FROM structures\")", opts.Structure))
+		return nil, warehouse.Refused(structure.Unknown(opts.Structure))
 	}
 	rows, err := controls.WeeklyASP(ctx, w, opts.AsOf, opts.Structure)
 	if err != nil {

@@ -23,3 +23,10 @@ func Check(code string) error {
 	}
 	return nil
 }
+
+// Unknown is the error of a well-formed structure code the warehouse does
+// not know, for a command asked about that one structure: a typo must not
+// read as a structure with nothing to show.
+func Unknown(code string) error {
+	return fmt.Errorf("structure %s absente de l'entrepôt : vérifiez le code (vigie query \"SELECT code_structure, nom FROM structures\")", code)
+}
