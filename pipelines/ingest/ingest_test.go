@@ -536,3 +536,59 @@ func TestIngestPutsTheMemoryLimitBack(t *testing.T) {
 		t.Errorf("memory limit %s after the ingestion, %s before", after, before)
 	}
 }
+
+// The quarantine finds the lines of refused rows far into a large file, past
+// a multi-line record and blank lines: a value refused at record 70,001 and
+// a line of too few columns at record 135,001 (the Go pass keeps where each
+// record starts in blocks of 65,536).
+func TestQuarantineLinesFarIntoALargeFile(t *testing.T) {
+	t.Parallel()
+	w := warehousetest.Open(t)
+	var b strings.Builder
+	b.WriteString(strings.SplitN(basicFile(t, "dispositifs.csv"), "\n", 2)[0] + "\n")
+	line := 1
+	type place struct {
+		line int
+		id   string
+	}
+	wantLine := map[string]place{}
+	for i := 1; i <= 140000; i++ {
+		line++
+		switch i {
+		case 10:
+			b.WriteString(fmt.Sprintf("P%d;D1;pacea;clos;01/02/2022;;;;;\"CERFA\n-%d\"\n", i, i))
+			line++ // the record takes two lines
+		case 20:
+			b.WriteString("\n\n") // two blank lines, no record
+			line += 2
+			b.WriteString(fmt.Sprintf("P%d;D1;pacea;clos;01/02/2022;;;;;\n", i))
+		case 70001:
+			wantLine["date invalide"] = place{line, fmt.Sprintf("P%d", i)}
+			b.WriteString(fmt.Sprintf("P%d;D1;pacea;clos;31/02/2022;;;;;\n", i))
+		case 135001:
+			wantLine["nombre de colonnes"] = place{line, fmt.Sprintf("P%d", i)}
+			b.WriteString(fmt.Sprintf("P%d;D1;pacea;clos\n", i))
+		default:
+			b.WriteString(fmt.Sprintf("P%d;D1;pacea;clos;01/02/2022;;;;;\n", i))
+		}
+	}
+	dir := extraction(t, map[string]string{"dispositifs.csv": b.String()})
+	res, err := recorded(t, context.Background(), w, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fileResult(t, res, "dispositifs")
+	if f.Read != 140000 || f.Quarantined != 2 {
+		t.Fatalf("dispositifs: read %d, quarantined %d; want 140000 and 2", f.Read, f.Quarantined)
+	}
+	for reason, want := range wantLine {
+		var got int64
+		var data string
+		if err := w.DB.QueryRow(`SELECT line, row_data::VARCHAR FROM quarantine WHERE run_id = ? AND reason LIKE ?`, res.RunID, "%"+reason+"%").Scan(&got, &data); err != nil {
+			t.Fatalf("%s: %v", reason, err)
+		}
+		if got != int64(want.line) || !strings.Contains(data, want.id+";") && !strings.Contains(data, `"`+want.id+`"`) {
+			t.Errorf("%s quarantined at line %d with %s, want line %d and %s", reason, got, data, want.line, want.id)
+		}
+	}
+}

@@ -182,8 +182,9 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 			rows.Close()
 			return nil, &FileError{File: file, Reason: fmt.Sprintf("le lecteur CSV a rejeté un enregistrement à l'octet %d, où le fichier n'en a pas : fichier refusé pour qu'aucune ligne ne soit perdue", off)}
 		}
-		rejected[sc.offsets[i]] = true
-		st.rejects = append(st.rejects, rejectRow{line: sc.lines[i], raw: raw.String, message: msg.String})
+		rec := sc.records.at(i)
+		rejected[rec.offset] = true
+		st.rejects = append(st.rejects, rejectRow{line: rec.line, raw: raw.String, message: msg.String})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -199,7 +200,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, t *Table, file string, scans 
 	}
 	// Nothing lost: every record the Go pass found is a row DuckDB read or
 	// a line it rejected (then quarantined).
-	if got, want := st.rows+int64(len(st.rejects)), int64(len(sc.lines)); got != want {
+	if got, want := st.rows+int64(len(st.rejects)), int64(sc.records.len()); got != want {
 		return nil, &FileError{File: file, Reason: fmt.Sprintf("le lecteur CSV a rendu %d lignes (%d lues, %d rejetées) pour %d enregistrements dans le fichier : fichier refusé pour qu'aucune ligne ne soit perdue",
 			got, st.rows, len(st.rejects), want)}
 	}
@@ -281,21 +282,22 @@ func (st *staged) loadRawBad(ctx context.Context, conn *sql.Conn, tmpDir, pos st
 	rd := recordReader{f: src, delim: sc.delim, max: sc.maxRecord}
 	k, j := int64(-1), 0
 	delim, eol := string(sc.delim), "\n"
-	for i, off := range sc.offsets {
+	for i := 0; i < sc.records.len(); i++ {
 		if j == len(idxs) {
 			break
 		}
-		if st.rejected[off] {
+		start := sc.records.at(i)
+		if st.rejected[start.offset] {
 			continue
 		}
 		if k++; k != idxs[j] {
 			continue
 		}
-		rec, err := rd.record(off)
+		rec, err := rd.record(start.offset)
 		if err != nil {
-			return fmt.Errorf("%s : ligne %d : %w", st.file, sc.lines[i], err)
+			return fmt.Errorf("%s : ligne %d : %w", st.file, start.line, err)
 		}
-		w.WriteString(strconv.FormatInt(k, 10) + delim + strconv.FormatInt(sc.lines[i], 10) + delim)
+		w.WriteString(strconv.FormatInt(k, 10) + delim + strconv.FormatInt(start.line, 10) + delim)
 		w.Write(rec)
 		// Each record keeps its line end (the reader detects the file's
 		// from them); one at the end of the file gets the one before's.
@@ -387,8 +389,8 @@ func (r *recordReader) record(off int64) ([]byte, error) {
 // and from 0 after a CRLF: the record is the first one starting at pos - 1
 // or after.
 func (s *csvScan) recordAt(pos int64) int {
-	i := sort.Search(len(s.offsets), func(i int) bool { return s.offsets[i] >= pos-1 })
-	if i == len(s.offsets) {
+	i := sort.Search(s.records.len(), func(i int) bool { return s.records.at(i).offset >= pos-1 })
+	if i == s.records.len() {
 		return -1
 	}
 	return i
