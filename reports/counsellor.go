@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -105,8 +104,8 @@ func (l *CounsellorList) write(batch *atomic.Batch, out string, nothingToReport 
 	if len(l.Findings) == 0 && !nothingToReport {
 		return nil, nil
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("report folder: %w", err)
+	if err := atomic.MkdirAll(dir, 0o700, "dossier des rapports"); err != nil {
+		return nil, err
 	}
 	key, d := CounsellorKey(l.IDConseiller), l.AsOf.Format(time.DateOnly)
 	msg := filepath.Join(dir, MessagePrefix+"conseiller-"+key+"-"+d+".txt")

@@ -3,13 +3,14 @@ package reports
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/atomic"
 )
 
 // RegionDir is DIR/region/<as-of>, the folder of the regional reports.
@@ -21,8 +22,8 @@ func RegionDir(out string, asOf time.Time) string {
 // DIR/region/<as-of>/. They hold counts per structure, no identity.
 func WriteRegion(out string, r *RegionReport) ([]string, error) {
 	dir := RegionDir(out, r.AsOf)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("report folder: %w", err)
+	if err := atomic.MkdirAll(dir, 0o700, "dossier des rapports"); err != nil {
+		return nil, err
 	}
 	d := r.AsOf.Format(time.DateOnly)
 	paths := []string{filepath.Join(dir, "synthese-regionale-"+d+".pdf"), filepath.Join(dir, "classeur-regional-"+d+".xlsx")}

@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/french"
 )
 
@@ -59,8 +59,8 @@ func WriteStructure(out string, r *StructureReport) ([]string, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("report folder: %w", err)
+	if err := atomic.MkdirAll(dir, 0o700, "dossier des rapports"); err != nil {
+		return nil, err
 	}
 	paths := []string{
 		filepath.Join(dir, dashboardPDFName(r.CodeStructure, r.AsOf)),

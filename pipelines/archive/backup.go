@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -40,8 +39,8 @@ type File struct {
 // closed and renamed, so nobody ever reads half a file. A time.Time cell
 // becomes a real Excel date (dd/mm/yyyy).
 func writeXLSX(dir, name, sheet string, header []string, rows *sql.Rows) (f File, err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return File{}, fmt.Errorf("backup folder %s: %w", dir, err)
+	if err := atomic.MkdirAll(dir, 0o700, "dossier de la sauvegarde"); err != nil {
+		return File{}, err
 	}
 	x := excelize.NewFile()
 	defer func() {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/arml-na/vigie/pipelines/french"
 )
 
 // WriteFile writes path with mode through write, atomically.
@@ -132,6 +134,16 @@ func SyncDir(dir string) error {
 	cerr := d.Close()
 	if err := errors.Join(serr, cerr); err != nil {
 		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// MkdirAll creates the folder dir (what says which, in French: « dossier
+// des rapports ») and the folders above it, and says in French why it could
+// not.
+func MkdirAll(dir string, mode os.FileMode, what string) error {
+	if err := os.MkdirAll(dir, mode); err != nil {
+		return fmt.Errorf("%s %s : création impossible : %s", what, dir, french.FileError(err))
 	}
 	return nil
 }

@@ -37,3 +37,26 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("temporary files left: %v", entries)
 	}
 }
+
+// A folder that cannot be created is named, with the reason in French.
+func TestMkdirAllSaysWhyInFrench(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "rapports")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{file, filepath.Join(file, "ML-16001")} {
+		err := MkdirAll(dir, 0o700, "dossier des rapports")
+		want := "dossier des rapports " + dir + " : création impossible : un fichier porte ce nom (ou celui d'un dossier au-dessus), là où il faut un dossier"
+		if err == nil || err.Error() != want {
+			t.Errorf("MkdirAll(%s): %v, want %q", dir, err, want)
+		}
+	}
+	ok := filepath.Join(t.TempDir(), "a", "b")
+	if err := MkdirAll(ok, 0o700, "dossier des rapports"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(ok); err != nil || !st.IsDir() || st.Mode().Perm() != 0o700 {
+		t.Errorf("created %s: %v %v", ok, st, err)
+	}
+}

@@ -64,8 +64,8 @@ func Take(ctx context.Context, w *warehouse.Warehouse, opts Options) (Copy, erro
 	if opts.Keep < 1 {
 		return Copy{}, fmt.Errorf("backup: keep %d copies: at least 1", opts.Keep)
 	}
-	if err := os.MkdirAll(opts.Out, 0o700); err != nil {
-		return Copy{}, fmt.Errorf("dossier de sauvegarde %s : %w", opts.Out, err)
+	if err := atomic.MkdirAll(opts.Out, 0o700, "dossier de sauvegarde"); err != nil {
+		return Copy{}, err
 	}
 	name := Name(opts.Now)
 	dst := filepath.Join(opts.Out, name)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -109,8 +110,8 @@ func Export(ctx context.Context, w *warehouse.Warehouse, opts Options) (out []Da
 	}
 	ipad, opad := pads(opts.Key)
 	macro = strings.NewReplacer("{{ipad}}", ipad, "{{opad}}", opad).Replace(macro)
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("dossier du lac %s : %w", opts.Out, err)
+	if err := atomic.MkdirAll(opts.Out, 0o755, "dossier du lac"); err != nil {
+		return nil, err
 	}
 	work, err := os.MkdirTemp(opts.Out, ".export-*")
 	if err != nil {

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -281,8 +281,8 @@ func WriteASPLists(ctx context.Context, w *warehouse.Warehouse, opts Options) (*
 		if err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("report folder: %w", err)
+		if err := atomic.MkdirAll(dir, 0o700, "dossier des rapports"); err != nil {
+			return nil, err
 		}
 		path := filepath.Join(dir, reports.ASPFileName(s.code, opts.AsOf))
 		err = reports.WriteASPList(path, reports.ASPList{CodeStructure: s.code, NomStructure: s.nom, WeekFrom: mon, WeekTo: sun,

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -87,6 +88,18 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 	return w, nil
 }
 
+// openError says in French why DuckDB could not open the file at path,
+// for the causes a user can act on.
+func openError(path string, err error) error {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return fmt.Errorf("l'entrepôt %s est un dossier : indiquez le fichier DuckDB de l'entrepôt (--warehouse)", path)
+	}
+	if strings.Contains(err.Error(), "not a valid DuckDB database file") {
+		return fmt.Errorf("%s n'est pas un entrepôt DuckDB (un fichier d'un autre type, ou abîmé) : vérifiez --warehouse, ou restaurez une sauvegarde (vigie restore)", path)
+	}
+	return fmt.Errorf("ouverture de l'entrepôt %s : %w", path, err)
+}
+
 func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, setUp func(driver.ExecerContext) error) (*Warehouse, error) {
 	if path == "" {
 		return nil, errors.New("open warehouse: empty path")
@@ -96,13 +109,13 @@ func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, 
 	}
 	connector, err := duckdb.NewConnector(dsn, setUp)
 	if err != nil {
-		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	db := sql.OpenDB(connector)
 	w := &Warehouse{DB: db, Path: path, SQL: sqlFS, ReadOnly: readOnly, conn: connector}
 	if err := db.PingContext(ctx); err != nil {
 		_ = w.Close()
-		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if readOnly {
 		if err := w.checkVersion(ctx); err != nil {
