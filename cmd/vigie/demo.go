@@ -151,7 +151,7 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	res, err := steps.Run(ctx, d.env(), steps.Ingest, d.runInfo(opts.AsOf), steps.Extraction{Dir: extraction, Options: iopt})
 	if res != nil {
 		a.format = "table"
-		a.printIngestSummary(res)
+		a.printIngestSummary(res, err == nil)
 	}
 	if err != nil {
 		return err

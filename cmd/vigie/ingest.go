@@ -97,7 +97,7 @@ rows_quarantined par fichier.`,
 			}
 			res, err := steps.Run(ctx, a.env(w), steps.Ingest, runInfo(cmd, args), steps.Extraction{Dir: args[0], Options: opt})
 			if res != nil {
-				a.printIngestSummary(res)
+				a.printIngestSummary(res, err == nil)
 			}
 			return err
 		},
@@ -114,12 +114,18 @@ rows_quarantined par fichier.`,
 
 // printIngestSummary prints the per-file counts on stdout and the first
 // quarantined rows on stderr. Values of identity columns are never printed.
-func (a *app) printIngestSummary(res *ingest.Result) {
+// When nothing was loaded, rows_loaded says so: the counts of an extraction
+// refused for its quarantine still tell where the refused rows are, those of
+// one stopped at an unreadable file tell nothing and are not printed.
+func (a *app) printIngestSummary(res *ingest.Result, loaded bool) {
 	t := &table{columns: []string{"table", "rows_read", "rows_loaded", "rows_quarantined"}, types: make([]string, 4)}
 	for _, f := range res.Files {
+		if !loaded {
+			f.Loaded = 0
+		}
 		t.rows = append(t.rows, []any{f.Table, f.Read, f.Loaded, f.Quarantined})
 	}
-	if !res.Refused || len(res.Files) > 0 {
+	if loaded || res.Refused {
 		_ = t.write(a.stdout, a.format)
 	}
 	for _, f := range res.Files {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,6 +142,8 @@ func TestIngestCommandRefusals(t *testing.T) {
 			nil, []string{"evenements.csv", "date_evenement"}},
 		{"not a workbook", map[string]string{"evenements.csv": "", "evenements.xlsx": "not a zip"},
 			nil, []string{"evenements.xlsx", "n'est pas un classeur XLSX lisible"}},
+		{"not a Parquet file", map[string]string{"evenements.csv": "", "evenements.parquet": "PAR1 pas du Parquet"},
+			nil, []string{"evenements.parquet", "n'est pas un fichier Parquet lisible"}},
 		{"a column twice", map[string]string{"evenements.csv": "id_evenement;id_dossier;date_evenement;nature;nature\nE8;D1;20/11/2026;atelier;atelier\n"},
 			nil, []string{"evenements.csv", "« nature »", "deux fois"}},
 		{"two files for a table", map[string]string{"evenements.xlsx": "not a zip"},
@@ -151,10 +154,22 @@ func TestIngestCommandRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := copyExtraction(t, c.files)
-			args := append([]string{"--warehouse", wh, "ingest"}, c.args...)
-			code, _, errs := runVigie(t, append(args, dir)...)
+			args := append([]string{"--warehouse", wh, "ingest", "--format", "csv"}, c.args...)
+			code, out, errs := runVigie(t, append(args, dir)...)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1: %s", code, errs)
+			}
+			// Nothing was loaded, and standard output does not say otherwise.
+			for _, rec := range readCSV(t, out) {
+				if rec[2] != "0" && rec[2] != "rows_loaded" {
+					t.Errorf("a refused extraction prints %v as loaded:\n%s", rec, out)
+				}
+			}
+			// The file is named once, and the message holds no SQL.
+			for _, f := range []string{"evenements.xlsx", "evenements.parquet"} {
+				if strings.Count(errs, f) > 1 || strings.Contains(errs, "LINE 1") {
+					t.Errorf("message names %s more than once or quotes SQL:\n%s", f, errs)
+				}
 			}
 			for _, w := range append(c.want, "extraction refusée") {
 				if !strings.Contains(errs, w) {
@@ -179,7 +194,7 @@ func TestIngestCommandRefusals(t *testing.T) {
 	}
 	// The refusals are in the run history.
 	rows := queryCSV(t, wh, "SELECT status, count(*) FROM runs GROUP BY ALL ORDER BY 1")
-	if len(rows) != 3 || strings.Join(rows[1], ":") != "done:2" || strings.Join(rows[2], ":") != "refused:6" {
+	if len(rows) != 3 || strings.Join(rows[1], ":") != "done:2" || strings.Join(rows[2], ":") != "refused:"+strconv.Itoa(len(cases)) {
 		t.Fatalf("runs by status: %v", rows)
 	}
 }

@@ -269,7 +269,9 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		}
 		if err != nil {
 			var ce *columnError
-			if errors.As(err, &ce) {
+			var fe *FileError
+			if errors.As(err, &ce) || errors.As(err, &fe) {
+				// It names the file and says what is wrong with it.
 				return warehouse.Refused(fmt.Errorf("%w : %w", ErrRefused, err))
 			}
 			return warehouse.Refused(fmt.Errorf("%w : %s est illisible : %w", ErrRefused, file, err))

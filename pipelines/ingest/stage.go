@@ -396,13 +396,22 @@ func (s *csvScan) recordAt(pos int64) int {
 	return i
 }
 
+// readerError is the first line of an error of DuckDB or of a reader about
+// file: what went wrong, without the excerpt of the query DuckDB adds, nor
+// the file's path, which the message gives before.
+func readerError(err error, file string) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	s = strings.ReplaceAll(s, " '"+file+"'", "")
+	return strings.TrimSpace(strings.ReplaceAll(s, file, "le fichier"))
+}
+
 // stageParquet reads a Parquet file; native types are turned into the
 // text forms of the extract format.
 func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*staged, error) {
 	src := `read_parquet(` + warehouse.Literal(file) + `, file_row_number = true)`
 	rows, err := conn.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM `+src+`)`)
 	if err != nil {
-		return nil, fmt.Errorf("%s : n'est pas un fichier Parquet lisible : %w", file, err)
+		return nil, &FileError{File: file, Reason: "n'est pas un fichier Parquet lisible (" + readerError(err, file) + ")"}
 	}
 	var header, types []string
 	for rows.Next() {
@@ -476,7 +485,7 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, t *Table, file, tmpDir strin
 	// to disk goes to the run's private folder.
 	f, err := excelize.OpenFile(file, excelize.Options{UnzipSizeLimit: lim.MaxFileBytes, TmpDir: tmpDir})
 	if err != nil {
-		return nil, fmt.Errorf("%s : n'est pas un classeur XLSX lisible : %w", file, err)
+		return nil, &FileError{File: file, Reason: "n'est pas un classeur XLSX lisible (" + readerError(err, file) + ")"}
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
