@@ -66,7 +66,8 @@ double, un code ou une référence inconnus sont mises en quarantaine (table
 quarantine) et non chargées ; chaque ligne lue est chargée ou mise en
 quarantaine. Le chargement est tout ou rien : une extraction refusée laisse
 l'entrepôt tel qu'il était. Affiche table,rows_read,rows_loaded,
-rows_quarantined par fichier.`,
+rows_quarantined par fichier (rows_loaded vaut 0 quand l'extraction est
+refusée : rien n'est chargé).`,
 		Example: `  vigie ingest /data/extractions/2026-11-23
   vigie ingest --format csv --max-reject-ratio 0.05 ./extraction`,
 		Args: exactArgs(1),
