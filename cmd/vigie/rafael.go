@@ -54,7 +54,7 @@ valeur_actuelle,valeur_demandee,commentaire (champ suppression : valeurs vides).
 				return err
 			}
 			if err := opts.Validate(); err != nil {
-				return usagef("voir 'vigie rafael --help'", "%v", err)
+				return usagef("voir « vigie rafael --help »", "%v", err)
 			}
 			ctx := cmd.Context()
 			w, err := a.openExisting(ctx)

@@ -92,7 +92,7 @@ Colonnes : id_dossier,code_structure,commune_insee,decision,id_dispositif,code_d
 				}
 			}
 			if err := opts.Validate(); err != nil {
-				return usagef("voir 'vigie territoire plan --help'", "%v", err)
+				return usagef("voir « vigie territoire plan --help »", "%v", err)
 			}
 			ctx := cmd.Context()
 			w, err := a.openWarehouseReadOnly(ctx)

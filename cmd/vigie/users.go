@@ -136,7 +136,7 @@ func (a *app) knownStructures(ctx context.Context) (func(string) bool, error) {
 func accountError(err error) error {
 	var inv *accounts.InvalidError
 	if errors.As(err, &inv) {
-		return usagef("voir 'vigie users --help'", "%s", inv.Message)
+		return usagef("voir « vigie users --help »", "%s", inv.Message)
 	}
 	return err
 }
