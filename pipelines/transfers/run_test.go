@@ -395,69 +395,59 @@ func TestRunWithDeletedRowsPending(t *testing.T) {
 	}
 }
 
-// TestStoppedRunRecordsTheDeletableSourcesOfWhatItExecuted: a run stopped
-// after some requests (SIGTERM cancels its context) records the deletable
-// sources of the requests it executed, which are final: no later run would
-// list them.
-func TestStoppedRunRecordsTheDeletableSourcesOfWhatItExecuted(t *testing.T) {
+// TestStoppedRunRecordsWhatItExecuted: a run stopped (SIGTERM cancels its
+// context) between two requests, or while a request's transaction is open
+// (where a run spends its time, that request then rolled back), keeps the
+// requests it executed and records their deletable sources, which are final:
+// no later run would list them. It gives automatic checkpoints back to the
+// warehouse too (the setting is the database's, and a daemon outlives the
+// run).
+func TestStoppedRunRecordsWhatItExecuted(t *testing.T) {
 	t.Parallel()
-	w := fixture(t)
-	deletableRequests(t, w)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	opts := Options{At: local(t, "2026-11-23 04:00"), RunID: 1}
-	opts.afterRequest = func(o Outcome) {
-		if o.IDTransfert == "T4" {
-			cancel() // SIGTERM once T4 committed
-		}
-	}
-	res, err := Run(ctx, w, opts)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("a run stopped after T4: %v, want cancelled", err)
-	}
-	if got := strings.Join(statuses(res), ","); got != "T1:execute,T2:execute,T3:execute,T4:execute" {
-		t.Errorf("outcomes %s, want T1 to T4 executed", got)
-	}
-	if n := query(t, w, `SELECT string_agg(id_transfert || ':' || statut, ',' ORDER BY id_transfert) FROM transfer_status`); n != "T1:execute,T2:execute,T3:execute,T4:execute" {
-		t.Errorf("stored statuses %q", n)
-	}
-	if n := query(t, w, `SELECT string_agg(type_element||':'||valeur||':'||id_transfert, ',' ORDER BY valeur) FROM transfer_deletable WHERE run_id = 1`); n != "lieu:L1:T1,valeur:OrgA:T4" {
-		t.Errorf("stored deletable sources %q, want those of T1 and T4", n)
-	}
-}
-
-// TestRunStoppedInsideARequestRecordsWhatItExecuted: a SIGTERM that lands
-// while a request's transaction is open (where a run spends its time) rolls
-// that request back, and still records the deletable sources of the requests
-// executed before it, and gives automatic checkpoints back to the warehouse
-// (the setting is the database's, and a daemon outlives the run).
-func TestRunStoppedInsideARequestRecordsWhatItExecuted(t *testing.T) {
-	t.Parallel()
-	w := fixture(t)
-	deletableRequests(t, w)
-	defaultThreshold := query(t, w, `SELECT current_setting('checkpoint_threshold')`)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	opts := Options{At: local(t, "2026-11-23 04:00"), RunID: 1}
-	opts.inRequest = func(o Outcome) {
-		if o.IDTransfert == "T5" {
-			cancel() // SIGTERM before T5 commits
-		}
-	}
-	res, err := Run(ctx, w, opts)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("a run stopped inside T5: %v, want cancelled", err)
-	}
-	if got := strings.Join(statuses(res), ","); got != "T1:execute,T2:execute,T3:execute,T4:execute" {
-		t.Errorf("outcomes %s, want T1 to T4 executed", got)
-	}
-	if n := query(t, w, `SELECT string_agg(id_transfert || ':' || statut, ',' ORDER BY id_transfert) FROM transfer_status`); n != "T1:execute,T2:execute,T3:execute,T4:execute" {
-		t.Errorf("stored statuses %q, want T5 rolled back", n)
-	}
-	if n := query(t, w, `SELECT string_agg(type_element||':'||valeur||':'||id_transfert, ',' ORDER BY valeur) FROM transfer_deletable WHERE run_id = 1`); n != "lieu:L1:T1,valeur:OrgA:T4" {
-		t.Errorf("stored deletable sources %q, want those of T1 and T4", n)
-	}
-	if got := query(t, w, `SELECT current_setting('checkpoint_threshold')`); got != defaultThreshold {
-		t.Errorf("checkpoint threshold after the stopped run: %s, want DuckDB's default %s back", got, defaultThreshold)
+	for _, c := range []struct {
+		name string
+		stop func(opts *Options, cancel func())
+	}{
+		{"once T4 committed", func(opts *Options, cancel func()) {
+			opts.afterRequest = func(o Outcome) {
+				if o.IDTransfert == "T4" {
+					cancel()
+				}
+			}
+		}},
+		{"inside T5, before it commits", func(opts *Options, cancel func()) {
+			opts.inRequest = func(o Outcome) {
+				if o.IDTransfert == "T5" {
+					cancel()
+				}
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := fixture(t)
+			deletableRequests(t, w)
+			defaultThreshold := query(t, w, `SELECT current_setting('checkpoint_threshold')`)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts := Options{At: local(t, "2026-11-23 04:00"), RunID: 1}
+			c.stop(&opts, cancel)
+			res, err := Run(ctx, w, opts)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("a run stopped %s: %v, want cancelled", c.name, err)
+			}
+			if got := strings.Join(statuses(res), ","); got != "T1:execute,T2:execute,T3:execute,T4:execute" {
+				t.Errorf("outcomes %s, want T1 to T4 executed", got)
+			}
+			if n := query(t, w, `SELECT string_agg(id_transfert || ':' || statut, ',' ORDER BY id_transfert) FROM transfer_status`); n != "T1:execute,T2:execute,T3:execute,T4:execute" {
+				t.Errorf("stored statuses %q, want T1 to T4 and nothing of T5", n)
+			}
+			if n := query(t, w, `SELECT string_agg(type_element||':'||valeur||':'||id_transfert, ',' ORDER BY valeur) FROM transfer_deletable WHERE run_id = 1`); n != "lieu:L1:T1,valeur:OrgA:T4" {
+				t.Errorf("stored deletable sources %q, want those of T1 and T4", n)
+			}
+			if got := query(t, w, `SELECT current_setting('checkpoint_threshold')`); got != defaultThreshold {
+				t.Errorf("checkpoint threshold after the stopped run: %s, want DuckDB's default %s back", got, defaultThreshold)
+			}
+		})
 	}
 }
