@@ -30,3 +30,36 @@ func TestRegionalFiltersOfferSitesOfTheChosenStructure(t *testing.T) {
 		t.Errorf("structure account: %d, its own sites not offered", r.code)
 	}
 }
+
+// Error pages speak French, from their title on: an address that does not
+// exist, a method a page does not take, an object out of reach, a bad filter.
+func TestErrorPagesAreFrench(t *testing.T) {
+	f := newFixture(t)
+	dir := f.login(t, "std-a")
+	for _, c := range []struct {
+		who          *client
+		method, path string
+		code         int
+		title        string
+	}{
+		{f.client(t), "GET", "/nulle-part", 404, "Introuvable"},
+		{dir, "GET", "/nulle-part", 404, "Introuvable"},
+		{dir, "DELETE", "/constats", 405, "Méthode non permise"},
+		{dir, "GET", "/dossiers/INCONNU", 404, "Introuvable"},
+		{dir, "GET", "/journal", 403, "Accès refusé"},
+		{dir, "GET", "/constats?gravite=grave", 400, "Demande incorrecte"},
+	} {
+		r := c.who.do(c.method, c.path, nil, nil)
+		if r.code != c.code || !strings.Contains(r.body, "<h1>"+c.title+"</h1>") || !strings.Contains(r.body, "<title>"+c.title+" · vigie</title>") {
+			t.Errorf("%s %s: %d, want %d and the title %q:\n%.400s", c.method, c.path, r.code, c.code, c.title, r.body)
+		}
+		for _, english := range []string{"page not found", "Method Not Allowed", "Not Found", "Forbidden", "Bad Request"} {
+			if strings.Contains(r.body, english) {
+				t.Errorf("%s %s says %q", c.method, c.path, english)
+			}
+		}
+		if c.code == 405 && !strings.Contains(r.header.Get("Allow"), "GET") {
+			t.Errorf("%s %s: Allow %q, want the methods it takes", c.method, c.path, r.header.Get("Allow"))
+		}
+	}
+}

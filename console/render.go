@@ -171,7 +171,30 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, kind routeKind, st
 		writeJSONError(w, status, msg)
 		return
 	}
-	s.render(w, r, status, "error", pageData{Title: http.StatusText(status), Error: msg})
+	s.render(w, r, status, "error", pageData{Title: statusTitle(status), Error: msg})
+}
+
+// statusTitle is the French title of an error page.
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "Demande incorrecte"
+	case http.StatusUnauthorized:
+		return "Connexion requise"
+	case http.StatusForbidden:
+		return "Accès refusé"
+	case http.StatusNotFound:
+		return "Introuvable"
+	case http.StatusMethodNotAllowed:
+		return "Méthode non permise"
+	case http.StatusRequestEntityTooLarge:
+		return "Demande trop volumineuse"
+	case http.StatusTooManyRequests:
+		return "Trop de tentatives"
+	case http.StatusServiceUnavailable:
+		return "Indisponible pour le moment"
+	}
+	return "Erreur"
 }
 
 // failData maps the data layer's errors to status codes.

@@ -48,5 +48,39 @@ func (s *Server) routes() {
 	m.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "route inconnue de l'API")
 	})
-	s.mux = m
+	s.mux = s.unmatched(m)
 }
+
+// unmatched answers in French, as every page does, the requests no route
+// takes: an address that does not exist (404) or a method its page does not
+// take (405, with the methods it does in Allow). The mux decides which.
+func (s *Server) unmatched(m *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := m.Handler(r)
+		if pattern != "" {
+			m.ServeHTTP(w, r)
+			return
+		}
+		decided := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(decided, r)
+		msg := "cette adresse ne mène à aucune page : vérifiez-la, ou repartez de l'accueil"
+		if decided.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", decided.header.Get("Allow"))
+			msg = "cette page ne s'utilise pas avec la méthode " + r.Method
+		} else {
+			decided.status = http.StatusNotFound
+		}
+		s.fail(w, r, kindPage, decided.status, msg)
+	})
+}
+
+// statusRecorder keeps the status and headers a handler sets, and drops its
+// body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (d *statusRecorder) Header() http.Header         { return d.header }
+func (d *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (d *statusRecorder) WriteHeader(status int)      { d.status = status }

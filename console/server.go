@@ -59,7 +59,7 @@ type Server struct {
 	cfg   Config
 	snaps *snapshots
 	pages *pageTemplates
-	mux   *http.ServeMux
+	mux   http.Handler
 	stop  context.CancelFunc
 	done  chan struct{}
 }
