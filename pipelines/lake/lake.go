@@ -37,6 +37,8 @@ type Options struct {
 	// Compression of the Parquet files: zstd (the default), snappy or
 	// uncompressed.
 	Compression string
+	// afterTable, when set (tests), is called once each table is written.
+	afterTable func(table string)
 }
 
 // codecs are the compressions an export accepts, with their COPY options.
@@ -70,9 +72,10 @@ func CheckKey(key []byte) error {
 	return nil
 }
 
-// Export writes every dataset of the lake under opts.Out. Each table is
-// written to a temporary folder, then put in place of the previous export
-// of that table, so a reader never finds half a table.
+// Export writes every dataset of the lake under opts.Out. The tables are
+// written to a temporary folder, then, once all are, each put in place of
+// the previous export of that table: a reader never finds half a table, and
+// an export stopped while it writes leaves the previous lake whole.
 func Export(ctx context.Context, w *warehouse.Warehouse, opts Options) (out []Dataset, err error) {
 	if err := CheckKey(opts.Key); err != nil {
 		return nil, err
@@ -167,10 +170,21 @@ func Export(ctx context.Context, w *warehouse.Warehouse, opts Options) (out []Da
 		if err != nil {
 			return nil, err
 		}
-		if err := replace(dir, filepath.Join(opts.Out, d.table)); err != nil {
+		out = append(out, Dataset{Table: d.table, Rows: rows, Files: files})
+		if opts.afterTable != nil {
+			opts.afterTable(d.table)
+		}
+	}
+	// Every table written: only now do they replace the previous export's,
+	// one rename each, so an export stopped while writing (most of its time)
+	// leaves the previous lake whole.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if err := replace(filepath.Join(work, d.table), filepath.Join(opts.Out, d.table)); err != nil {
 			return nil, err
 		}
-		out = append(out, Dataset{Table: d.table, Rows: rows, Files: files})
 	}
 	return out, nil
 }

@@ -7,8 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -378,5 +381,58 @@ func TestExportRefusedWithoutKey(t *testing.T) {
 		if key == nil && !errors.Is(err, ErrNoKey) {
 			t.Errorf("export without key: %v, want ErrNoKey", err)
 		}
+	}
+}
+
+// lakeFiles lists every file under the lake out with its size and
+// modification time: what a reader of the lake would find.
+func lakeFiles(t *testing.T, out string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(out, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		files[strings.TrimPrefix(p, out)] = fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// An export stopped half-way (SIGTERM cancels its context) leaves the
+// previous lake as it was, every table of it: a reader never finds some
+// tables of one export beside some of the next.
+func TestStoppedExportLeavesThePreviousLake(t *testing.T) {
+	t.Parallel()
+	w := region(t)
+	out := t.TempDir()
+	if _, err := Export(context.Background(), w, Options{Out: out, Key: key1}); err != nil {
+		t.Fatal(err)
+	}
+	before := lakeFiles(t, out)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	written := 0
+	opts := Options{Out: out, Key: key1, afterTable: func(string) {
+		if written++; written == 3 {
+			cancel() // SIGTERM once three tables are written
+		}
+	}}
+	if _, err := Export(ctx, w, opts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("an export stopped after three tables: %v, want cancelled", err)
+	}
+	if written != 3 {
+		t.Errorf("%d tables written, want the export stopped after 3", written)
+	}
+	after := lakeFiles(t, out)
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("the stopped export changed the lake: %d files before, %d after", len(before), len(after))
 	}
 }
