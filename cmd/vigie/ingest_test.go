@@ -144,6 +144,8 @@ func TestIngestCommandRefusals(t *testing.T) {
 			nil, []string{"evenements.xlsx", "n'est pas un classeur XLSX lisible"}},
 		{"not a Parquet file", map[string]string{"evenements.csv": "", "evenements.parquet": "PAR1 pas du Parquet"},
 			nil, []string{"evenements.parquet", "n'est pas un fichier Parquet lisible"}},
+		{"not a gzip file", map[string]string{"evenements.csv": "", "evenements.csv.gz": "pas du gzip"},
+			nil, []string{"evenements.csv.gz", "n'est pas un fichier gzip lisible"}},
 		{"a column twice", map[string]string{"evenements.csv": "id_evenement;id_dossier;date_evenement;nature;nature\nE8;D1;20/11/2026;atelier;atelier\n"},
 			nil, []string{"evenements.csv", "« nature »", "deux fois"}},
 		{"two files for a table", map[string]string{"evenements.xlsx": "not a zip"},
@@ -166,7 +168,7 @@ func TestIngestCommandRefusals(t *testing.T) {
 				}
 			}
 			// The file is named once, and the message holds no SQL.
-			for _, f := range []string{"evenements.xlsx", "evenements.parquet"} {
+			for _, f := range []string{"evenements.xlsx", "evenements.parquet", "evenements.csv.gz"} {
 				if strings.Count(errs, f) > 1 || strings.Contains(errs, "LINE 1") {
 					t.Errorf("message names %s more than once or quotes SQL:\n%s", f, errs)
 				}

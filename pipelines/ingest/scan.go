@@ -228,7 +228,7 @@ func openDecoded(path string, gz bool, enc string, mix *mixCheck) (io.Reader, fu
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("%s : n'est pas un fichier gzip : %w", path, err)
+			return nil, nil, &FileError{File: path, Reason: "n'est pas un fichier gzip lisible (" + readerError(err, path) + ")"}
 		}
 		closers = append(closers, zr.Close)
 		r = zr
