@@ -43,11 +43,7 @@ func stoppedArchiving(t *testing.T, step string) (status, stderr string, w *ware
 	backupDir = t.TempDir()
 	child, _ := childtest.Start(t, "STEP "+step, "VIGIE_TEST_SIGTERM_CHILD="+path, "VIGIE_TEST_STEP="+step, "VIGIE_TEST_BACKUP_DIR="+backupDir)
 	status = child.Signal(t, syscall.SIGTERM)
-	if w, err = warehouse.Open(context.Background(), path, sqlfiles.FS()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.Close() })
-	return status, child.Stderr.String(), w, backupDir
+	return status, child.Stderr.String(), warehousetest.Reopen(t, path), backupDir
 }
 
 // archivingState says how many dossiers are archived, how many still carry

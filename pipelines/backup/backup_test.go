@@ -17,6 +17,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/internal/recorded"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -155,11 +156,7 @@ func TestBackupWritesCheckedCopiesAndKeepsTheLatest(t *testing.T) {
 func TestSnapshotKeepsTheWarehouseLocked(t *testing.T) {
 	t.Parallel()
 	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "ingest", "basic"))
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Reopen(t, path)
 	for i := range 2 {
 		if err := w.SnapshotTo(context.Background(), filepath.Join(t.TempDir(), "copy.duckdb")); err != nil {
 			t.Fatal(err)
@@ -292,11 +289,7 @@ func TestStoppedBackupLeavesNoCopy(t *testing.T) {
 	t.Parallel()
 	path := newWarehouse(t, filepath.Join("..", "..", "testdata", "ingest", "basic"))
 	out := filepath.Join(t.TempDir(), "sauvegardes")
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Reopen(t, path)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := Options{Out: out, Keep: 2, Now: time.Date(2026, 11, 23, 5, 45, 0, 0, time.UTC)}

@@ -48,11 +48,7 @@ func TestControlsStopOnSIGTERMInEveryStep(t *testing.T) {
 			if status != "STATUS "+warehouse.StatusCancelled {
 				t.Errorf("after SIGTERM in step %s: %q, want the run cancelled; stderr: %s", step, status, stderr)
 			}
-			w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
+			w := warehousetest.Reopen(t, path)
 			got := storedRows(t, w)
 			want := map[string]int{"control_runs": 0, "findings": 0, "findings_resolved": 0, "indicator_rdv": 0, "upcoming_rdv": 0, "indicator_siene": 0}
 			delete(got, "runs")
@@ -78,11 +74,7 @@ func TestControlsSIGTERMAfterCommitKeepsTheRunDone(t *testing.T) {
 	if status != "STATUS "+warehouse.StatusDone {
 		t.Errorf("after SIGTERM once committed: %q, want the run done; stderr: %s", status, stderr)
 	}
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Reopen(t, path)
 	got := storedRows(t, w)
 	if got["control_runs"] != 1 || got["findings"] == 0 {
 		t.Errorf("stored after SIGTERM once committed: %v, want the run and its findings", got)

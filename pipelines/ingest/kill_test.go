@@ -129,11 +129,7 @@ func TestIngestSIGTERMAfterCommitKeepsTheRunDone(t *testing.T) {
 	if status != "STATUS "+warehouse.StatusDone {
 		t.Errorf("after SIGTERM once committed: %q, want the run done; stderr: %s", status, stderr)
 	}
-	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := warehousetest.Reopen(t, path)
 	if n := count(t, w, `SELECT count(*) FROM dossiers WHERE nom_usage = 'Martin-Durand'`); n != 1 {
 		t.Error("the committed load is not in the warehouse")
 	}
@@ -162,11 +158,7 @@ func TestIngestStopsOnSIGTERMInEveryPhase(t *testing.T) {
 			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".w.duckdb.tmp-*")); len(left) != 0 {
 				t.Errorf("temporary folders left: %v", left)
 			}
-			w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
+			w := warehousetest.Reopen(t, path)
 			if after := snapshot(t, w); after != before {
 				t.Errorf("a load stopped in phase %s changed the warehouse", phase)
 			}

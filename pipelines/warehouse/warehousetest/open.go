@@ -20,3 +20,15 @@ func Open(t testing.TB) *warehouse.Warehouse {
 	t.Cleanup(func() { w.Close() })
 	return w
 }
+
+// Reopen opens the warehouse file at path again (after a child process or a
+// closed copy wrote it), closed when the test ends.
+func Reopen(t testing.TB, path string) *warehouse.Warehouse {
+	t.Helper()
+	w, err := warehouse.Open(context.Background(), path, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
