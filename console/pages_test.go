@@ -1,8 +1,11 @@
 package console
 
 import (
+	"html"
 	"strings"
 	"testing"
+
+	"github.com/arml-na/vigie/reports"
 )
 
 // TestRegionalFiltersOfferSitesOfTheChosenStructure: a regional dashboard
@@ -60,6 +63,23 @@ func TestErrorPagesAreFrench(t *testing.T) {
 		}
 		if c.code == 405 && !strings.Contains(r.header.Get("Allow"), "GET") {
 			t.Errorf("%s %s: Allow %q, want the methods it takes", c.method, c.path, r.header.Get("Allow"))
+		}
+	}
+}
+
+// Every rule family is named where a director picks it (the menu, the chart
+// of the home page, the title of its findings), not only the first eight.
+func TestEveryRuleFamilyIsNamed(t *testing.T) {
+	f := newFixture(t)
+	dir := f.login(t, "std-a")
+	home := dir.get("/")
+	for _, fam := range reports.Families {
+		name := html.EscapeString(fam + " — " + reports.FamilyLabel[fam])
+		if !strings.Contains(home.body, name) {
+			t.Errorf("home page: family %s not named %q", fam, name)
+		}
+		if r := dir.get("/constats?famille=" + fam); r.code != 200 || !strings.Contains(r.body, "<h1>"+name) {
+			t.Errorf("/constats?famille=%s: %d, title not %q", fam, r.code, name)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/controls"
 	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/reports"
 )
 
 // securityHeaders sets the headers every answer carries: no inline script or
@@ -244,14 +245,9 @@ func cellText(v any) string {
 	}
 }
 
-// familyLabels name the rule families for people.
-var familyLabels = map[string]string{
-	"RDV": "Rendez-vous", "FOR": "Entrées en formation", "PCJ": "PACEA et CEJ", "SIE": "Rattachement SIENE",
-	"PAC": "Parcours PACEA", "USR": "Comptes utilisateurs", "RGS": "Certificats RGS", "DOS": "Qualité des dossiers",
-}
-
+// familyLabel names a rule family as the reports do ("RDV — Rendez-vous").
 func familyLabel(f string) string {
-	if l, ok := familyLabels[f]; ok {
+	if l, ok := reports.FamilyLabel[f]; ok {
 		return f + " — " + l
 	}
 	return f
