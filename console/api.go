@@ -210,7 +210,13 @@ func (s *Server) runQuery(r *http.Request, p *principal, text string) (*data.Tab
 	if len(objet) > 2000 {
 		objet = objet[:2000] + "…"
 	}
-	if err := s.cfg.Store.Audit(r.Context(), p.acc.Login, "requete_sql", objet, s.clientAddr(r)); err != nil {
+	return s.runQueryAs(r, p, text, "requete_sql", objet)
+}
+
+// runQueryAs runs one SQL query over the caller's scope, audited as action
+// on objet.
+func (s *Server) runQueryAs(r *http.Request, p *principal, text, action, objet string) (*data.Table, error) {
+	if err := s.cfg.Store.Audit(r.Context(), p.acc.Login, action, objet, s.clientAddr(r)); err != nil {
 		return nil, err
 	}
 	var t *data.Table
@@ -221,11 +227,17 @@ func (s *Server) runQuery(r *http.Request, p *principal, text string) (*data.Tab
 	return t, err
 }
 
+// notTheQuery tells a query's failure that is not the statement's own: no
+// scope, no snapshot, a bad parameter (answered as any page would).
+func notTheQuery(err error) bool {
+	var bad *data.BadParamError
+	return errors.Is(err, data.ErrNoScope) || errors.Is(err, ErrNoSnapshot) || errors.As(err, &bad)
+}
+
 // queryFail answers a refused or failed query: 400 with DuckDB's message
 // (the statement is the caller's own), 403 for a scope refusal.
 func (s *Server) queryFail(w http.ResponseWriter, r *http.Request, err error, api bool) {
-	var bad *data.BadParamError
-	if errors.Is(err, data.ErrNoScope) || errors.Is(err, ErrNoSnapshot) || errors.As(err, &bad) {
+	if notTheQuery(err) {
 		if api {
 			s.apiFail(w, r, err)
 		} else {

@@ -271,3 +271,53 @@ func TestBrowserAnalyst(t *testing.T) {
 	b.logout()
 	b.checkClean()
 }
+
+// An expert writes an analysis with its chart and proposes it; a valideur
+// validates it; a director opens it from the catalogue over its structure.
+func TestBrowserAnalysisToCatalogue(t *testing.T) {
+	f := newFixture(t)
+	const titre = "Constats par règle"
+	for _, step := range []struct {
+		login string
+		do    func(b *browserSession)
+	}{
+		{"exp", func(b *browserSession) {
+			b.run(chromedp.Click(`nav a[href="/analyses"]`, chromedp.ByQuery), chromedp.WaitVisible(`a[href="/analyses/nouvelle"]`, chromedp.ByQuery),
+				chromedp.Click(`a[href="/analyses/nouvelle"]`, chromedp.ByQuery), chromedp.WaitVisible(`#titre`, chromedp.ByID),
+				chromedp.SendKeys(`#titre`, titre, chromedp.ByID),
+				chromedp.SetValue(`#sql`, "SELECT rule, count(*) AS n FROM findings GROUP BY ALL ORDER BY n DESC", chromedp.ByID),
+				chromedp.SetValue(`#affichage`, "barres", chromedp.ByID),
+				chromedp.Click(`main form button[type=submit]`, chromedp.ByQuery), chromedp.WaitVisible(`svg.chart`, chromedp.ByQuery))
+			b.shot("01-analyse-expert")
+			b.run(chromedp.Click(`form[action$="/proposer"] button`, chromedp.ByQuery), chromedp.WaitNotPresent(`form[action$="/proposer"]`, chromedp.ByQuery))
+			if s := b.text(`.lead`); !strings.Contains(s, "Proposée") {
+				t.Errorf("after the proposal: %q", s)
+			}
+		}},
+		{"val", func(b *browserSession) {
+			b.run(chromedp.Navigate(b.base+"/analyses"), chromedp.WaitVisible(`main table`, chromedp.ByQuery))
+			b.shot("02-mallette-a-valider")
+			b.run(chromedp.Click(`main td a[href^="/analyses/"]`, chromedp.ByQuery), chromedp.WaitVisible(`form[action$="/valider"]`, chromedp.ByQuery),
+				chromedp.Click(`form[action$="/valider"] button`, chromedp.ByQuery), chromedp.WaitNotPresent(`form[action$="/valider"]`, chromedp.ByQuery))
+		}},
+		{"std-a", func(b *browserSession) {
+			b.run(chromedp.Navigate(b.base+"/analyses"), chromedp.WaitVisible(`main td a[href^="/analyses/"]`, chromedp.ByQuery),
+				chromedp.Click(`main td a[href^="/analyses/"]`, chromedp.ByQuery), chromedp.WaitVisible(`svg.chart`, chromedp.ByQuery))
+			b.shot("03-analyse-directeur")
+			if s := b.text(`h1`); s != titre {
+				t.Errorf("the director opened %q", s)
+			}
+			if m := hasAnyMarker(b.text(`main`)); m != "" {
+				t.Errorf("the director's analysis shows %q of B", m)
+			}
+			b.run(chromedp.Click(`a[href$="/export?format=xlsx"]`, chromedp.ByQuery))
+			b.waitDownload(".xlsx")
+		}},
+	} {
+		b := newBrowser(t, f.ts.URL)
+		b.login(step.login)
+		step.do(b)
+		b.logout()
+		b.checkClean()
+	}
+}

@@ -140,6 +140,7 @@ func newFixture(t *testing.T) *fixture {
 		{Login: "std-b", Profil: accounts.Standard, CodeStructure: structB},
 		{Login: "ana", Profil: accounts.Analyste},
 		{Login: "exp", Profil: accounts.Expert},
+		{Login: "val", Profil: accounts.Valideur},
 		{Login: "adm", Profil: accounts.Admin},
 	} {
 		a.Password = password

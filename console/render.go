@@ -73,6 +73,7 @@ var funcs = template.FuncMap{
 	"label":   familyLabel,
 	"gravite": graviteLabel,
 	"suivi":   suiviLabel,
+	"statut":  statutLabel,
 	"add":     func(a, b int) int { return a + b },
 	"query":   func(v url.Values) string { return v.Encode() },
 	"set":     withParam,

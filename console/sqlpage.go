@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -82,8 +81,7 @@ func (s *Server) handleSQL(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	t, err := s.runQuery(r, who(r), text)
 	if err != nil {
-		var bad *data.BadParamError
-		if errors.Is(err, data.ErrNoScope) || errors.Is(err, ErrNoSnapshot) || errors.As(err, &bad) {
+		if notTheQuery(err) {
 			s.failData(w, r, err)
 			return
 		}

@@ -79,3 +79,34 @@ ORDER BY at DESC, rowid DESC LIMIT ?3 OFFSET ?4;
 
 -- name: count_audit
 SELECT count(*) FROM audit_log WHERE (?1 = '' OR login = ?1) AND (?2 = '' OR action = ?2);
+
+-- name: insert_analysis
+INSERT INTO analyses (owner, titre, description, sql_text, affichage, statut, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, 'personnelle', ?, ?);
+
+-- name: get_analysis
+SELECT id, owner, titre, description, sql_text, affichage, statut, created_at, updated_at,
+       coalesce(decided_by, ''), coalesce(decided_at, 0), coalesce(motif, '')
+FROM analyses WHERE id = ?;
+
+-- name: list_analyses
+SELECT id, owner, titre, description, sql_text, affichage, statut, created_at, updated_at,
+       coalesce(decided_by, ''), coalesce(decided_at, 0), coalesce(motif, '')
+FROM analyses WHERE owner = ? OR statut = 'validee' OR (? AND statut = 'proposee')
+ORDER BY lower(titre), id;
+
+-- name: update_analysis
+UPDATE analyses SET titre = ?, description = ?, sql_text = ?, affichage = ?, statut = 'personnelle',
+       updated_at = ?, decided_by = NULL, decided_at = NULL, motif = NULL
+WHERE id = ? AND owner = ?;
+
+-- name: delete_analysis
+DELETE FROM analyses WHERE id = ? AND owner = ?;
+
+-- name: propose_analysis
+UPDATE analyses SET statut = 'proposee', updated_at = ?, decided_by = NULL, decided_at = NULL, motif = NULL
+WHERE id = ? AND owner = ? AND statut IN ('personnelle', 'refusee');
+
+-- name: decide_analysis
+UPDATE analyses SET statut = ?, decided_by = ?, decided_at = ?, motif = ?
+WHERE id = ? AND statut = 'proposee';

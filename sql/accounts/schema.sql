@@ -54,3 +54,25 @@ CREATE TABLE IF NOT EXISTS audit_log (
     adresse TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
+
+-- Analyses (console.md): a saved read-only SQL statement and how to show it.
+-- An analysis is its owner's own (personnelle) until an expert proposes it to
+-- the regional catalogue (proposee); a valideur validates it (validee: every
+-- account sees it, each over its own scope) or refuses it (refusee, with the
+-- reason). Changing a proposed or validated analysis makes it personal again.
+CREATE TABLE IF NOT EXISTS analyses (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner       TEXT NOT NULL REFERENCES accounts(login),
+    titre       TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    sql_text    TEXT NOT NULL,
+    affichage   TEXT NOT NULL,
+    statut      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    decided_by  TEXT,
+    decided_at  INTEGER,
+    motif       TEXT
+);
+CREATE INDEX IF NOT EXISTS analyses_owner ON analyses(owner);
+CREATE INDEX IF NOT EXISTS analyses_statut ON analyses(statut);
