@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,4 +177,31 @@ func TestIngestRefusesMixedEncodings(t *testing.T) {
 	refused(t, extraction(t, map[string]string{"structures.csv": utf8First}), Options{}, "structures.csv", 3, "UTF-8")
 	cpFirst := head + cp + "ML-16001;Mission Locale de l'Angoumois – cœur;16;;\n"
 	refused(t, extraction(t, map[string]string{"structures.csv": cpFirst}), Options{}, "structures.csv", 2, "UTF-8")
+}
+
+// A .csv.gz cut short (a copy that stopped half-way) or corrupted in its
+// middle is refused as unreadable, not loaded up to where it breaks.
+func TestIngestRefusesTruncatedOrCorruptGzip(t *testing.T) {
+	t.Parallel()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte("code_lieu;code_structure;nom;commune_insee;actif\n"))
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(zw, "L-16-%d;ML-16001;Antenne %d;16015;O\n", i, i*7919)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	whole := gz.Bytes()
+	corrupt := bytes.Clone(whole)
+	corrupt[len(corrupt)/2] ^= 0xff
+	for name, b := range map[string][]byte{"truncated": whole[:len(whole)/2], "corrupt": corrupt} {
+		dir := extraction(t, map[string]string{"lieux.csv": ""})
+		if err := os.WriteFile(filepath.Join(dir, "lieux.csv.gz"), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			refused(t, dir, Options{}, "lieux.csv.gz", 0, "gzip")
+		})
+	}
 }

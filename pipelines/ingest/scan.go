@@ -190,6 +190,10 @@ func scanPass(ctx context.Context, path, tmpDir string, gz bool, enc string, che
 		if len(rec.s.header) > lim.MaxColumns {
 			return nil, &FileError{File: path, Line: 1, Reason: fmt.Sprintf("l'en-tête a %d colonnes, plus que la limite de %d", len(rec.s.header), lim.MaxColumns)}
 		}
+		var gzErr *gzipError
+		if errors.As(rerr, &gzErr) {
+			return nil, &FileError{File: path, Reason: "n'est pas un fichier gzip lisible (" + gzErr.reason() + ")"}
+		}
 		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
 			break
 		}
@@ -217,6 +221,36 @@ func scanPass(ctx context.Context, path, tmpDir string, gz bool, enc string, che
 	return s, nil
 }
 
+// gzipStream tells the decompressor's failures from the end of the data: a
+// stream cut short reads as io.ErrUnexpectedEOF, which io.ReadFull also
+// returns for a last short chunk, and a file loaded up to its break would
+// be a silent loss.
+type gzipStream struct{ r io.Reader }
+
+func (g gzipStream) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &gzipError{err}
+	}
+	return n, err
+}
+
+// gzipError is a .gz file that does not decompress to its end.
+type gzipError struct{ err error }
+
+func (e *gzipError) Error() string { return "gzip: " + e.err.Error() }
+func (e *gzipError) Unwrap() error { return e.err }
+
+func (e *gzipError) reason() string {
+	switch {
+	case errors.Is(e.err, io.ErrUnexpectedEOF):
+		return "le fichier s'arrête avant la fin de ses données compressées : copie incomplète ?"
+	case errors.Is(e.err, gzip.ErrChecksum):
+		return "somme de contrôle fausse : le fichier est abîmé"
+	}
+	return "données compressées abîmées : " + e.err.Error()
+}
+
 func openDecoded(path string, gz bool, enc string, mix *mixCheck) (io.Reader, func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -231,7 +265,7 @@ func openDecoded(path string, gz bool, enc string, mix *mixCheck) (io.Reader, fu
 			return nil, nil, &FileError{File: path, Reason: "n'est pas un fichier gzip lisible (" + readerError(err, path) + ")"}
 		}
 		closers = append(closers, zr.Close)
-		r = zr
+		r = gzipStream{zr}
 	}
 	if mix != nil {
 		r = io.TeeReader(r, mix)
