@@ -3,8 +3,10 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,6 +114,40 @@ func TestLoginLockoutSameAnswer(t *testing.T) {
 	}
 	if actions["connexion"] != 2 || actions["echec_connexion"] != 5 || actions["echec_connexion_compte_bloque"] != 1 {
 		t.Errorf("audit: %v", actions)
+	}
+}
+
+// Guesses sent at once get no more tries than guesses sent one by one: the
+// fifth failure locks the login whatever the order the requests end in, and
+// the right password after them is refused.
+func TestLockoutHoldsAgainstParallelGuesses(t *testing.T) {
+	s, _, _ := open(t)
+	ctx := context.Background()
+	add(t, s, "dir-a", Standard, "ML-A")
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := s.Login(ctx, "dir-a", fmt.Sprintf("mauvais-mot-de-passe-%d", i), "127.0.0.1"); !errors.Is(err, ErrBadLogin) {
+				t.Errorf("guess %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, _, err := s.Login(ctx, "dir-a", goodPW, "127.0.0.1"); !errors.Is(err, ErrBadLogin) {
+		t.Fatalf("the right password after 20 parallel guesses logged in: %v", err)
+	}
+	log, _, err := s.AuditLog(ctx, AuditFilter{Login: "dir-a", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]int{}
+	for _, e := range log {
+		actions[e.Action]++
+	}
+	if actions["echec_connexion"] != LockoutAfter || actions["echec_connexion_compte_bloque"] != 21-LockoutAfter {
+		t.Errorf("audit: %v, want %d tries checked and the others refused as locked", actions, LockoutAfter)
 	}
 }
 

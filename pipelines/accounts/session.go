@@ -47,11 +47,33 @@ func hashToken(tok string) string {
 // Verify checks a login and password without opening a session (the
 // password change form asks for the current one). Failures are ErrBadLogin
 // and count towards the lockout, as at login.
+//
+// A try is counted as a failure before its password is checked, in one
+// transaction with the count of earlier failures (the store's writer lock
+// orders them), and taken back if it succeeds: guesses sent at once are
+// counted one after the other, so the fifth locks the login even while the
+// first ones are still being hashed.
 func (s *Store) Verify(ctx context.Context, login, pw, addr string) (Account, error) {
 	now := s.Now()
-	var n int
-	var last int64
-	if err := s.db.QueryRowContext(ctx, s.stmt("count_failures"), login, now.Add(-LockoutWindow).Unix()).Scan(&n, &last); err != nil {
+	var locked bool
+	var try int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		var last int64
+		if err := tx.QueryRowContext(ctx, s.stmt("count_failures"), login, now.Add(-LockoutWindow).Unix()).Scan(&n, &last); err != nil {
+			return err
+		}
+		if locked = n >= LockoutAfter; locked {
+			return nil
+		}
+		r, err := tx.ExecContext(ctx, s.stmt("insert_failure"), login, now.Unix())
+		if err != nil {
+			return err
+		}
+		try, err = r.LastInsertId()
+		return err
+	})
+	if err != nil {
 		return Account{}, fmt.Errorf("login: %w", err)
 	}
 	a, err := s.Get(ctx, login)
@@ -64,23 +86,17 @@ func (s *Store) Verify(ctx context.Context, login, pw, addr string) (Account, er
 		hash = a.hash
 	}
 	ok := verifyPassword(hash, pw) // always, so that timing tells nothing
-	locked := n >= LockoutAfter
 	if ok && known && !a.Disabled && !locked {
+		if _, err := s.exec(ctx, "delete_failure", try); err != nil {
+			return Account{}, fmt.Errorf("login: %w", err)
+		}
 		return a, nil
 	}
 	reason := "echec_connexion"
 	if locked {
 		reason = "echec_connexion_compte_bloque"
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if !locked {
-			if _, err := tx.ExecContext(ctx, s.stmt("insert_failure"), login, now.Unix()); err != nil {
-				return err
-			}
-		}
-		return s.auditTx(ctx, tx, login, reason, "", addr)
-	})
-	if err != nil {
+	if err := s.Audit(ctx, login, reason, "", addr); err != nil {
 		return Account{}, fmt.Errorf("login: %w", err)
 	}
 	return Account{}, ErrBadLogin

@@ -36,6 +36,9 @@ SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE login = ? AND at
 -- name: insert_failure
 INSERT INTO login_failures (login, at) VALUES (?, ?);
 
+-- name: delete_failure
+DELETE FROM login_failures WHERE rowid = ?;
+
 -- name: clear_failures
 DELETE FROM login_failures WHERE login = ?;
 
