@@ -1,11 +1,18 @@
 package console
 
 import (
+	"context"
 	"html"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
+	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 // TestRegionalFiltersOfferSitesOfTheChosenStructure: a regional dashboard
@@ -80,6 +87,82 @@ func TestEveryRuleFamilyIsNamed(t *testing.T) {
 		}
 		if r := dir.get("/constats?famille=" + fam); r.code != 200 || !strings.Contains(r.body, "<h1>"+name) {
 			t.Errorf("/constats?famille=%s: %d, title not %q", fam, r.code, name)
+		}
+	}
+}
+
+// A report file that names young people (the ASP list, the workbook) and was
+// written before a dossier of its structure was archived is withheld: it
+// may still name the young person anonymised since. Files without names,
+// files written after, and other structures' files stay.
+func TestNominativeReportsOlderThanAnArchivingAreWithheld(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reportsDir := filepath.Join(filepath.Dir(f.wh), "rapports")
+	hourAgo := time.Now().Add(-time.Hour)
+	write := func(code, date, name string, mod time.Time) string {
+		t.Helper()
+		p := filepath.Join(reportsDir, code, date, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("%PDF-1.4 "+name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+		return "/rapports/" + code + "/" + date + "/" + name
+	}
+	aspA := write(structA, "2026-11-23", "liste-asp-"+structA+"-2026-11-23.pdf", hourAgo)
+	bookA := write(structA, "2026-11-23", "classeur-"+structA+"-2026-11-23.xlsx", hourAgo)
+	dashA := "/rapports/" + structA + "/2026-11-23/tableau-de-bord-" + structA + "-2026-11-23.pdf"
+	aspB := write(structB, "2026-11-23", "liste-asp-"+structB+"-2026-11-23.pdf", hourAgo)
+	std, ana := f.login(t, "std-a"), f.login(t, "ana")
+	for _, p := range []string{aspA, bookA, dashA} {
+		if r := std.get(p); r.code != 200 {
+			t.Fatalf("before any archiving, %s: %d", p, r.code)
+		}
+	}
+
+	w, err := warehouse.Open(ctx, f.wh, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Record(ctx, warehouse.RunInfo{Command: "archive"}, func(id int64) error {
+		_, err := archive.Dossier(ctx, w, "D16-001", archive.MotifDemandeDuJeune, archive.Options{AsOf: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC),
+			BackupDir: t.TempDir(), RunID: id})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	aspLater := write(structA, "2026-11-30", "liste-asp-"+structA+"-2026-11-30.pdf", time.Now().Add(time.Minute))
+
+	deadline := time.Now().Add(20 * time.Second)
+	for r := std.get("/rapports"); !strings.Contains(r.body, "retiré"); r = std.get("/rapports") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the reports page never withholds the old ASP list:\n%.2000s", r.body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, p := range []string{aspA, bookA} {
+		if r := std.get(p); r.code != 410 || strings.Contains(r.body, "%PDF") || !strings.Contains(r.body, "archivage") {
+			t.Errorf("%s after an archiving of its structure: %d, want 410 and why", p, r.code)
+		}
+	}
+	for who, c := range map[string][]string{"std-a": {dashA, aspLater}, "ana": {aspB}} {
+		cl := std
+		if who == "ana" {
+			cl = ana
+		}
+		for _, p := range c {
+			if r := cl.get(p); r.code != 200 || !strings.Contains(r.body, "%PDF") {
+				t.Errorf("%s %s: %d, want the file (no name in it, written after, or another structure's)", who, p, r.code)
+			}
 		}
 	}
 }

@@ -1,12 +1,14 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/accounts"
+	"github.com/arml-na/vigie/reports"
 	"github.com/arml-na/vigie/schedules"
 )
 
@@ -166,6 +169,33 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) {
 // reportFile is one produced report the caller may download.
 type reportFile struct {
 	Structure, Date, Name, Href string
+	// Withheld: a nominative file written before the structure's last
+	// archiving (it may name a dossier anonymised since); the date of it.
+	Withheld string
+}
+
+// withheld tells whether a report file may name a dossier archived after it
+// was written: a nominative file (reports.NominativeFileNames) older than the
+// structure's last archiving. It returns that archiving's date.
+func (s *Server) withheld(ctx context.Context, dir, date, name string, mod time.Time) (string, error) {
+	day, err := time.Parse(time.DateOnly, date)
+	if err != nil || !slices.Contains(reports.NominativeFileNames(dir, day), name) {
+		return "", nil
+	}
+	var last map[string]time.Time
+	err = s.withSnapshot(func(sn *snapshot) (err error) {
+		last, err = cached(ctx, sn, "archivings", func(ctx context.Context) (map[string]time.Time, error) {
+			return data.LastArchivings(ctx, sn.w)
+		})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if at, ok := last[dir]; ok && !mod.After(at) {
+		return at.Format("02/01/2006"), nil
+	}
+	return "", nil
 }
 
 var (
@@ -214,10 +244,17 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 			}
 			fs, _ := os.ReadDir(filepath.Join(s.cfg.ReportsDir, dir, d.Name()))
 			for _, f := range fs {
-				if f.Type().IsRegular() && reportFileRe.MatchString(f.Name()) {
-					files = append(files, reportFile{Structure: dir, Date: d.Name(), Name: f.Name(),
-						Href: "/rapports/" + dir + "/" + d.Name() + "/" + f.Name()})
+				if !f.Type().IsRegular() || !reportFileRe.MatchString(f.Name()) {
+					continue
 				}
+				rf := reportFile{Structure: dir, Date: d.Name(), Name: f.Name(), Href: "/rapports/" + dir + "/" + d.Name() + "/" + f.Name()}
+				if fi, err := f.Info(); err == nil {
+					if rf.Withheld, err = s.withheld(r.Context(), dir, d.Name(), f.Name(), fi.ModTime()); err != nil {
+						s.failData(w, r, err)
+						return
+					}
+				}
+				files = append(files, rf)
 			}
 		}
 	}
@@ -259,6 +296,16 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.serverError(w, r, err)
+		return
+	}
+	since, err := s.withheld(r.Context(), dir, date, name, fi.ModTime())
+	if err != nil {
+		s.failData(w, r, err)
+		return
+	}
+	if since != "" {
+		s.fail(w, r, kindPage, http.StatusGone, "ce fichier nominatif date d'avant l'archivage du "+since+
+			" d'un dossier de la structure : il pourrait encore nommer un jeune archivé depuis. Le prochain rapport le remplace ; la liste ASP à jour est sur la page « Liste ASP de la semaine »")
 		return
 	}
 	if err := s.audit(r, "export", "rapport "+dir+"/"+date+"/"+name); err != nil {

@@ -189,6 +189,8 @@ func statusTitle(status int) string {
 		return "Introuvable"
 	case http.StatusMethodNotAllowed:
 		return "Méthode non permise"
+	case http.StatusGone:
+		return "Fichier retiré"
 	case http.StatusRequestEntityTooLarge:
 		return "Demande trop volumineuse"
 	case http.StatusTooManyRequests:

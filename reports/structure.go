@@ -32,6 +32,13 @@ func workbookName(code string, asOf time.Time) string {
 	return "classeur-" + code + "-" + asOf.Format(time.DateOnly) + ".xlsx"
 }
 
+// NominativeFileNames are the files of a structure's reports that name young
+// people (the ASP list, and the workbook's ASP sheet): the console withholds
+// them once a dossier of the structure is archived after they were written.
+func NominativeFileNames(code string, asOf time.Time) []string {
+	return []string{aspPDFName(code, asOf), workbookName(code, asOf)}
+}
+
 // ASPFileName names the signed ASP list of a structure.
 func ASPFileName(code string, asOf time.Time) string { return aspPDFName(code, asOf) }
 

@@ -1,0 +1,9 @@
+-- The last archiving of each structure: when the newest archive batch that
+-- anonymised one of its dossiers was recorded (local Paris time). The
+-- console withholds the nominative report files written before it (they
+-- may still name a dossier archived since).
+SELECT d.code_structure, max(b.recorded_at) AS last_archiving
+FROM archive_batches b
+JOIN archive_batch_dossiers bd ON bd.run_id = b.run_id
+JOIN dossiers d ON d.id_dossier = bd.id_dossier
+GROUP BY d.code_structure;
