@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -130,6 +131,12 @@ func (a *app) printIngestSummary(res *ingest.Result, loaded bool) {
 		_ = t.write(a.stdout, a.format)
 	}
 	for _, f := range res.Files {
+		if len(f.UnknownColumns) > 0 {
+			fmt.Fprintf(a.stderr, "%s : colonnes inconnues ignorées : %s\n", f.File, strings.Join(f.UnknownColumns, ", "))
+		}
+		if len(f.AbsentColumns) > 0 && loaded {
+			fmt.Fprintf(a.stderr, "%s : colonnes absentes du fichier (les lignes déjà chargées gardent leurs valeurs) : %s\n", f.File, strings.Join(f.AbsentColumns, ", "))
+		}
 		if f.TransferKept > 0 {
 			fmt.Fprintf(a.stderr, "%s : %d lignes gardent la destination d'un transfert exécuté\n", f.File, f.TransferKept)
 		}

@@ -63,6 +63,9 @@ type FileResult struct {
 	// free text was dropped on the way in.
 	ArchivedDropped int64
 	UnknownColumns  []string
+	// AbsentColumns are the table's optional columns the file does not
+	// carry: reloaded rows keep their stored values there.
+	AbsentColumns []string
 }
 
 // QuarantineSample is one quarantined row, for the command's summary.
@@ -277,7 +280,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 			return warehouse.Refused(fmt.Errorf("%w : %s est illisible : %w", ErrRefused, file, err))
 		}
 		if len(st.unknown) > 0 {
-			opt.Logger.Warn("unknown columns ignored", "file", file, "columns", strings.Join(st.unknown, ","))
+			opt.Logger.Debug("unknown columns ignored", "file", file, "columns", strings.Join(st.unknown, ","))
 		}
 		read := time.Now()
 		res.Timings = append(res.Timings, Timing{Step: "read " + t.Name, Duration: read.Sub(start)})
@@ -396,7 +399,7 @@ func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, identity s
 			}
 			res.IdentityChanges = n
 		}
-		if err := upsert(ctx, tx, st.table); err != nil {
+		if err := upsert(ctx, tx, st); err != nil {
 			return fmt.Errorf("load %s: %w", st.table.Name, err)
 		}
 		*loads = append(*loads, Timing{Step: "load " + st.table.Name, Duration: time.Since(t0)})
@@ -464,7 +467,7 @@ func readPrior(ctx context.Context, conn *sql.Conn) (prior, error) {
 // warehouse holds no trace of is not looked for.
 func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior, tmpDir string) (*FileResult, error) {
 	t := st.table
-	fr := &FileResult{Table: t.Name, File: st.file, Format: st.format, Encoding: st.encoding, UnknownColumns: st.unknown}
+	fr := &FileResult{Table: t.Name, File: st.file, Format: st.format, Encoding: st.encoding, UnknownColumns: st.unknown, AbsentColumns: st.absent()}
 	stg := stgTable(t)
 	dossierCol := t.Dossier
 	if t.Name == "dossiers" {
@@ -607,34 +610,57 @@ func frenchReject(msg string) string {
 	}
 }
 
-// upsert replaces, by key, the table's rows with the staged ones.
-func upsert(ctx context.Context, tx *sql.Tx, t *Table) error {
+// upsert replaces, by key, the table's rows with the staged ones. A column
+// the file does not carry (an optional column left out of its header) is
+// not an empty cell: a reloaded row keeps its stored value there.
+func upsert(ctx context.Context, tx *sql.Tx, st *staged) error {
+	t := st.table
 	tbl := warehouse.MustIdent(t.Name)
-	var keys, pkeys []string
+	var keys, pkeys, on []string
 	for _, k := range t.KeyColumns() {
 		keys = append(keys, warehouse.MustIdent(k))
 		pkeys = append(pkeys, warehouse.MustIdent("p_"+k))
+		on = append(on, "k."+warehouse.MustIdent(k)+" = s."+warehouse.MustIdent("p_"+k))
 	}
 	key, pkey := "("+strings.Join(keys, ", ")+")", "("+strings.Join(pkeys, ", ")+")"
 	stg := stgTable(t)
-	cols := make([]string, len(t.Columns))
-	pcols := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = warehouse.MustIdent(c.Name)
-		pcols[i] = "s." + warehouse.MustIdent("p_"+c.Name)
-	}
 	// A table loaded for the first time has no row to replace or keep.
 	var empty bool
 	if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+tbl+`)`).Scan(&empty); err != nil {
 		return err
 	}
-	if t.Name == "dossiers" && !empty {
-		// Columns kept by vigie survive the reload of a dossier.
-		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE keep_dossiers AS
-			SELECT id_dossier, annee_naissance, archive, date_archivage, motif_archivage FROM dossiers
-			WHERE id_dossier IN (SELECT p_id_dossier FROM stg_dossiers WHERE err IS NULL)`); err != nil {
+	// kept: the stored columns a reloaded row keeps, read before it is
+	// replaced: the file's absent columns, and those vigie keeps on dossiers.
+	var kept []string
+	absent := map[string]bool{}
+	if !empty {
+		for _, c := range st.absent() {
+			absent[c] = true
+			kept = append(kept, warehouse.MustIdent(c))
+		}
+		if t.Name == "dossiers" {
+			kept = append(kept, "annee_naissance", "archive", "date_archivage", "motif_archivage")
+		}
+	}
+	value := func(c string) string {
+		if absent[c] {
+			return "k." + warehouse.MustIdent(c)
+		}
+		return "s." + warehouse.MustIdent("p_"+c)
+	}
+	cols := make([]string, len(t.Columns))
+	vals := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i], vals[i] = warehouse.MustIdent(c.Name), value(c.Name)
+	}
+	from := stg + ` s`
+	if len(kept) > 0 {
+		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE keep_rows AS
+			SELECT `+strings.Join(keys, ", ")+`, `+strings.Join(kept, ", ")+` FROM `+tbl+`
+			WHERE `+key+` IN (SELECT `+pkey+` FROM `+stg+` WHERE err IS NULL)`); err != nil {
 			return err
 		}
+		from += ` LEFT JOIN keep_rows k ON ` + strings.Join(on, " AND ")
 	}
 	if !empty {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tbl+` WHERE `+key+` IN (SELECT `+pkey+` FROM `+stg+` WHERE err IS NULL)`); err != nil {
@@ -644,17 +670,19 @@ func upsert(ctx context.Context, tx *sql.Tx, t *Table) error {
 	insert := `INSERT INTO ` + tbl + ` (` + strings.Join(cols, ", ")
 	switch {
 	case t.Name == "dossiers" && empty:
-		insert += `, annee_naissance, archive) SELECT ` + strings.Join(pcols, ", ") + `, year(s.p_date_naissance), false
-			FROM ` + stg + ` s WHERE s.err IS NULL`
+		insert += `, annee_naissance, archive) SELECT ` + strings.Join(vals, ", ") + `, year(` + value("date_naissance") + `), false`
 	case t.Name == "dossiers":
-		insert += `, annee_naissance, archive, date_archivage, motif_archivage) SELECT ` + strings.Join(pcols, ", ") + `,
-			CASE WHEN k.archive THEN k.annee_naissance ELSE year(s.p_date_naissance) END,
-			coalesce(k.archive, false), k.date_archivage, k.motif_archivage
-			FROM ` + stg + ` s LEFT JOIN keep_dossiers k ON k.id_dossier = s.p_id_dossier WHERE s.err IS NULL`
+		insert += `, annee_naissance, archive, date_archivage, motif_archivage) SELECT ` + strings.Join(vals, ", ") + `,
+			CASE WHEN k.archive THEN k.annee_naissance ELSE year(` + value("date_naissance") + `) END,
+			coalesce(k.archive, false), k.date_archivage, k.motif_archivage`
 	default:
-		insert += `) SELECT ` + strings.Join(pcols, ", ") + ` FROM ` + stg + ` s WHERE s.err IS NULL`
+		insert += `) SELECT ` + strings.Join(vals, ", ")
 	}
+	insert += ` FROM ` + from + ` WHERE s.err IS NULL`
 	_, err := tx.ExecContext(ctx, insert)
+	if err == nil && len(kept) > 0 {
+		_, err = tx.ExecContext(ctx, `DROP TABLE keep_rows`)
+	}
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -589,6 +590,53 @@ func TestQuarantineLinesFarIntoALargeFile(t *testing.T) {
 		}
 		if got != int64(want.line) || !strings.Contains(data, want.id+";") && !strings.Contains(data, `"`+want.id+`"`) {
 			t.Errorf("%s quarantined at line %d with %s, want line %d and %s", reason, got, data, want.line, want.id)
+		}
+	}
+}
+
+// An optional column left out of a file's header (an export without it, or
+// with it renamed) is not an empty cell: reloaded rows keep their stored
+// values there, and the result says which columns were absent. A column
+// present with an empty cell still empties the stored value.
+func TestReloadWithoutAnOptionalColumnKeepsItsValues(t *testing.T) {
+	ctx := context.Background()
+	w := warehousetest.Open(t)
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(q string) string {
+		t.Helper()
+		var s sql.NullString
+		if err := w.DB.QueryRow(q).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s.String
+	}
+	contexte, lieu := `SELECT contexte FROM evenements WHERE id_evenement = 'E1'`, `SELECT code_lieu FROM evenements WHERE id_evenement = 'E1'`
+	if read(contexte) != "suivi" || read(lieu) != "L-16-1" {
+		t.Fatalf("first load: contexte %q, code_lieu %q", read(contexte), read(lieu))
+	}
+	// contexte renamed, code_lieu present and empty, commentaire left out.
+	res, err := recorded(t, ctx, w, extraction(t, map[string]string{"evenements.csv": "id_evenement,id_dossier,date_evenement,nature,id_utilisateur,code_lieu,context\n" +
+		"E1,D1,20/11/2026 10:00,Entretien individuel,U1,,suivi modifié\n"}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(contexte); got != "suivi" {
+		t.Errorf("contexte, absent from the header: %q, want the stored « suivi »", got)
+	}
+	if got := read(`SELECT commentaire FROM evenements WHERE id_evenement = 'E1'`); !strings.Contains(got, "motivée") {
+		t.Errorf("commentaire, absent from the header: %q, want the stored one", got)
+	}
+	if got := read(lieu); got != "" {
+		t.Errorf("code_lieu, present and empty: %q, want NULL", got)
+	}
+	for _, f := range res.Files {
+		if f.Table != "evenements" {
+			continue
+		}
+		if !slices.Equal(f.AbsentColumns, []string{"contexte", "commentaire"}) || !slices.Equal(f.UnknownColumns, []string{"context"}) {
+			t.Errorf("absent %v, unknown %v; want [contexte commentaire] and [context]", f.AbsentColumns, f.UnknownColumns)
 		}
 	}
 }

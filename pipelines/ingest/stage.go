@@ -47,6 +47,18 @@ type staged struct {
 	names []string
 }
 
+// absent lists the table's columns the file's header does not carry, in
+// the table's order.
+func (st *staged) absent() []string {
+	var out []string
+	for _, c := range st.table.Columns {
+		if !st.present[c.Name] {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
 // hasRaw tells whether the file was read into raw_<table> (XLSX, Parquet).
 func (st *staged) hasRaw() bool { return st.csv == nil }
 
