@@ -161,6 +161,8 @@ func TestDetails(t *testing.T) {
 		"RGS-03|RGS_60":                      {"22/01/2027", "pièces justificatives"},
 		"DOS-01|DOS-01_in_meeting":           {"22/06/2026", "23/11/2026"},
 		"DOS-01|DOS-01_in_phone_only":        {"aucune rencontre physique", "01/01/2026"},
+		"DOS-01|DOS-01_in_meeting_after_d":   {"dernière rencontre physique le 23/05/2026"}, // not the one after D
+		"DOS-01|DOS-01_in_only_after_d":      {"aucune rencontre physique depuis l'inscription le 01/01/2026"},
 		"DOS-02|DOS-02_in_npai_false":        {"non normalisée"},
 		"DOS-03|DOS-03_in_none":              {"ni téléphone mobile"},
 		"DOS-04|DOS-04_erreur_key":           {"clé 81 au lieu de 80"},

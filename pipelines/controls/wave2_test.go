@@ -3,6 +3,7 @@ package controls
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/warehouse"
+	"github.com/arml-na/vigie/pipelines/warehouse/warehousetest"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
@@ -220,4 +222,98 @@ func countRows(t *testing.T, w *warehouse.Warehouse, q string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestIdentityFilledIsNoChange: an empty value of a justified identity is
+// unknown (rules.md Conventions), so an extraction that fills it changes
+// nothing; nor does one that empties it, then brings the old value back. A
+// genuine change of the birth name in the same extractions is recorded and
+// found (the positive control).
+func TestIdentityFilledIsNoChange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := warehousetest.Open(t)
+	const header = "id_dossier;code_structure;civilite;prenom;nom_usage;nom_naissance;date_naissance;identite_justifiee;date_inscription\n"
+	steps := []struct {
+		dossiers string
+		changes  int64
+	}{
+		{`IDJ-01_out_filled;ML-16001;mme;Léa;Nom;;01/01/2004;oui;01/01/2026
+IDJ-01_out_filled_all;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_out_blank_back;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_in_name;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+`, 0},
+		{`IDJ-01_out_filled;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_out_filled_all;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_out_blank_back;ML-16001;mme;Léa;Nom;;01/01/2004;oui;01/01/2026
+IDJ-01_in_name;ML-16001;mme;Léa;Nom;Durand;01/01/2004;oui;01/01/2026
+`, 1},
+		{`IDJ-01_out_filled;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_out_filled_all;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_out_blank_back;ML-16001;mme;Léa;Nom;Martin;01/01/2004;oui;01/01/2026
+IDJ-01_in_name;ML-16001;mme;Léa;Nom;Durand;01/01/2004;oui;01/01/2026
+`, 0},
+	}
+	// what each step leaves stored, read before the next one compares with it
+	stored := []string{
+		"IDJ-01_in_name=Martin IDJ-01_out_blank_back=Martin IDJ-01_out_filled=",
+		"IDJ-01_in_name=Durand IDJ-01_out_blank_back= IDJ-01_out_filled=Martin",
+		"IDJ-01_in_name=Durand IDJ-01_out_blank_back=Martin IDJ-01_out_filled=Martin",
+	}
+	for i, step := range steps {
+		dir := t.TempDir()
+		files := map[string]string{
+			"structures.csv": "code_structure;nom;departement\nML-16001;Mission Locale de Charente;16\n",
+			"dossiers.csv":   header + step.dossiers,
+		}
+		if i > 0 {
+			delete(files, "structures.csv")
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := ingested(t, ctx, w, dir, ingest.Options{})
+		if err != nil {
+			t.Fatalf("ingest %d: %v", i+1, err)
+		}
+		if res.Quarantined != 0 {
+			t.Fatalf("ingest %d: %d rows quarantined: %+v", i+1, res.Quarantined, res.Samples)
+		}
+		if res.IdentityChanges != step.changes {
+			t.Errorf("ingest %d: %d identity changes, want %d", i+1, res.IdentityChanges, step.changes)
+		}
+		var got string
+		if err := w.DB.QueryRow(`SELECT string_agg(id_dossier || '=' || coalesce(nom_naissance, ''), ' ' ORDER BY id_dossier)
+			FROM dossiers WHERE id_dossier <> 'IDJ-01_out_filled_all'`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != stored[i] {
+			t.Fatalf("after ingest %d: birth names %q, want %q", i+1, got, stored[i])
+		}
+		if i == 0 {
+			// The ingestion requires civilite, prenom and date_naissance; a
+			// warehouse row may still hold them empty, and is read the same way.
+			if _, err := w.DB.Exec(`UPDATE dossiers SET civilite = ' ', prenom = NULL, nom_naissance = ' ', date_naissance = NULL
+				WHERE id_dossier = 'IDJ-01_out_filled_all'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := countRows(t, w, `SELECT count(*) FROM identity_changes`); got != 1 {
+		t.Errorf("%d identity changes recorded, want 1", got)
+	}
+	var id, cols string
+	var day time.Time
+	if err := w.DB.QueryRow(`SELECT id_dossier, array_to_string(colonnes, ','), date_ingest FROM identity_changes ORDER BY run_id LIMIT 1`).Scan(&id, &cols, &day); err != nil {
+		t.Fatal(err)
+	}
+	if id != "IDJ-01_in_name" || cols != "nom_naissance" {
+		t.Errorf("recorded %s %s, want IDJ-01_in_name nom_naissance", id, cols)
+	}
+	found := index(runAt(t, w, day.Format(time.DateOnly)).Findings)
+	if n := checkNamedCases(t, w, found, []string{"IDJ-01"}, `SELECT id_dossier FROM dossiers`); n != 4 {
+		t.Errorf("%d IDJ cases, want 4", n)
+	}
 }

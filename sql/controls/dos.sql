@@ -1,8 +1,8 @@
 -- DOS: dossier quality, rules.md.
 --
 --   DOS-01 info    dormant (« en veille »): the last physical meeting (entretien_individuel,
---                  atelier, information_collective; its local date), or date_inscription when
---                  none, + 5 months < D
+--                  atelier, information_collective) whose local date is on or before D, or
+--                  date_inscription when none, + 5 months < D
 --   DOS-02 alerte  adresse_normalisee false (not empty) and npai not true
 --   DOS-03 alerte  neither email nor telephone_mobile
 --   DOS-04 erreur  nir present and invalid: not 15 characters, or its key <> 97 - (the 13-digit
@@ -22,10 +22,13 @@ WITH d AS (
     FROM dossiers WHERE NOT archive
 ),
 rencontres AS (
-    SELECT e.id_dossier, CAST(max(e.date_evenement) AS DATE) AS derniere,
-           CAST(min(e.date_evenement) AS DATE) AS premiere
+    -- the physical meetings that have happened by D (local date on or before D, as the archive
+    -- plan reads them): a meeting dated after D is not yet the last one
+    SELECT e.id_dossier, max(CAST(e.date_evenement AS DATE)) AS derniere,
+           min(CAST(e.date_evenement AS DATE)) AS premiere
     FROM evenements e
     WHERE e.nature IN ('entretien_individuel', 'atelier', 'information_collective')
+      AND CAST(e.date_evenement AS DATE) <= $1::DATE
     GROUP BY e.id_dossier
 ),
 veille AS (
@@ -83,7 +86,7 @@ SELECT 'DOS-06', 'alerte', d.code_structure, 'dossier', d.id_dossier, NULL, d.id
            || ' au ' || date_fr($1::DATE)
            || ' : un dossier ne devient complet qu''après une rencontre physique et la saisie de la situation du jeune.'
 FROM (
-    -- a physical meeting on or before D: the first one is; a situation by D: the earliest is
+    -- a physical meeting on or before D (rencontres holds no other); a situation by D: the earliest is
     SELECT d.*, coalesce(r.premiere <= $1::DATE, false) AS rencontre, coalesce(s.debut <= $1::DATE, false) AS situation
     FROM d
     LEFT JOIN rencontres r ON r.id_dossier = d.id_dossier
