@@ -57,11 +57,13 @@ var findings = dataset{table: "findings", structure: "t.code_structure", columns
 	{name: "id_dossier", role: hash, ref: "dossiers"}, {name: "suivi"}, {name: "premiere_detection"}, {name: "nb_runs"},
 }}
 
-// isID tells whether a column of t holds an id: the table's key or a
-// reference to another table's key, when that key is an id_… (a structure
-// or a site code is no person's id and stays readable).
+// isID tells whether a column of t holds an id: any id_… column (the
+// table's key, or an account of another system no table lists, such as
+// j2_actions' id_intervenant), or a reference to another table's key when
+// that key is an id_… (a structure or a site code is no person's id and
+// stays readable).
 func isID(t *ingest.Table, c ingest.Column) bool {
-	if c.Name == t.Key && strings.HasPrefix(t.Key, "id_") {
+	if strings.HasPrefix(c.Name, "id_") {
 		return true
 	}
 	if c.Ref == "" {

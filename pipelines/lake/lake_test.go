@@ -160,6 +160,29 @@ func TestLakeReadsBackJoinsAndKeepsItsHashes(t *testing.T) {
 		}
 	}
 
+	// No id leaves in clear: every id_… column of every dataset holds keyed
+	// hashes (an id no other table references included: j2_actions'
+	// id_intervenant, a J2 account).
+	hashedIDs := 0
+	for _, tb := range append(ingest.Tables, &ingest.Table{Name: "findings"}) {
+		rows, _ := readLake(t, filepath.Join(out, tb.Name))
+		for _, r := range rows {
+			for c, v := range r {
+				if strings.HasPrefix(c, "id_") && v != "" {
+					if !hexHash.MatchString(v) {
+						t.Fatalf("%s.%s leaves in clear: %q", tb.Name, c, v)
+					}
+					if tb.Name == "j2_actions" && c == "id_intervenant" {
+						hashedIDs++
+					}
+				}
+			}
+		}
+	}
+	if hashedIDs == 0 {
+		t.Error("no j2_actions.id_intervenant in the lake: the check proves nothing there")
+	}
+
 	// Every id is the keyed hash of the warehouse's id, computed here by Go.
 	dossiers, cols := readLake(t, filepath.Join(out, "dossiers"))
 	if len(dossiers) < 100 {
