@@ -79,7 +79,7 @@ func TestStructureAccountSeesNothingOfAnother(t *testing.T) {
 			{"/asp/export?format=pdf&structure=" + structB, 403},
 			{"/asp/export?format=csv&structure=" + structB, 403},
 			{"/rapports/" + structB + "/2026-11-23/tableau-de-bord-" + structB + "-2026-11-23.pdf", 403},
-			{"/dossiers/D17-001", 404},
+			{"/dossiers/D17-001", 403},
 			{"/dossiers/D99-999", 404},
 			{"/region/executions", 403},
 			{"/region/executions/1", 403},

@@ -137,8 +137,9 @@ func Trend(ctx context.Context, w *warehouse.Warehouse, s Scope, asOf time.Time)
 }
 
 // DossierInScope tells whether a dossier exists in the scope: ErrNotFound
-// when it does not exist or belongs to another structure (a structure-scoped
-// caller learns nothing of other structures' dossiers).
+// when it does not exist, ErrForbidden when it belongs to another structure
+// (console.md: a structure outside the caller's scope reached by id is 403;
+// the answer tells that the id exists elsewhere, and nothing more).
 func DossierInScope(ctx context.Context, w *warehouse.Warehouse, s Scope, id string) error {
 	if _, err := s.check(""); err != nil {
 		return err
@@ -152,8 +153,11 @@ func DossierInScope(ctx context.Context, w *warehouse.Warehouse, s Scope, id str
 	}
 	var code string
 	err = w.DB.QueryRowContext(ctx, q, id).Scan(&code)
-	if err == sql.ErrNoRows || (err == nil && !s.region && code != s.structure) {
+	if err == sql.ErrNoRows {
 		return ErrNotFound
+	}
+	if err == nil && !s.region && code != s.structure {
+		return ErrForbidden
 	}
 	if err != nil {
 		return fmt.Errorf("dossier: %w", err)
