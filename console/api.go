@@ -221,6 +221,9 @@ func (s *Server) runQueryAs(r *http.Request, p *principal, text, action, objet s
 	}
 	var t *data.Table
 	err := s.withSnapshot(func(sn *snapshot) (err error) {
+		if err := data.CheckLiterals(r.Context(), sn.w, p.scope, text); err != nil {
+			return err
+		}
 		t, err = data.Query(r.Context(), sn.path, p.scope, text)
 		return err
 	})
@@ -231,7 +234,7 @@ func (s *Server) runQueryAs(r *http.Request, p *principal, text, action, objet s
 // scope, no snapshot, a bad parameter (answered as any page would).
 func notTheQuery(err error) bool {
 	var bad *data.BadParamError
-	return errors.Is(err, data.ErrNoScope) || errors.Is(err, ErrNoSnapshot) || errors.As(err, &bad)
+	return errors.Is(err, data.ErrNoScope) || errors.Is(err, data.ErrForbidden) || errors.Is(err, ErrNoSnapshot) || errors.As(err, &bad)
 }
 
 // queryFail answers a refused or failed query: 400 with DuckDB's message

@@ -238,6 +238,29 @@ func TestAvanceSQLSeesOnlyItsStructure(t *testing.T) {
 			t.Errorf("%s: shows the warehouse path", a)
 		}
 	}
+	// Naming another structure, or one of its dossiers, is 403 (console.md:
+	// « reached through SQL »); its own code, or an id no dossier has, runs.
+	for _, c := range []struct {
+		sql  string
+		code int
+	}{
+		{"SELECT * FROM dossiers WHERE code_structure = 'ML-17002'", 403},
+		{"SELECT * FROM dossiers WHERE code_structure = ' ml-17002 '", 403},
+		{"SELECT count(*) FROM evenements WHERE id_dossier IN ('D16-001', 'D17-001')", 403},
+		{"SELECT * FROM dossiers WHERE code_structure = '" + structA + "'", 200},
+		{"SELECT * FROM dossiers WHERE id_dossier = 'D99-999'", 200},
+		{"SELECT 'l''ML-17002 n''est pas un code' AS x", 200},
+	} {
+		r := query(av, c.sql)
+		if r.code != c.code || (c.code == 403 && !strings.Contains(r.body, "autre structure")) {
+			t.Errorf("%s: %d %s, want %d", c.sql, r.code, r.body, c.code)
+		}
+		attacks = append(attacks, c.sql) // audited as the others
+	}
+	if r := av.post("/sql", url.Values{"sql": {"SELECT * FROM dossiers WHERE id_dossier = 'D17-001'"}}); r.code != 403 {
+		t.Errorf("SQL page naming B's dossier: %d", r.code)
+	}
+	attacks = append(attacks, "page")
 	// After all that, the copy is still its own structure's and nothing was written.
 	r = query(av, "SELECT count(*) FROM dossiers")
 	if r.code != 200 || !strings.Contains(r.body, `[[4]]`) {
