@@ -42,8 +42,8 @@ func CheckLiterals(ctx context.Context, w *warehouse.Warehouse, s Scope, sqlText
 	return nil
 }
 
-// stringLiterals returns the text of the statement's '…' literals (” is a
-// quote inside one), those short enough to be a code or an id.
+// stringLiterals returns the text of the statement's '…' literals (a doubled
+// quote is a quote inside one), those short enough to be a code or an id.
 func stringLiterals(sqlText string) []string {
 	var out []string
 	for i := 0; i < len(sqlText); i++ {
