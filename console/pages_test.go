@@ -166,3 +166,44 @@ func TestNominativeReportsOlderThanAnArchivingAreWithheld(t *testing.T) {
 		}
 	}
 }
+
+// The regional pages read in French, and the audit log is the regional
+// profiles' and the admin's, the admin reading no value an analyst searched
+// for (a name typed in a query).
+func TestRegionalPagesAndAuditLog(t *testing.T) {
+	f := newFixture(t)
+	ana, exp, val, adm := f.login(t, "ana"), f.login(t, "exp"), f.login(t, "val"), f.login(t, "adm")
+	const searched = "Dupont-Lagarde"
+	if r := ana.postJSON("/api/v1/query", map[string]string{"sql": "SELECT count(*) FROM dossiers WHERE nom_usage = '" + searched + "'"}); r.code != 200 {
+		t.Fatalf("analyst's query: %d %s", r.code, r.body)
+	}
+	for name, c := range map[string]*client{"ana": ana, "exp": exp, "val": val} {
+		if r := c.get("/journal"); r.code != 200 || !strings.Contains(r.body, searched) {
+			t.Errorf("%s: /journal %d, or the query it logs is not shown whole", name, r.code)
+		}
+	}
+	r := adm.get("/journal")
+	if r.code != 200 || !strings.Contains(r.body, "requete_sql") || strings.Contains(r.body, searched) {
+		t.Errorf("admin: /journal %d; it must list the query, without the name searched for", r.code)
+	}
+	runs := ana.get("/region/executions")
+	for _, want := range []string{"<th>état</th>", "terminée", "<th>lignes lues</th>"} {
+		if !strings.Contains(runs.body, want) {
+			t.Errorf("/region/executions lacks %q", want)
+		}
+	}
+	for _, english := range []string{"<th>status</th>", "<th>command</th>", ">done<"} {
+		if strings.Contains(runs.body, english) {
+			t.Errorf("/region/executions shows %q", english)
+		}
+	}
+	if r := ana.get("/region/executions/1"); r.code != 200 || !strings.Contains(r.body, "<th>motif</th>") {
+		t.Errorf("/region/executions/1: %d, or no French header", r.code)
+	}
+	if r := ana.get("/region/executions/99999"); r.code != 404 {
+		t.Errorf("an unknown run: %d, want 404", r.code)
+	}
+	if r := ana.get("/region/livraisons"); r.code != 200 || !strings.Contains(r.body, "<th>destinataire</th>") || strings.Contains(r.body, "COALESCE") {
+		t.Errorf("/region/livraisons: %d, or no French header", r.code)
+	}
+}

@@ -113,11 +113,15 @@ func (s *Server) handleSchedules(w http.ResponseWriter, r *http.Request) {
 		Tables: []namedTable{{T: t, LinkCol: -1}}}})
 }
 
-// handleAudit shows the audit log to analyste and admin.
+// handleAudit shows the audit log to the regional profiles (analyste, and
+// expert and valideur who read as analyste does) and to admin. Admin reads
+// no young person's data: the quoted values of the queries logged (a name
+// an analyst searched for) are masked for it.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	p := who(r)
-	if p.acc.Profil != accounts.Analyste && p.acc.Profil != accounts.Admin {
-		s.fail(w, r, kindPage, http.StatusForbidden, "le journal d'audit est réservé aux profils analyste et admin")
+	admin := p.acc.Profil == accounts.Admin
+	if !accounts.Regional(p.acc.Profil) && !admin {
+		s.fail(w, r, kindPage, http.StatusForbidden, "le journal d'audit est réservé aux profils régionaux et admin")
 		return
 	}
 	q := r.URL.Query()
@@ -131,9 +135,13 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	t := &data.Table{Columns: []string{"at", "login", "action", "objet", "adresse"}, Types: []string{"TIMESTAMP", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"}}
+	t := &data.Table{Columns: []string{"le", "compte", "action", "objet", "adresse"}, Types: []string{"TIMESTAMP", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"}}
 	for _, e := range entries {
-		t.Rows = append(t.Rows, []any{e.At.In(parisLoc()), e.Login, e.Action, e.Objet, e.Adresse})
+		objet := e.Objet
+		if admin {
+			objet = data.MaskLiterals(objet)
+		}
+		t.Rows = append(t.Rows, []any{e.At.In(parisLoc()), e.Login, e.Action, objet, e.Adresse})
 	}
 	s.render(w, r, http.StatusOK, "tables", pageData{Title: "Journal d'audit", Extra: tableData{
 		Intro:  "Connexions, échecs, exports, requêtes SQL et changements de comptes, les plus récents d'abord (" + frInt(total) + " lignes ; 200 par page, ?page=2…).",

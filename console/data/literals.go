@@ -70,3 +70,30 @@ func stringLiterals(sqlText string) []string {
 	}
 	return out
 }
+
+// MaskLiterals replaces the text of a statement's '…' literals by « … »:
+// what an analyst searched for (a name) is no business of the admin who
+// reads the audit log.
+func MaskLiterals(sqlText string) string {
+	var b strings.Builder
+	in := false
+	for i := 0; i < len(sqlText); i++ {
+		c := sqlText[i]
+		switch {
+		case c == '\'' && in && i+1 < len(sqlText) && sqlText[i+1] == '\'':
+			i++ // a quote inside the literal
+		case c == '\'' && in:
+			in = false
+			b.WriteString("…'")
+		case c == '\'':
+			in = true
+			b.WriteByte(c)
+		case !in:
+			b.WriteByte(c)
+		}
+	}
+	if in {
+		b.WriteString("…")
+	}
+	return b.String()
+}

@@ -15,6 +15,16 @@ func Runs(ctx context.Context, w *warehouse.Warehouse, s Scope, limit int) (*Tab
 // QuarantineReasons counts a run's quarantined rows by file, column and
 // reason (regional scope).
 func QuarantineReasons(ctx context.Context, w *warehouse.Warehouse, s Scope, runID int64) (*Table, error) {
+	if err := s.checkRegion(); err != nil {
+		return nil, err
+	}
+	var known bool
+	if err := w.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)`, runID).Scan(&known); err != nil {
+		return nil, fmt.Errorf("run: %w", err)
+	}
+	if !known {
+		return nil, ErrNotFound
+	}
 	return regionQuery(ctx, w, s, "quarantine_reasons.sql", runID)
 }
 
