@@ -30,6 +30,29 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// knownStructure refuses (data.ErrUnknownStructure, 404) a structure a
+// regional caller names that the warehouse does not know: an empty answer
+// would read as a structure with nothing to report. A structure-scoped
+// caller naming another code is refused by the scope (403) first.
+func (s *Server) knownStructure(r *http.Request, code string) error {
+	p := who(r)
+	if code == "" || !p.scope.Region() {
+		return nil
+	}
+	return s.withSnapshot(func(sn *snapshot) error {
+		list, err := sn.structures(r.Context(), p.scope)
+		if err != nil {
+			return err
+		}
+		for _, st := range list {
+			if st.Code == code {
+				return nil
+			}
+		}
+		return data.ErrUnknownStructure
+	})
+}
+
 // withSnapshot runs fn on the current snapshot, released afterwards.
 func (s *Server) withSnapshot(fn func(sn *snapshot) error) error {
 	sn, err := s.snaps.acquire()
@@ -79,6 +102,9 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
 	p := who(r)
 	q := r.URL.Query()
 	f, err := filterFrom(q)
+	if err == nil {
+		err = s.knownStructure(r, f.Structure)
+	}
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -132,6 +158,10 @@ func (s *Server) apiASP(w http.ResponseWriter, r *http.Request) {
 	}
 	if asOf.IsZero() {
 		asOf = today(s.cfg.Now())
+	}
+	if err := s.knownStructure(r, q.Get("structure")); err != nil {
+		s.apiFail(w, r, err)
+		return
 	}
 	var t *data.Table
 	err = s.withSnapshot(func(sn *snapshot) (err error) {

@@ -39,6 +39,9 @@ func (s *Server) handleFindingsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := filterFrom(q)
+	if err == nil {
+		err = s.knownStructure(r, f.Structure)
+	}
 	if err != nil {
 		s.failData(w, r, err)
 		return
@@ -188,7 +191,7 @@ func (s *Server) aspParams(r *http.Request) (time.Time, string, error) {
 	if asOf.IsZero() {
 		asOf = today(s.cfg.Now())
 	}
-	return asOf, q.Get("structure"), nil
+	return asOf, q.Get("structure"), s.knownStructure(r, q.Get("structure"))
 }
 
 func (s *Server) handleASP(w http.ResponseWriter, r *http.Request) {

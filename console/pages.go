@@ -248,6 +248,9 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, dossier st
 		q.Set("dossier", dossier)
 	}
 	f, err := filterFrom(q)
+	if err == nil {
+		err = s.knownStructure(r, f.Structure)
+	}
 	if err != nil {
 		s.failData(w, r, err)
 		return

@@ -207,3 +207,20 @@ func TestRegionalPagesAndAuditLog(t *testing.T) {
 		t.Errorf("/region/livraisons: %d, or no French header", r.code)
 	}
 }
+
+// A regional account naming a structure the warehouse does not know gets a
+// 404 that says so, on every page, export and API answer taking a
+// structure, not an empty answer that reads as nothing to report.
+func TestUnknownStructureIs404(t *testing.T) {
+	f := newFixture(t)
+	ana := f.login(t, "ana")
+	for _, p := range []string{"/api/v1/findings?structure=ML-99999", "/api/v1/asp?structure=ML-99999", "/constats?structure=ML-99999",
+		"/constats/export?format=csv&structure=ML-99999", "/asp?structure=ML-99999", "/asp/export?format=pdf&structure=ML-99999"} {
+		if r := ana.get(p); r.code != 404 || !strings.Contains(r.body, "aucune structure") {
+			t.Errorf("%s: %d, want 404 saying the structure is unknown: %.200s", p, r.code, r.body)
+		}
+	}
+	if r := ana.get("/api/v1/findings?structure=" + structB); r.code != 200 {
+		t.Errorf("a known structure: %d", r.code)
+	}
+}

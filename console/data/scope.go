@@ -39,6 +39,9 @@ var (
 	ErrForbidden = errors.New("cette structure est hors de votre périmètre")
 	// ErrNotFound: no such object in the caller's scope.
 	ErrNotFound = errors.New("objet inconnu")
+	// ErrUnknownStructure: a structure code no structure of the warehouse
+	// has (a 404, as ErrNotFound).
+	ErrUnknownStructure error = unknownStructure{}
 	// ErrRegionOnly: a page for the regional profiles.
 	ErrRegionOnly = errors.New("réservé aux profils régionaux")
 )
@@ -87,3 +90,8 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+type unknownStructure struct{}
+
+func (unknownStructure) Error() string        { return "aucune structure de l'entrepôt n'a ce code" }
+func (unknownStructure) Is(target error) bool { return target == ErrNotFound }
