@@ -26,7 +26,7 @@ func TestSQLThatCrashesTheEngineLeavesTheConsoleUp(t *testing.T) {
 	var r resp
 	for {
 		r = ana.postJSON("/api/v1/query", map[string]string{"sql": "SELECT * FROM xlsx_rows"})
-		if !strings.Contains(r.body, "xlsx_rows does not exist") || time.Now().After(deadline) {
+		if !strings.Contains(r.body, "la table « xlsx_rows » n'existe pas") || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -60,7 +60,8 @@ func TestSQLRefusalsAreFrench(t *testing.T) {
 	for _, c := range []struct{ sql, want string }{
 		{"DELETE FROM dossiers", "equête refusée : seules les lectures (SELECT) sont permises, une instruction à la fois, sans accès aux fichiers"},
 		{"SELECT 1; SELECT 2", "equête refusée : une seule instruction à la fois"},
-		{"SELECT * FROM nulle_part", "equête en erreur : Catalog Error"},
+		{"SELECT * FROM nulle_part", "equête en erreur : nom inconnu : la table « nulle_part »"},
+		{"SELECT * FROM read_csv('/etc/passwd')", "equête en erreur : interdit : les fichiers de la machine ne sont pas accessibles"},
 	} {
 		api := ana.postJSON("/api/v1/query", map[string]string{"sql": c.sql})
 		page := ana.post("/sql", url.Values{"sql": {c.sql}})
@@ -71,7 +72,7 @@ func TestSQLRefusalsAreFrench(t *testing.T) {
 			if r.resp.code != 400 || !strings.Contains(r.resp.body, c.want) {
 				t.Errorf("%s, %q: %d, want 400 and %q in:\n%.600s", r.where, c.sql, r.resp.code, c.want, r.resp.body)
 			}
-			for _, english := range []string{"only read-only", "exactly one", "query refused", "missing context", "query:"} {
+			for _, english := range []string{"only read-only", "exactly one", "query refused", "missing context", "query:", " Error:", "does not exist", "disabled by configuration"} {
 				if strings.Contains(r.resp.body, english) {
 					t.Errorf("%s, %q says %q in English", r.where, c.sql, english)
 				}

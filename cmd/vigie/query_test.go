@@ -28,14 +28,17 @@ func TestQueryRefusalsAreFrench(t *testing.T) {
 	for _, c := range []struct{ sql, want string }{
 		{"DROP TABLE dossiers", "vigie : requête refusée : seules les lectures (SELECT) sont permises"},
 		{"SELECT 1; SELECT 2", "vigie : requête refusée : une seule instruction à la fois"},
-		{"SELEC 1", "vigie : requête en erreur : Parser Error"},
-		{"SELECT * FROM nulle_part", "vigie : requête en erreur : Catalog Error"},
+		{"SELEC 1", "vigie : requête en erreur : erreur de syntaxe : près de « SELEC »"},
+		{"SELECT * FROM nulle_part", "vigie : requête en erreur : nom inconnu : la table « nulle_part » n'existe pas"},
+		{"SELECT nom FROM dossiers", "vigie : requête en erreur : nom ou type incorrect : la colonne « nom » n'est dans aucune table de la requête"},
+		{"SELECT * FROM read_csv('/etc/passwd')", "vigie : requête en erreur : interdit : les fichiers de la machine ne sont pas accessibles"},
+		{"SELECT CAST(x AS INTEGER) FROM (VALUES ('1'), ('deux')) t(x)", "vigie : requête en erreur : conversion impossible : impossible de convertir « deux » en INT"},
 	} {
 		code, _, errs := runVigie(t, "--warehouse", wh, "query", c.sql)
 		if code != exitFailed || !strings.HasPrefix(errs, c.want) || strings.Count(errs, "vigie :") != 1 {
 			t.Errorf("vigie query %q: exit %d, standard error:\n%s\nwant exit %d and one message starting %q", c.sql, code, errs, exitFailed, c.want)
 		}
-		for _, english := range []string{"only read-only", "exactly one", "query refused", "missing context", "query:"} {
+		for _, english := range []string{"only read-only", "exactly one", "query refused", "missing context", "query:", " Error:", "does not exist", "not found", "disabled by configuration"} {
 			if strings.Contains(errs, english) {
 				t.Errorf("vigie query %q says %q in English:\n%s", c.sql, english, errs)
 			}

@@ -97,14 +97,14 @@ func Query(ctx context.Context, db *sql.DB, query string) (*sql.Rows, error) {
 		return nil, fmt.Errorf(Refusal+"%w", ErrNotOneStatement)
 	}
 	if err != nil {
-		return nil, fmt.Errorf(Failure+"%w", err)
+		return nil, fmt.Errorf(Failure+"%w", inFrench(err))
 	}
 	if stmtType != duckdb.STATEMENT_TYPE_SELECT && stmtType != duckdb.STATEMENT_TYPE_EXPLAIN {
 		return nil, fmt.Errorf(Refusal+"%w", ErrNotReadOnly)
 	}
 	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf(Failure+"%w", err)
+		return nil, fmt.Errorf(Failure+"%w", inFrench(err))
 	}
 	return rows, nil
 }

@@ -1,6 +1,12 @@
 package warehouse
 
-import "database/sql"
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
 
 // Table is a result set as the driver gives it: column names, DuckDB type
 // names (to tell a DATE from a TIMESTAMP) and rows of driver values.
@@ -42,5 +48,14 @@ func ReadTable(rows *sql.Rows, max int) (*Table, error) {
 		}
 		t.Rows = append(t.Rows, vals)
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		// The engine stopped while producing rows (a conversion that fails
+		// on one of them): told as a query's failure, in French.
+		var de *duckdb.Error
+		if errors.As(err, &de) {
+			return nil, fmt.Errorf(Failure+"%w", inFrench(err))
+		}
+		return nil, err
+	}
+	return t, nil
 }
