@@ -197,11 +197,27 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
+// cguAfterPassword sends a person whose password is too old to its change
+// first: then « the change form and nothing else » (console.md).
+func (s *Server) cguAfterPassword(w http.ResponseWriter, r *http.Request) bool {
+	if who(r).acc.PasswordExpired(s.cfg.Now()) {
+		http.Redirect(w, r, "/mot-de-passe", http.StatusSeeOther)
+		return true
+	}
+	return false
+}
+
 func (s *Server) handleCGUPage(w http.ResponseWriter, r *http.Request) {
+	if s.cguAfterPassword(w, r) {
+		return
+	}
 	s.render(w, r, http.StatusOK, "cgu", pageData{Title: "Conditions d'utilisation", Extra: s.cfg.CGUVersion})
 }
 
 func (s *Server) handleCGU(w http.ResponseWriter, r *http.Request) {
+	if s.cguAfterPassword(w, r) {
+		return
+	}
 	p := who(r)
 	if r.PostFormValue("accepte") != "oui" {
 		s.render(w, r, http.StatusBadRequest, "cgu", pageData{Title: "Conditions d'utilisation", Extra: s.cfg.CGUVersion,

@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"html"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,6 +60,8 @@ func TestErrorPagesAreFrench(t *testing.T) {
 		{dir, "GET", "/dossiers/INCONNU", 404, "Introuvable"},
 		{dir, "GET", "/journal", 403, "Accès refusé"},
 		{dir, "GET", "/constats?gravite=grave", 400, "Demande incorrecte"},
+		{f.client(t), "GET", "/static/nulle-part.css", 404, "Introuvable"},
+		{f.client(t), "GET", "/static/", 404, "Introuvable"},
 	} {
 		r := c.who.do(c.method, c.path, nil, nil)
 		if r.code != c.code || !strings.Contains(r.body, "<h1>"+c.title+"</h1>") || !strings.Contains(r.body, "<title>"+c.title+" · vigie</title>") {
@@ -70,6 +74,38 @@ func TestErrorPagesAreFrench(t *testing.T) {
 		}
 		if c.code == 405 && !strings.Contains(r.header.Get("Allow"), "GET") {
 			t.Errorf("%s %s: Allow %q, want the methods it takes", c.method, c.path, r.header.Get("Allow"))
+		}
+	}
+	if r := f.client(t).get("/static/style.css"); r.code != 200 {
+		t.Errorf("the style sheet: %d", r.code)
+	}
+	// The API: a route asked with a method it does not take is 405 with
+	// Allow, in JSON; an unknown route 404.
+	for _, c := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"GET", "/api/v1/query", 405, "POST"},
+		{"PUT", "/api/v1/query", 405, "POST"},
+		{"DELETE", "/api/v1/me", 405, "GET"},
+		{"GET", "/api/v1/nulle-part", 404, ""},
+	} {
+		r := dir.do(c.method, c.path, nil, map[string]string{"X-CSRF-Token": dir.csrf})
+		if r.code != c.code || r.header.Get("Allow") != c.allow || !strings.HasPrefix(r.body, `{"error":"`) {
+			t.Errorf("%s %s: %d, Allow %q, %s; want %d, Allow %q, a JSON error", c.method, c.path, r.code, r.header.Get("Allow"), r.body, c.code, c.allow)
+		}
+	}
+}
+
+// Under TLS every answer tells the browser to come back over HTTPS only.
+func TestHSTSUnderTLS(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})
+	for _, secure := range []bool{true, false} {
+		rec := httptest.NewRecorder()
+		securityHeaders(ok, secure).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		if got := rec.Header().Get("Strict-Transport-Security"); (got != "") != secure {
+			t.Errorf("secure %v: Strict-Transport-Security %q", secure, got)
 		}
 	}
 }

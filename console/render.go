@@ -22,10 +22,13 @@ import (
 
 // securityHeaders sets the headers every answer carries: no inline script or
 // style, no framing, no sniffing, no referrer, and no caching (pages hold
-// data).
-func securityHeaders(h http.Handler) http.Handler {
+// data); under TLS (secure), HTTPS only from then on (HSTS).
+func securityHeaders(h http.Handler, secure bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
+		if secure {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")

@@ -3,13 +3,24 @@ package console
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // routes declares every page and API route, each with its access kind.
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
-	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	m.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+		// The embedded files only: no folder listing, and the console's own
+		// page for a file that is not there.
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if fi, err := fs.Stat(static, name); err != nil || fi.IsDir() || name == "" {
+			s.fail(w, r, kindPage, http.StatusNotFound, "ce fichier de la console n'existe pas")
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok"))
@@ -56,7 +67,22 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/findings", s.authed(kindAPI, s.apiFindings))
 	m.HandleFunc("GET /api/v1/asp", s.authed(kindAPI, s.apiASP))
 	m.HandleFunc("POST /api/v1/query", s.authed(kindAPI, s.apiQuery))
-	m.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		// A route of the API asked with a method it does not take: 405,
+		// with the methods it does.
+		var allow []string
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			other := r.Clone(r.Context())
+			other.Method = method
+			if _, pattern := m.Handler(other); pattern != "/api/" && pattern != "" {
+				allow = append(allow, method)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeJSONError(w, http.StatusMethodNotAllowed, "cette route de l'API ne prend pas la méthode "+r.Method+" : "+strings.Join(allow, " ou "))
+			return
+		}
 		writeJSONError(w, http.StatusNotFound, "route inconnue de l'API")
 	})
 	s.mux = s.unmatched(m)

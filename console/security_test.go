@@ -455,12 +455,20 @@ func TestCGUAndPasswordGates(t *testing.T) {
 	c = f.client(t)
 	c.do(http.MethodPost, "/login", url.Values{"login": {"std-a"}, "password": {password}}, nil)
 	for _, p := range []string{"/", "/constats", "/asp", "/cgu"} {
-		if r := c.get(p); p != "/cgu" && (r.code != 303 || r.location != "/mot-de-passe") {
+		if r := c.get(p); r.code != 303 || r.location != "/mot-de-passe" {
 			t.Errorf("%s with an old password: %d %s", p, r.code, r.location)
 		}
 	}
 	pg := c.get("/mot-de-passe")
 	c.csrf = csrfRe.FindStringSubmatch(pg.body)[1]
+	f.srv.cfg.CGUVersion = "2027-06"
+	if r := c.post("/cgu", url.Values{"accepte": {"oui"}}); r.code != 303 || r.location != "/mot-de-passe" {
+		t.Errorf("CGU accepted with an old password: %d %s", r.code, r.location)
+	}
+	if ok, _ := f.store.AcceptedCGU(context.Background(), "std-a", "2027-06"); ok {
+		t.Error("an acceptance was recorded before the password change")
+	}
+	f.srv.cfg.CGUVersion = "2027-01"
 	for _, bad := range []url.Values{
 		{"actuel": {password}, "nouveau": {"court"}, "confirmation": {"court"}},
 		{"actuel": {password}, "nouveau": {password}, "confirmation": {password}},

@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // Handler is the console's HTTP handler.
-func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
+func (s *Server) Handler() http.Handler { return securityHeaders(s.mux, s.cfg.Secure) }
 
 // Close stops polling and closes the snapshot.
 func (s *Server) Close() {
