@@ -599,16 +599,25 @@ func finishStaging(ctx context.Context, conn *sql.Conn, st *staged, pr prior, tm
 	return fr, nil
 }
 
+// frenchReject tells why DuckDB's CSV reader rejected a whole line (its
+// messages for the line, joined by "; "), in French.
 func frenchReject(msg string) string {
-	switch {
-	case strings.Contains(msg, "Expected Number of Columns"):
-		return "nombre de colonnes incorrect (" + msg + ")"
-	case strings.Contains(strings.ToLower(msg), "quote"):
-		return "guillemets mal fermés (" + msg + ")"
-	default:
-		return msg
+	if m := columnsRe.FindStringSubmatch(msg); m != nil {
+		return "nombre de colonnes incorrect : " + m[2] + " au lieu de " + m[1]
 	}
+	switch low := strings.ToLower(msg); {
+	case strings.Contains(low, "quote"):
+		return "guillemets mal fermés : un champ entre guillemets ne se ferme pas, ou du texte suit son guillemet fermant"
+	case strings.Contains(low, "unicode"):
+		return "octets qui ne sont pas de l'UTF-8 : le fichier est-il en Windows-1252 (--encoding windows-1252) ?"
+	case strings.Contains(low, "maximum line size"):
+		return "ligne trop longue"
+	}
+	return "erreur du lecteur CSV (" + msg + ")"
 }
+
+// columnsRe reads the first of DuckDB's "wrong number of columns" messages.
+var columnsRe = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d+)`)
 
 // upsert replaces, by key, the table's rows with the staged ones. A column
 // the file does not carry (an optional column left out of its header) is

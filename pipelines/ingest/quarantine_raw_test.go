@@ -157,7 +157,8 @@ func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
 		"\n" + // 4: empty, skipped
 		"\t\n" + // 5: a tab
 		"P2;D1;pacea;clos;31/02/2022;;;;;\n" + // 6: bad date
-		"P3;D2;cej;en_cours;01/01/2026;;;;;\n" // 7
+		"P3;D2;cej;en_cours;01/01/2026;;;;;\n" + // 7
+		"P4;D2;cej;en_cours;01/01/2026;;;;;\"CERFA\"-suite\n" // 8: text after a closing quote
 	dir := extraction(t, map[string]string{"dispositifs.csv": file})
 	w := warehousetest.Open(t)
 	res, err := recorded(t, context.Background(), w, dir, Options{MaxRejectRatio: 0.9})
@@ -165,8 +166,8 @@ func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := fileResult(t, res, "dispositifs")
-	if f.Read != 5 || f.Loaded != 2 || f.Quarantined != 3 {
-		t.Fatalf("read %d, loaded %d, quarantined %d; want 5, 2, 3", f.Read, f.Loaded, f.Quarantined)
+	if f.Read != 6 || f.Loaded != 2 || f.Quarantined != 4 {
+		t.Fatalf("read %d, loaded %d, quarantined %d; want 6, 2, 4", f.Read, f.Loaded, f.Quarantined)
 	}
 	rows, err := w.DB.Query(`SELECT line, reason FROM quarantine WHERE run_id = ? ORDER BY line`, res.RunID)
 	if err != nil {
@@ -182,8 +183,8 @@ func TestIngestQuarantinesALineOfSpaces(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%d %s", line, strings.SplitN(reason, " (", 2)[0]))
 	}
-	want := []string{"3 ligne illisible : nombre de colonnes incorrect", "5 ligne illisible : nombre de colonnes incorrect",
-		"6 date invalide"}
+	want := []string{"3 ligne illisible : nombre de colonnes incorrect : 1 au lieu de 10", "5 ligne illisible : nombre de colonnes incorrect : 1 au lieu de 10",
+		"6 date invalide", "8 ligne illisible : guillemets mal fermés : un champ entre guillemets ne se ferme pas, ou du texte suit son guillemet fermant"}
 	if !slices.Equal(got, want) {
 		t.Errorf("quarantine %q, want %q", got, want)
 	}
