@@ -640,3 +640,55 @@ func TestReloadWithoutAnOptionalColumnKeepsItsValues(t *testing.T) {
 		}
 	}
 }
+
+// Native dates as other tools write them: a Parquet date written as a
+// timestamp at midnight (pandas), a month written as the first of the month,
+// an Excel month typed « 2026-01 » (a date cell) are the dates and months
+// they show; a timestamp with a time in a date column is refused there.
+func TestNativeDatesOfParquetAndExcel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := warehousetest.Open(t)
+	dir := extraction(t, map[string]string{"dispositifs.csv": ""})
+	if _, err := w.DB.Exec(`COPY (SELECT * FROM (VALUES
+		('P1', 'D1', 'pacea', 'clos', TIMESTAMP '2022-02-01 00:00:00', TIMESTAMPTZ '2026-11-15 00:00:00+01', 'reorientation_autre_dispositif', TIMESTAMP '2026-11-16 09:30:00', 'U1', 'CERFA-001'),
+		('C1', 'D1', 'cej', 'en_cours', TIMESTAMP '2026-11-16 09:30:00', NULL, NULL, NULL, 'U1', NULL))
+		AS v(id_dispositif, id_dossier, code_dispositif, etat, date_entree, date_sortie, motif_sortie, date_saisie_sortie, id_prescripteur, numero_cerfa))
+		TO `+warehouse.Literal(filepath.Join(dir, "dispositifs.parquet"))+` (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	writeSheet(t, filepath.Join(dir, "allocations.xlsx"), [][]any{
+		{"id_allocation", "id_dispositif", "mois", "montant", "statut", "date_demande"},
+		{"A1", "P1", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 300, "validee", time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)},
+		{"A2", "P1", "2026-02", 300, "validee", "03/03/2026"},
+	}, func(f *excelize.File, sh string) error {
+		style, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm")})
+		if err != nil {
+			return err
+		}
+		return f.SetCellStyle(sh, "C2", "C2", style)
+	})
+	res, err := recorded(t, ctx, w, dir, Options{MaxRejectRatio: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := w.DB.QueryRow(`SELECT string_agg(id_dispositif || ' ' || date_entree || ' ' || coalesce(date_sortie::VARCHAR, '-'), ', ' ORDER BY id_dispositif) FROM dispositifs`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "P1 2022-02-01 2026-11-15" {
+		t.Errorf("dispositifs from Parquet timestamps: %q, want P1 with its dates, C1 refused", got)
+	}
+	var reason string
+	if err := w.DB.QueryRow(`SELECT reason FROM quarantine WHERE run_id = ? AND column_name = 'date_entree'`, res.RunID).Scan(&reason); err != nil || !strings.Contains(reason, "date invalide") {
+		t.Errorf("a timestamp with a time in date_entree: %q %v, want « date invalide »", reason, err)
+	}
+	if err := w.DB.QueryRow(`SELECT string_agg(id_allocation || ' ' || mois, ', ' ORDER BY id_allocation) FROM allocations`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "A1 2026-01, A2 2026-02" {
+		t.Errorf("allocations from Excel: %q, want A1 2026-01 (a date cell) and A2 2026-02 (text)", got)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

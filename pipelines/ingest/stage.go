@@ -452,14 +452,16 @@ func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*
 			return nil, err
 		}
 		ty := types[i]
+		kind := Text
+		for _, c := range t.Columns {
+			if c.Name == names[i] {
+				kind = c.Kind
+			}
+		}
 		var expr string
 		switch {
-		case ty == "DATE":
-			expr = "strftime(" + q + ", '%Y-%m-%d')"
-		case strings.HasPrefix(ty, "TIMESTAMP WITH TIME ZONE"):
-			expr = "strftime(timezone('Europe/Paris', " + q + "), '%Y-%m-%d %H:%M:%S')"
-		case strings.HasPrefix(ty, "TIMESTAMP"):
-			expr = "strftime(" + q + "::TIMESTAMP, '%Y-%m-%d %H:%M:%S')"
+		case ty == "DATE" || strings.HasPrefix(ty, "TIMESTAMP"):
+			expr = parquetTime(q, ty, kind)
 		case strings.HasSuffix(ty, "[]"):
 			expr = "array_to_string(" + q + ", '|')"
 		default:
@@ -478,6 +480,30 @@ func stageParquet(ctx context.Context, conn *sql.Conn, t *Table, file string) (*
 		return nil, err
 	}
 	return st, nil
+}
+
+// parquetTime writes a native DATE or TIMESTAMP cell (q, of type ty) of a
+// column of kind k as the extract format's text: a timestamp at midnight is
+// a date in a date column (what pandas writes for a date), the first of a
+// month at midnight is that month in a month column; any other time stays
+// in the text, and the checks refuse it there.
+func parquetTime(q, ty string, k Kind) string {
+	ts := q + "::TIMESTAMP"
+	if strings.HasPrefix(ty, "TIMESTAMP WITH TIME ZONE") {
+		ts = "timezone('Europe/Paris', " + q + ")"
+	}
+	full := "strftime(" + ts + ", '%Y-%m-%d %H:%M:%S')"
+	midnight := ts + "::TIME = TIME '00:00:00'"
+	switch k {
+	case Date:
+		return "CASE WHEN " + midnight + " THEN strftime(" + ts + ", '%Y-%m-%d') ELSE " + full + " END"
+	case Month:
+		return "CASE WHEN " + midnight + " AND day(" + ts + ") = 1 THEN strftime(" + ts + ", '%Y-%m') ELSE " + full + " END"
+	}
+	if ty == "DATE" {
+		return "strftime(" + q + ", '%Y-%m-%d')"
+	}
+	return full
 }
 
 // quoteAny quotes a column name found in a file (any text) as an identifier.
@@ -637,10 +663,11 @@ func blankRow(cells []string) bool {
 	return true
 }
 
-// excelCell turns a raw cell into text. A number in a date column is an
-// Excel serial date.
+// excelCell turns a raw cell into text. A number in a date or month column
+// is an Excel serial date (Excel stores « 2026-01 » typed in a cell as the
+// first of that month).
 func excelCell(v string, k Kind, date1904 bool) string {
-	if k != Date && k != DateTime && k != DateOrTime {
+	if k != Date && k != DateTime && k != DateOrTime && k != Month {
 		return v
 	}
 	serial, err := strconv.ParseFloat(v, 64)
@@ -653,8 +680,11 @@ func excelCell(v string, k Kind, date1904 bool) string {
 	}
 	// Round to the second: serials carry floating-point noise.
 	tm = tm.Add(500 * time.Millisecond).Truncate(time.Second)
-	if k == Date {
+	switch k {
+	case Date:
 		return tm.Format(time.DateOnly)
+	case Month:
+		return tm.Format("2006-01")
 	}
 	return tm.Format(time.DateTime)
 }
