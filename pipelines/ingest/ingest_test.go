@@ -654,7 +654,7 @@ func TestNativeDatesOfParquetAndExcel(t *testing.T) {
 		('P1', 'D1', 'pacea', 'clos', TIMESTAMP '2022-02-01 00:00:00', TIMESTAMPTZ '2026-11-15 00:00:00+01', 'reorientation_autre_dispositif', TIMESTAMP '2026-11-16 09:30:00', 'U1', 'CERFA-001'),
 		('C1', 'D1', 'cej', 'en_cours', TIMESTAMP '2026-11-16 09:30:00', NULL, NULL, NULL, 'U1', NULL))
 		AS v(id_dispositif, id_dossier, code_dispositif, etat, date_entree, date_sortie, motif_sortie, date_saisie_sortie, id_prescripteur, numero_cerfa))
-		TO `+warehouse.Literal(filepath.Join(dir, "dispositifs.parquet"))+` (FORMAT parquet)`); err != nil {
+		TO ` + warehouse.Literal(filepath.Join(dir, "dispositifs.parquet")) + ` (FORMAT parquet)`); err != nil {
 		t.Fatal(err)
 	}
 	writeSheet(t, filepath.Join(dir, "allocations.xlsx"), [][]any{
