@@ -148,7 +148,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 				return err
 			}
 			ctx := cmd.Context()
-			w, err := a.openWarehouse(ctx)
+			w, err := a.openExisting(ctx)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -77,6 +79,13 @@ refusée : rien n'est chargé).`,
 			}
 			if err := o.validate(); err != nil {
 				return err
+			}
+			if _, err := os.Stat(a.warehousePath); errors.Is(err, fs.ErrNotExist) {
+				// A first load creates the warehouse, but not for a folder
+				// it would refuse: no warehouse holding only a refusal.
+				if err := ingest.CheckDir(args[0]); err != nil {
+					return err
+				}
 			}
 			ctx := cmd.Context()
 			w, err := a.openWarehouse(ctx)

@@ -146,6 +146,14 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	return res, err
 }
 
+// CheckDir refuses, as Run would, a folder that holds no extraction to load
+// (missing, or without any extract file), so that a caller can refuse it
+// before creating a warehouse for it.
+func CheckDir(dir string) error {
+	_, err := findFiles(dir)
+	return err
+}
+
 // findFiles lists the extract files of dir, one per table at most.
 func findFiles(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
