@@ -15,6 +15,12 @@ func TestPathsThatAreNotWhatTheyShouldBeSayItInFrench(t *testing.T) {
 	if err := os.WriteFile(junk, []byte(strings.Repeat("pas une base ", 400)), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// DuckDB itself takes a small CSV file for an empty database.
+	csvFile := filepath.Join(dir, "notwh.csv")
+	const csvText = "id_dossier;nom\nD1;Martin\n"
+	if err := os.WriteFile(csvFile, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(dir, "sauvegardes")
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
@@ -26,10 +32,27 @@ func TestPathsThatAreNotWhatTheyShouldBeSayItInFrench(t *testing.T) {
 		{[]string{"--warehouse", junk, "runs"}, "vigie : " + junk + " n'est pas un entrepôt DuckDB (un fichier d'un autre type, ou abîmé)"},
 		{[]string{"--warehouse", dir, "runs"}, "vigie : l'entrepôt " + dir + " est un dossier : indiquez le fichier DuckDB"},
 		{[]string{"--warehouse", controlsWarehouse(t), "backup", "--out", file}, "vigie : dossier de sauvegarde " + file + " : création impossible : un fichier porte ce nom"},
+		{[]string{"--warehouse", csvFile, "controls", "--dry-run"}, "vigie : " + csvFile + " n'est pas un entrepôt DuckDB"},
+		{[]string{"--warehouse", csvFile, "controls", "--as-of", "2026-12-06"}, "vigie : " + csvFile + " n'est pas un entrepôt DuckDB"},
+		{[]string{"--warehouse", csvFile, "query", "SELECT 1"}, "vigie : " + csvFile + " n'est pas un entrepôt DuckDB"},
+		{[]string{"--warehouse", csvFile, "runs"}, "vigie : " + csvFile + " n'est pas un entrepôt DuckDB"},
+		{[]string{"--warehouse", csvFile, "backup", "--out", filepath.Join(dir, "copies")}, "vigie : " + csvFile + " n'est pas un entrepôt DuckDB"},
+		{[]string{"--warehouse", csvFile, "ingest", copyExtraction(t, nil)}, "vigie : " + csvFile + " n'est pas un entrepôt DuckDB"},
 	} {
 		code, _, errs := runVigie(t, c.args...)
 		if code != exitFailed || !strings.HasPrefix(errs, c.want) || strings.Count(errs, "vigie :") != 1 {
 			t.Errorf("vigie %v: exit %d, standard error:\n%s\nwant exit %d and one message starting %q", c.args, code, errs, exitFailed, c.want)
 		}
+	}
+	// The file that is not a warehouse is left as it was, and no copy of it
+	// was written.
+	if got, err := os.ReadFile(csvFile); err != nil || string(got) != csvText {
+		t.Errorf("%s changed: %q, %v", csvFile, got, err)
+	}
+	if st, err := os.Stat(csvFile); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("%s: mode changed: %v %v", csvFile, st.Mode(), err)
+	}
+	if copies, _ := filepath.Glob(filepath.Join(dir, "copies", "*")); len(copies) != 0 {
+		t.Errorf("a backup of a file that is not a warehouse: %v", copies)
 	}
 }
