@@ -22,10 +22,17 @@ func TestNoWarehouseIsCreatedByARefusal(t *testing.T) {
 		{[]string{"controls", "--as-of", "2026-12-06", "--dry-run"}, "n'existe pas"},
 		{[]string{"ingest", filepath.Join(empty, "absent")}, "le dossier " + filepath.Join(empty, "absent") + " est introuvable"},
 		{[]string{"ingest", empty}, "ne contient aucun fichier d'extraction"},
+		{[]string{"users", "list"}, "n'existe pas"},
+		{[]string{"users", "add", "ana", "--profil", "analyste"}, "n'existe pas"},
+		{[]string{"users", "disable", "ana"}, "n'existe pas"},
+		{[]string{"users", "enable", "ana"}, "n'existe pas"},
+		{[]string{"users", "passwd", "ana"}, "n'existe pas"},
+		{[]string{"users", "token", "ana"}, "n'existe pas"},
+		{[]string{"users", "revoke", "ana"}, "n'existe pas"},
 	} {
 		dir := t.TempDir()
 		wh := filepath.Join(dir, "vigie.duckdb")
-		code, out, errs := runVigie(t, append([]string{"--warehouse", wh}, c.args...)...)
+		code, out, errs := runVigieIn(t, "un-mot-de-passe-solide\n", append([]string{"--warehouse", wh}, c.args...)...)
 		if code != exitFailed || !strings.HasPrefix(errs, "vigie : ") || !strings.Contains(errs, c.want) || out != "" {
 			t.Errorf("vigie %v without a warehouse: exit %d, stdout %q, stderr %q; want exit 1 and %q",
 				c.args, code, out, errs, c.want)

@@ -22,8 +22,12 @@ import (
 
 func init() { register(newUsersCmd) }
 
-// openAccounts opens the console's accounts store beside the warehouse.
+// openAccounts opens the console's accounts store beside the warehouse,
+// which must exist: accounts of no warehouse are not created.
 func (a *app) openAccounts(ctx context.Context) (*accounts.Store, error) {
+	if err := requireFile(a.warehousePath); err != nil {
+		return nil, err
+	}
 	return accounts.Open(ctx, accountsPath(a.warehousePath), sqlfiles.FS())
 }
 
@@ -151,6 +155,9 @@ func newUsersAddCmd(a *app) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if err := requireFile(a.warehousePath); err != nil {
+				return err // before asking for a password
+			}
 			n.Login = args[0]
 			probe := n
 			probe.Password = strings.Repeat("x", accounts.MinPasswordLength)
