@@ -48,7 +48,7 @@ Colonnes : code_structure,id_dossier,id_situation,intitule,organisme,champ,
 valeur_actuelle,valeur_demandee,commentaire (champ suppression : valeurs vides).`,
 		Example: `  vigie rafael --month 2026-10 --out demandes
   vigie rafael --month 2026-10 --out demandes --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

@@ -121,8 +121,8 @@ func exactArgs(n int) cobra.PositionalArgs {
 		if len(args) == n {
 			return nil
 		}
-		return &usageError{message: fmt.Sprintf("« %s » attend %d argument(s), reçu %d", cmd.CommandPath(), n, len(args)),
-			hint: "usage : " + cmd.UseLine() + " ; " + helpHint(cmd)}
+		return &usageError{message: fmt.Sprintf("« %s » attend %s, reçu %d", cmd.CommandPath(), frCount(n, "argument", "arguments"), len(args)),
+			hint: "usage : " + frenchUsage.Replace(cmd.UseLine()) + " ; " + helpHint(cmd)}
 	}
 }
 
