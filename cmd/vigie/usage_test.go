@@ -188,3 +188,28 @@ func TestWrongArgumentsAreFrenchEverywhere(t *testing.T) {
 		t.Errorf("a wrong use created the warehouse")
 	}
 }
+
+// vigie help of a command that does not exist says so (exit 2) instead of
+// printing the main help as if it had been asked for.
+func TestHelpOfAnUnknownCommand(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "nope"}, "vigie : commande inconnue \"nope\" pour « vigie » ; commandes : archive,"},
+		{[]string{"help", "users", "nope"}, "vigie : commande inconnue \"nope\" pour « vigie users » ; commandes : add,"},
+		{[]string{"help", "ingest", "nope"}, "vigie : commande inconnue \"ingest nope\""},
+	} {
+		code, out, errs := runVigie(t, c.args...)
+		if code != exitUsage || out != "" || !strings.HasPrefix(errs, c.want) {
+			t.Errorf("vigie %s: exit %d, stdout %d bytes, stderr %q; want exit 2, nothing on stdout, and %q",
+				strings.Join(c.args, " "), code, len(out), errs, c.want)
+		}
+	}
+	// The positive control: help of a command that exists is its help.
+	code, out, errs := runVigie(t, "help", "users", "add")
+	if code != exitOK || !strings.Contains(out, "vigie users add LOGIN") {
+		t.Errorf("vigie help users add: exit %d, %s%s", code, out, errs)
+	}
+}
