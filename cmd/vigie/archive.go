@@ -106,7 +106,7 @@ modifié ; un décompte par motif va sur la sortie d'erreur.`,
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&asOf, "as-of", "", "le jour du plan, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "le jour du plan, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -156,7 +156,7 @@ type archiveFlags struct {
 }
 
 func (f *archiveFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.asOf, "as-of", "", "la date d'archivage D, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &f.asOf, "as-of", dayFlag, "la date d'archivage D, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	cmd.Flags().StringVar(&f.backupDir, "backup-dir", "", "dossier de la sauvegarde « Sauvegarde avant archivage » (obligatoire sauf avec --dry-run)")
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "affiche ce qui serait archivé ; n'écrit aucune sauvegarde, ne change rien")
 }
@@ -337,7 +337,7 @@ garder avant l'archivage. Affiche le chemin du fichier.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "dossier où écrire l'export")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "la date dans le nom du fichier, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "la date dans le nom du fichier, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	return cmd
 }
 

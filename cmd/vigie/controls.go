@@ -176,7 +176,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.asOf, "as-of", "", "le jour du contrôle, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(f, &o.asOf, "as-of", dayFlag, "le jour du contrôle, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	f.StringVar(&o.from, "from", "", "premier jour des indicateurs de rendez-vous (par défaut la date moins 28 jours)")
 	f.StringVar(&o.to, "to", "", "dernier jour des indicateurs de rendez-vous (par défaut la veille de la date)")
 	f.StringSliceVar(&o.structures, "structure", nil, "contrôle ces structures seulement (répétable)")

@@ -83,7 +83,7 @@ vigie demo n'a pas créé est refusé. L'entrepôt est toujours OUT/vigie.duckdb
 	cmd.Flags().StringVar(&o.out, "out", "demo-out", "dossier de l'extraction, de l'entrepôt et des rapports de la démonstration")
 	cmd.Flags().Float64Var(&o.scale, "scale", demo.DefaultScale, "taille de la région : 1 fait environ 150 000 dossiers")
 	cmd.Flags().Int64Var(&o.seed, "seed", 1, "graine du générateur : la même graine donne les mêmes données")
-	cmd.Flags().StringVar(&o.asOf, "as-of", "", "le jour des données, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &o.asOf, "as-of", dayFlag, "le jour des données, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	return cmd
 }
 

@@ -124,7 +124,7 @@ Colonnes : id_dossier,code_structure,commune_insee,decision,id_dispositif,code_d
 	cmd.Flags().StringVar(&from, "from", "", "la Mission Locale qui cède les communes (A)")
 	cmd.Flags().StringVar(&to, "to", "", "la Mission Locale qui les reçoit (B)")
 	cmd.Flags().StringVar(&communes, "communes", "", "les codes INSEE cédés, séparés par des virgules")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "la date du transfert, aaaa-mm-jj (par défaut aujourd'hui, Europe/Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "la date du transfert, aaaa-mm-jj (par défaut aujourd'hui, Europe/Paris)")
 	cmd.Flags().StringVar(&xlsx, "xlsx", "", "écrire aussi le classeur du plan dans ce dossier")
 	addFormatFlag(cmd, a)
 	return cmd

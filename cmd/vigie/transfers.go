@@ -105,7 +105,7 @@ transfer_deletable ; le lot lui-même ne les supprime jamais.`,
 			return outcomesTable(res).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", `l'instant local du lot "aaaa-mm-jj hh:mm" (par défaut maintenant, heure de Paris)`)
+	nowFlag(cmd.Flags(), &at, "at", instantFlag, `l'instant local du lot "aaaa-mm-jj hh:mm" (par défaut maintenant, heure de Paris)`)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "affiche ce qui se passerait ; ne change rien")
 	addFormatFlag(cmd, a)
 	return cmd

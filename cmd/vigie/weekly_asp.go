@@ -87,7 +87,7 @@ les fichiers sur la sortie d'erreur.`,
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&asOf, "as-of", "", "le jour de la liste, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "le jour de la liste, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	cmd.Flags().StringVar(&structure, "structure", "", "une seule structure")
 	cmd.Flags().StringVar(&pdf, "pdf", "", "écrit aussi la liste à signer de chaque structure en PDF dans ce dossier")
 	addFormatFlag(cmd, a)
