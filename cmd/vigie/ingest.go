@@ -41,8 +41,10 @@ type ingestOptions struct {
 }
 
 func (o *ingestOptions) validate() error {
-	if o.maxRejectRatio < 0 || o.maxRejectRatio > 1 {
-		return usagef("donnez une part entre 0 et 1, par exemple --max-reject-ratio 0.01", "--max-reject-ratio %v est hors limites", o.maxRejectRatio)
+	// Written so that NaN, which no comparison holds for, is refused too.
+	if !(o.maxRejectRatio >= 0 && o.maxRejectRatio <= 1) {
+		return usagef("donnez une part entre 0 et 1, par exemple --max-reject-ratio 0.01 (0 : aucune ligne en quarantaine admise)",
+			"--max-reject-ratio %v n'est pas une part entre 0 et 1", o.maxRejectRatio)
 	}
 	if o.limits.MaxColumns <= 0 || o.limits.MaxRecordBytes <= 0 || o.limits.MaxFileBytes <= 0 || o.limits.MaxSheetRows <= 0 {
 		return usagef("donnez des limites positives, par exemple --max-line-bytes 4194304", "--max-columns, --max-line-bytes, --max-file-bytes et --max-sheet-rows doivent être positives")

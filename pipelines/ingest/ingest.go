@@ -345,7 +345,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		}
 		opt.progress("")
 		return warehouse.Refused(fmt.Errorf("%w : %d lignes sur %d mises en quarantaine (%.2f %%), au-delà de --max-reject-ratio %.4g ; l'entrepôt est inchangé",
-			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
+			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), max(opt.MaxRejectRatio, 0)))
 	}
 	opt.progress("chargement : écriture de %d tables dans l'entrepôt", len(stagedTables))
 	phaseHook("load")
@@ -436,7 +436,8 @@ func tooManyRejects(res *Result, ratio float64) bool {
 	if ratio < 0 {
 		return true
 	}
-	return float64(res.Quarantined)/float64(res.Read) > ratio
+	// Not "> ratio": a ratio of NaN must refuse, not let everything through.
+	return !(float64(res.Quarantined)/float64(res.Read) <= ratio)
 }
 
 // prior is what of the warehouse's past an incoming row may have to yield
