@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
@@ -94,11 +95,11 @@ func prepareDemoDir(out string) error {
 	entries, err := os.ReadDir(out)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(out, 0o700); err != nil {
-			return fmt.Errorf("création du dossier %s : %w", out, err)
+		if err := atomic.MkdirAll(out, 0o700, "dossier de la démonstration"); err != nil {
+			return err
 		}
 	case err != nil:
-		return fmt.Errorf("dossier %s : %w", out, err)
+		return fmt.Errorf("dossier de la démonstration %s : %s", out, french.FileError(err))
 	case len(entries) > 0:
 		if _, err := os.Stat(filepath.Join(out, demoMarker)); err != nil {
 			return fmt.Errorf("le dossier %s n'est pas vide et n'a pas été créé par « vigie demo » : choisissez un autre dossier avec --out", out)

@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -161,7 +162,7 @@ func findFiles(dir string) (map[string]string, error) {
 		return nil, warehouse.Refused(fmt.Errorf("%w : le dossier %s est introuvable", ErrRefused, dir))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("lecture du dossier de l'extraction : %w", err)
+		return nil, warehouse.Refused(fmt.Errorf("%w : dossier de l'extraction %s : %s", ErrRefused, dir, french.FileError(err)))
 	}
 	files := map[string]string{}
 	for _, e := range entries {
