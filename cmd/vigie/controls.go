@@ -159,7 +159,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 				if res, err = steps.Controls.Preview(ctx, a.env(w), opts); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stderr, "Simulation au %s : %s constats ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frInt(res.Found()))
+				fmt.Fprintf(a.stderr, "Simulation au %s : %s ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frCount(res.Found(), "constat", "constats"))
 			} else {
 				info := runInfo(cmd, nil)
 				info.AsOf = &opts.AsOf

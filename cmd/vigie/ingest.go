@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/arml-na/vigie/pipelines/demo"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/steps"
 )
@@ -142,17 +143,17 @@ func (a *app) printIngestSummary(res *ingest.Result, loaded bool) {
 	}
 	for _, f := range res.Files {
 		if f.TransferKept > 0 {
-			fmt.Fprintf(a.stderr, "%s : %d lignes gardent la destination d'un transfert exécuté\n", f.File, f.TransferKept)
+			fmt.Fprintf(a.stderr, "%s : %s la destination d'un transfert exécuté\n", f.File, french.Count(int64(f.TransferKept), "ligne garde", "lignes gardent"))
 		}
 		if f.ArchivedDropped > 0 {
-			fmt.Fprintf(a.stderr, "%s : %d lignes de dossiers archivés : identité et texte libre écartés\n", f.File, f.ArchivedDropped)
+			fmt.Fprintf(a.stderr, "%s : %s de dossiers archivés : identité et texte libre écartés\n", f.File, french.Count(int64(f.ArchivedDropped), "ligne", "lignes"))
 		}
 	}
 	if res.Quarantined == 0 {
 		return
 	}
-	fmt.Fprintf(a.stderr, "%d lignes sur %d mises en quarantaine (run %d) ; détail : vigie query \"SELECT * FROM quarantine WHERE run_id = %d\"\n",
-		res.Quarantined, res.Read, res.RunID, res.RunID)
+	fmt.Fprintf(a.stderr, "%s sur %s %s en quarantaine (run %d) ; détail : vigie query \"SELECT * FROM quarantine WHERE run_id = %d\"\n",
+		french.Count(res.Quarantined, "ligne", "lignes"), french.Int(res.Read), french.Plural(res.Quarantined, "mise", "mises"), res.RunID, res.RunID)
 	for _, s := range res.Samples {
 		val := fmt.Sprintf("valeur %q", s.Value)
 		switch {
@@ -167,7 +168,7 @@ func (a *app) printIngestSummary(res *ingest.Result, loaded bool) {
 		}
 		fmt.Fprintf(a.stderr, "  %s:%d : colonne %s, %s : %s\n", s.File, s.Line, col, val, s.Reason)
 	}
-	if int64(len(res.Samples)) < res.Quarantined {
-		fmt.Fprintf(a.stderr, "  … et %d autres\n", res.Quarantined-int64(len(res.Samples)))
+	if more := res.Quarantined - int64(len(res.Samples)); more > 0 {
+		fmt.Fprintf(a.stderr, "  … et %s\n", french.Count(more, "autre", "autres"))
 	}
 }

@@ -159,7 +159,7 @@ func (t *table) write(w io.Writer, format string) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(w, "(%d lignes)\n", len(t.rows))
+		_, err := fmt.Fprintf(w, "(%s)\n", frCount(len(t.rows), "ligne", "lignes"))
 		return err
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/steps"
 )
@@ -67,8 +68,9 @@ valeur_actuelle,valeur_demandee,commentaire (champ suppression : valeurs vides).
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "Demandes Rafael de %s : %s (%d nouvelles), écrites dans %s.\n",
-				opts.Month, frCount(len(res.Requests), "demande", "demandes"), res.New, res.Path)
+			fmt.Fprintf(a.stderr, "Demandes Rafael de %s : %s (%s), %s dans %s.\n",
+				opts.Month, frCount(len(res.Requests), "demande", "demandes"), french.Count(res.New, "nouvelle", "nouvelles"),
+				french.Plural(int64(len(res.Requests)), "écrite", "écrites"), res.Path)
 			t := stringTable(rafael.Columns)
 			t.types[6], t.types[7] = "DATE", "DATE"
 			for _, r := range res.Requests {
