@@ -21,6 +21,9 @@ func TestPathsThatAreNotWhatTheyShouldBeSayItInFrench(t *testing.T) {
 	if err := os.WriteFile(csvFile, []byte(csvText), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Chmod(csvFile, 0o644); err != nil { // whatever umask an earlier open set
+		t.Fatal(err)
+	}
 	file := filepath.Join(dir, "sauvegardes")
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
