@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/arml-na/vigie/pipelines/archive"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -106,7 +107,7 @@ modifié ; un décompte par motif va sur la sortie d'erreur.`,
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&asOf, "as-of", "", "le jour du plan, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "le jour du plan, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	addFormatFlag(cmd, a)
 	return cmd
 }
@@ -128,9 +129,10 @@ func planSummary(plan []archive.Decision, d time.Time) string {
 		}
 		return strings.Join(s, ", ")
 	}
-	return fmt.Sprintf("Plan d'archivage au %s : %s dossiers non archivés, %s à archiver (%s), %s conservés (%s).",
-		d.Format("02/01/2006"), frInt(len(plan)), frInt(archived), part(archive.MotifAge31, archive.MotifAge27, archive.MotifInactif),
-		frInt(len(plan)-archived), part(archive.MotifDispositifOuvert, archive.MotifEAV, archive.MotifActif))
+	return fmt.Sprintf("Plan d'archivage au %s : %s, %s à archiver (%s), %s (%s).",
+		d.Format("02/01/2006"), frCount(len(plan), "dossier non archivé", "dossiers non archivés"), frInt(archived),
+		part(archive.MotifAge31, archive.MotifAge27, archive.MotifInactif),
+		frCount(len(plan)-archived, "conservé", "conservés"), part(archive.MotifDispositifOuvert, archive.MotifEAV, archive.MotifActif))
 }
 
 func stringTable(cols []string) *table {
@@ -156,7 +158,7 @@ type archiveFlags struct {
 }
 
 func (f *archiveFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.asOf, "as-of", "", "la date d'archivage D, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &f.asOf, "as-of", dayFlag, "la date d'archivage D, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	cmd.Flags().StringVar(&f.backupDir, "backup-dir", "", "dossier de la sauvegarde « Sauvegarde avant archivage » (obligatoire sauf avec --dry-run)")
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "affiche ce qui serait archivé ; n'écrit aucune sauvegarde, ne change rien")
 }
@@ -188,7 +190,8 @@ func runArchive[O any](ctx context.Context, a *app, cmd *cobra.Command, args []s
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "Simulation : %d dossiers seraient archivés ; aucune sauvegarde écrite, rien n'est modifié.\n", len(res.Archived))
+		fmt.Fprintf(a.stderr, "Simulation : %s ; aucune sauvegarde écrite, rien n'est modifié.\n",
+			frCount(len(res.Archived), "dossier serait archivé", "dossiers seraient archivés"))
 		return archivedTable(res).write(a.stdout, a.format)
 	}
 	w, err := a.openExisting(ctx)
@@ -204,13 +207,13 @@ func runArchive[O any](ctx context.Context, a *app, cmd *cobra.Command, args []s
 	}
 	var then *steps.ThenError
 	if errors.As(err, &then) {
-		return fmt.Errorf("%d dossiers sont archivés (run %d) mais le fichier de l'entrepôt garde encore leurs anciennes valeurs dans des blocs libérés : %w ; la prochaine commande qui ouvre l'entrepôt en écriture (ou 'vigie archive compact') termine cette réécriture",
-			len(res.Archived), then.RunID, then.Err)
+		return fmt.Errorf("%s (run %d) mais le fichier de l'entrepôt garde encore les anciennes valeurs dans des blocs libérés : %w ; la prochaine commande qui ouvre l'entrepôt en écriture (ou 'vigie archive compact') termine cette réécriture",
+			frCount(len(res.Archived), "dossier est archivé", "dossiers sont archivés"), then.RunID, then.Err)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "Archivage (run %d) : %d dossiers archivés%s.\n", res.RunID, len(res.Archived), motifCounts(res))
+	fmt.Fprintf(a.stderr, "Archivage (run %d) : %s%s.\n", res.RunID, frCount(len(res.Archived), "dossier archivé", "dossiers archivés"), motifCounts(res))
 	return archivedTable(res).write(a.stdout, a.format)
 }
 
@@ -331,13 +334,13 @@ garder avant l'archivage. Affiche le chemin du fichier.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "Export de correspondance : %d dossiers (SHA-256 %s)\n", f.Rows, f.SHA256)
+			fmt.Fprintf(a.stderr, "Export de correspondance : %s (SHA-256 %s)\n", french.Count(int64(f.Rows), "dossier", "dossiers"), f.SHA256)
 			fmt.Fprintln(a.stdout, f.Path)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "dossier où écrire l'export")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "la date dans le nom du fichier, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "la date dans le nom du fichier, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	return cmd
 }
 

@@ -125,14 +125,23 @@ func TestArchiveCommands(t *testing.T) {
 		t.Errorf("run record: %s", out)
 	}
 
-	// Manual archiving of one dossier.
+	// Manual archiving of one dossier, simulated then done: one dossier is
+	// told in the singular.
+	_, _, errs = runLF(t, "--warehouse", path, "archive", "dossier", "A3", "--motif", "demande_du_jeune", "--as-of", "2026-11-24", "--backup-dir", backups, "--dry-run")
+	if !strings.Contains(errs, "Simulation : 1 dossier serait archivé ;") {
+		t.Errorf("dossier --dry-run: %s", errs)
+	}
 	code, out, errs = runLF(t, "--warehouse", path, "archive", "dossier", "A3", "--motif", "demande_du_jeune", "--as-of", "2026-11-24", "--backup-dir", backups, "--format", "csv")
-	if code != 0 || out != "id_dossier,code_structure,motif\nA3,ML-16001,demande_du_jeune\n" {
+	if code != 0 || out != "id_dossier,code_structure,motif\nA3,ML-16001,demande_du_jeune\n" || !strings.Contains(errs, " : 1 dossier archivé (demande_du_jeune 1).") {
 		t.Errorf("dossier: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = runLF(t, "--warehouse", path, "archive", "plan", "--as-of", "2026-11-24", "--format", "csv")
 	if code != 0 || out != "id_dossier,code_structure,decision,motif\nA4,ML-16001,keep,dispositif_ouvert\n" {
 		t.Errorf("plan after archiving: %s", out)
+	}
+	code, out, errs = runLF(t, "--warehouse", path, "archive", "plan", "--as-of", "2026-11-24")
+	if code != 0 || !strings.HasSuffix(out, "\n(1 ligne)\n") || !strings.Contains(errs, ": 1 dossier non archivé, 0 à archiver (") || !strings.Contains(errs, "), 1 conservé (") {
+		t.Errorf("plan of one dossier: exit %d\n%s%s", code, out, errs)
 	}
 
 	// The correspondence export.

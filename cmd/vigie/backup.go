@@ -50,7 +50,7 @@ les plus anciennes supprimées.
 Affiche path,sha256,bytes. 'vigie restore FICHIER' remet une copie en place.`,
 		Example: `  vigie backup --out /var/lib/vigie/sauvegardes
   vigie backup --out /var/lib/vigie/sauvegardes --keep 30 --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

@@ -148,7 +148,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 				return err
 			}
 			ctx := cmd.Context()
-			w, err := a.openWarehouse(ctx)
+			w, err := a.openExisting(ctx)
 			if err != nil {
 				return err
 			}
@@ -159,7 +159,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 				if res, err = steps.Controls.Preview(ctx, a.env(w), opts); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stderr, "Simulation au %s : %s constats ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frInt(res.Found()))
+				fmt.Fprintf(a.stderr, "Simulation au %s : %s ; rien n'est enregistré.\n", opts.AsOf.Format("02/01/2006"), frCount(res.Found(), "constat", "constats"))
 			} else {
 				info := runInfo(cmd, nil)
 				info.AsOf = &opts.AsOf
@@ -176,7 +176,7 @@ de chaque règle est dans sql/controls/<famille>.sql.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.asOf, "as-of", "", "le jour du contrôle, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(f, &o.asOf, "as-of", dayFlag, "le jour du contrôle, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	f.StringVar(&o.from, "from", "", "premier jour des indicateurs de rendez-vous (par défaut la date moins 28 jours)")
 	f.StringVar(&o.to, "to", "", "dernier jour des indicateurs de rendez-vous (par défaut la veille de la date)")
 	f.StringSliceVar(&o.structures, "structure", nil, "contrôle ces structures seulement (répétable)")

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/demo"
 	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
@@ -83,7 +84,7 @@ vigie demo n'a pas créé est refusé. L'entrepôt est toujours OUT/vigie.duckdb
 	cmd.Flags().StringVar(&o.out, "out", "demo-out", "dossier de l'extraction, de l'entrepôt et des rapports de la démonstration")
 	cmd.Flags().Float64Var(&o.scale, "scale", demo.DefaultScale, "taille de la région : 1 fait environ 150 000 dossiers")
 	cmd.Flags().Int64Var(&o.seed, "seed", 1, "graine du générateur : la même graine donne les mêmes données")
-	cmd.Flags().StringVar(&o.asOf, "as-of", "", "le jour des données, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &o.asOf, "as-of", dayFlag, "le jour des données, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	return cmd
 }
 
@@ -94,11 +95,11 @@ func prepareDemoDir(out string) error {
 	entries, err := os.ReadDir(out)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(out, 0o700); err != nil {
-			return fmt.Errorf("création du dossier %s : %w", out, err)
+		if err := atomic.MkdirAll(out, 0o700, "dossier de la démonstration"); err != nil {
+			return err
 		}
 	case err != nil:
-		return fmt.Errorf("dossier %s : %w", out, err)
+		return fmt.Errorf("dossier de la démonstration %s : %s", out, french.FileError(err))
 	case len(entries) > 0:
 		if _, err := os.Stat(filepath.Join(out, demoMarker)); err != nil {
 			return fmt.Errorf("le dossier %s n'est pas vide et n'a pas été créé par « vigie demo » : choisissez un autre dossier avec --out", out)

@@ -90,7 +90,7 @@ clé, l'export est refusé. Chaque table remplace celle de l'export précédent.
 Affiche table,rows,files.`,
 		Example: `  VIGIE_EXPORT_KEY=$(cat /etc/vigie/export.key) vigie export --out /srv/lac/nouvelle-aquitaine
   vigie export --out /srv/lac/nouvelle-aquitaine --config /etc/vigie/vigie.yaml --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/arml-na/vigie/pipelines/demo"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
 	"github.com/arml-na/vigie/pipelines/steps"
 )
@@ -40,8 +43,10 @@ type ingestOptions struct {
 }
 
 func (o *ingestOptions) validate() error {
-	if o.maxRejectRatio < 0 || o.maxRejectRatio > 1 {
-		return usagef("donnez une part entre 0 et 1, par exemple --max-reject-ratio 0.01", "--max-reject-ratio %v est hors limites", o.maxRejectRatio)
+	// Written so that NaN, which no comparison holds for, is refused too.
+	if !(o.maxRejectRatio >= 0 && o.maxRejectRatio <= 1) {
+		return usagef("donnez une part entre 0 et 1, par exemple --max-reject-ratio 0.01 (0 : aucune ligne en quarantaine admise)",
+			"--max-reject-ratio %v n'est pas une part entre 0 et 1", o.maxRejectRatio)
 	}
 	if o.limits.MaxColumns <= 0 || o.limits.MaxRecordBytes <= 0 || o.limits.MaxFileBytes <= 0 || o.limits.MaxSheetRows <= 0 {
 		return usagef("donnez des limites positives, par exemple --max-line-bytes 4194304", "--max-columns, --max-line-bytes, --max-file-bytes et --max-sheet-rows doivent être positives")
@@ -78,6 +83,13 @@ refusée : rien n'est chargé).`,
 			}
 			if err := o.validate(); err != nil {
 				return err
+			}
+			if _, err := os.Stat(a.warehousePath); errors.Is(err, fs.ErrNotExist) {
+				// A first load creates the warehouse, but not for a folder
+				// it would refuse: no warehouse holding only a refusal.
+				if err := ingest.CheckDir(args[0]); err != nil {
+					return err
+				}
 			}
 			ctx := cmd.Context()
 			w, err := a.openWarehouse(ctx)
@@ -138,17 +150,17 @@ func (a *app) printIngestSummary(res *ingest.Result, loaded bool) {
 			fmt.Fprintf(a.stderr, "%s : colonnes absentes du fichier (les lignes déjà chargées gardent leurs valeurs) : %s\n", f.File, strings.Join(f.AbsentColumns, ", "))
 		}
 		if f.TransferKept > 0 {
-			fmt.Fprintf(a.stderr, "%s : %d lignes gardent la destination d'un transfert exécuté\n", f.File, f.TransferKept)
+			fmt.Fprintf(a.stderr, "%s : %s la destination d'un transfert exécuté\n", f.File, french.Count(int64(f.TransferKept), "ligne garde", "lignes gardent"))
 		}
 		if f.ArchivedDropped > 0 {
-			fmt.Fprintf(a.stderr, "%s : %d lignes de dossiers archivés : identité et texte libre écartés\n", f.File, f.ArchivedDropped)
+			fmt.Fprintf(a.stderr, "%s : %s de dossiers archivés : identité et texte libre écartés\n", f.File, french.Count(int64(f.ArchivedDropped), "ligne", "lignes"))
 		}
 	}
 	if res.Quarantined == 0 {
 		return
 	}
-	fmt.Fprintf(a.stderr, "%d lignes sur %d mises en quarantaine (run %d) ; détail : vigie query \"SELECT * FROM quarantine WHERE run_id = %d\"\n",
-		res.Quarantined, res.Read, res.RunID, res.RunID)
+	fmt.Fprintf(a.stderr, "%s sur %s %s en quarantaine (run %d) ; détail : vigie query \"SELECT * FROM quarantine WHERE run_id = %d\"\n",
+		french.Count(res.Quarantined, "ligne", "lignes"), french.Int(res.Read), french.Plural(res.Quarantined, "mise", "mises"), res.RunID, res.RunID)
 	for _, s := range res.Samples {
 		val := fmt.Sprintf("valeur %q", s.Value)
 		switch {
@@ -163,7 +175,7 @@ func (a *app) printIngestSummary(res *ingest.Result, loaded bool) {
 		}
 		fmt.Fprintf(a.stderr, "  %s:%d : colonne %s, %s : %s\n", s.File, s.Line, col, val, s.Reason)
 	}
-	if int64(len(res.Samples)) < res.Quarantined {
-		fmt.Fprintf(a.stderr, "  … et %d autres\n", res.Quarantined-int64(len(res.Samples)))
+	if more := res.Quarantined - int64(len(res.Samples)); more > 0 {
+		fmt.Fprintf(a.stderr, "  … et %s\n", french.Count(more, "autre", "autres"))
 	}
 }

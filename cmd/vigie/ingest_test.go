@@ -137,7 +137,7 @@ func TestIngestCommandRefusals(t *testing.T) {
 		want  []string
 	}{
 		{"any quarantined row with ratio 0", map[string]string{"evenements.csv": "id_evenement;id_dossier;date_evenement;nature\nE8;D1;20/11/2026;atelier\nE9;D9;20/11/2026;atelier\n"},
-			[]string{"--max-reject-ratio", "0"}, []string{"evenements.csv:3", "id_dossier", "D9"}},
+			[]string{"--max-reject-ratio", "0"}, []string{"evenements.csv:3", "id_dossier", "D9", "au-delà de --max-reject-ratio 0 ;"}},
 		{"required column missing", map[string]string{"evenements.csv": "id_evenement;id_dossier;nature\nE8;D1;atelier\n"},
 			nil, []string{"evenements.csv", "date_evenement"}},
 		{"not a workbook", map[string]string{"evenements.csv": "", "evenements.xlsx": "not a zip"},
@@ -282,5 +282,29 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, _, errs := runVigie(t, "--warehouse", wh, "runs"); code != 1 || !strings.Contains(errs, "9999") {
 		t.Errorf("newer warehouse: exit %d: %s", code, errs)
+	}
+}
+
+// --max-reject-ratio is a share between 0 and 1: NaN, infinities and values
+// outside are wrong uses (exit 2) named in the message, before anything is
+// loaded; NaN used to let every quarantined row through.
+func TestMaxRejectRatioOutOfRange(t *testing.T) {
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	if code, _, errs := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("first load: exit %d: %s", code, errs)
+	}
+	allBad := copyExtraction(t, map[string]string{"evenements.csv": "id_evenement;id_dossier;date_evenement;nature\n" +
+		"E8;D9;20/11/2026;atelier\nE9;D9;20/11/2026;atelier\n"})
+	for _, c := range []struct{ given, shown string }{
+		{"NaN", "NaN"}, {"nan", "NaN"}, {"Inf", "+Inf"}, {"-Inf", "-Inf"}, {"-0.5", "-0.5"}, {"1.5", "1.5"},
+	} {
+		code, out, errs := runVigie(t, "--warehouse", wh, "ingest", "--max-reject-ratio", c.given, allBad)
+		want := "vigie : --max-reject-ratio " + c.shown + " n'est pas une part entre 0 et 1"
+		if code != exitUsage || out != "" || !strings.HasPrefix(errs, want) {
+			t.Errorf("--max-reject-ratio %s: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.given, code, out, errs, want)
+		}
+	}
+	if got := queryCSV(t, wh, "SELECT count(*) FROM runs")[1][0]; got != "1" {
+		t.Errorf("%s runs after the wrong uses, want the first load only", got)
 	}
 }

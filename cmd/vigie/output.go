@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"strings"
 	"text/tabwriter"
@@ -77,10 +78,18 @@ func cell(v any, typ string) string {
 }
 
 // jsonValue renders one value for JSON: numbers and booleans stay typed,
-// dates become yyyy-mm-dd strings.
+// dates become yyyy-mm-dd strings; NaN and infinities, which JSON cannot
+// write, become null.
 func jsonValue(v any, typ string) any {
 	switch x := v.(type) {
-	case nil, bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, string:
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		return x
+	case float32:
+		return jsonValue(float64(x), typ)
+	case nil, bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, string:
 		return x
 	case duckdb.Decimal:
 		return json.Number(x.String())
@@ -91,7 +100,11 @@ func jsonValue(v any, typ string) any {
 		}
 		return out
 	case map[string]any:
-		return x
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonValue(e, "")
+		}
+		return out
 	default:
 		return cell(v, typ)
 	}
@@ -146,7 +159,7 @@ func (t *table) write(w io.Writer, format string) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(w, "(%d lignes)\n", len(t.rows))
+		_, err := fmt.Fprintf(w, "(%s)\n", frCount(len(t.rows), "ligne", "lignes"))
 		return err
 	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -43,5 +45,28 @@ func TestQueryRefusalsAreFrench(t *testing.T) {
 				t.Errorf("vigie query %q says %q in English:\n%s", c.sql, english, errs)
 			}
 		}
+	}
+}
+
+// JSON has no NaN nor infinity: vigie query --format json writes them as
+// null (in lists and structs too) instead of failing on the whole result.
+func TestQueryJSONWritesNaNAsNull(t *testing.T) {
+	wh := filepath.Join(t.TempDir(), "w.duckdb")
+	if code, _, errs := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errs)
+	}
+	code, out, errs := runVigie(t, "--warehouse", wh, "query", "--format", "json",
+		`SELECT 'NaN'::DOUBLE AS nan, 'inf'::DOUBLE AS inf, '-inf'::FLOAT AS minus, 1.5::DOUBLE AS n,
+			['NaN'::DOUBLE, 2] AS l, {'a': 'inf'::DOUBLE, 'b': 3} AS s`)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	want := map[string]any{"nan": nil, "inf": nil, "minus": nil, "n": 1.5, "l": []any{nil, 2.0}, "s": map[string]any{"a": nil, "b": 3.0}}
+	if len(rows) != 1 || !reflect.DeepEqual(rows[0], want) {
+		t.Errorf("got %v, want %v", rows, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/steps"
 )
@@ -48,7 +49,7 @@ Colonnes : code_structure,id_dossier,id_situation,intitule,organisme,champ,
 valeur_actuelle,valeur_demandee,commentaire (champ suppression : valeurs vides).`,
 		Example: `  vigie rafael --month 2026-10 --out demandes
   vigie rafael --month 2026-10 --out demandes --format csv`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -67,8 +68,9 @@ valeur_actuelle,valeur_demandee,commentaire (champ suppression : valeurs vides).
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "Demandes Rafael de %s : %s (%d nouvelles), écrites dans %s.\n",
-				opts.Month, frCount(len(res.Requests), "demande", "demandes"), res.New, res.Path)
+			fmt.Fprintf(a.stderr, "Demandes Rafael de %s : %s (%s), %s dans %s.\n",
+				opts.Month, frCount(len(res.Requests), "demande", "demandes"), french.Count(res.New, "nouvelle", "nouvelles"),
+				french.Plural(int64(len(res.Requests)), "écrite", "écrites"), res.Path)
 			t := stringTable(rafael.Columns)
 			t.types[6], t.types[7] = "DATE", "DATE"
 			for _, r := range res.Requests {

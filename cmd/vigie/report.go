@@ -68,7 +68,7 @@ func (o *reportOptions) validate() (reporting.Options, error) {
 }
 
 func (o *reportOptions) flags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.asOf, "as-of", "", "le jour des rapports, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &o.asOf, "as-of", dayFlag, "le jour des rapports, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	cmd.Flags().StringVar(&o.structure, "structure", "", "une seule structure (alors sans synthèse régionale)")
 	cmd.Flags().StringVar(&o.out, "out", "", "dossier de sortie : OUT/<code_structure>/<date>/ et OUT/region/<date>/")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "n'affiche que les erreurs")

@@ -35,7 +35,7 @@ vigie query, vigie serve) : arrêtez-les d'abord.
 
 Affiche path,restored_from.`,
 		Example: `  vigie restore /var/lib/vigie/sauvegardes/vigie-2026-11-23_064500.duckdb`,
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err

@@ -63,7 +63,7 @@ func newRootCmd(a *app) *cobra.Command {
 				level = slog.LevelDebug
 			}
 			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-			return nil
+			return checkNowFlags(cmd)
 		},
 	}
 	root.PersistentFlags().StringVar(&a.warehousePath, "warehouse", "vigie.duckdb", "fichier de l'entrepôt (ou $"+envWarehouse+")")

@@ -144,7 +144,7 @@ func newScheduleListCmd(a *app) *cobra.Command {
 			return scheduleTable(defs, start, count).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "liste les exécutions après cette date, aaaa-mm-jj ou \"aaaa-mm-jj hh:mm\" (par défaut maintenant)")
+	nowFlag(cmd.Flags(), &from, "from", instantFlag, "liste les exécutions après cette date, aaaa-mm-jj ou \"aaaa-mm-jj hh:mm\" (par défaut maintenant)")
 	cmd.Flags().IntVar(&count, "count", 3, "exécutions listées par tâche")
 	f.add(cmd)
 	addFormatFlag(cmd, a)

@@ -59,7 +59,7 @@ SIGTERM l'arrête proprement. Voir docs/vigie-console.service pour une unité
 systemd.`,
 		Example: `  vigie serve --warehouse /var/lib/vigie/vigie.duckdb --reports /var/lib/vigie/rapports
   vigie serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.validate(); err != nil {
 				return err

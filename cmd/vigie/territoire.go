@@ -49,7 +49,7 @@ func newTerritoireCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "territoire",
 		Short: "Transferts de territoire entre deux Missions Locales (loi NOTRe)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 	}
 	cmd.AddCommand(newTerritoirePlanCmd(a))
 	return cmd
@@ -76,7 +76,7 @@ aussi le classeur pour les deux directions (le plan et le changement des zones).
 Colonnes : id_dossier,code_structure,commune_insee,decision,id_dispositif,code_dispositif.`,
 		Example: `  vigie territoire plan --from ML-16001 --to ML-33002 --communes 16102,16070 --as-of 2026-11-23
   vigie territoire plan --from ML-16001 --to ML-33002 --communes 16102 --format csv --xlsx plans`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -124,7 +124,7 @@ Colonnes : id_dossier,code_structure,commune_insee,decision,id_dispositif,code_d
 	cmd.Flags().StringVar(&from, "from", "", "la Mission Locale qui cède les communes (A)")
 	cmd.Flags().StringVar(&to, "to", "", "la Mission Locale qui les reçoit (B)")
 	cmd.Flags().StringVar(&communes, "communes", "", "les codes INSEE cédés, séparés par des virgules")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "la date du transfert, aaaa-mm-jj (par défaut aujourd'hui, Europe/Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "la date du transfert, aaaa-mm-jj (par défaut aujourd'hui, Europe/Paris)")
 	cmd.Flags().StringVar(&xlsx, "xlsx", "", "écrire aussi le classeur du plan dans ce dossier")
 	addFormatFlag(cmd, a)
 	return cmd

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/transfers"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -105,7 +106,7 @@ transfer_deletable ; le lot lui-même ne les supprime jamais.`,
 			return outcomesTable(res).write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", `l'instant local du lot "aaaa-mm-jj hh:mm" (par défaut maintenant, heure de Paris)`)
+	nowFlag(cmd.Flags(), &at, "at", instantFlag, `l'instant local du lot "aaaa-mm-jj hh:mm" (par défaut maintenant, heure de Paris)`)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "affiche ce qui se passerait ; ne change rien")
 	addFormatFlag(cmd, a)
 	return cmd
@@ -126,9 +127,10 @@ func outcomesTable(res *transfers.Result) *table {
 
 // transfersSummary is the one French line a run ends with.
 func transfersSummary(res *transfers.Result, at time.Time) string {
-	return fmt.Sprintf("Transferts au %s : %s exécutés (%s lignes modifiées), %s refusés, %s en attente ; %s éléments sources supprimables.",
-		at.In(warehouse.Paris).Format("02/01/2006 15:04"), frInt(res.Count(transfers.StatusExecuted)), frInt(int(res.Lines())),
-		frInt(res.Count(transfers.StatusRefused)), frInt(res.Count(transfers.StatusPending)), frInt(len(res.Deletable)))
+	return fmt.Sprintf("Transferts au %s : %s (%s), %s, %s en attente ; %s.",
+		at.In(warehouse.Paris).Format("02/01/2006 15:04"), frCount(res.Count(transfers.StatusExecuted), "exécuté", "exécutés"),
+		french.Count(res.Lines(), "ligne modifiée", "lignes modifiées"), frCount(res.Count(transfers.StatusRefused), "refusé", "refusés"),
+		frInt(res.Count(transfers.StatusPending)), frCount(len(res.Deletable), "élément source supprimable", "éléments sources supprimables"))
 }
 
 // writeRefusals lists the first refused requests of a run with their reason.
@@ -146,7 +148,7 @@ func writeRefusals(w io.Writer, res *transfers.Result, most int) {
 		}
 	}
 	if n > most {
-		fmt.Fprintf(w, "  … et %s autres, avec leur raison dans la table transfer_status (statut refuse)\n", frInt(n-most))
+		fmt.Fprintf(w, "  … et %s, avec leur raison dans la table transfer_status (statut refuse)\n", frCount(n-most, "autre", "autres"))
 	}
 }
 

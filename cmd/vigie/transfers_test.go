@@ -25,7 +25,7 @@ func TestTransfersCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "\nT1,execute,,2\nT3,en_attente,,0\n") {
 		t.Errorf("04:00: exit %d\n%s%s", code, out, errs)
 	}
-	if !strings.Contains(errs, "1 exécutés (2 lignes modifiées), 1 refusés, 1 en attente ; 1 éléments sources supprimables") ||
+	if !strings.Contains(errs, "1 exécuté (2 lignes modifiées), 1 refusé, 1 en attente ; 1 élément source supprimable") ||
 		!strings.Contains(errs, "ML-16001 — utilisateur U1, transfert T1") {
 		t.Errorf("summary on stderr:\n%s", errs)
 	}

@@ -121,8 +121,8 @@ func exactArgs(n int) cobra.PositionalArgs {
 		if len(args) == n {
 			return nil
 		}
-		return &usageError{message: fmt.Sprintf("« %s » attend %d argument(s), reçu %d", cmd.CommandPath(), n, len(args)),
-			hint: "usage : " + cmd.UseLine() + " ; " + helpHint(cmd)}
+		return &usageError{message: fmt.Sprintf("« %s » attend %s, reçu %d", cmd.CommandPath(), frCount(n, "argument", "arguments"), len(args)),
+			hint: "usage : " + frenchUsage.Replace(cmd.UseLine()) + " ; " + helpHint(cmd)}
 	}
 }
 
@@ -171,8 +171,13 @@ func frenchHelp(root *cobra.Command) {
 		Use:   "help [commande]",
 		Short: "Affiche l'aide d'une commande",
 		RunE: func(c *cobra.Command, args []string) error {
-			cmd, _, err := c.Root().Find(args)
-			if err != nil || cmd == nil {
+			cmd, rest, err := c.Root().Find(args)
+			switch {
+			case err == nil && cmd != nil && len(rest) > 0 && cmd.HasSubCommands():
+				// vigie help nope, vigie help users nope: Find stops at
+				// the last command it knows and leaves the rest.
+				return noArgs(cmd, rest)
+			case err != nil || cmd == nil || len(rest) > 0:
 				return &usageError{message: fmt.Sprintf("commande inconnue %q", strings.Join(args, " ")), hint: helpHint(c.Root())}
 			}
 			return cmd.Help()

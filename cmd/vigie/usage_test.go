@@ -1,8 +1,10 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -111,7 +113,7 @@ func TestExitCodeFromErrorType(t *testing.T) {
 	}{
 		{[]string{"ingérer"}, "commande inconnue"},
 		{[]string{"archive", "effacer"}, "commande inconnue \"effacer\" pour « vigie archive »"},
-		{[]string{"ingest"}, "attend 1 argument(s), reçu 0"},
+		{[]string{"ingest"}, "attend 1 argument, reçu 0"},
 		{[]string{"runs", "--limit", "dix"}, "valeur \"dix\" invalide pour --limit"},
 		{[]string{"runs", "--depuis", "hier"}, "option inconnue : --depuis"},
 		{[]string{"runs", "tout"}, "ne prend pas d'argument"},
@@ -121,5 +123,93 @@ func TestExitCodeFromErrorType(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, want 2 and %q in: %s", c.args, code, c.want, errs)
 		}
+	}
+}
+
+// positionalArgs counts the arguments a command's Use line names before its
+// options: ingest DIR has one, backup --out DIR none.
+func positionalArgs(c *cobra.Command) int {
+	n := 0
+	for _, w := range strings.Fields(c.Use)[1:] {
+		if strings.HasPrefix(w, "-") || strings.HasPrefix(w, "[") {
+			break
+		}
+		if w == strings.ToUpper(w) {
+			n++
+		}
+	}
+	return n
+}
+
+// Every command of the tree, given one argument too many (or none when it
+// wants one), is a wrong use told in French: exit 2, and none of cobra's
+// English (« unknown command "extra" for … », « accepts 1 arg(s), received
+// 0 »).
+func TestWrongArgumentsAreFrenchEverywhere(t *testing.T) {
+	t.Parallel()
+	wh := filepath.Join(t.TempDir(), "vigie.duckdb")
+	root := newRootCmd(&app{getenv: func(string) string { return "" }})
+	var cases [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		n := positionalArgs(c)
+		extra := make([]string, n+1)
+		for i := range extra {
+			extra[i] = "extra"
+		}
+		cases = append(cases, append(slices.Clone(path), extra...))
+		if n > 0 {
+			cases = append(cases, slices.Clone(path))
+		}
+		for _, sub := range c.Commands() {
+			walk(sub, append(slices.Clone(path), sub.Name()))
+		}
+	}
+	walk(root, nil)
+	if len(cases) < 30 {
+		t.Fatalf("%d cases, want every command of the tree", len(cases))
+	}
+	for _, args := range cases {
+		if slices.Equal(args[:min(2, len(args))], []string{"archive", "dossier"}) && len(args) > 2 {
+			continue // several dossiers are an archiving refused (exit 1), as its help says
+		}
+		code, _, errs := runVigie(t, append([]string{"--warehouse", wh}, args...)...)
+		english := englishIn(errs)
+		for _, w := range []string{"unknown command", "accepts", "arg(s)", "received", "[flags]"} {
+			if strings.Contains(errs, w) {
+				english = append(english, w)
+			}
+		}
+		if code != exitUsage || !strings.HasPrefix(errs, "vigie : ") || len(english) > 0 {
+			t.Errorf("vigie %s: exit %d, want 2 and a French message; English %q in:\n%s", strings.Join(args, " "), code, english, errs)
+		}
+	}
+	if _, err := os.Stat(wh); err == nil {
+		t.Errorf("a wrong use created the warehouse")
+	}
+}
+
+// vigie help of a command that does not exist says so (exit 2) instead of
+// printing the main help as if it had been asked for.
+func TestHelpOfAnUnknownCommand(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "nope"}, "vigie : commande inconnue \"nope\" pour « vigie » ; commandes : archive,"},
+		{[]string{"help", "users", "nope"}, "vigie : commande inconnue \"nope\" pour « vigie users » ; commandes : add,"},
+		{[]string{"help", "ingest", "nope"}, "vigie : commande inconnue \"ingest nope\""},
+	} {
+		code, out, errs := runVigie(t, c.args...)
+		if code != exitUsage || out != "" || !strings.HasPrefix(errs, c.want) {
+			t.Errorf("vigie %s: exit %d, stdout %d bytes, stderr %q; want exit 2, nothing on stdout, and %q",
+				strings.Join(c.args, " "), code, len(out), errs, c.want)
+		}
+	}
+	// The positive control: help of a command that exists is its help.
+	code, out, errs := runVigie(t, "help", "users", "add")
+	if code != exitOK || !strings.Contains(out, "vigie users add LOGIN") {
+		t.Errorf("vigie help users add: exit %d, %s%s", code, out, errs)
 	}
 }

@@ -22,8 +22,12 @@ import (
 
 func init() { register(newUsersCmd) }
 
-// openAccounts opens the console's accounts store beside the warehouse.
+// openAccounts opens the console's accounts store beside the warehouse,
+// which must exist: accounts of no warehouse are not created.
 func (a *app) openAccounts(ctx context.Context) (*accounts.Store, error) {
+	if err := requireFile(a.warehousePath); err != nil {
+		return nil, err
+	}
 	return accounts.Open(ctx, accountsPath(a.warehousePath), sqlfiles.FS())
 }
 
@@ -66,7 +70,7 @@ le journal d'audit, et ne voit aucune donnée de jeune.
 
 Les mots de passe sont lus sur l'entrée standard (une ligne ; demandés deux
 fois sur un terminal) : 12 caractères au moins, changés tous les 90 jours.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 	}
 	cmd.AddCommand(newUsersAddCmd(a), newUsersListCmd(a), newUsersStateCmd(a, "disable", true),
 		newUsersStateCmd(a, "enable", false), newUsersPasswdCmd(a), newUsersTokenCmd(a), newUsersRevokeCmd(a))
@@ -148,14 +152,20 @@ func newUsersAddCmd(a *app) *cobra.Command {
 		Short: "Crée un compte ; le mot de passe est lu sur l'entrée standard",
 		Example: `  printf '%s\n' "$MDP" | vigie users add dir-ml16001 --profil standard --structure ML-16001 --nom "Claire Martin"
   vigie users add analyste1 --profil analyste      # demande le mot de passe deux fois sur un terminal`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if n.Profil == "" {
+				return usagef("choisissez parmi "+strings.Join(accounts.Profiles, ", ")+", par exemple --profil analyste", "--profil est obligatoire : le profil du compte")
+			}
 			n.Login = args[0]
 			probe := n
 			probe.Password = strings.Repeat("x", accounts.MinPasswordLength)
 			if err := probe.Validate(func(string) bool { return true }); err != nil {
 				return accountError(err)
+			}
+			if err := requireFile(a.warehousePath); err != nil {
+				return err // before asking for a password
 			}
 			known := func(string) bool { return true }
 			if n.CodeStructure != "" {
@@ -186,7 +196,6 @@ func newUsersAddCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&n.CodeStructure, "structure", "", "la structure du compte (standard et avance seulement)")
 	cmd.Flags().StringVar(&n.Nom, "nom", "", "le nom de la personne")
 	cmd.Flags().StringVar(&n.Email, "email", "", "l'adresse électronique de la personne")
-	_ = cmd.MarkFlagRequired("profil")
 	return cmd
 }
 
@@ -196,7 +205,7 @@ func newUsersListCmd(a *app) *cobra.Command {
 		Short: "Liste les comptes",
 		Long: `Liste les comptes : login,profil,code_structure,etat,derniere_connexion,
 mot_de_passe_change_le (etat : actif ou desactive ; dates à l'heure de Paris).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validFormat(a.format); err != nil {
 				return err
@@ -241,7 +250,7 @@ func newUsersStateCmd(a *app, verb string, disable bool) *cobra.Command {
 	return &cobra.Command{
 		Use:   verb + " LOGIN",
 		Short: short,
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
 				if err := s.SetDisabled(cmd.Context(), args[0], disable, cliActor(a.getenv), "cli"); err != nil {
@@ -258,7 +267,7 @@ func newUsersPasswdCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "passwd LOGIN",
 		Short: "Change le mot de passe (lu sur l'entrée standard)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
 				if _, err := s.Get(cmd.Context(), args[0]); err != nil {
@@ -288,7 +297,7 @@ de la console dans l'en-tête "Authorization: Bearer JETON". Il n'est montré
 qu'une fois et n'est gardé que haché ; il prend fin à son expiration, quand le
 compte est désactivé, ou avec « vigie users revoke LOGIN ».`,
 		Example: `  vigie users token analyste1 --expire 30d`,
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := parseExpire(expire)
 			if err != nil {
@@ -330,7 +339,7 @@ func newUsersRevokeCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke LOGIN",
 		Short: "Révoque tous les jetons d'accès d'un compte",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
 				if err := s.RevokeTokens(cmd.Context(), args[0], cliActor(a.getenv), "cli"); err != nil {

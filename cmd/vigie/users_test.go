@@ -36,6 +36,7 @@ func TestUsersCommand(t *testing.T) {
 		{pw, []string{"add", "x2", "--profil", "analyste", "--structure", "ML-16001"}, 2, "retirez --structure"},
 		{pw, []string{"add", "x3", "--profil", "avance", "--structure", "ML-99999"}, 2, "inconnue"},
 		{pw, []string{"add", "x4", "--profil", "chef"}, 2, "profil"},
+		{pw, []string{"add", "x7"}, 2, "--profil est obligatoire"},
 		{"court\n", []string{"add", "x5", "--profil", "admin"}, 2, "12 caractères"},
 		{"", []string{"add", "x6", "--profil", "admin"}, 2, "entrée standard"},
 		{"", []string{"disable", "dir16"}, 0, "désactivé"},

@@ -52,6 +52,9 @@ func TestRafaelCommand(t *testing.T) {
 	if code != 0 || stdout != "code_structure,id_dossier,id_situation,intitule,organisme,champ,valeur_actuelle,valeur_demandee,commentaire\n" {
 		t.Errorf("next month: exit %d\n%s", code, stdout)
 	}
+	if _, _, errs = runLF(t, "--warehouse", path, "rafael", "--month", "2026-11", "--out", out); !strings.Contains(errs, ": 0 demande (0 nouvelle), écrite dans") {
+		t.Errorf("summary of an empty month: %s", errs)
+	}
 }
 
 func TestTerritoirePlanCommand(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/reporting"
 	structurepkg "github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
@@ -87,7 +88,7 @@ les fichiers sur la sortie d'erreur.`,
 			return t.write(a.stdout, a.format)
 		},
 	}
-	cmd.Flags().StringVar(&asOf, "as-of", "", "le jour de la liste, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
+	nowFlag(cmd.Flags(), &asOf, "as-of", dayFlag, "le jour de la liste, aaaa-mm-jj (par défaut aujourd'hui, heure de Paris)")
 	cmd.Flags().StringVar(&structure, "structure", "", "une seule structure")
 	cmd.Flags().StringVar(&pdf, "pdf", "", "écrit aussi la liste à signer de chaque structure en PDF dans ce dossier")
 	addFormatFlag(cmd, a)
@@ -119,9 +120,4 @@ func demoWeeklyASP(ctx context.Context, _ *app, d *demoRun) error {
 }
 
 // frCount writes n with the French singular (0 and 1) or plural form.
-func frCount(n int, one, many string) string {
-	if n <= 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+func frCount(n int, one, many string) string { return french.Count(int64(n), one, many) }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/atomic"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -118,8 +119,11 @@ func readSum(file string) (string, error) {
 		return "", warehouse.Refused(fmt.Errorf("restauration refusée : %s n'est pas un fichier", file))
 	}
 	b, err := os.ReadFile(SumFile(file))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", warehouse.Refused(fmt.Errorf("restauration refusée : le fichier d'empreinte %s est absent : vigie backup l'écrit à côté de chaque copie ; sans lui, la copie ne peut pas être vérifiée", SumFile(file)))
+	}
 	if err != nil {
-		return "", warehouse.Refused(fmt.Errorf("restauration refusée : le fichier d'empreinte %s est illisible ou absent (vigie backup l'écrit à côté de chaque copie) : %w", SumFile(file), err))
+		return "", warehouse.Refused(fmt.Errorf("restauration refusée : le fichier d'empreinte %s est illisible : %s", SumFile(file), french.FileError(err)))
 	}
 	first, _, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
 	sum := strings.ToLower(first)

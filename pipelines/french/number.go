@@ -23,3 +23,19 @@ func Int(n int64) string {
 	}
 	return b.String()
 }
+
+// Plural returns one when n is singular in French (0 and 1, unlike
+// English: « 0 dossier archivé »), many otherwise.
+func Plural(n int64, one, many string) string {
+	if n > -2 && n < 2 {
+		return one
+	}
+	return many
+}
+
+// Count writes n (as Int) followed by the words that agree with it: one or
+// many as Plural chooses. Give the whole group that agrees, « dossier
+// archivé » / « dossiers archivés ».
+func Count(n int64, one, many string) string {
+	return Int(n) + " " + Plural(n, one, many)
+}

@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -149,6 +150,14 @@ func Run(ctx context.Context, w *warehouse.Warehouse, dir string, opt Options) (
 	return res, err
 }
 
+// CheckDir refuses, as Run would, a folder that holds no extraction to load
+// (missing, or without any extract file), so that a caller can refuse it
+// before creating a warehouse for it.
+func CheckDir(dir string) error {
+	_, err := findFiles(dir)
+	return err
+}
+
 // findFiles lists the extract files of dir, one per table at most.
 func findFiles(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
@@ -156,7 +165,7 @@ func findFiles(dir string) (map[string]string, error) {
 		return nil, warehouse.Refused(fmt.Errorf("%w : le dossier %s est introuvable", ErrRefused, dir))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("lecture du dossier de l'extraction : %w", err)
+		return nil, warehouse.Refused(fmt.Errorf("%w : dossier de l'extraction %s : %s", ErrRefused, dir, french.FileError(err)))
 	}
 	files := map[string]string{}
 	for _, e := range entries {
@@ -340,7 +349,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 		}
 		opt.progress("")
 		return warehouse.Refused(fmt.Errorf("%w : %d lignes sur %d mises en quarantaine (%.2f %%), au-delà de --max-reject-ratio %.4g ; l'entrepôt est inchangé",
-			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), opt.MaxRejectRatio))
+			ErrRefused, res.Quarantined, res.Read, 100*float64(res.Quarantined)/float64(res.Read), max(opt.MaxRejectRatio, 0)))
 	}
 	opt.progress("chargement : écriture de %d tables dans l'entrepôt", len(stagedTables))
 	phaseHook("load")
@@ -431,7 +440,8 @@ func tooManyRejects(res *Result, ratio float64) bool {
 	if ratio < 0 {
 		return true
 	}
-	return float64(res.Quarantined)/float64(res.Read) > ratio
+	// Not "> ratio": a ratio of NaN must refuse, not let everything through.
+	return !(float64(res.Quarantined)/float64(res.Read) <= ratio)
 }
 
 // prior is what of the warehouse's past an incoming row may have to yield

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -265,6 +266,11 @@ func TestIngestRefusesAboveRejectRatio(t *testing.T) {
 	}
 	if after := snapshot(t, w); after != before {
 		t.Error("a refused extraction changed the warehouse")
+	}
+	// A ratio that is not a number refuses too, rather than letting every
+	// row through: no comparison with NaN holds.
+	if res, err := recorded(t, ctx, w, extraction(t, map[string]string{"lieux.csv": lieux, "evenements.csv": events}), Options{MaxRejectRatio: math.NaN()}); !errors.Is(err, ErrRefused) || !res.Refused {
+		t.Fatalf("ratio NaN: err = %v; want a refusal", err)
 	}
 	// The analyst can still see why.
 	if n := count(t, w, `SELECT count(*) FROM quarantine WHERE run_id = ? AND column_name = 'actif'`, res.RunID); n != 1 {

@@ -8,11 +8,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -100,8 +100,8 @@ func Run(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, er
 		return nil, errors.New("rafael: no run record: the caller opens it (steps.Run)")
 	}
 	res := &Result{RunID: opts.RunID, Path: filepath.Join(opts.Out, FileName(opts.Month))}
-	if err := os.MkdirAll(opts.Out, 0o700); err != nil {
-		return nil, fmt.Errorf("rafael: %w", err)
+	if err := atomic.MkdirAll(opts.Out, 0o700, "dossier du fichier Rafael"); err != nil {
+		return nil, err
 	}
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {

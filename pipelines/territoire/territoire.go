@@ -10,12 +10,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -216,8 +216,8 @@ func label(p *Plan, decision string) string {
 // WriteWorkbook writes the plan for both directors under dir (mode 0600):
 // the decisions, and the coverage change (communes leaving A, joining B).
 func WriteWorkbook(dir string, p *Plan) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("territoire: %w", err)
+	if err := atomic.MkdirAll(dir, 0o700, "dossier du classeur du plan"); err != nil {
+		return "", err
 	}
 	wb, err := reports.NewWorkbook()
 	if err != nil {

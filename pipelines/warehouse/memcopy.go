@@ -27,6 +27,9 @@ type CopyStep struct {
 // a query types (a qualified name, ATTACH, a file function, SET) reaches the
 // file again. The result is read-only for Query: only SELECT runs.
 func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, steps ...CopyStep) (*Warehouse, error) {
+	if err := checkFile(srcPath); err != nil {
+		return nil, err
+	}
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("memory copy: %w", err)

@@ -9,6 +9,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -92,12 +93,49 @@ func open(ctx context.Context, path string, sqlFS fs.FS, readOnly bool) (*Wareho
 // for the causes a user can act on.
 func openError(path string, err error) error {
 	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
-		return fmt.Errorf("l'entrepôt %s est un dossier : indiquez le fichier DuckDB de l'entrepôt (--warehouse)", path)
+		return isFolder(path)
 	}
 	if strings.Contains(err.Error(), "not a valid DuckDB database file") {
-		return fmt.Errorf("%s n'est pas un entrepôt DuckDB (un fichier d'un autre type, ou abîmé) : vérifiez --warehouse, ou restaurez une sauvegarde (vigie restore)", path)
+		return notWarehouse(path)
 	}
 	return fmt.Errorf("ouverture de l'entrepôt %s : %w", path, err)
+}
+
+func isFolder(path string) error {
+	return fmt.Errorf("l'entrepôt %s est un dossier : indiquez le fichier DuckDB de l'entrepôt (--warehouse)", path)
+}
+
+func notWarehouse(path string) error {
+	return fmt.Errorf("%s n'est pas un entrepôt DuckDB (un fichier d'un autre type, ou abîmé) : vérifiez --warehouse, ou restaurez une sauvegarde (vigie restore)", path)
+}
+
+// duckdbMagic is what every DuckDB database file holds at magicOffset.
+const (
+	duckdbMagic = "DUCK"
+	magicOffset = 8
+)
+
+// checkFile refuses an existing file that is not a DuckDB database before
+// DuckDB opens it: DuckDB takes some files of other types (a small CSV) for
+// an empty database and would let a command run on it, or write into it. A
+// path that does not exist passes: Open creates the warehouse.
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return openError(path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return isFolder(path)
+	}
+	head := make([]byte, magicOffset+len(duckdbMagic))
+	if _, err := io.ReadFull(f, head); err != nil || string(head[magicOffset:]) != duckdbMagic {
+		return notWarehouse(path)
+	}
+	return nil
 }
 
 func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, setUp func(driver.ExecerContext) error) (*Warehouse, error) {
@@ -105,6 +143,9 @@ func openDSN(ctx context.Context, path, dsn string, sqlFS fs.FS, readOnly bool, 
 		return nil, errors.New("open warehouse: empty path")
 	}
 	if path != ":memory:" {
+		if err := checkFile(path); err != nil {
+			return nil, err
+		}
 		privateFiles()
 	}
 	connector, err := duckdb.NewConnector(dsn, setUp)
