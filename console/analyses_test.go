@@ -169,7 +169,11 @@ func TestAnalysisRightsAndRefusals(t *testing.T) {
 	if r := avA.get("/analyses"); !strings.Contains(r.body, "Aucune analyse") {
 		t.Errorf("a refused analysis was saved")
 	}
-	page := createAnalysis(t, avA, "Dossiers de B", "SELECT id_dossier, code_structure FROM dossiers WHERE code_structure = '"+structB+"'", "tableau")
+	if r := avA.post("/analyses", url.Values{"titre": {"Dossiers de B"}, "sql": {"SELECT * FROM dossiers WHERE code_structure = '" + structB + "'"},
+		"affichage": {"tableau"}}); r.code != 403 {
+		t.Errorf("avance saves an analysis naming B: %d, want 403", r.code)
+	}
+	page := createAnalysis(t, avA, "Dossiers de B", "SELECT id_dossier, code_structure FROM dossiers WHERE id_dossier LIKE 'D17%'", "tableau")
 	r := avA.get(page)
 	if r.code != 200 || !strings.Contains(r.body, "Aucune ligne") {
 		t.Errorf("avance's analysis naming B: %d\n%.600s", r.code, r.body)
