@@ -133,7 +133,6 @@ func TestEveryRuleFamilyIsNamed(t *testing.T) {
 // files written after, and other structures' files stay.
 func TestNominativeReportsOlderThanAnArchivingAreWithheld(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
 	reportsDir := filepath.Join(filepath.Dir(f.wh), "rapports")
 	hourAgo := time.Now().Add(-time.Hour)
 	write := func(code, date, name string, mod time.Time) string {
@@ -161,21 +160,7 @@ func TestNominativeReportsOlderThanAnArchivingAreWithheld(t *testing.T) {
 		}
 	}
 
-	w, err := warehouse.Open(ctx, f.wh, sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = w.Record(ctx, warehouse.RunInfo{Command: "archive"}, func(id int64) error {
-		_, err := archive.Dossier(ctx, w, "D16-001", archive.MotifDemandeDuJeune, archive.Options{AsOf: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC),
-			BackupDir: t.TempDir(), RunID: id})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	archiveDossier(t, f, "D16-001")
 	aspLater := write(structA, "2026-11-30", "liste-asp-"+structA+"-2026-11-30.pdf", time.Now().Add(time.Minute))
 
 	deadline := time.Now().Add(20 * time.Second)
@@ -258,5 +243,52 @@ func TestUnknownStructureIs404(t *testing.T) {
 	}
 	if r := ana.get("/api/v1/findings?structure=" + structB); r.code != 200 {
 		t.Errorf("a known structure: %d", r.code)
+	}
+}
+
+// archiveDossier archives one dossier by hand in the fixture's warehouse,
+// which publishes a snapshot as it closes.
+func archiveDossier(t *testing.T, f *fixture, id string) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, f.wh, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Record(ctx, warehouse.RunInfo{Command: "archive"}, func(run int64) error {
+		_, err := archive.Dossier(ctx, w, id, archive.MotifDemandeDuJeune, archive.Options{AsOf: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC),
+			BackupDir: t.TempDir(), RunID: run})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A dossier archived after the latest control run shows in no finding from
+// the moment the console reads the archiving, not only after the next run.
+func TestFindingsOfADossierArchivedSinceTheControls(t *testing.T) {
+	f := newFixture(t)
+	std := f.login(t, "std-a")
+	if r := std.get("/api/v1/findings?dossier=D16-001"); r.code != 200 || strings.Contains(r.body, `"total":0`) {
+		t.Fatalf("before the archiving, D16-001 has findings: %d %s", r.code, r.body)
+	}
+	archiveDossier(t, f, "D16-001")
+	deadline := time.Now().Add(20 * time.Second)
+	r := std.get("/api/v1/findings?dossier=D16-001")
+	for ; !strings.Contains(r.body, `"total":0`) && time.Now().Before(deadline); r = std.get("/api/v1/findings?dossier=D16-001") {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(r.body, `"total":0`) {
+		t.Errorf("after the archiving, D16-001's findings: %.300s", r.body)
+	}
+	if r := std.get("/constats"); r.code != 200 || strings.Contains(r.body, "D16-001") {
+		t.Errorf("/constats after the archiving: %d, shows D16-001", r.code)
+	}
+	if r := std.get("/api/v1/findings?dossier=D16-002"); strings.Contains(r.body, `"total":0`) {
+		t.Errorf("another dossier lost its findings: %.200s", r.body)
 	}
 }

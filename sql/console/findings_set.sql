@@ -2,7 +2,7 @@
 -- once per published snapshot: the findings of the latest control run of each
 -- structure (latest_runs.sql, which this text follows) and those that run
 -- resolved (suivi « resolu »), each with its dossier's site and referent
--- counsellor. The console filters, sorts, pages and counts this set in memory
+-- counsellor, less those of dossiers archived since. The console filters, sorts, pages and counts this set in memory
 -- for each scope (console/data/findings.go).
 -- $1 NULL (the region)   $2 as-of date   $3 NULL
 , picked AS (
@@ -17,3 +17,6 @@
 SELECT p.*, d.code_lieu_rattachement AS code_lieu, d.id_conseiller_referent AS id_conseiller
 FROM picked p
 LEFT JOIN dossiers d ON d.id_dossier = p.id_dossier
+-- A dossier archived since that control run appears in no finding (rules.md),
+-- before the next run leaves its findings out.
+WHERE d.archive IS NOT TRUE
