@@ -34,7 +34,7 @@ func TestUsersCommand(t *testing.T) {
 		{pw, []string{"add", "dir16", "--profil", "standard", "--structure", "ML-16001"}, 1, "déjà"},
 		{pw, []string{"add", "x1", "--profil", "standard"}, 2, "--structure"},
 		{pw, []string{"add", "x2", "--profil", "analyste", "--structure", "ML-16001"}, 2, "retirez --structure"},
-		{pw, []string{"add", "x3", "--profil", "avance", "--structure", "ML-99999"}, 2, "inconnue"},
+		{pw, []string{"add", "x3", "--profil", "avance", "--structure", "ML-99999"}, 1, "structure ML-99999 inconnue de l'entrepôt"},
 		{pw, []string{"add", "x4", "--profil", "chef"}, 2, "profil"},
 		{pw, []string{"add", "x7"}, 2, "--profil est obligatoire"},
 		{"court\n", []string{"add", "x5", "--profil", "admin"}, 2, "12 caractères"},

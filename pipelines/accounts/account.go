@@ -89,7 +89,7 @@ func (n NewAccount) Validate(known func(string) bool) error {
 	case n.CodeStructure != "" && !structureRe.MatchString(n.CodeStructure):
 		return invalid(fmt.Sprintf("code de structure %q invalide : seuls les lettres, les chiffres, - et _ sont admis", n.CodeStructure))
 	case n.CodeStructure != "" && !known(n.CodeStructure):
-		return invalid(fmt.Sprintf("structure %s inconnue de l'entrepôt", n.CodeStructure))
+		return &UnknownStructureError{Code: n.CodeStructure}
 	}
 	if strings.ContainsAny(n.Nom+n.Email, "\r\n\x00") {
 		return invalid("le nom et l'adresse électronique tiennent sur une ligne")

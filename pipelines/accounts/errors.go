@@ -28,3 +28,12 @@ type InvalidError struct{ Message string }
 func (e *InvalidError) Error() string { return e.Message }
 
 func invalid(msg string) error { return &InvalidError{Message: msg} }
+
+// UnknownStructureError is an account for a structure the warehouse does not
+// know: a refusal of the input's content, not of its form (the command line
+// exits 1, as every command refusing an unknown structure does).
+type UnknownStructureError struct{ Code string }
+
+func (e *UnknownStructureError) Error() string {
+	return "structure " + e.Code + " inconnue de l'entrepôt"
+}

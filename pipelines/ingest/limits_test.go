@@ -205,3 +205,13 @@ func TestIngestRefusesTruncatedOrCorruptGzip(t *testing.T) {
 		})
 	}
 }
+
+// An empty file (not even a header) is refused naming the file once.
+func TestIngestRefusesAnEmptyFile(t *testing.T) {
+	t.Parallel()
+	dir := extraction(t, map[string]string{"lieux.csv": ""})
+	if err := os.WriteFile(filepath.Join(dir, "lieux.csv"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, dir, Options{}, "lieux.csv", 0, "le fichier est vide")
+}

@@ -205,10 +205,7 @@ func scanPass(ctx context.Context, path, tmpDir string, gz bool, enc string, che
 		return nil, errNotUTF8
 	}
 	if err := rec.end(); err != nil {
-		if rec.errLine > 0 {
-			return nil, &FileError{File: path, Line: rec.errLine, Reason: err.Error()}
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &FileError{File: path, Line: rec.errLine, Reason: err.Error()}
 	}
 	if len(s.header) > lim.MaxColumns {
 		return nil, &FileError{File: path, Line: 1, Reason: fmt.Sprintf("l'en-tête a %d colonnes, plus que la limite de %d", len(s.header), lim.MaxColumns)}

@@ -237,7 +237,7 @@ FROM `+dupsTable(t)+` d WHERE s.err IS NULL AND `+on)
 			continue
 		}
 		p := "s." + warehouse.MustIdent("p_"+c.Name)
-		out = append(out, `UPDATE `+stg+` AS s SET err = `+errStruct(c.Name, p, "référence inconnue : aucune ligne de "+c.Ref+" n'a cette clé")+`
+		out = append(out, `UPDATE `+stg+` AS s SET err = `+errStruct(c.Name, p, "référence inconnue : aucune ligne de la table "+c.Ref+" n'a cette clé")+`
 WHERE s.err IS NULL AND `+p+` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `+keysTable(c.Ref)+` k WHERE k.k = `+p+`)`)
 	}
 	return out
