@@ -698,3 +698,25 @@ func TestNativeDatesOfParquetAndExcel(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// An amount with more than two decimals is quarantined, not rounded: in
+// « 12.345 » the point may be a thousands separator (twelve thousand).
+func TestAmountWithThreeDecimalsIsQuarantined(t *testing.T) {
+	t.Parallel()
+	w := warehousetest.Open(t)
+	dir := extraction(t, map[string]string{"allocations.csv": "id_allocation;id_dispositif;mois;montant;statut;date_demande\n" +
+		"A1;P1;2026-01;12.345;validee;03/02/2026\n" +
+		"A2;P1;2026-02;12,34;validee;03/03/2026\n"})
+	res, err := recorded(t, context.Background(), w, dir, Options{MaxRejectRatio: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reason string
+	if err := w.DB.QueryRow(`SELECT reason FROM quarantine WHERE run_id = ? AND column_name = 'montant'`, res.RunID).Scan(&reason); err != nil || !strings.Contains(reason, "deux décimales au plus") {
+		t.Errorf("montant 12.345: quarantine %q %v, want it refused", reason, err)
+	}
+	var got string
+	if err := w.DB.QueryRow(`SELECT string_agg(id_allocation || ' ' || montant, ', ') FROM allocations`).Scan(&got); err != nil || got != "A2 12.34" {
+		t.Errorf("allocations loaded: %q %v, want only A2 12.34", got, err)
+	}
+}

@@ -97,7 +97,7 @@ func invalidReason(c Column) string {
 	case DateOrTime:
 		return "date invalide (attendu une date ou une date-heure)"
 	case Decimal:
-		return "nombre décimal invalide (attendu 1234,56 ou 1234.56, sans séparateur de milliers)"
+		return "nombre décimal invalide (attendu 1234,56 ou 1234.56 : deux décimales au plus, sans séparateur de milliers)"
 	case Bool:
 		return "booléen invalide (attendu oui/non, o/n, vrai/faux, true/false ou 1/0)"
 	case Code:

@@ -23,7 +23,7 @@ var ErrSyntax = errors.New("invalid value")
 var (
 	dateRe     = regexp.MustCompile(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$|^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$`)
 	dateTimeRe = regexp.MustCompile(`^(.+?)[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?$`)
-	decimalRe  = regexp.MustCompile(`^[-+]?[0-9]+([.,][0-9]+)?$`)
+	decimalRe  = regexp.MustCompile(`^[-+]?[0-9]+([.,][0-9]{1,2})?$`)
 )
 
 // ParseDate reads dd/mm/yyyy or yyyy-mm-dd. Surrounding spaces are ignored.
@@ -92,8 +92,9 @@ func ParseDateOrTime(s string) (time.Time, error) {
 	return ParseDate(s)
 }
 
-// ParseDecimal reads 1234,56 or 1234.56 and returns the amount in cents,
-// rounded half away from zero to 2 decimals as DECIMAL(12,2) does.
+// ParseDecimal reads 1234,56 or 1234.56 (two decimals at most: « 12.345 »
+// is refused, not rounded, for it may be twelve thousand written with a
+// thousands separator) and returns the amount in cents.
 func ParseDecimal(s string) (int64, error) {
 	s = trim(s)
 	if !decimalRe.MatchString(s) {
@@ -114,12 +115,9 @@ func ParseDecimal(s string) (int64, error) {
 		}
 		cents = v * 100
 	}
-	frac += "000"
+	frac += "00"
 	c, _ := strconv.ParseInt(frac[:2], 10, 64)
 	cents += c
-	if frac[2] >= '5' {
-		cents++
-	}
 	if cents >= 1e12 {
 		return 0, ErrSyntax
 	}

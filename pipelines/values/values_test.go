@@ -77,7 +77,10 @@ func TestParseDecimal(t *testing.T) {
 		{"561.68", 56168, true},
 		{"300", 30000, true},
 		{"-12,5", -1250, true},
-		{"0,005", 1, true},
+		{"0,5", 50, true},
+		{"0,005", 0, false},
+		{"12,345", 0, false}, // twelve thousand with a separator, or a typo: not rounded to 12,35
+		{"12.3456", 0, false},
 		{"1 000", 0, false},
 		{"1.000,50", 0, false},
 		{"12,", 0, false},

@@ -41,9 +41,11 @@ CREATE OR REPLACE TEMP MACRO vigie_datetime(v) AS vigie_datetime_t(vigie_null(v)
 CREATE OR REPLACE TEMP MACRO vigie_date_or_time_t(t) AS
     coalesce(vigie_datetime_t(t), vigie_date_t(t)::TIMESTAMP);
 
--- decimal: 1234,56 or 1234.56, no thousands separator.
+-- decimal: 1234,56 or 1234.56, two decimals at most (12.345 may be twelve
+-- thousand with a thousands separator: refused, not rounded), no thousands
+-- separator.
 CREATE OR REPLACE TEMP MACRO vigie_decimal_t(t) AS
-    CASE WHEN regexp_full_match(t, '[-+]?[0-9]+([.,][0-9]+)?')
+    CASE WHEN regexp_full_match(t, '[-+]?[0-9]+([.,][0-9]{1,2})?')
          THEN TRY_CAST(replace(t, ',', '.') AS DECIMAL(12, 2)) END;
 CREATE OR REPLACE TEMP MACRO vigie_decimal(v) AS vigie_decimal_t(vigie_null(v));
 
