@@ -23,7 +23,7 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSONError(w, http.StatusNotFound, err.Error())
 	case errors.As(err, &bad):
 		writeJSONError(w, http.StatusBadRequest, err.Error())
-	case errors.Is(err, ErrNoSnapshot):
+	case errors.Is(err, ErrNoSnapshot), errors.Is(err, data.ErrBusy):
 		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
 	default:
 		s.serverError(w, r, err)
@@ -264,7 +264,8 @@ func (s *Server) runQueryAs(r *http.Request, p *principal, text, action, objet s
 // scope, no snapshot, a bad parameter (answered as any page would).
 func notTheQuery(err error) bool {
 	var bad *data.BadParamError
-	return errors.Is(err, data.ErrNoScope) || errors.Is(err, data.ErrForbidden) || errors.Is(err, ErrNoSnapshot) || errors.As(err, &bad)
+	return errors.Is(err, data.ErrNoScope) || errors.Is(err, data.ErrForbidden) || errors.Is(err, ErrNoSnapshot) ||
+		errors.Is(err, data.ErrBusy) || errors.As(err, &bad)
 }
 
 // queryFail answers a refused or failed query: 400 with DuckDB's message

@@ -214,7 +214,7 @@ func (s *Server) failData(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, kindPage, http.StatusNotFound, err.Error())
 	case errors.As(err, &bad):
 		s.fail(w, r, kindPage, http.StatusBadRequest, err.Error())
-	case errors.Is(err, ErrNoSnapshot):
+	case errors.Is(err, ErrNoSnapshot), errors.Is(err, data.ErrBusy):
 		s.fail(w, r, kindPage, http.StatusServiceUnavailable, err.Error())
 	default:
 		s.serverError(w, r, err)

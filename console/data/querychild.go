@@ -41,12 +41,14 @@ type childRequest struct {
 	Path      string
 	Structure string // "" for the region
 	SQL       string
+	Timeout   time.Duration // the parent's userQueryTimeout
 }
 
 // childAnswer is the child's result, or its refusal.
 type childAnswer struct {
 	Table       *Table
 	NotReadOnly bool   // warehouse.ErrNotReadOnly
+	TimedOut    bool   // stopped after QueryTimeout
 	Err         string // DuckDB's message (the statement is the caller's own)
 }
 
@@ -57,13 +59,18 @@ func queryChild(in io.Reader, out io.Writer) int {
 		fmt.Fprintln(os.Stderr, "console query child:", err)
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), QueryTimeout)
+	if req.Timeout <= 0 {
+		req.Timeout = QueryTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), req.Timeout)
 	defer cancel()
 	var a childAnswer
 	t, err := runChildQuery(ctx, req)
 	switch {
 	case errors.Is(err, warehouse.ErrNotReadOnly):
 		a.NotReadOnly = true
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		a.TimedOut = true
 	case err != nil:
 		a.Err = err.Error()
 	default:
@@ -95,6 +102,22 @@ func runChildQuery(ctx context.Context, req childRequest) (*Table, error) {
 	return readTable(rows, MaxQueryRows)
 }
 
+// MaxRunningQueries bounds the SQL children running at once; queueWait is
+// how long a query waits for its turn before ErrBusy.
+const MaxRunningQueries = 2
+
+// userQueryTimeout and queueWait are QueryTimeout and 30 s; tests shorten
+// them.
+var (
+	userQueryTimeout = QueryTimeout
+	queueWait        = 30 * time.Second
+)
+
+var running = make(chan struct{}, MaxRunningQueries)
+
+// ErrBusy is a query that waited QueueWait for a turn.
+var ErrBusy = fmt.Errorf("trop de requêtes en cours : réessayez dans un moment (%d au plus à la fois)", MaxRunningQueries)
+
 // ErrQueryTimeout is a query stopped after QueryTimeout.
 var ErrQueryTimeout = fmt.Errorf("la requête a dépassé %s : elle a été arrêtée ; restreignez-la (WHERE, LIMIT)", QueryTimeout)
 
@@ -104,15 +127,25 @@ func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, e
 	if _, err := s.check(""); err != nil {
 		return nil, err
 	}
+	// At most MaxRunningQueries children at once: a slow statement (a
+	// catalogue analysis every director opens) may not take every core.
+	select {
+	case running <- struct{}{}:
+		defer func() { <-running }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(queueWait):
+		return nil, ErrBusy
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	var in bytes.Buffer
-	if err := gob.NewEncoder(&in).Encode(childRequest{Path: path, Structure: s.structure, SQL: sqlText}); err != nil {
+	if err := gob.NewEncoder(&in).Encode(childRequest{Path: path, Structure: s.structure, SQL: sqlText, Timeout: userQueryTimeout}); err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, QueryTimeout+5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, userQueryTimeout+5*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe)
 	cmd.Env = append(os.Environ(), envQueryChild+"=1", "GOTRACEBACK=none")
@@ -146,6 +179,8 @@ func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, e
 	switch {
 	case a.NotReadOnly:
 		return nil, fmt.Errorf(warehouse.Refusal+"%w", warehouse.ErrNotReadOnly)
+	case a.TimedOut:
+		return nil, ErrQueryTimeout
 	case a.Err != "":
 		return nil, errors.New(a.Err)
 	}

@@ -47,6 +47,8 @@ var engineSentences = []struct {
 	{regexp.MustCompile(`File system \S+ has been disabled by configuration`), "les fichiers de la machine ne sont pas accessibles : une requête ne lit que les tables de l'entrepôt"},
 	{regexp.MustCompile(`Could not convert string '(.*?)' to (\S+)`), "impossible de convertir « $1 » en $2"},
 	{regexp.MustCompile(` when casting from source column (\S+)`), " (colonne $1)"},
+	{regexp.MustCompile(`(?s)(failed to allocate data|could not allocate block) of size (\S+ \S+).*`),
+		"la requête demande plus de mémoire que la limite permise ($2 de plus) : restreignez-la (WHERE, LIMIT, moins de colonnes)"},
 }
 
 // FrenchEngineMessage translates a DuckDB error message (see engineError).

@@ -57,7 +57,10 @@ func OpenMemoryCopy(ctx context.Context, srcPath string, sqlFS fs.FS, steps ...C
 			}
 		}
 	}
-	for _, s := range []string{"DETACH src", "SET enable_external_access = false", "SET disabled_filesystems = 'LocalFileSystem'", "SET lock_configuration = true"} {
+	// The same bound as the region's query instance: a query over one
+	// structure's copy may not take the machine's memory either.
+	for _, s := range []string{"DETACH src", "SET memory_limit = " + Literal(QueryMemoryLimit), "SET enable_external_access = false",
+		"SET disabled_filesystems = 'LocalFileSystem'", "SET lock_configuration = true"} {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
 			return fail(err)
 		}
