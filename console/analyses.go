@@ -5,7 +5,8 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/accounts"
@@ -105,6 +106,9 @@ func (s *Server) handleAnalyses(w http.ResponseWriter, r *http.Request) {
 // 404 otherwise (another's personal analysis is no business of the caller,
 // not even its existence).
 func (s *Server) analysisFor(w http.ResponseWriter, r *http.Request) (accounts.Analysis, bool) {
+	if !s.dataAccount(w, r) {
+		return accounts.Analysis{}, false
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != r.PathValue("id") {
 		s.fail(w, r, kindPage, http.StatusNotFound, "aucune analyse n'a cet identifiant")
@@ -152,14 +156,18 @@ func (s *Server) analysisPage(w http.ResponseWriter, r *http.Request, status int
 		MayDecide: mayDecide(p.acc.Profil) && a.Statut == accounts.AnalysisProposed}
 	t, err := s.runQueryAs(r, p, a.SQL, "analyse", a.Label())
 	switch {
+	case errors.Is(err, data.ErrForeignSQL):
+		// A catalogue analysis written over the region that names a
+		// structure: it is listed to every account, and says why it does
+		// not open on this one's data.
+		status, msg = http.StatusForbidden, "Cette analyse nomme une autre structure que la vôtre : elle ne s'ouvre pas sur vos données."
 	case err != nil:
 		if notTheQuery(err) {
 			s.failData(w, r, err)
 			return
 		}
 		if msg == "" {
-			m := queryMessage(err)
-			msg = strings.ToUpper(m[:1]) + m[1:] + "."
+			msg = capital(queryMessage(err)) + "."
 		}
 	default:
 		d.Result = t
@@ -181,33 +189,76 @@ func scopeText(sc data.Scope) string {
 const maxBars = 30
 
 // barsOf draws the first two columns of a result as bars: a label, then a
-// number; the hint says why when the result has no such shape.
+// number. Bars are drawn in proportion to the largest value (decimals and
+// rates included), each labelled with its value; a value that is no
+// positive number (negative, empty, NaN) gets no bar but its label. The
+// hint says why when the result has no such shape.
 func barsOf(title string, t *data.Table) (*chart, string) {
 	if len(t.Columns) < 2 || kindOf(t.Types[1]) != reports.Int && kindOf(t.Types[1]) != reports.Float {
 		return nil, "Pour l'affichage en barres, la requête rend d'abord une colonne de libellés, puis une colonne de nombres."
 	}
-	c := &chart{Title: title}
-	for i, row := range t.Rows {
-		if i == maxBars {
-			break
+	rows := t.Rows
+	if len(rows) > maxBars {
+		rows = rows[:maxBars]
+	}
+	values := make([]float64, len(rows))
+	top := 0.0
+	for i, row := range rows {
+		v, ok := number(row[1])
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			v = 0
 		}
-		b := bar{Label: cellText(row[0])}
-		switch v := row[1].(type) {
-		case float64:
-			b.N, b.Text = int(math.Round(v)), cellText(v)
-		case float32:
-			b.N, b.Text = int(math.Round(float64(v))), cellText(float64(v))
-		default:
-			n, _ := strconv.Atoi(cellText(v))
-			b.N = n
+		values[i] = v
+		top = math.Max(top, v)
+	}
+	c := &chart{Title: title}
+	for i, row := range rows {
+		b := bar{Label: cellText(row[0]), Text: cellText(row[1])}
+		if row[1] == nil {
+			b.Text = "—"
+		}
+		if top > 0 {
+			b.N = int(math.Round(1000 * values[i] / top))
 		}
 		c.Bars = append(c.Bars, b)
 	}
 	hint := ""
 	if len(t.Rows) > maxBars {
-		hint = "Les " + strconv.Itoa(maxBars) + " premières lignes seulement sont dessinées ; le tableau les donne toutes."
+		hint = "Les " + strconv.Itoa(maxBars) + " premières lignes seulement sont dessinées ; le tableau donne les suivantes."
 	}
 	return c, hint
+}
+
+// number reads a result's numeric cell.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	case int8:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case uint16:
+		return float64(x), true
+	case uint8:
+		return float64(x), true
+	case string: // a HUGEINT or another wide number, as text
+		f, err := strconv.ParseFloat(x, 64)
+		return f, err == nil
+	}
+	return 0, false
 }
 
 type analysisFormData struct {
@@ -267,6 +318,10 @@ func (s *Server) formInput(w http.ResponseWriter, r *http.Request, id int64) (ac
 	}
 	d.In = in // trimmed
 	if _, err := s.runQuery(r, who(r), in.SQL); err != nil {
+		if errors.Is(err, data.ErrForeignSQL) {
+			s.analysisForm(w, r, http.StatusForbidden, d, "L'analyse n'est pas enregistrée : "+err.Error()+".")
+			return in, false
+		}
 		if notTheQuery(err) {
 			s.failData(w, r, err)
 			return in, false
@@ -277,11 +332,13 @@ func (s *Server) formInput(w http.ResponseWriter, r *http.Request, id int64) (ac
 	return in, true
 }
 
+// capital upper-cases a message's first letter (« écrivez » → « Écrivez »).
 func capital(s string) string {
-	if s == "" {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 func (s *Server) handleCreateAnalysis(w http.ResponseWriter, r *http.Request) {
@@ -374,7 +431,16 @@ func (s *Server) handleDecideAnalysis(validate bool) http.HandlerFunc {
 			return
 		}
 		motif := r.PostFormValue("motif")
-		err := s.cfg.Store.DecideAnalysis(r.Context(), a, validate, motif, who(r).acc.Login, s.clientAddr(r))
+		version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+		if err != nil {
+			s.analysisPage(w, r, http.StatusBadRequest, a, "Rechargez la page : la version lue de l'analyse manque au formulaire.", motif)
+			return
+		}
+		if version != a.Version {
+			s.analysisPage(w, r, http.StatusConflict, a, "L'analyse a changé depuis que vous l'avez ouverte : relisez-la ci-dessous avant de décider.", motif)
+			return
+		}
+		err = s.cfg.Store.DecideAnalysis(r.Context(), a, version, validate, motif, who(r).acc.Login, s.clientAddr(r))
 		var inv *accounts.InvalidError
 		switch {
 		case errors.As(err, &inv):

@@ -2,15 +2,35 @@ package console
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/accounts"
 )
 
-var analysisLoc = regexp.MustCompile(`^/analyses/([0-9]+)$`)
+var (
+	analysisLoc = regexp.MustCompile(`^/analyses/([0-9]+)$`)
+	versionRe   = regexp.MustCompile(`name="version" value="([0-9]+)"`)
+)
+
+// decide posts a valideur's decision on the analysis as its page shows it
+// now (the version read).
+func decide(t *testing.T, c *client, page, action string, form url.Values) resp {
+	t.Helper()
+	m := versionRe.FindStringSubmatch(c.get(page).body)
+	if m == nil {
+		t.Fatalf("no decision form on %s", page)
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("version", m[1])
+	return c.post(page+action, form)
+}
 
 // createAnalysis saves an analysis as c and returns its page's path.
 func createAnalysis(t *testing.T, c *client, titre, sql, affichage string) string {
@@ -39,7 +59,11 @@ func TestAnalysisFromExpertToCatalogue(t *testing.T) {
 	}
 	// Personal: nobody else opens it, nor learns it exists.
 	for name, c := range map[string]*client{"std-a": stdA, "val": val, "adm": adm} {
-		if r := c.get(page); r.code != 404 || strings.Contains(r.body, titre) {
+		want := 404
+		if name == "adm" {
+			want = 403 // a profile that may not: no analysis at all
+		}
+		if r := c.get(page); r.code != want || strings.Contains(r.body, titre) {
 			t.Errorf("%s opens the expert's personal analysis: %d", name, r.code)
 		}
 		if r := c.get("/analyses"); strings.Contains(r.body, titre) {
@@ -56,25 +80,45 @@ func TestAnalysisFromExpertToCatalogue(t *testing.T) {
 	if r := stdA.get(page); r.code != 404 {
 		t.Errorf("a proposed analysis opens for a director: %d", r.code)
 	}
-	if r := val.post(page+"/refuser", url.Values{"motif": {"  "}}); r.code != 400 || !strings.Contains(r.body, "pourquoi") {
+	if r := decide(t, val, page, "/refuser", url.Values{"motif": {"  "}}); r.code != 400 || !strings.Contains(r.body, "pourquoi") {
 		t.Errorf("a refusal without a reason: %d", r.code)
 	}
-	if r := val.post(page+"/refuser", url.Values{"motif": {"Ajoutez le nom des structures"}}); r.code != 303 {
+	if r := decide(t, val, page, "/refuser", url.Values{"motif": {"Ajoutez le nom des structures"}}); r.code != 303 {
 		t.Fatalf("refuse: %d %.300s", r.code, r.body)
 	}
 	if r := exp.get(page); !strings.Contains(r.body, "Refusée par val") || !strings.Contains(r.body, "Ajoutez le nom des structures") {
 		t.Errorf("the author is not told why it was refused:\n%.800s", r.body)
 	}
-	if r := val.post(page+"/valider", nil); r.code != 404 {
+	if r := val.post(page+"/valider", url.Values{"version": {"1"}}); r.code != 404 {
 		t.Errorf("validating a refused analysis (back with its author): %d, want 404", r.code)
 	}
 	if r := exp.post(page+"/proposer", nil); r.code != 303 {
 		t.Fatalf("propose again: %d", r.code)
 	}
-	if r := exp.post(page+"/valider", nil); r.code != 403 {
+	if r := exp.post(page+"/valider", url.Values{"version": {"1"}}); r.code != 403 {
 		t.Errorf("an expert validates: %d, want 403", r.code)
 	}
-	if r := val.post(page+"/valider", nil); r.code != 303 {
+	// The valideur decides on the text it read: a change made meanwhile
+	// (and proposed again) is not validated unread.
+	read := val.get(page)
+	if r := exp.post(page, url.Values{"titre": {titre}, "sql": {"SELECT code_structure, count(*) AS n FROM dossiers GROUP BY ALL ORDER BY 1"},
+		"affichage": {"barres"}}); r.code != 303 {
+		t.Fatalf("change: %d", r.code)
+	}
+	if r := exp.post(page+"/proposer", nil); r.code != 303 {
+		t.Fatalf("propose the change: %d", r.code)
+	}
+	m := versionRe.FindStringSubmatch(read.body)
+	if m == nil {
+		t.Fatalf("no version in the decision form:\n%.2000s", read.body)
+	}
+	if r := val.post(page+"/valider", url.Values{"version": {m[1]}}); r.code != 409 || !strings.Contains(r.body, "changé depuis") {
+		t.Errorf("validating the version read before a change: %d, want 409", r.code)
+	}
+	if r := stdA.get(page); r.code != 404 {
+		t.Errorf("an analysis validated unread opens for a director: %d", r.code)
+	}
+	if r := decide(t, val, page, "/valider", nil); r.code != 303 {
 		t.Fatalf("validate: %d %.300s", r.code, r.body)
 	}
 
@@ -103,7 +147,7 @@ func TestAnalysisFromExpertToCatalogue(t *testing.T) {
 	if r := stdA.get(page); strings.Contains(r.body, "Ajoutez le nom") || strings.Contains(r.body, "/proposer") {
 		t.Errorf("a director sees the author's controls or the refusal")
 	}
-	if r := adm.get(page); r.code != 404 {
+	if r := adm.get(page); r.code != 403 {
 		t.Errorf("admin opens an analysis: %d", r.code)
 	}
 	if r := adm.get("/analyses"); r.code != 403 {
@@ -160,6 +204,7 @@ func TestAnalysisRightsAndRefusals(t *testing.T) {
 		{url.Values{"titre": {"Deux"}, "sql": {"SELECT 1; SELECT 2"}, "affichage": {"tableau"}}, "une seule instruction"},
 		{url.Values{"titre": {" "}, "sql": {"SELECT 1"}, "affichage": {"tableau"}}, "titre"},
 		{url.Values{"titre": {"Graphique"}, "sql": {"SELECT 1"}, "affichage": {"camembert"}}, "ffichage inconnu"},
+		{url.Values{"titre": {"Vide"}, "sql": {"   "}, "affichage": {"tableau"}}, "Écrivez la requête"},
 	} {
 		r := avA.post("/analyses", c.form)
 		if r.code != 400 || !strings.Contains(r.body, c.msg) {
@@ -170,8 +215,8 @@ func TestAnalysisRightsAndRefusals(t *testing.T) {
 		t.Errorf("a refused analysis was saved")
 	}
 	if r := avA.post("/analyses", url.Values{"titre": {"Dossiers de B"}, "sql": {"SELECT * FROM dossiers WHERE code_structure = '" + structB + "'"},
-		"affichage": {"tableau"}}); r.code != 403 {
-		t.Errorf("avance saves an analysis naming B: %d, want 403", r.code)
+		"affichage": {"tableau"}}); r.code != 403 || !strings.Contains(r.body, `id="sql"`) || !strings.Contains(r.body, "code_structure = &#39;"+structB) {
+		t.Errorf("avance saves an analysis naming B: %d, want 403 and the form with its text kept", r.code)
 	}
 	page := createAnalysis(t, avA, "Dossiers de B", "SELECT id_dossier, code_structure FROM dossiers WHERE id_dossier LIKE 'D17%'", "tableau")
 	r := avA.get(page)
@@ -215,5 +260,60 @@ func TestAnalysisRightsAndRefusals(t *testing.T) {
 	}
 	if r := avA.get(page); r.code != 404 {
 		t.Errorf("a deleted analysis opens: %d", r.code)
+	}
+}
+
+// Bars are drawn in proportion to the largest value, decimals and rates
+// included; a negative, empty or NaN value gets its label and no bar.
+func TestAnalysisBars(t *testing.T) {
+	tbl := &data.Table{Columns: []string{"libelle", "taux"}, Types: []string{"VARCHAR", "DECIMAL(5,2)"},
+		Rows: [][]any{{"a", 0.12}, {"b", 0.48}, {"c", -3.0}, {"d", nil}, {"e", math.NaN()}}}
+	c, hint := barsOf("Taux", tbl)
+	if c == nil {
+		t.Fatalf("a DECIMAL column is refused: %s", hint)
+	}
+	want := []int{250, 1000, 0, 0, 0}
+	for i, b := range c.Bars {
+		if b.N != want[i] {
+			t.Errorf("bar %s: %d, want %d", b.Label, b.N, want[i])
+		}
+	}
+	if c.Bars[0].Text != "0,12" || c.Bars[3].Text != "—" {
+		t.Errorf("labels %q, %q", c.Bars[0].Text, c.Bars[3].Text)
+	}
+	if svg := string(c.svg()); strings.Contains(svg, `width="-`) {
+		t.Errorf("a negative width in the chart: %s", svg)
+	}
+	if got := capital("écrivez la requête"); got != "Écrivez la requête" {
+		t.Errorf("capital: %q", got)
+	}
+}
+
+// A catalogue analysis that names one structure opens for that structure's
+// director, and tells the others why it does not open for them, on its own
+// page; the admin's audit log does not show analyses' titles (free text).
+func TestCatalogueAnalysisNamingAStructure(t *testing.T) {
+	f := newFixture(t)
+	exp, val, stdA, stdB, adm, ana := f.login(t, "exp"), f.login(t, "val"), f.login(t, "std-a"), f.login(t, "std-b"), f.login(t, "adm"), f.login(t, "ana")
+	const titre = "Dossiers de Saintes seulement"
+	page := createAnalysis(t, exp, titre, "SELECT count(*) AS n FROM dossiers WHERE code_structure = '"+structB+"'", "tableau")
+	if r := exp.post(page+"/proposer", nil); r.code != 303 {
+		t.Fatalf("propose: %d", r.code)
+	}
+	if r := decide(t, val, page, "/valider", nil); r.code != 303 {
+		t.Fatalf("validate: %d", r.code)
+	}
+	if r := stdB.get(page); r.code != 200 || !strings.Contains(r.body, "<h1>"+titre) {
+		t.Errorf("B's director: %d", r.code)
+	}
+	r := stdA.get(page)
+	if r.code != 403 || !strings.Contains(r.body, "<h1>"+titre) || !strings.Contains(r.body, "nomme une autre structure") {
+		t.Errorf("A's director: %d, want 403 on the analysis's own page saying why:\n%.800s", r.code, r.body)
+	}
+	if r := ana.get("/journal"); !strings.Contains(r.body, titre) {
+		t.Error("the analyst's audit log does not name the analysis")
+	}
+	if r := adm.get("/journal"); r.code != 200 || strings.Contains(r.body, "Saintes") || !strings.Contains(r.body, "analyse_validee") {
+		t.Errorf("the admin's audit log: %d, shows the title or lacks the validation", r.code)
 	}
 }

@@ -139,7 +139,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	for _, e := range entries {
 		objet := e.Objet
 		if admin {
-			objet = data.MaskLiterals(objet)
+			objet = maskForAdmin(e.Action, objet)
 		}
 		t.Rows = append(t.Rows, []any{e.At.In(parisLoc()), e.Login, e.Action, objet, e.Adresse})
 	}
@@ -172,6 +172,23 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "tables", pageData{Title: "Comptes", Extra: tableData{
 		Intro:  "Les comptes de la console. Ils se gèrent avec « vigie users » (add, disable, enable, passwd, token, revoke) ; un changement vaut à la requête suivante.",
 		Tables: []namedTable{{T: t, LinkCol: -1}}}})
+}
+
+// maskForAdmin hides from the admin what an audit line may say of young
+// people: the quoted values of a query, the title of an analysis (free
+// text, which could name someone).
+func maskForAdmin(action, objet string) string {
+	switch {
+	case action == "requete_sql":
+		return data.MaskLiterals(objet)
+	case strings.HasPrefix(action, "analyse"), action == "export" && strings.HasPrefix(objet, "analyse "):
+		if i := strings.Index(objet, "«"); i >= 0 {
+			if j := strings.LastIndex(objet, "»"); j > i {
+				return objet[:i] + "« … »" + objet[j+len("»"):]
+			}
+		}
+	}
+	return objet
 }
 
 // reportFile is one produced report the caller may download.

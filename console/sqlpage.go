@@ -86,7 +86,7 @@ func (s *Server) handleSQL(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		msg := queryMessage(err)
-		s.sqlPage(w, r, http.StatusBadRequest, d, strings.ToUpper(msg[:1])+msg[1:]+".")
+		s.sqlPage(w, r, http.StatusBadRequest, d, capital(msg)+".")
 		return
 	}
 	if f := r.PostFormValue("telecharger"); f == "csv" || f == "xlsx" {
@@ -115,7 +115,10 @@ func kindOf(typ string) reports.Kind {
 		return reports.DateTime
 	case "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER":
 		return reports.Int
-	case "DOUBLE", "FLOAT", "DECIMAL":
+	case "DOUBLE", "FLOAT":
+		return reports.Float
+	}
+	if strings.HasPrefix(typ, "DECIMAL") { // DECIMAL(10,2)
 		return reports.Float
 	}
 	return reports.Text

@@ -34,6 +34,7 @@ type Analysis struct {
 	SQL         string
 	Affichage   string
 	Statut      string
+	Version     int64 // counts the changes of its text
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	DecidedBy   string
@@ -171,9 +172,10 @@ func (s *Store) ownerChange(ctx context.Context, stmt, action string, a Analysis
 	})
 }
 
-// DecideAnalysis validates or refuses a proposed analysis; a refusal says
-// why.
-func (s *Store) DecideAnalysis(ctx context.Context, a Analysis, validate bool, motif, by, addr string) error {
+// DecideAnalysis validates or refuses a proposed analysis as the valideur
+// read it (version: Analysis.Version then); a refusal says why.
+// ErrNoAnalysis when it is no longer proposed, or changed since.
+func (s *Store) DecideAnalysis(ctx context.Context, a Analysis, version int64, validate bool, motif, by, addr string) error {
 	motif = strings.TrimSpace(motif)
 	statut, action := AnalysisValidated, "analyse_validee"
 	var why any
@@ -187,7 +189,7 @@ func (s *Store) DecideAnalysis(ctx context.Context, a Analysis, validate bool, m
 		statut, action, why = AnalysisRefused, "analyse_refusee", motif
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, s.stmt("decide_analysis"), statut, by, s.now(), why, a.ID)
+		r, err := tx.ExecContext(ctx, s.stmt("decide_analysis"), statut, by, s.now(), why, a.ID, version)
 		if err != nil {
 			return fmt.Errorf("decide analysis: %w", err)
 		}
@@ -204,7 +206,7 @@ func (s *Store) DecideAnalysis(ctx context.Context, a Analysis, validate bool, m
 func scanAnalysis(sc interface{ Scan(...any) error }) (Analysis, error) {
 	var a Analysis
 	var created, updated, decided int64
-	if err := sc.Scan(&a.ID, &a.Owner, &a.Titre, &a.Description, &a.SQL, &a.Affichage, &a.Statut, &created, &updated,
+	if err := sc.Scan(&a.ID, &a.Owner, &a.Titre, &a.Description, &a.SQL, &a.Affichage, &a.Statut, &a.Version, &created, &updated,
 		&a.DecidedBy, &decided, &a.Motif); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return a, err

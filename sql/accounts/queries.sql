@@ -88,19 +88,19 @@ INSERT INTO analyses (owner, titre, description, sql_text, affichage, statut, cr
 VALUES (?, ?, ?, ?, ?, 'personnelle', ?, ?);
 
 -- name: get_analysis
-SELECT id, owner, titre, description, sql_text, affichage, statut, created_at, updated_at,
+SELECT id, owner, titre, description, sql_text, affichage, statut, version, created_at, updated_at,
        coalesce(decided_by, ''), coalesce(decided_at, 0), coalesce(motif, '')
 FROM analyses WHERE id = ?;
 
 -- name: list_analyses
-SELECT id, owner, titre, description, sql_text, affichage, statut, created_at, updated_at,
+SELECT id, owner, titre, description, sql_text, affichage, statut, version, created_at, updated_at,
        coalesce(decided_by, ''), coalesce(decided_at, 0), coalesce(motif, '')
 FROM analyses WHERE owner = ? OR statut = 'validee' OR (? AND statut = 'proposee')
 ORDER BY lower(titre), id;
 
 -- name: update_analysis
 UPDATE analyses SET titre = ?, description = ?, sql_text = ?, affichage = ?, statut = 'personnelle',
-       updated_at = ?, decided_by = NULL, decided_at = NULL, motif = NULL
+       version = version + 1, updated_at = ?, decided_by = NULL, decided_at = NULL, motif = NULL
 WHERE id = ? AND owner = ?;
 
 -- name: delete_analysis
@@ -112,4 +112,4 @@ WHERE id = ? AND owner = ? AND statut IN ('personnelle', 'refusee');
 
 -- name: decide_analysis
 UPDATE analyses SET statut = ?, decided_by = ?, decided_at = ?, motif = ?
-WHERE id = ? AND statut = 'proposee';
+WHERE id = ? AND statut = 'proposee' AND version = ?;

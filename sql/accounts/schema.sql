@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS analyses (
     sql_text    TEXT NOT NULL,
     affichage   TEXT NOT NULL,
     statut      TEXT NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1, -- counts the changes: a valideur decides on the one read
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL,
     decided_by  TEXT,
