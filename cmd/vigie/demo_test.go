@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arml-na/vigie/console/data"
+	"github.com/arml-na/vigie/pipelines/accounts"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	sqlfiles "github.com/arml-na/vigie/sql"
 )
@@ -42,10 +44,32 @@ func TestDemoCommand(t *testing.T) {
 		"serve --warehouse " + wh,
 		"http://127.0.0.1:8080/",
 		"demo-standard", "demo-avance", "demo-expert", "demo-valideur", "demo-analyste", "demo-admin",
+		"Analyses et mallette",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the summary does not say %q:\n%s", want, stdout)
 		}
+	}
+	// The catalogue holds one analysis, validated: a director opens it over
+	// its structure.
+	store, err := accounts.Open(context.Background(), accountsPath(wh), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	std, err := store.Get(context.Background(), "demo-standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := store.Analyses(context.Background(), std.Login, false)
+	if err != nil || len(list) != 1 || list[0].Statut != accounts.AnalysisValidated {
+		t.Fatalf("the demo's catalogue: %v %+v, want one validated analysis", err, list)
+	}
+	res, err := data.Query(context.Background(), wh, data.StructureScope(std.CodeStructure), list[0].SQL)
+	if err != nil {
+		t.Errorf("the demo's analysis over %s: %v", std.CodeStructure, err)
+	} else if len(res.Rows) == 0 {
+		t.Errorf("the demo's analysis over %s: no row", std.CodeStructure)
 	}
 	if !strings.Contains(stderr, "mises en quarantaine") {
 		t.Errorf("the bad rows' quarantine is not shown:\n%s", stderr)

@@ -46,7 +46,32 @@ func (a *app) demoConsole(ctx context.Context, w *warehouse.Warehouse, out strin
 		}
 		fmt.Fprintf(a.stdout, "  %-15s %-9s mot de passe %s   (%s)\n", n.Login, p, n.Password, what)
 	}
+	if err := demoCatalogue(ctx, store); err != nil {
+		return fmt.Errorf("analyse de démonstration : %w", err)
+	}
+	fmt.Fprintf(a.stdout, "Dans « Analyses et mallette », une analyse de l'expert validée par le valideur : chaque compte la voit sur ses données.\n")
 	return nil
+}
+
+// demoCatalogue puts one analysis in the demo's catalogue, as its profiles
+// would: written and proposed by demo-expert, validated by demo-valideur.
+func demoCatalogue(ctx context.Context, store *accounts.Store) error {
+	in := accounts.AnalysisInput{Titre: "Constats ouverts par famille de règles", Affichage: accounts.DisplayBars,
+		Description: "Le dernier contrôle, par famille : où porter l'effort de saisie.",
+		SQL: "SELECT split_part(rule, '-', 1) AS famille, count(*) AS constats\nFROM findings\n" +
+			"WHERE run_id = (SELECT max(run_id) FROM findings)\nGROUP BY ALL\nORDER BY constats DESC"}
+	id, err := store.CreateAnalysis(ctx, "demo-expert", in, "demo")
+	if err != nil {
+		return err
+	}
+	a, err := store.Analysis(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := store.ProposeAnalysis(ctx, a, "demo-expert", "demo"); err != nil {
+		return err
+	}
+	return store.DecideAnalysis(ctx, a, a.Version, true, "", "demo-valideur", "demo")
 }
 
 // demoPassword returns 20 random characters, easy to type.
