@@ -23,7 +23,9 @@ type Open func(ctx context.Context) (*warehouse.Warehouse, error)
 
 // Startup prepares a daemon's first pass: runs left claimed by a crash are
 // marked interrupted (and their run record cancelled), interrupted runs are
-// re-run once when the catch-up policy is once, and pending deliveries
+// re-run once whatever the catch-up policy (it decides of the instants the
+// daemon missed while down, not of a run it started and was stopped in:
+// `vigie daemon --help` promises that one again), and pending deliveries
 // resume. It returns the outcomes of what it ran.
 func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outcome, error) {
 	claimed, entries, err := s.inState(ctx, w, StateClaimed)
@@ -47,19 +49,17 @@ func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outc
 	}
 	var outcomes []Outcome
 	var errs []error
-	if s.Config.CatchUp == CatchUpOnce {
-		interrupted, ies, err := s.inState(ctx, w, StateInterrupted)
-		if err != nil {
-			return nil, err
+	interrupted, ies, err := s.inState(ctx, w, StateInterrupted)
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range interrupted {
+		if ies[i].Attempts >= 2 || s.Defs.Job(in.Job) == nil {
+			continue // already re-run once
 		}
-		for i, in := range interrupted {
-			if ies[i].Attempts >= 2 || s.Defs.Job(in.Job) == nil {
-				continue // already re-run once
-			}
-			o, err := s.RunJob(ctx, w, in.Job, in.At, true)
-			outcomes = append(outcomes, o)
-			errs = append(errs, err)
-		}
+		o, err := s.RunJob(ctx, w, in.Job, in.At, true)
+		outcomes = append(outcomes, o)
+		errs = append(errs, err)
 	}
 	for _, state := range []string{StateProduced, StateDeliveryFailed} {
 		pending, pes, err := s.inState(ctx, w, state)

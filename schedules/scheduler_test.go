@@ -676,10 +676,15 @@ func TestDaemonHolidaysAndDST(t *testing.T) {
 // runs it once more, to the end.
 func TestDaemonStop(t *testing.T) {
 	t.Parallel()
-	for _, stuck := range []bool{false, true} {
-		t.Run(fmt.Sprintf("stuck=%v", stuck), func(t *testing.T) {
+	for _, c := range []struct {
+		stuck   bool
+		catchUp string
+	}{{false, CatchUpOnce}, {true, CatchUpOnce}, {false, CatchUpSkip}} {
+		stuck := c.stuck
+		t.Run(fmt.Sprintf("stuck=%v,catch_up=%s", stuck, c.catchUp), func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, testJobs)
+			f.cfg.CatchUp = c.catchUp // the interrupted run is re-run under either policy
 			mon := at(t, "2026-11-23 06:59")
 			ctx, cancel := context.WithCancel(context.Background())
 			f.clock.Set(mon)
