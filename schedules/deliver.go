@@ -150,11 +150,14 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 		res.Failed += r.Failed
 		return err
 	})
-	if err != nil {
-		return StateDeliveryFailed, res, fmt.Errorf("alerte de fraîcheur : %w", err)
-	}
 	s.log().Warn("reports held back", "job", j.Name, "for", warehouse.LocalTimestamp(at))
-	return StateHeld, res, warehouse.Refused(fmt.Errorf("%w: %s", ErrStale, why))
+	if err != nil {
+		// Still held: a failed alert is no reason to send the reports (a
+		// delivery resumed later would send them, made from stale data).
+		// The failure is in the run record and the delivery ledger.
+		return StateHeld, res, warehouse.Refused(fmt.Errorf("%w : %s ; l'alerte aux analystes n'a pas pu être livrée : %w", ErrStale, why, err))
+	}
+	return StateHeld, res, warehouse.Refused(fmt.Errorf("%w : %s", ErrStale, why))
 }
 
 func writeFileAtomic(path string, data []byte) error { return atomic.WriteBytes(path, 0o600, data) }

@@ -552,6 +552,37 @@ func TestFreshnessGate(t *testing.T) {
 	}
 }
 
+// Reports held back stay held when the alert to the analysts cannot be
+// delivered: a restart (which resumes failed deliveries) must not send the
+// reports made from stale data, even once a fresh extraction is in.
+func TestHeldReportsStayHeldWhenTheAlertFails(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w := f.warehouse()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon)
+	if err := os.WriteFile(f.cfg.Outbox, []byte("pas un dossier"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.scheduler().RunJob(context.Background(), w, "weekly_control", mon, false)
+	if o.State != StateHeld || !errors.Is(err, ErrStale) {
+		t.Fatalf("state %s (%v), want held", o.State, err)
+	}
+	if err := os.Remove(f.cfg.Outbox); err != nil {
+		t.Fatal(err)
+	}
+	freshIngest(t, w, mon.Add(time.Hour), warehouse.StatusDone)
+	if _, err := f.scheduler().Startup(context.Background(), w); err != nil {
+		t.Fatal(err)
+	}
+	if got := query(t, w, `SELECT count(*) FROM delivery_ledger WHERE recipient LIKE 'direction_%' AND status = 'sent'`); got != "0" {
+		t.Errorf("%s deliveries of stale reports to the directors after a restart", got)
+	}
+	if got := query(t, w, `SELECT state FROM schedule_ledger WHERE job = 'weekly_control'`); got != StateHeld {
+		t.Errorf("ledger: %s, want held", got)
+	}
+}
+
 func TestInbox(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testJobs)
