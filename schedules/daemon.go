@@ -134,6 +134,13 @@ func (s *Scheduler) Tick(ctx context.Context, w *warehouse.Warehouse, now time.T
 		outcomes = append(outcomes, o)
 		errs = append(errs, err)
 	}
+	if stopping(ctx) == nil {
+		// At start too: Startup has just tried them all; this notes the
+		// ones still failing, for NextWake.
+		outs, err := s.retryDeliveries(ctx, w, now)
+		outcomes = append(outcomes, outs...)
+		errs = append(errs, err)
+	}
 	if stopping(ctx) == nil && s.Config.Inbox != "" && s.Ingest != nil {
 		if _, err := s.ProcessInbox(ctx, w); err != nil {
 			errs = append(errs, err)
@@ -141,6 +148,43 @@ func (s *Scheduler) Tick(ctx context.Context, w *warehouse.Warehouse, now time.T
 	}
 	if err := s.setHeartbeat(context.WithoutCancel(ctx), w, now); err != nil {
 		errs = append(errs, err)
+	}
+	return outcomes, errors.Join(errs...)
+}
+
+// DeliveryRetryEvery is how long a failed delivery waits before the daemon
+// tries it again, for DeliveryRetryFor after its scheduled instant (an SMTP
+// server down at Monday 07:00 is back within the hour; an address refused
+// for good is not tried all week).
+const (
+	DeliveryRetryEvery = 15 * time.Minute
+	DeliveryRetryFor   = 24 * time.Hour
+)
+
+// retryDeliveries resumes, while the daemon runs, the deliveries that
+// failed at least DeliveryRetryEvery ago (only to the recipients who did not
+// get the files); a start resumes them all (Startup).
+func (s *Scheduler) retryDeliveries(ctx context.Context, w *warehouse.Warehouse, now time.Time) ([]Outcome, error) {
+	failed, es, err := s.inState(ctx, w, StateDeliveryFailed)
+	if err != nil {
+		return nil, err
+	}
+	var outcomes []Outcome
+	var errs []error
+	s.retryPending = false
+	for i, in := range failed {
+		if s.Defs.Job(in.Job) == nil || now.Sub(in.At) > DeliveryRetryFor {
+			continue
+		}
+		if now.Sub(es[i].UpdatedAt) < DeliveryRetryEvery || stopping(ctx) != nil {
+			s.retryPending = true
+			continue
+		}
+		s.log().Info("retrying a failed delivery", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
+		o, err := s.RunJob(ctx, w, in.Job, in.At, false)
+		outcomes = append(outcomes, o)
+		errs = append(errs, err)
+		s.retryPending = s.retryPending || o.State == StateDeliveryFailed
 	}
 	return outcomes, errors.Join(errs...)
 }
@@ -169,6 +213,9 @@ func (s *Scheduler) NextWake(now time.Time) time.Time {
 	wake := now.Add(24 * time.Hour)
 	if s.Config.Inbox != "" && s.Ingest != nil {
 		wake = now.Add(time.Duration(s.Config.PollInterval))
+	}
+	if s.retryPending && now.Add(DeliveryRetryEvery).Before(wake) {
+		wake = now.Add(DeliveryRetryEvery)
 	}
 	for _, j := range s.Defs.Jobs {
 		if in := j.Next(now); !in.At.IsZero() && in.At.Before(wake) {

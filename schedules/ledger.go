@@ -24,9 +24,10 @@ const (
 )
 
 type ledgerEntry struct {
-	State    string
-	Attempts int
-	RunID    sql.NullInt64
+	State     string
+	Attempts  int
+	RunID     sql.NullInt64
+	UpdatedAt time.Time // when its state last changed (inState only)
 }
 
 func (s *Scheduler) sqlText(w *warehouse.Warehouse, name string) (string, error) {
@@ -169,11 +170,11 @@ func (s *Scheduler) inState(ctx context.Context, w *warehouse.Warehouse, state s
 	for rows.Next() {
 		var in Instant
 		var e ledgerEntry
-		var at time.Time
-		if err := rows.Scan(&in.Job, &at, &e.Attempts, &e.RunID); err != nil {
+		var at, updated time.Time
+		if err := rows.Scan(&in.Job, &at, &e.Attempts, &e.RunID, &updated); err != nil {
 			return nil, nil, err
 		}
-		in.At = fromLocalTimestamp(at)
+		in.At, e.UpdatedAt = fromLocalTimestamp(at), fromLocalTimestamp(updated)
 		e.State = state
 		ins = append(ins, in)
 		es = append(es, e)

@@ -30,6 +30,9 @@ type Scheduler struct {
 	// SMTP is the mail server (password already read by cmd); nil: outbox only.
 	SMTP *delivery.SMTPConfig
 	Log  *slog.Logger
+	// retryPending: a failed delivery waits for its next try (NextWake
+	// comes back for it).
+	retryPending bool
 }
 
 // Outcome is what RunJob did for one scheduled instant.

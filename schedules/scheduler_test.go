@@ -442,6 +442,59 @@ func TestCrashBetweenRunAndDelivery(t *testing.T) {
 	}
 }
 
+// A delivery that failed is tried again while the daemon runs, not only at
+// its next start: after DeliveryRetryEvery, to the recipients who did not get
+// the files, and no more once delivered.
+func TestFailedDeliveryRetriedWhileRunning(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	f.cfg.Retries.Attempts = 1
+	w := f.warehouse()
+	ctx := context.Background()
+	mon := at(t, "2026-11-23 07:00")
+	f.clock.Set(mon)
+	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
+	if err := os.MkdirAll(f.cfg.Outbox, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	blocker := filepath.Join(f.cfg.Outbox, "direction_ML64B")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := f.scheduler()
+	if o, err := s.RunJob(ctx, w, "weekly_control", mon, false); err == nil || o.State != StateDeliveryFailed {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	sent := func() string {
+		return query(t, w, `SELECT count(*) FROM delivery_ledger WHERE recipient = 'direction_ML64B' AND status = 'sent'`)
+	}
+	for _, c := range []struct {
+		after time.Duration
+		want  string
+	}{{5 * time.Minute, "0"}, {DeliveryRetryEvery + time.Minute, "1"}, {2 * DeliveryRetryEvery, "1"}} {
+		if _, err := s.Tick(ctx, w, mon.Add(c.after), false); err != nil {
+			t.Fatalf("tick at +%v: %v", c.after, err)
+		}
+		if got := sent(); got != c.want {
+			t.Errorf("after a tick at +%v: ML64B delivered %s times, want %s", c.after, got, c.want)
+		}
+		// While a delivery waits for its next try, the daemon wakes up for
+		// it (a daemon without an inbox would sleep until the next job).
+		if wake := s.NextWake(mon.Add(c.after)); (c.want == "0") != wake.Before(mon.Add(c.after+DeliveryRetryEvery+time.Second)) {
+			t.Errorf("after a tick at +%v: next wake-up %v", c.after, wake)
+		}
+	}
+	if got := query(t, w, `SELECT state FROM schedule_ledger WHERE job = 'weekly_control'`); got != StateDone {
+		t.Errorf("ledger: %s", got)
+	}
+	if n := f.count("weekly_asp@weekly_control"); n != 1 {
+		t.Errorf("steps ran %d times", n)
+	}
+}
+
 func TestCrashDuringRunIsRerunOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testJobs)
