@@ -50,8 +50,13 @@ func DirectorMessage(r *StructureReport) string {
 			b.WriteString("\nLa première page du tableau de bord liste les constats à traiter d'abord.\n")
 		}
 	}
+	ds := deadlines(r)
+	if len(ds) == 0 {
+		b.WriteString("\nÉchéances : aucune.\n")
+		return b.String()
+	}
 	b.WriteString("\nÉchéances :\n")
-	for _, d := range deadlines(r) {
+	for _, d := range ds {
 		b.WriteString("- " + d + "\n")
 	}
 	return b.String()
@@ -74,13 +79,15 @@ func changeWords(d int64) string {
 // certificate to renew.
 func deadlines(r *StructureReport) []string {
 	var out []string
-	week := "liste ASP de la semaine du " + frLongDate(r.ASP.WeekFrom) + " au " + frLongDate(r.ASP.WeekTo)
-	what := "néant"
-	if n := len(r.ASP.Rows); n > 0 {
-		what = countNoun(n, "jeune", "jeunes")
+	if !r.Monthly { // the monthly report does not ask for the Monday's list again
+		week := "liste ASP de la semaine du " + frLongDate(r.ASP.WeekFrom) + " au " + frLongDate(r.ASP.WeekTo)
+		what := "néant"
+		if n := len(r.ASP.Rows); n > 0 {
+			what = countNoun(n, "jeune", "jeunes")
+		}
+		out = append(out, week+" : "+what+", à signer et à transmettre cette semaine à la direction régionale de l'ASP (fichier "+
+			aspPDFName(r.CodeStructure, r.AsOf)+").")
 	}
-	out = append(out, week+" : "+what+", à signer et à transmettre cette semaine à la direction régionale de l'ASP (fichier "+
-		aspPDFName(r.CodeStructure, r.AsOf)+").")
 	if pcj := len(byFamily(r.Findings, "PCJ")); pcj > 0 {
 		out = append(out, countNoun(pcj, "chevauchement", "chevauchements")+" PACEA / CEJ à corriger avant l'envoi à l'ASP, qui rejetterait le dossier.")
 	}

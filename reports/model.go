@@ -87,6 +87,9 @@ type StructureReport struct {
 	NomStructure  string
 	AsOf          time.Time
 	GeneratedAt   time.Time
+	// Monthly: the monthly report. The week's ASP list to sign is the
+	// Monday report's: it is neither written again nor asked for again.
+	Monthly bool
 	// The controls run the dashboards come from; ControlRunID 0 when no
 	// run covers the structure yet.
 	ControlRunID int64

@@ -85,16 +85,21 @@ func WriteStructure(out string, r *StructureReport) ([]string, error) {
 	if err := wb.WriteFile(paths[1]); err != nil {
 		return nil, err
 	}
-	asp := r.ASP
-	asp.CodeStructure, asp.NomStructure, asp.GeneratedAt = r.CodeStructure, r.NomStructure, r.GeneratedAt
-	if err := WriteASPList(paths[2], asp); err != nil {
-		return nil, err
+	if !r.Monthly {
+		asp := r.ASP
+		asp.CodeStructure, asp.NomStructure, asp.GeneratedAt = r.CodeStructure, r.NomStructure, r.GeneratedAt
+		if err := WriteASPList(paths[2], asp); err != nil {
+			return nil, err
+		}
 	}
 	if err := writeAtomic(paths[3], func(w io.Writer) error {
 		_, err := io.WriteString(w, DirectorMessage(r))
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	if r.Monthly {
+		return []string{paths[0], paths[1], paths[3]}, nil
 	}
 	return paths, nil
 }
@@ -373,7 +378,11 @@ func (p *PDF) pcjSection(r *StructureReport) {
 	p.Subheading("Chevauchements PACEA / CEJ")
 	p.findingsTable(byFamily(r.Findings, "PCJ"))
 	p.Subheading("Liste ASP — " + WeekLabel(r.ASP.WeekFrom, r.ASP.WeekTo))
-	p.Note("La liste à signer est dans le fichier « " + aspPDFName(r.CodeStructure, r.AsOf) + " ».")
+	if r.Monthly {
+		p.Note("Pour mémoire : la liste à signer de cette semaine est celle du rapport du lundi.")
+	} else {
+		p.Note("La liste à signer est dans le fichier « " + aspPDFName(r.CodeStructure, r.AsOf) + " ».")
+	}
 	p.Table(aspTable(r.ASP.Rows))
 }
 

@@ -99,7 +99,7 @@ func LoadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, 
 }
 
 func loadStructure(ctx context.Context, w *warehouse.Warehouse, asOf time.Time, period string, s structureRow) (*reports.StructureReport, error) {
-	r := &reports.StructureReport{CodeStructure: s.code, NomStructure: s.nom, AsOf: asOf,
+	r := &reports.StructureReport{CodeStructure: s.code, NomStructure: s.nom, AsOf: asOf, Monthly: period == controls.Monthly,
 		ControlRunID: s.runID, ControlAsOf: s.asOf, PeriodFrom: s.from, PeriodTo: s.to, Dossiers: s.dossiers}
 	if s.runID != 0 {
 		if err := loadControls(ctx, w, r); err != nil {

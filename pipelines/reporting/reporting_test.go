@@ -382,3 +382,35 @@ func TestStoppedReportRunLeavesOnlyWholeFiles(t *testing.T) {
 		t.Errorf("a run stopped once the first structure's files were written left %d files, want that structure's 4", files)
 	}
 }
+
+// The monthly report does not send the week's ASP list to sign again (the
+// Monday report did; a list sent twice could be transmitted twice), nor ask
+// for it in the director's message; the weekly one does.
+func TestMonthlyReportDoesNotAskForTheASPListAgain(t *testing.T) {
+	t.Parallel()
+	w := loaded(t)
+	for _, period := range []string{controls.Weekly, controls.Monthly} {
+		out := t.TempDir()
+		res, err := Run(context.Background(), w, Options{AsOf: day("2026-11-23"), Structure: "ML-17002", Out: out, Period: period})
+		if err != nil {
+			t.Fatal(err)
+		}
+		asp, message := false, ""
+		for _, f := range res.Files {
+			if strings.HasPrefix(filepath.Base(f), "liste-asp-") {
+				asp = true
+			}
+			if strings.HasPrefix(filepath.Base(f), reports.MessagePrefix) {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				message = string(b)
+			}
+		}
+		weekly := period == controls.Weekly
+		if asp != weekly || strings.Contains(message, "à signer") != weekly {
+			t.Errorf("%s report: ASP list file %v, message asks to sign %v; want %v for both:\n%s", period, asp, strings.Contains(message, "à signer"), weekly, message)
+		}
+	}
+}

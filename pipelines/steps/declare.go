@@ -126,7 +126,7 @@ var ReportWeekly = &Pipeline[reporting.Options, *reporting.Result]{
 // regional ones, compared with the month before.
 var ReportMonthly = &Pipeline[reporting.Options, *reporting.Result]{
 	Declared: Info{Name: "report_monthly", Command: "report", Reads: reportReads,
-		Produces: "le tableau de bord, le classeur et la liste ASP de chaque structure pour sa direction ; les fichiers régionaux pour les analystes"},
+		Produces: "le tableau de bord et le classeur de chaque structure pour sa direction (la liste ASP à signer reste celle du lundi) ; les fichiers régionaux pour les analystes"},
 	Exec: reportExec,
 	ForInstant: func(in Instant) (reporting.Options, error) {
 		return reporting.Options{AsOf: in.AsOf, Out: filepath.Join(in.OutDir, "rapports"), Period: controls.Monthly}, nil
