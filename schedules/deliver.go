@@ -60,6 +60,15 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		return StateDeliveryFailed, res, err
 	}
 	recipients = append(recipients, counsellors...)
+	var bad []string
+	for _, c := range counsellors {
+		if c.BadEmail {
+			bad = append(bad, c.ID)
+		}
+	}
+	if len(bad) > 0 {
+		s.log().Warn("counsellors whose email in utilisateurs is no usable address: outbox only", "recipients", strings.Join(bad, ","))
+	}
 	var nobody []string
 	for _, o := range outputs {
 		if !hasRecipient(o, recipients) && (len(nobody) == 0 || nobody[len(nobody)-1] != o.Audience) {

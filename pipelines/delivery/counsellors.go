@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
+	"strings"
 
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
@@ -37,7 +39,23 @@ func Counsellors(ctx context.Context, w *warehouse.Warehouse, files []File) ([]R
 		if err != nil {
 			return nil, fmt.Errorf("read counsellor %s: %w", id, err)
 		}
-		out = append(out, Recipient{ID: "conseiller_" + reports.CounsellorKey(id), Name: name, Email: email.String, Structure: code, Counsellor: id})
+		r := Recipient{ID: "conseiller_" + reports.CounsellorKey(id), Name: name, Email: email.String, Structure: code, Counsellor: id}
+		if r.Email != "" && !BareAddress(r.Email) {
+			// An address typed in the case-management system, not checked
+			// there: « a@@b », two addresses, a line break would send to a
+			// wrong address or fail every retry. The outbox still gets the
+			// list; the caller says which accounts lack a usable address.
+			r.Email, r.BadEmail = "", true
+		}
+		out = append(out, r)
 	}
 	return out, nil
+}
+
+// BareAddress tells whether s is one bare email address (nom@domaine), as
+// an SMTP envelope takes it: no display name, no second address, no line
+// break.
+func BareAddress(s string) bool {
+	p, err := mail.ParseAddress(s)
+	return err == nil && p.Name == "" && p.Address == s && !strings.ContainsAny(s, "\r\n,;<>")
 }

@@ -70,6 +70,9 @@ type Recipient struct {
 	// Counsellor is the id_utilisateur of a counsellor, who receives the
 	// list of the findings on their own dossiers only.
 	Counsellor string
+	// BadEmail: the address the source system holds for this recipient is
+	// no usable address; the outbox only.
+	BadEmail bool
 }
 
 // File is a produced file and whom it is for: a structure code (its
