@@ -251,13 +251,26 @@ d'extraction récente une fois celle-ci arrivée ; un instant dont la livraison 
 			t := &table{columns: []string{"job", "scheduled_for", "state", "run_id", "outputs", "delivered", "already_delivered", "failed_deliveries"},
 				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}}
 			state := o.State
+			var stuck string // an earlier outcome that only --force changes
 			if o.Skipped != "" {
-				state = "déjà traitée, rien à refaire (" + strings.TrimPrefix(o.Skipped, "already ") + ")"
+				was := strings.TrimPrefix(o.Skipped, "already ")
+				state = "déjà traitée, rien à refaire (" + was + ")"
+				switch was {
+				case schedules.StateFailed, schedules.StateHeld, schedules.StateInterrupted, schedules.StateMissed:
+					state = "déjà traitée sans aboutir (" + was + ")"
+					stuck = was
+				}
 			}
 			t.rows = append(t.rows, []any{o.Job, at.In(warehouse.Paris).Format("2006-01-02 15:04"), state, o.RunID, int64(len(o.Outputs)),
 				int64(o.Delivered.Sent), int64(o.Delivered.Skipped), int64(o.Delivered.Failed)})
 			if werr := t.write(a.stdout, a.format); werr != nil {
 				return errors.Join(err, werr)
+			}
+			if err == nil && stuck != "" {
+				// Nothing was done and the instant did not succeed: a script
+				// must not read that as done.
+				return warehouse.Refused(fmt.Errorf("l'exécution %s du %s n'a pas abouti (%s) : relancez-la avec --force",
+					job.Name, at.In(warehouse.Paris).Format("02/01/2006 15:04"), stuck))
 			}
 			return err
 		},

@@ -82,6 +82,16 @@ func TestScheduleRunOnce(t *testing.T) {
 	if code != 0 || strings.Count(out, "schedule,run transfers --for 2026-11-10T04:00") != 1 {
 		t.Errorf("runs:\n%s", out)
 	}
+	// An instant that did not succeed (here held: no extraction yet) is not
+	// done: asked again without --force, the command says so and exits 1.
+	held := []string{"--warehouse", wh, "schedule", "run", "weekly_control", "--config", cfg, "--for", "2026-11-09 07:00", "--format", "csv"}
+	if code, out, errOut = runSchedCLI(context.Background(), nil, held...); code != exitFailed {
+		t.Fatalf("weekly control without an extraction: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runSchedCLI(context.Background(), nil, held...)
+	if code != exitFailed || !strings.Contains(out, "sans aboutir") || !strings.Contains(errOut, "relancez-la avec --force") {
+		t.Errorf("the same instant again: exit %d\n%s\n%s", code, out, errOut)
+	}
 	// An instant the job is not scheduled at is refused, naming the nearest
 	// ones: a run is for its scheduled instant.
 	for _, c := range []struct{ job, at, want string }{
