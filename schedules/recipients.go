@@ -32,8 +32,9 @@ func KnownStructures(ctx context.Context, w *warehouse.Warehouse) ([]string, err
 	return codes, rows.Err()
 }
 
-// CheckStructures checks the directors against the structures the warehouse
-// knows (none yet: nothing to check). A director of an unknown structure is
+// CheckStructures checks the directors, and the structures whose
+// counsellors get their lists, against the structures the warehouse knows
+// (none yet: nothing to check). A director of an unknown structure is
 // an error (a typo would leave a director without their files); the
 // structures without a director are returned, for a warning: their files go
 // to nobody.
@@ -51,6 +52,11 @@ func (c *Config) CheckStructures(known []string) (orphans []string, err error) {
 		directed[d.Structure] = true
 		if !set[d.Structure] {
 			bad = append(bad, fmt.Sprintf("recipients.directors[%d].structure = %q : structure inconnue de l'entrepôt (faute de frappe ?)", i, d.Structure))
+		}
+	}
+	for i, code := range c.Counsellors.Structures {
+		if !set[code] {
+			bad = append(bad, fmt.Sprintf("counsellors.structures[%d] = %q : structure inconnue de l'entrepôt (faute de frappe ?) ; ses conseillers ne recevraient jamais leur liste", i, code))
 		}
 	}
 	for _, k := range known {

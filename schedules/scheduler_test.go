@@ -860,6 +860,11 @@ func TestCheckStructures(t *testing.T) {
 		!strings.Contains(err.Error(), "structures connues : ML33A, ML87C") {
 		t.Errorf("err = %v", err)
 	}
+	f.cfg.Counsellors.Structures = []string{"ML33A", "ML99Z"}
+	_, err = f.cfg.CheckStructures([]string{"ML33A", "ML64B"})
+	if err == nil || !strings.Contains(err.Error(), `counsellors.structures[1] = "ML99Z" : structure inconnue`) {
+		t.Errorf("a counsellors' structure the warehouse does not know: %v", err)
+	}
 }
 
 // The Monday control by email, on a real SMTP server on loopback: each
