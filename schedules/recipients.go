@@ -55,7 +55,7 @@ func (c *Config) CheckStructures(known []string) (orphans []string, err error) {
 		}
 	}
 	for i, code := range c.Counsellors.Structures {
-		if !set[code] {
+		if code != "*" && !set[code] { // "*": every structure
 			bad = append(bad, fmt.Sprintf("counsellors.structures[%d] = %q : structure inconnue de l'entrepôt (faute de frappe ?) ; ses conseillers ne recevraient jamais leur liste", i, code))
 		}
 	}

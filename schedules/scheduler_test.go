@@ -860,6 +860,10 @@ func TestCheckStructures(t *testing.T) {
 		!strings.Contains(err.Error(), "structures connues : ML33A, ML87C") {
 		t.Errorf("err = %v", err)
 	}
+	f.cfg.Counsellors.Structures = []string{"*"}
+	if _, err := f.cfg.CheckStructures([]string{"ML33A", "ML64B"}); err != nil {
+		t.Errorf("counsellors of every structure (\"*\"): %v", err)
+	}
 	f.cfg.Counsellors.Structures = []string{"ML33A", "ML99Z"}
 	_, err = f.cfg.CheckStructures([]string{"ML33A", "ML64B"})
 	if err == nil || !strings.Contains(err.Error(), `counsellors.structures[1] = "ML99Z" : structure inconnue`) {
