@@ -396,16 +396,16 @@ func TestCatchUp(t *testing.T) {
 	}
 }
 
-func TestCrashBetweenRunAndDelivery(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, testJobs)
+// failedDelivery runs the Monday control of 2026-11-23 with ML64B's outbox
+// folder blocked by a file (its delivery fails, once: no retry), and returns
+// the warehouse, the instant and the blocking file.
+func failedDelivery(t *testing.T, f *fixture) (*warehouse.Warehouse, time.Time, string) {
+	t.Helper()
 	f.cfg.Retries.Attempts = 1
 	w := f.warehouse()
-	ctx := context.Background()
 	mon := at(t, "2026-11-23 07:00")
 	f.clock.Set(mon)
 	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
-	// ML64B's outbox folder cannot be created: its delivery fails.
 	if err := os.MkdirAll(f.cfg.Outbox, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -413,10 +413,18 @@ func TestCrashBetweenRunAndDelivery(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	o, err := f.scheduler().RunJob(ctx, w, "weekly_control", mon, false)
+	o, err := f.scheduler().RunJob(context.Background(), w, "weekly_control", mon, false)
 	if err == nil || o.State != StateDeliveryFailed {
 		t.Fatalf("%+v %v", o, err)
 	}
+	return w, mon, blocker
+}
+
+func TestCrashBetweenRunAndDelivery(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testJobs)
+	w, _, blocker := failedDelivery(t, f)
+	ctx := context.Background()
 	// Restart: the delivery resumes, the steps do not run again, and only
 	// ML64B is delivered.
 	if err := os.Remove(blocker); err != nil {
@@ -448,23 +456,9 @@ func TestCrashBetweenRunAndDelivery(t *testing.T) {
 func TestFailedDeliveryRetriedWhileRunning(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testJobs)
-	f.cfg.Retries.Attempts = 1
-	w := f.warehouse()
+	w, mon, blocker := failedDelivery(t, f)
 	ctx := context.Background()
-	mon := at(t, "2026-11-23 07:00")
-	f.clock.Set(mon)
-	freshIngest(t, w, mon.Add(-time.Hour), warehouse.StatusDone)
-	if err := os.MkdirAll(f.cfg.Outbox, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	blocker := filepath.Join(f.cfg.Outbox, "direction_ML64B")
-	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	s := f.scheduler()
-	if o, err := s.RunJob(ctx, w, "weekly_control", mon, false); err == nil || o.State != StateDeliveryFailed {
-		t.Fatalf("%+v %v", o, err)
-	}
 	if err := os.Remove(blocker); err != nil {
 		t.Fatal(err)
 	}
