@@ -186,6 +186,20 @@ func (s *Scheduler) retryDeliveries(ctx context.Context, w *warehouse.Warehouse,
 		errs = append(errs, err)
 		s.retryPending = s.retryPending || o.State == StateDeliveryFailed
 	}
+	// A held run stays held; its alert to the analysts is tried again.
+	held, _, err := s.inState(ctx, w, StateHeld)
+	if err != nil {
+		return outcomes, errors.Join(append(errs, err)...)
+	}
+	for _, in := range held {
+		j := s.Defs.Job(in.Job)
+		if j == nil || now.Sub(in.At) > DeliveryRetryFor || stopping(ctx) != nil {
+			continue
+		}
+		pending, err := s.retryAlert(ctx, w, j, in.At, now)
+		errs = append(errs, err)
+		s.retryPending = s.retryPending || pending
+	}
 	return outcomes, errors.Join(errs...)
 }
 

@@ -138,27 +138,17 @@ func (s *Scheduler) Fresh(ctx context.Context, w *warehouse.Warehouse, at time.T
 // file delivered to them (outbox and email).
 func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at time.Time, why string) (string, delivery.Result, error) {
 	var res delivery.Result
-	dir := filepath.Join(s.Config.WorkDir, j.Name, at.In(paris).Format("2006-01-02_1504"))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	path := s.alertPath(j, at)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return StateDeliveryFailed, res, fmt.Errorf("création du dossier de l'exécution : %w", err)
 	}
-	path := filepath.Join(dir, "ALERTE_fraicheur_"+at.In(paris).Format("2006-01-02")+".txt")
 	text := fmt.Sprintf("vigie — rapports retenus\n\nTâche : %s (%s)\nExécution prévue : %s\n\nLes rapports de cette exécution n'ont pas été envoyés aux directions : %s.\n\n"+
 		"Déposez une extraction récente dans le dossier d'arrivée (avec son fichier _READY) ; une fois chargée, relancez :\n  vigie schedule run %s --for \"%s\" --force\n",
 		frenchJob(j), j.Name, frenchDate(at), why, j.Name, at.In(paris).Format("2006-01-02 15:04"))
 	if err := writeFileAtomic(path, []byte(text)); err != nil {
 		return StateDeliveryFailed, res, err
 	}
-	b := delivery.Batch{Job: j.Name, ScheduledFor: at, Subject: "vigie : rapports retenus (" + frenchJob(j) + ", " + frenchDate(at) + ")",
-		Body:  "Bonjour,\n\nLes rapports de cette exécution sont retenus : " + why + ".",
-		Files: []delivery.File{{Path: path, Audience: delivery.Analysts}}}
-	d := s.deliverer(w)
-	err := s.retry(ctx, "freshness alert", func() error {
-		r, err := d.Deliver(ctx, b, s.Config.DeliveryRecipients())
-		res.Sent += r.Sent
-		res.Failed += r.Failed
-		return err
-	})
+	res, err := s.deliverAlert(ctx, w, j, at, path, "Les rapports de cette exécution sont retenus : "+why+".")
 	s.log().Warn("reports held back", "job", j.Name, "for", warehouse.LocalTimestamp(at))
 	if err != nil {
 		// Still held: a failed alert is no reason to send the reports (a
@@ -167,6 +157,52 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 		return StateHeld, res, warehouse.Refused(fmt.Errorf("%w : %s ; l'alerte aux analystes n'a pas pu être livrée : %w", ErrStale, why, err))
 	}
 	return StateHeld, res, warehouse.Refused(fmt.Errorf("%w : %s", ErrStale, why))
+}
+
+// alertPath is the freshness alert file of a held run.
+func (s *Scheduler) alertPath(j *Job, at time.Time) string {
+	return filepath.Join(s.Config.WorkDir, j.Name, at.In(paris).Format("2006-01-02_1504"), "ALERTE_fraicheur_"+at.In(paris).Format("2006-01-02")+".txt")
+}
+
+// deliverAlert sends a held run's alert file to the analysts (those who
+// have it already are skipped: the ledger's exactly-once).
+func (s *Scheduler) deliverAlert(ctx context.Context, w *warehouse.Warehouse, j *Job, at time.Time, path, body string) (delivery.Result, error) {
+	var res delivery.Result
+	b := delivery.Batch{Job: j.Name, ScheduledFor: at, Subject: "vigie : rapports retenus (" + frenchJob(j) + ", " + frenchDate(at) + ")",
+		Body: "Bonjour,\n\n" + body, Files: []delivery.File{{Path: path, Audience: delivery.Analysts}}}
+	d := s.deliverer(w)
+	err := s.retry(ctx, "freshness alert", func() error {
+		r, err := d.Deliver(ctx, b, s.Config.DeliveryRecipients())
+		res.Sent += r.Sent
+		res.Failed += r.Failed
+		return err
+	})
+	return res, err
+}
+
+// retryAlert tries again, DeliveryRetryEvery after the last try, the alert
+// of a held run that some analyst never got; it tells whether one is still
+// pending.
+func (s *Scheduler) retryAlert(ctx context.Context, w *warehouse.Warehouse, j *Job, at, now time.Time) (bool, error) {
+	text, err := s.sqlText(w, "alert_pending.sql")
+	if err != nil {
+		return false, err
+	}
+	var n int
+	var last sql.NullTime
+	if err := w.DB.QueryRowContext(ctx, text, j.Name, warehouse.LocalTimestamp(at)).Scan(&n, &last); err != nil {
+		return false, fmt.Errorf("read the alert's deliveries: %w", err)
+	}
+	path := s.alertPath(j, at)
+	if _, err := os.Stat(path); n == 0 || err != nil {
+		return false, nil
+	}
+	if last.Valid && now.Sub(fromLocalTimestamp(last.Time)) < DeliveryRetryEvery {
+		return true, nil
+	}
+	s.log().Info("retrying a freshness alert", "job", j.Name, "for", warehouse.LocalTimestamp(at))
+	res, err := s.deliverAlert(ctx, w, j, at, path, "Les rapports de cette exécution sont retenus : le fichier joint dit pourquoi.")
+	return res.Failed > 0 || err != nil, err
 }
 
 func writeFileAtomic(path string, data []byte) error { return atomic.WriteBytes(path, 0o600, data) }

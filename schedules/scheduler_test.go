@@ -628,6 +628,25 @@ func TestHeldReportsStayHeldWhenTheAlertFails(t *testing.T) {
 	if got := query(t, w, `SELECT state FROM schedule_ledger WHERE job = 'weekly_control'`); got != StateHeld {
 		t.Errorf("ledger: %s, want held", got)
 	}
+	// The daemon tries the alert again (not the reports), once the retry
+	// delay has passed, and once it is delivered, no more.
+	alert := `SELECT count(*) FROM delivery_ledger WHERE recipient = 'analyste_a1' AND file LIKE 'ALERTE%' AND status = 'sent'`
+	s := f.scheduler()
+	for _, c := range []struct {
+		after time.Duration
+		want  string
+	}{{5 * time.Minute, "0"}, {DeliveryRetryEvery + 5*time.Minute, "1"}, {3 * DeliveryRetryEvery, "1"}} {
+		// (the last try was at 07:03, after the run's own retries)
+		if _, err := s.Tick(context.Background(), w, mon.Add(c.after), false); err != nil {
+			t.Fatalf("tick at +%v: %v", c.after, err)
+		}
+		if got := query(t, w, alert); got != c.want {
+			t.Errorf("after a tick at +%v: the alert delivered %s times, want %s", c.after, got, c.want)
+		}
+	}
+	if got := query(t, w, `SELECT count(*) FROM delivery_ledger WHERE recipient LIKE 'direction_%' AND status = 'sent'`); got != "0" {
+		t.Errorf("%s deliveries of stale reports to the directors after the alert's retry", got)
+	}
 }
 
 func TestInbox(t *testing.T) {
