@@ -490,10 +490,5 @@ func (s *Server) handleAnalysisExport(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	cols := make([]reports.XColumn, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = reports.XColumn{Header: c, Kind: kindOf(t.Types[i])}
-	}
-	s.sendTable(w, r, format, "analyse-"+strconv.FormatInt(a.ID, 10)+"-"+s.cfg.Now().In(parisZone).Format("2006-01-02"),
-		"Analyse", cols, t.Rows)
+	s.sendResult(w, r, format, "analyse-"+strconv.FormatInt(a.ID, 10)+"-"+s.cfg.Now().In(parisZone).Format("2006-01-02"), "Analyse", t)
 }

@@ -94,16 +94,22 @@ func (s *Server) handleSQL(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		cols := make([]reports.XColumn, len(t.Columns))
-		for i, c := range t.Columns {
-			cols[i] = reports.XColumn{Header: c, Kind: kindOf(t.Types[i])}
-		}
-		s.sendTable(w, r, f, "requete-"+s.cfg.Now().In(parisZone).Format("2006-01-02-150405"), "Résultat", cols, t.Rows)
+		s.sendResult(w, r, f, "requete-"+s.cfg.Now().In(parisZone).Format("2006-01-02-150405"), "Résultat", t)
 		return
 	}
 	d.Result = t
 	d.Duration = time.Since(start).Round(time.Millisecond).String()
 	s.sqlPage(w, r, http.StatusOK, d, "")
+}
+
+// sendResult sends a query's result (the SQL page's, an analysis's) as a
+// CSV or XLSX file, its columns typed from their DuckDB types.
+func (s *Server) sendResult(w http.ResponseWriter, r *http.Request, format, name, sheet string, t *data.Table) {
+	cols := make([]reports.XColumn, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = reports.XColumn{Header: c, Kind: kindOf(t.Types[i])}
+	}
+	s.sendTable(w, r, format, name, sheet, cols, t.Rows)
 }
 
 // kindOf types a workbook column from its DuckDB type.
