@@ -42,15 +42,18 @@ func CheckLiterals(ctx context.Context, w *warehouse.Warehouse, s Scope, sqlText
 	return nil
 }
 
-// stringLiterals returns the text of the statement's '…' literals (a doubled
-// quote is a quote inside one), those short enough to be a code or an id.
-func stringLiterals(sqlText string) []string {
-	var out []string
+// walkLiterals reads a statement's '…' literals (a doubled quote is a quote
+// inside one): outside gets the text between them as written, literal each
+// literal's text and whether its closing quote was found.
+func walkLiterals(sqlText string, outside func(string), literal func(text string, closed bool)) {
+	start := 0
 	for i := 0; i < len(sqlText); i++ {
 		if sqlText[i] != '\'' {
 			continue
 		}
+		outside(sqlText[start:i])
 		var b strings.Builder
+		closed := false
 		j := i + 1
 		for ; j < len(sqlText); j++ {
 			if sqlText[j] == '\'' {
@@ -59,15 +62,28 @@ func stringLiterals(sqlText string) []string {
 					j++
 					continue
 				}
+				closed = true
 				break
 			}
 			b.WriteByte(sqlText[j])
 		}
-		if v := b.String(); v != "" && len(v) <= 64 && !strings.ContainsRune(v, '\x1f') {
+		literal(b.String(), closed)
+		i, start = j, j+1
+	}
+	if start < len(sqlText) {
+		outside(sqlText[start:])
+	}
+}
+
+// stringLiterals returns the text of the statement's literals short enough
+// to be a code or an id.
+func stringLiterals(sqlText string) []string {
+	var out []string
+	walkLiterals(sqlText, func(string) {}, func(v string, _ bool) {
+		if v != "" && len(v) <= 64 && !strings.ContainsRune(v, '\x1f') {
 			out = append(out, v)
 		}
-		i = j
-	}
+	})
 	return out
 }
 
@@ -76,24 +92,11 @@ func stringLiterals(sqlText string) []string {
 // reads the audit log.
 func MaskLiterals(sqlText string) string {
 	var b strings.Builder
-	in := false
-	for i := 0; i < len(sqlText); i++ {
-		c := sqlText[i]
-		switch {
-		case c == '\'' && in && i+1 < len(sqlText) && sqlText[i+1] == '\'':
-			i++ // a quote inside the literal
-		case c == '\'' && in:
-			in = false
-			b.WriteString("…'")
-		case c == '\'':
-			in = true
-			b.WriteByte(c)
-		case !in:
-			b.WriteByte(c)
+	walkLiterals(sqlText, func(s string) { b.WriteString(s) }, func(_ string, closed bool) {
+		b.WriteString("'…")
+		if closed {
+			b.WriteByte('\'')
 		}
-	}
-	if in {
-		b.WriteString("…")
-	}
+	})
 	return b.String()
 }
