@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/arml-na/vigie/pipelines/french"
 )
 
 // ASPRow is one young person of the weekly ASP list (rules.md, PCJ): a PACEA
@@ -92,10 +94,7 @@ func WriteASPList(path string, l ASPList) error {
 
 // countNoun is « 1 jeune », « 27 jeunes » (French: 0 and 1 take the singular).
 func countNoun(n int, one, many string) string {
-	if n > 1 {
-		return frInt(int64(n)) + "\u00a0" + many
-	}
-	return frInt(int64(n)) + "\u00a0" + one
+	return frInt(int64(n)) + "\u00a0" + french.Plural(int64(n), one, many)
 }
 
 func structureLabel(code, name string) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/controls"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/structure"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
@@ -325,8 +326,5 @@ func writeCounsellors(ctx context.Context, w *warehouse.Warehouse, opts Options,
 }
 
 func plural(n int, word string) string {
-	if n > 1 {
-		return fmt.Sprintf("%d %ss", n, word)
-	}
-	return fmt.Sprintf("%d %s", n, word)
+	return fmt.Sprintf("%d %s", n, french.Plural(int64(n), word, word+"s"))
 }
