@@ -28,23 +28,6 @@ func mayAuthor(profil string) bool { return profil == accounts.Avance || profil 
 // mayDecide tells which profiles validate or refuse proposed analyses.
 func mayDecide(profil string) bool { return profil == accounts.Valideur }
 
-// maySee tells whether acc may open a: its own, a validated one (every
-// account with data), a proposed one for a valideur. Nothing for admin.
-func maySee(a accounts.Analysis, acc accounts.Account) bool {
-	if acc.Profil == accounts.Admin {
-		return false
-	}
-	switch {
-	case a.Owner == acc.Login:
-		return true
-	case a.Statut == accounts.AnalysisValidated:
-		return true
-	case a.Statut == accounts.AnalysisProposed:
-		return mayDecide(acc.Profil)
-	}
-	return false
-}
-
 func statutLabel(s string) string {
 	switch s {
 	case accounts.AnalysisPersonal:
@@ -115,7 +98,7 @@ func (s *Server) analysisFor(w http.ResponseWriter, r *http.Request) (accounts.A
 		return accounts.Analysis{}, false
 	}
 	a, err := s.cfg.Store.Analysis(r.Context(), id)
-	if errors.Is(err, accounts.ErrNoAnalysis) || (err == nil && !maySee(a, who(r).acc)) {
+	if errors.Is(err, accounts.ErrNoAnalysis) || (err == nil && !a.OpenTo(who(r).acc)) {
 		s.fail(w, r, kindPage, http.StatusNotFound, "aucune analyse n'a cet identifiant")
 		return accounts.Analysis{}, false
 	}

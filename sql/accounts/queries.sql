@@ -113,3 +113,19 @@ WHERE id = ? AND owner = ? AND statut IN ('personnelle', 'refusee');
 -- name: decide_analysis
 UPDATE analyses SET statut = ?, decided_by = ?, decided_at = ?, motif = ?
 WHERE id = ? AND statut = 'proposee' AND version = ?;
+
+-- name: upsert_subscription
+INSERT INTO subscriptions (login, analysis_id, frequence, created_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (login, analysis_id) DO UPDATE SET frequence = excluded.frequence;
+
+-- name: delete_subscription
+DELETE FROM subscriptions WHERE login = ? AND analysis_id = ?;
+
+-- name: list_subscriptions
+-- Every subscription with its account and analysis; one login, or all ('').
+SELECT s.login, s.frequence, s.created_at,
+       a.id, a.owner, a.titre, a.description, a.sql_text, a.affichage, a.statut, a.version, a.created_at, a.updated_at,
+       coalesce(a.decided_by, ''), coalesce(a.decided_at, 0), coalesce(a.motif, '')
+FROM subscriptions s JOIN analyses a ON a.id = s.analysis_id
+WHERE ?1 = '' OR s.login = ?1
+ORDER BY s.login, lower(a.titre), a.id;

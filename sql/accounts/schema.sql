@@ -77,3 +77,15 @@ CREATE TABLE IF NOT EXISTS analyses (
 );
 CREATE INDEX IF NOT EXISTS analyses_owner ON analyses(owner);
 CREATE INDEX IF NOT EXISTS analyses_statut ON analyses(statut);
+
+-- Subscriptions: an account receives the result of an analysis it may open
+-- (its own, or one of the catalogue), each day, each Monday or the 1st of
+-- the month, over its own scope at the time of sending (the subscriptions
+-- step of the daemon). Deleting the analysis ends its subscriptions.
+CREATE TABLE IF NOT EXISTS subscriptions (
+    login       TEXT NOT NULL REFERENCES accounts(login),
+    analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+    frequence   TEXT NOT NULL, -- quotidien, hebdomadaire, mensuel
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (login, analysis_id)
+);
