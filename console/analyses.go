@@ -177,7 +177,7 @@ const maxBars = 30
 // positive number (negative, empty, NaN) gets no bar but its label. The
 // hint says why when the result has no such shape.
 func barsOf(title string, t *data.Table) (*chart, string) {
-	if len(t.Columns) < 2 || kindOf(t.Types[1]) != reports.Int && kindOf(t.Types[1]) != reports.Float {
+	if len(t.Columns) < 2 || reports.KindOfType(t.Types[1]) != reports.Int && reports.KindOfType(t.Types[1]) != reports.Float {
 		return nil, "Pour l'affichage en barres, la requête rend d'abord une colonne de libellés, puis une colonne de nombres."
 	}
 	rows := t.Rows

@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/console/data"
@@ -105,27 +104,5 @@ func (s *Server) handleSQL(w http.ResponseWriter, r *http.Request) {
 // sendResult sends a query's result (the SQL page's, an analysis's) as a
 // CSV or XLSX file, its columns typed from their DuckDB types.
 func (s *Server) sendResult(w http.ResponseWriter, r *http.Request, format, name, sheet string, t *data.Table) {
-	cols := make([]reports.XColumn, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = reports.XColumn{Header: c, Kind: kindOf(t.Types[i])}
-	}
-	s.sendTable(w, r, format, name, sheet, cols, t.Rows)
-}
-
-// kindOf types a workbook column from its DuckDB type.
-func kindOf(typ string) reports.Kind {
-	switch typ {
-	case "DATE":
-		return reports.Date
-	case "TIMESTAMP", "TIMESTAMP WITH TIME ZONE":
-		return reports.DateTime
-	case "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER":
-		return reports.Int
-	case "DOUBLE", "FLOAT":
-		return reports.Float
-	}
-	if strings.HasPrefix(typ, "DECIMAL") { // DECIMAL(10,2)
-		return reports.Float
-	}
-	return reports.Text
+	s.sendTable(w, r, format, name, sheet, reports.ResultColumns(t.Columns, t.Types), t.Rows)
 }

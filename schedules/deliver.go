@@ -55,19 +55,19 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
 	recipients := s.Config.DeliveryRecipients()
-	counsellors, err := delivery.Counsellors(ctx, w, b.Files)
+	people, err := delivery.FileRecipients(ctx, w, b.Files)
 	if err != nil {
 		return StateDeliveryFailed, res, err
 	}
-	recipients = append(recipients, counsellors...)
+	recipients = append(recipients, people...)
 	var bad []string
-	for _, c := range counsellors {
+	for _, c := range people {
 		if c.BadEmail {
 			bad = append(bad, c.ID)
 		}
 	}
 	if len(bad) > 0 {
-		s.log().Warn("counsellors whose email in utilisateurs is no usable address: outbox only", "recipients", strings.Join(bad, ","))
+		s.log().Warn("recipients whose email (utilisateurs, console account) is no usable address: outbox only", "recipients", strings.Join(bad, ","))
 	}
 	var nobody []string
 	for _, o := range outputs {

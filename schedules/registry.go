@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/steps"
+	"github.com/arml-na/vigie/pipelines/subscriptions"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -46,7 +47,8 @@ const InboxStep = "ingest"
 
 // NewRegistry builds the daemon's registry from the declared steps: each
 // schedulable step runs for the job's instant under the job's run record.
-func NewRegistry(declared *steps.Registry) Registry {
+// query runs the console's analyses for the subscriptions step (console/data.QueryFile).
+func NewRegistry(declared *steps.Registry, query subscriptions.QueryFunc) Registry {
 	r := Registry{}
 	for _, s := range declared.All() {
 		if !s.Schedulable() {
@@ -56,7 +58,7 @@ func NewRegistry(declared *steps.Registry) Registry {
 			return s.RunFor(ctx, steps.Env{W: rc.W, RunID: rc.RunID, Log: rc.Log},
 				steps.Instant{Job: rc.Job, For: rc.ScheduledFor, AsOf: rc.AsOf, OutDir: rc.OutDir, BackupDir: rc.Config.Archive.BackupDir, Reference: rc.Reference,
 					Counsellors: rc.Config.Counsellors.Options(),
-					Backups:     rc.Config.Backup.Dir, BackupKeep: rc.Config.Backup.Keep})
+					Backups:     rc.Config.Backup.Dir, BackupKeep: rc.Config.Backup.Keep, Query: query})
 		}
 	}
 	return r

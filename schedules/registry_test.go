@@ -15,7 +15,7 @@ import (
 func TestRegistryFromDeclaredSteps(t *testing.T) {
 	t.Parallel()
 	declared := steps.Declared()
-	reg := NewRegistry(declared)
+	reg := NewRegistry(declared, nil)
 	for _, name := range KnownSteps {
 		if name == InboxStep {
 			continue

@@ -171,8 +171,10 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 			return outputs, fmt.Errorf("étape %s : %w", name, err)
 		}
 		for _, o := range got {
-			if _, counsellor := delivery.IsCounsellor(o.Audience); !counsellor && o.Audience != AnalystsAudience && !ValidStructureCode(o.Audience) {
-				return outputs, fmt.Errorf("étape %s : le fichier %s est destiné à %q : un code structure ou %q attendu", name, filepath.Base(o.Path), o.Audience, AnalystsAudience)
+			_, counsellor := delivery.IsCounsellor(o.Audience)
+			_, subscriber := delivery.IsSubscriber(o.Audience)
+			if !counsellor && !subscriber && o.Audience != AnalystsAudience && !ValidStructureCode(o.Audience) {
+				return outputs, fmt.Errorf("étape %s : le fichier %s est destiné à %q : un code structure, %q, un conseiller ou un abonné attendu", name, filepath.Base(o.Path), o.Audience, AnalystsAudience)
 			}
 		}
 		outputs = append(outputs, got...)

@@ -183,7 +183,7 @@ func (a *app) runDemo(cmd *cobra.Command, out string, opts demo.Options) error {
 	fmt.Fprintf(a.stdout, "  %s query --warehouse %s \"SELECT rule, gravite, count(*) AS n FROM findings GROUP BY ALL ORDER BY rule\"\n", prog, whPath)
 	fmt.Fprintf(a.stdout, "  %s controls --warehouse %s --as-of %s --rule PCJ\n", prog, whPath, opts.AsOf.Format(time.DateOnly))
 	fmt.Fprintf(a.stdout, "  %s runs --warehouse %s\n", prog, whPath)
-	return a.demoConsole(ctx, w, out)
+	return a.demoConsole(ctx, w, out, opts.AsOf)
 }
 
 // programName is how the user called vigie (./bin/vigie after make demo),

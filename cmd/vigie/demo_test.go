@@ -45,6 +45,7 @@ func TestDemoCommand(t *testing.T) {
 		"http://127.0.0.1:8080/",
 		"demo-standard", "demo-avance", "demo-expert", "demo-valideur", "demo-analyste", "demo-admin",
 		"Analyses et mallette",
+		"Et demo-standard y est abonné (chaque jour)",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the summary does not say %q:\n%s", want, stdout)
@@ -93,6 +94,11 @@ func TestDemoCommand(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
 			t.Errorf("missing %s: %v", p, err)
 		}
+	}
+	// demo-standard's subscription is delivered to its own outbox folder.
+	if got, err := filepath.Glob(filepath.Join(out, "outbox", "abonne_*", "*", "*")); err != nil || len(got) != 2 ||
+		!strings.HasSuffix(got[0], filepath.Join("abonne_demo-standard", "2026-11-23_0730_demo", "analyse-1-2026-11-23.xlsx")) {
+		t.Errorf("the demo's subscription in the outbox: %v, %v", got, err)
 	}
 	// The demo runs the Monday step (report_weekly): the counsellors receive
 	// their own list, in their own outbox folder.

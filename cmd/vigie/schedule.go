@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/ingest"
@@ -78,7 +79,7 @@ func (f *scheduleFlags) load(a *app, needConfig bool) (*schedules.Definitions, *
 // newScheduler builds the scheduler: its registry from the declared steps,
 // and the inbox watch, which ingests each ready folder under a run of its own.
 func newScheduler(a *app, defs *schedules.Definitions, cfg *schedules.Config, clock schedules.Clock) (*schedules.Scheduler, error) {
-	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: schedules.NewRegistry(steps.Declared()), Clock: clock, Log: a.log,
+	s := &schedules.Scheduler{Defs: defs, Config: cfg, Steps: schedules.NewRegistry(steps.Declared(), data.QueryFile), Clock: clock, Log: a.log,
 		Ingest: func(ctx context.Context, w *warehouse.Warehouse, dir string) error {
 			_, err := steps.Run(ctx, a.env(w), steps.Ingest, warehouse.RunInfo{Arguments: []string{dir}},
 				steps.Extraction{Dir: dir, Options: ingest.Options{Logger: a.log}})
@@ -375,13 +376,13 @@ func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
 	for _, o := range d.Outputs {
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
-	counsellors, err := delivery.Counsellors(ctx, d.Warehouse, b.Files)
+	people, err := delivery.FileRecipients(ctx, d.Warehouse, b.Files)
 	if err != nil {
 		return err
 	}
 	outbox := filepath.Join(d.Out, "outbox")
 	dl := &delivery.Deliverer{W: d.Warehouse, Outbox: outbox, Log: a.log}
-	res, err := dl.Deliver(ctx, b, append(cfg.DeliveryRecipients(), counsellors...))
+	res, err := dl.Deliver(ctx, b, append(cfg.DeliveryRecipients(), people...))
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func TestScheduleList(t *testing.T) {
 		t.Errorf("missing %q in\n%s", want, out)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(out, "\r\n", "\n")), "\n")
-	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 8 { // a header and one line for each of the seven jobs
+	if lines[0] != "job,scheduled_for,jour,moved_from,holiday,steps" || len(lines) != 9 { // a header and one line for each of the eight jobs
 		t.Errorf("output:\n%s", out)
 	}
 	// A 02:30 job on the spring-forward day runs at 03:00, and the list says why.
@@ -343,8 +343,9 @@ func Example_scheduleList() {
 	// archive         2026-05-24 05:00  dimanche                                        archive_plan archive_apply
 	// daily_ingest    2026-05-24 06:00  dimanche                                        ingest controls
 	// backup          2026-05-24 06:45  dimanche                                        backup
+	// subscriptions   2026-05-24 07:30  dimanche                                        subscriptions
 	// weekly_control  2026-05-26 07:00  mardi     2026-05-25 07:00  Lundi de Pentecôte  ingest controls report_weekly
 	// monthly_report  2026-06-01 07:00  lundi                                           controls report_monthly
 	// monthly_rafael  2026-06-01 08:00  lundi                                           rafael
-	// (7 lignes)
+	// (8 lignes)
 }

@@ -186,3 +186,14 @@ func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, e
 	}
 	return a.Table, nil
 }
+
+// QueryFile is Query for a structure code ("" for the region) rather than a
+// Scope: the subscriptions step runs the analyses of the console's accounts
+// with it, each over its subscriber's scope.
+func QueryFile(ctx context.Context, path, structure, sqlText string) (*Table, error) {
+	s := RegionScope()
+	if structure != "" {
+		s = StructureScope(structure)
+	}
+	return Query(ctx, path, s, sqlText)
+}

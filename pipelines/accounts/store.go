@@ -160,3 +160,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) Close() error { return s.db.Close() }
 
 func (s *Store) now() int64 { return s.Now().Unix() }
+
+// OpenExisting opens the store at path if it exists: nil, nil when it does
+// not (no console was ever set up beside this warehouse), so that a batch
+// reading it never creates it.
+func OpenExisting(ctx context.Context, path string, sqlFS fs.FS) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return Open(ctx, path, sqlFS)
+}

@@ -50,6 +50,19 @@ const CounsellorAudience = "conseiller:"
 // id_utilisateur is id.
 func Counsellor(id string) string { return CounsellorAudience + id }
 
+// SubscriberAudience prefixes the audience of the files of a console
+// account's subscriptions; the rest is its login (see Subscriber).
+const SubscriberAudience = "abonne:"
+
+// Subscriber is the audience of the files of the console account login.
+func Subscriber(login string) string { return SubscriberAudience + login }
+
+// IsSubscriber tells whether audience is a subscriber's, and whose.
+func IsSubscriber(audience string) (login string, ok bool) {
+	login, ok = strings.CutPrefix(audience, SubscriberAudience)
+	return login, ok && login != ""
+}
+
 // IsCounsellor tells whether audience is a counsellor's, and whose.
 func IsCounsellor(audience string) (id string, ok bool) {
 	id, ok = strings.CutPrefix(audience, CounsellorAudience)
@@ -70,6 +83,9 @@ type Recipient struct {
 	// Counsellor is the id_utilisateur of a counsellor, who receives the
 	// list of the findings on their own dossiers only.
 	Counsellor string
+	// Subscriber is the login of a console account, who receives the results
+	// of its own subscriptions only.
+	Subscriber string
 	// BadEmail: the address the source system holds for this recipient is
 	// no usable address; the outbox only.
 	BadEmail bool
@@ -107,19 +123,25 @@ type Result struct {
 	Failed  int
 }
 
-var safeID = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+// safeID is a recipient id that is one plain name of a folder: letters,
+// digits, -, _ and dots (a login's), never first (no "." or "..").
+var safeID = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]*$`)
 
 // For tells whether file f is meant for recipient r: a director receives only
 // their structure's files, an analyst only the analysts' files.
-// A counsellor receives only their own list.
+// A counsellor receives only their own list, a subscriber only its own
+// subscriptions.
 func For(f File, r Recipient) bool {
 	if id, ok := IsCounsellor(f.Audience); ok {
 		return r.Counsellor == id
 	}
+	if login, ok := IsSubscriber(f.Audience); ok {
+		return r.Subscriber == login
+	}
 	if f.Audience == Analysts {
 		return r.Analyst
 	}
-	return !r.Analyst && r.Counsellor == "" && r.Structure != "" && r.Structure == f.Audience
+	return !r.Analyst && r.Counsellor == "" && r.Subscriber == "" && r.Structure != "" && r.Structure == f.Audience
 }
 
 // Deliver gives each recipient the batch's files meant for them, by outbox

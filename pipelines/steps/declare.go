@@ -15,6 +15,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/rafael"
 	"github.com/arml-na/vigie/pipelines/reporting"
 	"github.com/arml-na/vigie/pipelines/structure"
+	"github.com/arml-na/vigie/pipelines/subscriptions"
 	"github.com/arml-na/vigie/pipelines/transfers"
 )
 
@@ -24,7 +25,7 @@ import (
 func Declared() *Registry {
 	r := NewRegistry()
 	for _, s := range []Step{Ingest, Controls, WeeklyASP, ReportRegion, ReportWeekly, ReportMonthly, Report, Transfers,
-		ArchivePlan, ArchiveApply, ArchiveDossier, ArchiveBackup, Rafael, Backup} {
+		ArchivePlan, ArchiveApply, ArchiveDossier, ArchiveBackup, Rafael, Backup, Subscriptions} {
 		if err := r.Add(s); err != nil {
 			panic(err) // a programming error, caught by TestDeclared
 		}
@@ -305,5 +306,36 @@ var Backup = &Pipeline[backup.Options, backup.Copy]{
 	},
 	ForInstant: func(in Instant) (backup.Options, error) {
 		return backup.Options{Out: in.Backups, Keep: in.BackupKeep}, nil
+	},
+}
+
+// Subscriptions sends the console's subscriptions due at the instant: each
+// analysis over its subscriber's own scope, to that subscriber only.
+var Subscriptions = &Pipeline[subscriptions.Options, *subscriptions.Result]{
+	Declared: Info{Name: "subscriptions", Command: "schedule run subscriptions",
+		Reads:    []string{"tout l'entrepôt (les requêtes des analyses)", "comptes et abonnements de la console"},
+		Produces: "le résultat de chaque analyse à laquelle un compte de la console est abonné, pour ce compte"},
+	Exec: func(ctx context.Context, e Env, o subscriptions.Options) (*subscriptions.Result, error) {
+		if o.Log == nil {
+			o.Log = e.log()
+		}
+		return subscriptions.Run(ctx, e.W, o)
+	},
+	ForInstant: func(in Instant) (subscriptions.Options, error) {
+		return subscriptions.Options{For: in.For, Out: filepath.Join(in.OutDir, "abonnements"), Query: in.Query}, nil
+	},
+	Outputs: func(r *subscriptions.Result) ([]Output, error) {
+		logins := make([]string, 0, len(r.BySubscriber))
+		for l := range r.BySubscriber {
+			logins = append(logins, l)
+		}
+		sort.Strings(logins)
+		var outs []Output
+		for _, l := range logins {
+			for _, f := range r.BySubscriber[l] {
+				outs = append(outs, Output{Path: f, Audience: delivery.Subscriber(l)})
+			}
+		}
+		return outs, nil
 	},
 }

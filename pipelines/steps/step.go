@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/reporting"
+	"github.com/arml-na/vigie/pipelines/subscriptions"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
@@ -72,6 +73,9 @@ type Instant struct {
 	// Counsellors says which structures' counsellors receive their Monday
 	// list (the configuration's counsellors section); nil for none.
 	Counsellors *reporting.CounsellorOptions
+	// Query runs the console's analyses for the subscriptions step; nil:
+	// that step fails as not wired.
+	Query subscriptions.QueryFunc
 }
 
 // Info is what a step declares about itself.

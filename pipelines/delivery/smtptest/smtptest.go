@@ -14,6 +14,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -39,6 +40,9 @@ type Server struct {
 	Addr string
 	Port int
 	CA   *x509.CertPool
+	// CAPEM is the server's self-signed certificate in PEM, for a
+	// configuration's ca_file.
+	CAPEM []byte
 
 	mu       sync.Mutex
 	messages []Message
@@ -61,7 +65,7 @@ const User, Password = "vigie", "s3cret"
 func Start(t testing.TB, implicit bool) *Server {
 	t.Helper()
 	cert, pool := selfSigned(t)
-	ts := &Server{CA: pool, failOnce: map[string]bool{}}
+	ts := &Server{CA: pool, CAPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), failOnce: map[string]bool{}}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{ts: ts}, nil }))
 	s.Domain = "localhost"
 	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}

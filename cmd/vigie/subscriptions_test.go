@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/accounts"
+	"github.com/arml-na/vigie/pipelines/delivery/smtptest"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+// The subscriptions job, end to end through `vigie schedule run`: each
+// subscriber receives, by email and in its outbox folder, the analysis over
+// its own scope only — a director its structure's young people, never the
+// other structure's — on the days its frequency says; a disabled account
+// receives nothing.
+func TestSubscriptionsEndToEnd(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "w.duckdb")
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	pw := "un-mot-de-passe-solide\n"
+	for _, u := range [][]string{
+		{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
+		{"dir33", "--profil", "standard", "--structure", "ML-33002", "--email", "dir33@ml33.example.org"},
+		{"gone", "--profil", "standard", "--structure", "ML-16001", "--email", "gone@ml16.example.org"},
+		{"expert", "--profil", "expert", "--email", "expert@arml.example.org"},
+		{"valid", "--profil", "valideur"},
+	} {
+		if code, _, errOut := runVigieIn(t, pw, append([]string{"--warehouse", wh, "users", "add"}, u...)...); code != 0 {
+			t.Fatalf("users add %s: %s", u[0], errOut)
+		}
+	}
+	store, err := accounts.Open(ctx, filepath.Join(warehouse.ConsoleDir(wh), accounts.FileName), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	get := func(login string) accounts.Account {
+		a, err := store.Get(ctx, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	id, err := store.CreateAnalysis(ctx, "expert", accounts.AnalysisInput{Titre: "Jeunes suivis",
+		SQL: "SELECT code_structure, id_dossier, nom_usage FROM dossiers ORDER BY 1, 2", Affichage: accounts.DisplayTable}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := store.Analysis(ctx, id)
+	if err := store.ProposeAnalysis(ctx, a, "expert", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DecideAnalysis(ctx, a, a.Version, true, "", "valid", "test"); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = store.Analysis(ctx, id)
+	for login, f := range map[string]string{"dir16": accounts.Weekly, "dir33": accounts.Daily, "gone": accounts.Weekly, "expert": accounts.Monthly} {
+		if err := store.Subscribe(ctx, get(login), a, f, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "users", "disable", "gone"); code != 0 {
+		t.Fatalf("users disable: %s", errOut)
+	}
+
+	mail := smtptest.Start(t, false)
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, mail.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	outbox := filepath.Join(dir, "outbox")
+	cfgPath := filepath.Join(dir, "vigie.yaml")
+	cfg := "outbox: " + outbox + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n" +
+		"smtp:\n  host: localhost\n  port: " + itoa(mail.Port) + "\n  tls: starttls\n  username: " + smtptest.User +
+		"\n  password_env: SMTP_PW\n  from: vigie@arml.example.org\n  ca_file: " + ca + "\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runFor := func(at string) string {
+		t.Helper()
+		code, out, errOut := runSchedCLI(ctx, map[string]string{"SMTP_PW": smtptest.Password}, "--warehouse", wh, "schedule", "run", "subscriptions",
+			"--config", cfgPath, "--for", at, "--format", "csv")
+		if code != 0 || !strings.Contains(out, "subscriptions,"+at+",done,") {
+			t.Fatalf("schedule run subscriptions --for %s: exit %d\n%s\n%s", at, code, out, errOut)
+		}
+		return out
+	}
+
+	// Monday: the weekly and daily subscriptions; the monthly one waits for
+	// the 1st, the disabled account gets nothing.
+	runFor("2026-11-23 07:30")
+	got := outboxFiles(t, outbox)
+	want := []string{
+		"abonne_dir16/2026-11-23_0730_subscriptions/analyse-" + itoa(int(id)) + "-2026-11-23.xlsx",
+		"abonne_dir16/2026-11-23_0730_subscriptions/courriel-abonnements-2026-11-23.txt",
+		"abonne_dir33/2026-11-23_0730_subscriptions/analyse-" + itoa(int(id)) + "-2026-11-23.xlsx",
+		"abonne_dir33/2026-11-23_0730_subscriptions/courriel-abonnements-2026-11-23.txt",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("outbox:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Each director's workbook holds its structure's young people only.
+	for _, c := range []struct {
+		file         string
+		holds, lacks []string
+	}{
+		{want[0], []string{"D1", "Martin", "D2", "Lefèvre"}, []string{"D3", "Garçon", "ML-33002"}},
+		{want[2], []string{"D3", "Garçon"}, []string{"D1", "Martin", "Lefèvre", "ML-16001"}},
+	} {
+		cells := workbookCells(t, filepath.Join(outbox, c.file))
+		for _, v := range c.holds {
+			if !strings.Contains(cells, "|"+v+"|") {
+				t.Errorf("%s lacks %q:\n%s", c.file, v, cells)
+			}
+		}
+		for _, v := range c.lacks {
+			if strings.Contains(cells, v) {
+				t.Errorf("%s holds %q, another structure's:\n%s", c.file, v, cells)
+			}
+		}
+		if !strings.Contains(cells, "Jeunes suivis") || !strings.Contains(cells, "Périmètre : structure ") {
+			t.Errorf("%s: no title block:\n%s", c.file, cells)
+		}
+	}
+	// By email: each director its own workbook, the body saying what it is.
+	mailed := map[string]string{}
+	for _, m := range mail.Messages() {
+		if len(m.To) != 1 {
+			t.Fatalf("message to %v: one recipient per message expected", m.To)
+		}
+		_, att := smtptest.Attachments(t, m.Data)
+		for name, sum := range att {
+			mailed[m.To[0]] += name + " "
+			login := strings.SplitN(m.To[0], "@", 2)[0]
+			file, err := os.ReadFile(filepath.Join(outbox, "abonne_"+login, "2026-11-23_0730_subscriptions", name))
+			if s := sha256.Sum256(file); err != nil || hex.EncodeToString(s[:]) != sum {
+				t.Errorf("%s: attachment %s is not its outbox file (%v)", m.To[0], name, err)
+			}
+		}
+		body := smtptest.Body(t, m.Data)
+		if !strings.Contains(body, "Voici l'analyse à laquelle vous êtes abonné·e") || !strings.Contains(body, "« Jeunes suivis » (") || strings.Contains(body, "Martin") {
+			t.Errorf("body to %v:\n%s", m.To, body)
+		}
+	}
+	xlsx := "analyse-" + itoa(int(id)) + "-2026-11-23.xlsx "
+	if len(mailed) != 2 || mailed["dir16@ml16.example.org"] != xlsx || mailed["dir33@ml33.example.org"] != xlsx {
+		t.Errorf("emails: %v", mailed)
+	}
+	if recs := queryCSV(t, wh, `SELECT DISTINCT recipient FROM delivery_ledger ORDER BY 1`); len(recs) != 3 || recs[1][0] != "abonne_dir16" || recs[2][0] != "abonne_dir33" {
+		t.Errorf("delivery ledger: %v", recs)
+	}
+	audit, _, err := store.AuditLog(ctx, accounts.AuditFilter{Action: "abonnement_calcule", Limit: 10})
+	if err != nil || len(audit) != 2 {
+		t.Errorf("audit of the results: %+v, %v", audit, err)
+	}
+
+	// Tuesday: the daily subscription only.
+	runFor("2026-11-24 07:30")
+	var tuesday []string
+	for _, f := range outboxFiles(t, outbox) {
+		if strings.Contains(f, "2026-11-24") {
+			tuesday = append(tuesday, strings.SplitN(f, "/", 2)[0])
+		}
+	}
+	if strings.Join(tuesday, ",") != "abonne_dir33,abonne_dir33" {
+		t.Errorf("Tuesday's deliveries: %v", tuesday)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// outboxFiles lists the files under an outbox, relative and sorted.
+func outboxFiles(t *testing.T, outbox string) []string {
+	t.Helper()
+	var got []string
+	err := filepath.WalkDir(outbox, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(outbox, p)
+			got = append(got, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(got)
+	return got
+}
+
+// workbookCells reads every cell of a workbook's sheets, "|"-separated.
+func workbookCells(t *testing.T, path string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, sh := range f.GetSheetList() {
+		rows, err := f.GetRows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			b.WriteString("|" + strings.Join(r, "|") + "|\n")
+		}
+	}
+	return b.String()
+}

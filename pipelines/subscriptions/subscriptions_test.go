@@ -1,0 +1,139 @@
+package subscriptions_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arml-na/vigie/console/data"
+	"github.com/arml-na/vigie/pipelines/accounts"
+	"github.com/arml-na/vigie/pipelines/ingest"
+	"github.com/arml-na/vigie/pipelines/ingest/ingesttest"
+	"github.com/arml-na/vigie/pipelines/subscriptions"
+	"github.com/arml-na/vigie/pipelines/warehouse"
+	sqlfiles "github.com/arml-na/vigie/sql"
+)
+
+func TestDue(t *testing.T) {
+	t.Parallel()
+	monday := time.Date(2026, 11, 30, 7, 30, 0, 0, warehouse.Paris)
+	first := time.Date(2026, 12, 1, 7, 30, 0, 0, warehouse.Paris) // a Tuesday
+	for _, c := range []struct {
+		f    string
+		at   time.Time
+		want bool
+	}{
+		{accounts.Daily, monday, true}, {accounts.Daily, first, true},
+		{accounts.Weekly, monday, true}, {accounts.Weekly, first, false},
+		{accounts.Monthly, monday, false}, {accounts.Monthly, first, true},
+		// Monday 00:30 in Paris is still Sunday in UTC: Paris decides.
+		{accounts.Weekly, time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC), true},
+		{"annuel", first, false},
+	} {
+		if got := subscriptions.Due(c.f, c.at); got != c.want {
+			t.Errorf("Due(%s, %s) = %v", c.f, c.at, got)
+		}
+	}
+}
+
+// What a subscriber is told when an analysis is due but not sent, and that
+// a warehouse without a console sends nothing and creates no console.
+func TestWithheldSubscriptions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ext := ingesttest.Extraction(t, filepath.Join("..", "..", "testdata", "ingest", "basic"), nil)
+	if err := w.Record(ctx, warehouse.RunInfo{Command: "ingest"}, func(id int64) error {
+		_, err := ingest.Run(ctx, w, ext, ingest.Options{RunID: id})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	monday := time.Date(2026, 11, 23, 7, 30, 0, 0, warehouse.Paris)
+	o := subscriptions.Options{For: monday, Out: filepath.Join(dir, "out"), Query: data.QueryFile}
+
+	// No console beside the warehouse: nothing to send, nothing created.
+	res, err := subscriptions.Run(ctx, w, o)
+	if err != nil || len(res.BySubscriber) != 0 {
+		t.Fatalf("without a console: %+v, %v", res, err)
+	}
+	if _, err := os.Stat(warehouse.ConsoleDir(w.Path)); !os.IsNotExist(err) {
+		t.Fatalf("the run created the console's folder: %v", err)
+	}
+
+	store, err := accounts.Open(ctx, filepath.Join(warehouse.ConsoleDir(w.Path), accounts.FileName), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	now := monday.Add(-100 * 24 * time.Hour)
+	store.Now = func() time.Time { return now }
+	known := func(c string) bool { return c == "ML-16001" }
+	for _, l := range []string{"old", "av"} {
+		if err := store.Add(ctx, accounts.NewAccount{Login: l, Profil: accounts.Avance, CodeStructure: "ML-16001", Password: "un-mot-de-passe-solide"}, known, "test", "cli"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = monday.Add(-24 * time.Hour) // av's password is changed, old's has expired by Monday
+	if err := store.SetPassword(ctx, "av", "un-autre-mot-de-passe", "av", "test"); err != nil {
+		t.Fatal(err)
+	}
+	analysis := func(owner, sqlText string) accounts.Analysis {
+		id, err := store.CreateAnalysis(ctx, owner, accounts.AnalysisInput{Titre: "A " + sqlText, SQL: sqlText, Affichage: accounts.DisplayBars}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := store.Analysis(ctx, id)
+		return a
+	}
+	acc := func(l string) accounts.Account { a, _ := store.Get(ctx, l); return a }
+	good := analysis("av", "SELECT code_structure, count(*) AS n FROM dossiers GROUP BY 1")
+	broken := analysis("av", "SELECT nope FROM dossiers")
+	mine := analysis("old", "SELECT 1 AS x")
+	for _, s := range []struct {
+		login string
+		a     accounts.Analysis
+	}{{"av", good}, {"av", broken}, {"old", mine}} {
+		if err := store.Subscribe(ctx, acc(s.login), s.a, accounts.Weekly, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err = subscriptions.Run(ctx, w, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 1 || res.Withheld != 2 || len(res.BySubscriber["av"]) != 2 || len(res.BySubscriber["old"]) != 1 {
+		t.Fatalf("result: %+v", res)
+	}
+	body := func(login string) string {
+		files := res.BySubscriber[login]
+		b, err := os.ReadFile(files[len(files)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if b := body("av"); !strings.Contains(b, "Voici les analyses auxquelles") || !strings.Contains(b, "« A SELECT code_structure, count(*) AS n FROM dossiers GROUP BY 1 » (chaque lundi) : 1\u00a0ligne (analyse-") ||
+		!strings.Contains(b, "non envoyée, la requête a échoué (requête en erreur : nom ou type incorrect : la colonne « nope » n'est dans aucune table de la requête) : ouvrez") {
+		t.Errorf("av's email:\n%s", b)
+	}
+	if b := body("old"); !strings.Contains(b, "non envoyée, votre mot de passe a expiré") {
+		t.Errorf("old's email:\n%s", b)
+	}
+	for _, f := range res.BySubscriber["av"] {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, %v (0600 expected: it holds personal data)", f, fi.Mode(), err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(o.Out, "*.duckdb")); len(left) != 0 {
+		t.Errorf("the copy of the warehouse was left behind: %v", left)
+	}
+}

@@ -1,0 +1,114 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/arml-na/vigie/pipelines/french"
+)
+
+// ResultColumns types the columns of a query's result from their DuckDB
+// type names: dates are dates, counts and amounts numbers, the rest text.
+func ResultColumns(names, types []string) []XColumn {
+	cols := make([]XColumn, len(names))
+	for i, c := range names {
+		cols[i] = XColumn{Header: c, Kind: KindOfType(types[i])}
+	}
+	return cols
+}
+
+// KindOfType types a workbook column from its DuckDB type name.
+func KindOfType(typ string) Kind {
+	switch typ {
+	case "DATE":
+		return Date
+	case "TIMESTAMP", "TIMESTAMP WITH TIME ZONE":
+		return DateTime
+	case "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER":
+		return Int
+	case "DOUBLE", "FLOAT":
+		return Float
+	}
+	if strings.HasPrefix(typ, "DECIMAL") { // DECIMAL(10,2)
+		return Float
+	}
+	return Text
+}
+
+// AnalysisResult is the result of a saved analysis as a subscription sends
+// it: what it is, over which scope, when it was computed, and its rows.
+type AnalysisResult struct {
+	Titre, Description string
+	Scope              string // « structure ML-A », « toute la région »
+	At                 time.Time
+	Columns, Types     []string
+	Rows               [][]any
+	Truncated          bool // the rows stop at the console's limit
+	Bars               bool // shown as bars: a chart of the first two columns
+}
+
+// WriteAnalysis writes an analysis's result as a workbook (mode 0600): a
+// title block saying what and over which scope, the rows typed from their
+// DuckDB types, and the bar chart when the analysis shows bars.
+func WriteAnalysis(path string, r AnalysisResult) error {
+	wb, err := NewWorkbook()
+	if err != nil {
+		return err
+	}
+	title := []string{r.Titre,
+		fmt.Sprintf("Périmètre : %s — calculé le %s — %s", r.Scope, frDateTime(r.At), countNoun(len(r.Rows), "ligne", "lignes"))}
+	if r.Truncated {
+		title = append(title, fmt.Sprintf("Résultat limité aux %s premières lignes : restreignez la requête pour tout recevoir.", frInt(int64(len(r.Rows)))))
+	}
+	if r.Description != "" {
+		title = append(title, r.Description)
+	}
+	sheet := Sheet{Name: "Analyse", Columns: ResultColumns(r.Columns, r.Types), Rows: r.Rows, Title: title}
+	if r.Bars && len(r.Columns) >= 2 && len(r.Rows) > 0 && sheet.Columns[1].Kind != Text {
+		sheet.Charts = []XChart{{Title: r.Titre, Type: excelize.Bar, Categories: 0, Values: []int{1}}}
+	}
+	if err := wb.AddSheet(sheet); err != nil {
+		return err
+	}
+	if err := wb.Finish(r.Titre, r.At); err != nil {
+		return err
+	}
+	return wb.WriteFile(path)
+}
+
+// SubscriptionLine is one analysis of a subscriber's email: sent with its
+// row count, or not, and why.
+type SubscriptionLine struct {
+	Titre     string
+	Frequence string // « chaque lundi »
+	File      string // the attached file's name; "" when not sent
+	Rows      int
+	Truncated bool
+	Why       string // why it was not sent (French)
+}
+
+// SubscriptionMessage is the body of a subscriber's email: one line per
+// analysis it subscribed to and that was due. Titles and counts only: the
+// rows are in the attached workbooks.
+func SubscriptionMessage(at time.Time, scope string, lines []SubscriptionLine) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Bonjour,\n\n%s dans la console vigie, %s le %s sur votre périmètre (%s) :\n\n",
+		french.Plural(int64(len(lines)), "Voici l'analyse à laquelle vous êtes abonné·e", "Voici les analyses auxquelles vous êtes abonné·e"),
+		french.Plural(int64(len(lines)), "calculée", "calculées"), frDateTime(at), scope)
+	for _, l := range lines {
+		switch {
+		case l.File == "":
+			fmt.Fprintf(&b, "- « %s » (%s) : non envoyée, %s.\n", l.Titre, l.Frequence, l.Why)
+		case l.Truncated:
+			fmt.Fprintf(&b, "- « %s » (%s) : %s, limitée aux premières lignes (%s).\n", l.Titre, l.Frequence, countNoun(l.Rows, "ligne", "lignes"), l.File)
+		default:
+			fmt.Fprintf(&b, "- « %s » (%s) : %s (%s).\n", l.Titre, l.Frequence, countNoun(l.Rows, "ligne", "lignes"), l.File)
+		}
+	}
+	b.WriteString("\nCes fichiers contiennent des données personnelles : ne les transférez pas hors de votre structure.\n" +
+		"Pour changer la fréquence ou vous désabonner : la page « Abonnements » de la console.\n")
+	return b.String()
+}
