@@ -163,7 +163,9 @@ var errNotBareAddress = errors.New("ce n'est pas une adresse électronique seule
 func checkAddress(s string) error {
 	p, err := mail.ParseAddress(s)
 	if err != nil {
-		return fmt.Errorf("%w (%w)", errNotBareAddress, err)
+		// net/mail's own reason is English (« no angle-addr »): the
+		// French one says what to write.
+		return errNotBareAddress
 	}
 	if p.Name != "" || p.Address != s {
 		return errNotBareAddress
@@ -193,7 +195,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("ligne %d : %w", n.Line, err)
+		return &valueError{line: n.Line, value: n.Value, err: err}
 	}
 	*d = Duration(v)
 	return nil
@@ -209,7 +211,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q n'est pas une durée : écrivez par exemple 8d (jours), 36h, 90m", s)
+		return 0, fmt.Errorf("ce n'est pas une durée : écrivez par exemple 8d (jours), 36h, 90m")
 	}
 	return v, nil
 }

@@ -824,8 +824,9 @@ func TestConfigErrors(t *testing.T) {
 	t.Parallel()
 	base := "outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n"
 	cases := map[string]string{
-		base + "catch_up: always\n":          `catch_up = "always"`,
-		base + "freshness_max_age: 8 days\n": `ligne 5 : "8 days" n'est pas une durée`,
+		base + "catch_up: always\n":                `catch_up = "always"`,
+		base + "freshness_max_age: 8 days\n":       `vigie.yaml : ligne 5 : "8 days" : ce n'est pas une durée`,
+		base + "deadlines: {weekly_control: 3z}\n": `vigie.yaml : ligne 5 : "3z" : ce n'est pas une durée`,
 		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: \"ML/33\"}]\n":                  `recipients.directors[0].structure = "ML/33"`,
 		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: nope}]\n":                                            `vigie.yaml : ligne 4 : "nope" : ce n'est pas une adresse électronique seule`,
 		"outbox: /o\nwork_dir: /w\nrecipients:\n  analysts: [{id: a1, email: \"Jeanne Dupont <j@x.org>\"}]\n":                     `vigie.yaml : ligne 4 : "Jeanne Dupont <j@x.org>" : ce n'est pas une adresse électronique seule`,
@@ -844,6 +845,10 @@ func TestConfigErrors(t *testing.T) {
 		_, err := ParseConfig("vigie.yaml", []byte(in))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseConfig(%q) = %v\nwant an error containing %q", in, err, want)
+		}
+		// A value refused is no unreadable YAML, and every reason is French.
+		if err != nil && want != "YAML illisible" && strings.Contains(err.Error(), "YAML illisible") || err != nil && strings.Contains(err.Error(), "mail:") {
+			t.Errorf("ParseConfig(%q) = %v: misleading or English", in, err)
 		}
 	}
 	c, err := ParseConfig("vigie.yaml", []byte(base+"freshness_max_age: 8d\ndeadlines: {weekly_control: 3h}\n"))
