@@ -107,11 +107,22 @@ func newScheduleCmd(a *app) *cobra.Command {
 		Use:   "schedule",
 		Short: "Liste les exécutions prévues, ou lance une tâche pour un instant prévu",
 		Long: `Les planifications (schedules/default.yaml livré, ou --schedules FICHIER)
-disent quand chaque tâche s'exécute, heure de Paris : le contrôle hebdomadaire
-du lundi 07:00 (reporté au jour ouvré suivant un jour férié), les transferts
-quotidiens (04:00), le plan d'archivage (05:00), le chargement et les contrôles
-(06:00), et le rapport mensuel des directions (le 1er du mois, 07:00).
-« vigie daemon » les lance.`,
+disent quand chaque tâche s'exécute, heure de Paris :
+  transfers        chaque jour à 04:00 : les transferts demandés
+  archive          chaque jour à 05:00 : le plan d'archivage (appliqué si la
+                   configuration le prévoit)
+  daily_ingest     chaque jour à 06:00 : le chargement de l'extraction et les
+                   contrôles
+  backup           chaque jour à 06:45 : la sauvegarde de l'entrepôt
+  weekly_control   le lundi à 07:00 (reporté au jour ouvré suivant un jour
+                   férié) : le contrôle hebdomadaire, les tableaux de bord et
+                   listes ASP des directions, les listes des conseillers
+  subscriptions    chaque jour à 07:30 : les abonnements aux analyses de la
+                   console, chacun à son abonné
+  monthly_report   le 1er du mois à 07:00 : le rapport mensuel des directions
+  monthly_rafael   le 1er du mois à 08:00 : le fichier des demandes Rafael
+« vigie schedule list » montre les prochaines exécutions, « vigie daemon » les
+lance.`,
 	}
 	cmd.AddCommand(newScheduleListCmd(a), newScheduleRunCmd(a))
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -348,4 +349,31 @@ func Example_scheduleList() {
 	// monthly_report  2026-06-01 07:00  lundi                                           controls report_monthly
 	// monthly_rafael  2026-06-01 08:00  lundi                                           rafael
 	// (8 lignes)
+}
+
+// `vigie schedule --help` names every shipped job, with its time as cron
+// says it.
+func TestScheduleHelpNamesEveryJob(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runSchedCLI(context.Background(), nil, "schedule", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	defs, err := schedules.LoadDefinitions("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range defs.Jobs {
+		f := strings.Fields(j.Cron) // minute hour …
+		at := fmt.Sprintf("à %02s:%02s", f[1], f[0])
+		line := ""
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "  "+j.Name+" ") {
+				line = l
+			}
+		}
+		if line == "" || !strings.Contains(line, at) {
+			t.Errorf("job %s (%s) not said %q in the help:\n%s", j.Name, j.Cron, at, out)
+		}
+	}
 }
