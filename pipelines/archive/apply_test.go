@@ -255,6 +255,11 @@ func TestManualArchiving(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a refused call wrote a backup")
 	}
+	// The fingerprint of an emptied justified birth name (IDJ) goes with the
+	// identity; another dossier's stays.
+	if _, err := w.DB.Exec(`INSERT INTO identity_blanked VALUES ('KEEP', 'nom_naissance', sha256('dupre')), ('OLD', 'nom_naissance', sha256('x'))`); err != nil {
+		t.Fatal(err)
+	}
 	res, err := Dossier(ctx, w, "KEEP", MotifDemandeDuJeune, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -265,6 +270,10 @@ func TestManualArchiving(t *testing.T) {
 	var n int
 	if err := w.DB.QueryRow(`SELECT count(*) FROM dossiers WHERE archive`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d archived, want only KEEP", n)
+	}
+	var left string
+	if err := w.DB.QueryRow(`SELECT string_agg(id_dossier, ',') FROM identity_blanked`).Scan(&left); err != nil || left != "OLD" {
+		t.Errorf("identity_blanked after archiving KEEP: %q, %v", left, err)
 	}
 	var mode, motif string
 	if err := w.DB.QueryRow(`SELECT b.mode, m.motif FROM archive_batches b JOIN archive_batch_motifs m USING (run_id) WHERE run_id = 7`).Scan(&mode, &motif); err != nil || mode != ModeManual || motif != MotifDemandeDuJeune {

@@ -225,7 +225,7 @@ func load(ctx context.Context, w *warehouse.Warehouse, files map[string]string, 
 	if _, err := conn.ExecContext(ctx, macros); err != nil {
 		return fmt.Errorf("load ingest macros: %w", err)
 	}
-	identity, err := sqlfiles.Read(w.SQL, "ingest/identity_changes.sql")
+	identity, err := readIdentitySQL(w.SQL)
 	if err != nil {
 		return err
 	}
@@ -397,8 +397,8 @@ func unordered(ctx context.Context, conn *sql.Conn, fn func() error) error {
 
 // loadAll upserts every staged table and records the run, in tx; before the
 // dossiers, it records the justified identities they change (identity, the
-// query of sql/ingest/identity_changes.sql).
-func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, identity string, res *Result, loads *[]Timing) error {
+// statements of sql/ingest/identity_changes.sql and identity_blanked.sql).
+func loadAll(ctx context.Context, tx *sql.Tx, stagedTables []*staged, identity identitySQL, res *Result, loads *[]Timing) error {
 	for _, st := range stagedTables {
 		t0 := time.Now()
 		if st.table.Name == "dossiers" {

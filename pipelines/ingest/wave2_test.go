@@ -326,3 +326,58 @@ func TestIngestJ2Formats(t *testing.T) {
 		t.Errorf("gzipped coverage: %d rows for 16015", n)
 	}
 }
+
+// D1's justified birth name « Dupré », then empty, then « Durand » is a
+// change, though each step alone is none (an empty value is unknown; the
+// other three justified columns are required, so only nom_naissance can be
+// emptied); the same name back after the empty one is none, and so is a
+// value never known before. The emptied value is kept as a SHA-256 only.
+func TestIdentityChangeAcrossAnEmptyValue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := warehousetest.Open(t)
+	if _, err := recorded(t, ctx, w, extraction(t, nil), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	orig := basicFile(t, "dossiers.csv")
+	const d1 = "D1;ML-16001;mme;Léa;Martin;;"
+	if !strings.Contains(orig, d1) {
+		t.Fatal("the fixture's D1 line was not found")
+	}
+	step := func(nomNaissance string) int64 {
+		t.Helper()
+		csv := strings.Replace(orig, d1, "D1;ML-16001;mme;Léa;Martin;"+nomNaissance+";", 1)
+		res, err := recorded(t, ctx, w, extraction(t, map[string]string{"dossiers.csv": csv}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.IdentityChanges
+	}
+	if n := step("Dupré"); n != 0 {
+		t.Errorf("a birth name never known before: %d changes, want 0", n)
+	}
+	if n := step(""); n != 0 {
+		t.Errorf("emptying the birth name: %d changes, want 0", n)
+	}
+	var kept string
+	if err := w.DB.QueryRow(`SELECT colonne || ' ' || empreinte FROM identity_blanked WHERE id_dossier = 'D1'`).Scan(&kept); err != nil {
+		t.Fatalf("the emptied birth name was not kept: %v", err)
+	}
+	if !strings.HasPrefix(kept, "nom_naissance ") || strings.Contains(strings.ToLower(kept), "dupr") || len(kept) != len("nom_naissance ")+64 {
+		t.Errorf("identity_blanked holds %q, want the column and a SHA-256", kept)
+	}
+	if n := step(" DUPRE "); n != 0 {
+		t.Errorf("the same birth name back: %d changes, want 0", n)
+	}
+	if got := count(t, w, `SELECT count(*) FROM identity_blanked`); got != 0 {
+		t.Errorf("%d emptied values kept once the birth name is back, want 0", got)
+	}
+	step("")
+	if n := step("Durand"); n != 1 {
+		t.Errorf("another birth name after an empty one: %d changes, want 1", n)
+	}
+	var cols string
+	if err := w.DB.QueryRow(`SELECT array_to_string(colonnes, ',') FROM identity_changes ORDER BY run_id DESC LIMIT 1`).Scan(&cols); err != nil || cols != "nom_naissance" {
+		t.Errorf("recorded %q (%v), want nom_naissance", cols, err)
+	}
+}

@@ -20,6 +20,9 @@ WHERE x.id_dossier = s.id_dossier;
 
 -- @free_text: one UPDATE per table linked to a dossier, its free-text columns NULL
 
+-- The fingerprints of justified identity values an extraction emptied (IDJ) go with the identity.
+DELETE FROM identity_blanked WHERE id_dossier IN (SELECT id_dossier FROM archive_selection);
+
 UPDATE quarantine SET
     value    = NULL,
     row_data = json_object('id_dossier', json_extract_string(row_data, '$.id_dossier'))

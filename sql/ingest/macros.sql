@@ -83,3 +83,16 @@ CREATE OR REPLACE TEMP MACRO vigie_identifier_t(t) AS
 -- character is kept so that the SIRET control can name the bad value.
 CREATE OR REPLACE TEMP MACRO vigie_spaced_digits_t(t) AS
     nullif(regexp_replace(t, '\s', '', 'g'), '');
+
+-- The form in which IDJ compares a justified identity value (rules.md IDJ):
+-- trimmed, lower-case, accents removed; NULL when empty (unknown).
+CREATE OR REPLACE TEMP MACRO vigie_idj_form(v) AS
+    nullif(strip_accents(lower(trim(CAST(v AS VARCHAR)))), '');
+
+-- Whether an incoming justified identity value changes the one held (IDJ):
+-- compared with the stored value, or, when an extraction emptied it, with the
+-- SHA-256 of the value it held before (blanked: identity_blanked; NULL when
+-- none was ever known). An empty incoming value changes nothing.
+CREATE OR REPLACE TEMP MACRO vigie_idj_changed(incoming, stored, blanked) AS
+    coalesce(CASE WHEN vigie_idj_form(stored) IS NOT NULL THEN vigie_idj_form(incoming) <> vigie_idj_form(stored)
+                  ELSE sha256(vigie_idj_form(incoming)) <> blanked END, false);
