@@ -136,6 +136,16 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 		t.Errorf("unsubscribe from the page: %d %q", r.code, r.location)
 	}
 
+	// The journal: the analyst reads the analysis's title in the lines of
+	// subscriptions, the admin does not (free text).
+	if r := f.login(t, "ana").get("/journal?login=std-a"); !strings.Contains(r.body, "abonnement_cree") || !strings.Contains(r.body, titre) {
+		t.Errorf("the analyst's journal lacks the subscription or its analysis:\n%.3000s", r.body)
+	}
+	if r := f.login(t, "adm").get("/journal?login=std-a"); r.code != 200 || !strings.Contains(r.body, "abonnement_cree") ||
+		!strings.Contains(r.body, "abonnement_supprime") || strings.Contains(r.body, titre) {
+		t.Errorf("the admin's journal: %d, shows the analysis's title or lacks the subscriptions:\n%.3000s", r.code, r.body)
+	}
+
 	log, _, err := f.store.AuditLog(ctx, accounts.AuditFilter{Login: "std-a", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
