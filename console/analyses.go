@@ -92,8 +92,8 @@ func (s *Server) analysisFor(w http.ResponseWriter, r *http.Request) (accounts.A
 	if !s.dataAccount(w, r) {
 		return accounts.Analysis{}, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != r.PathValue("id") {
+	id, ok := pathID(r)
+	if !ok {
 		s.fail(w, r, kindPage, http.StatusNotFound, "aucune analyse n'a cet identifiant")
 		return accounts.Analysis{}, false
 	}
@@ -109,6 +109,13 @@ func (s *Server) analysisFor(w http.ResponseWriter, r *http.Request) (accounts.A
 	return a, true
 }
 
+// pathID reads the path's analysis id: a positive number written without
+// sign or leading zero.
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == r.PathValue("id")
+}
+
 type analysisData struct {
 	A                 accounts.Analysis
 	Statut, Scope     string
@@ -118,6 +125,7 @@ type analysisData struct {
 	Owner, MayPropose bool
 	MayDecide         bool
 	Motif             string // a refusal being written
+	Sub               subscriptionBox
 }
 
 func (s *Server) handleAnalysis(w http.ResponseWriter, r *http.Request) {
@@ -137,13 +145,21 @@ func (s *Server) analysisPage(w http.ResponseWriter, r *http.Request, status int
 		MayPropose: a.Owner == p.acc.Login && p.acc.Profil == accounts.Expert &&
 			(a.Statut == accounts.AnalysisPersonal || a.Statut == accounts.AnalysisRefused),
 		MayDecide: mayDecide(p.acc.Profil) && a.Statut == accounts.AnalysisProposed}
+	sub, err := s.subscriptionBoxOf(r, a)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Sub = sub
 	t, err := s.runQueryAs(r, p, a.SQL, "analyse", a.Label())
 	switch {
 	case errors.Is(err, data.ErrForeignSQL):
 		// A catalogue analysis written over the region that names a
 		// structure: it is listed to every account, and says why it does
-		// not open on this one's data.
+		// not open on this one's data (and offers no subscription: it
+		// would send nothing).
 		status, msg = http.StatusForbidden, "Cette analyse nomme une autre structure que la vôtre : elle ne s'ouvre pas sur vos données."
+		d.Sub.Offer = false
 	case err != nil:
 		if notTheQuery(err) {
 			s.failData(w, r, err)

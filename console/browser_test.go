@@ -273,7 +273,8 @@ func TestBrowserAnalyst(t *testing.T) {
 }
 
 // An expert writes an analysis with its chart and proposes it; a valideur
-// validates it; a director opens it from the catalogue over its structure.
+// validates it; a director opens it from the catalogue over its structure,
+// subscribes to it and finds it among its subscriptions.
 func TestBrowserAnalysisToCatalogue(t *testing.T) {
 	f := newFixture(t)
 	const titre = "Constats par règle"
@@ -312,6 +313,18 @@ func TestBrowserAnalysisToCatalogue(t *testing.T) {
 			}
 			b.run(chromedp.Click(`a[href$="/export?format=xlsx"]`, chromedp.ByQuery))
 			b.waitDownload(".xlsx")
+			// Subscribes to it from its page, and finds it on /abonnements.
+			b.run(chromedp.SetValue(`#frequence`, "mensuel", chromedp.ByID),
+				chromedp.Click(`form[action$="/abonnement"] button`, chromedp.ByQuery), chromedp.WaitVisible(`form[action$="/desabonnement"]`, chromedp.ByQuery))
+			if s := b.text(`#abonnement`); !strings.Contains(s, "Vous recevez cette analyse le 1er du mois") {
+				t.Errorf("after subscribing: %q", s)
+			}
+			b.shot("04-analyse-abonnement")
+			b.run(chromedp.Click(`nav a[href="/abonnements"]`, chromedp.ByQuery), chromedp.WaitVisible(`main table`, chromedp.ByQuery))
+			if s := b.text(`main table`); !strings.Contains(s, titre) || !strings.Contains(s, "le 1er du mois") || !strings.Contains(s, "actif") {
+				t.Errorf("/abonnements: %q", s)
+			}
+			b.shot("05-abonnements")
 		}},
 	} {
 		b := newBrowser(t, f.ts.URL)

@@ -176,12 +176,13 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) {
 
 // maskForAdmin hides from the admin what an audit line may say of young
 // people: the quoted values of a query, the title of an analysis (free
-// text, which could name someone).
+// text, which could name someone), also in the lines of subscriptions.
 func maskForAdmin(action, objet string) string {
 	switch {
 	case action == "requete_sql":
 		return data.MaskLiterals(objet)
-	case strings.HasPrefix(action, "analyse"), action == "export" && strings.HasPrefix(objet, "analyse "):
+	case strings.HasPrefix(action, "analyse"), strings.HasPrefix(action, "abonnement"),
+		action == "export" && strings.HasPrefix(objet, "analyse "):
 		if i := strings.Index(objet, "«"); i >= 0 {
 			if j := strings.LastIndex(objet, "»"); j > i {
 				return objet[:i] + "« … »" + objet[j+len("»"):]

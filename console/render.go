@@ -101,6 +101,9 @@ var funcs = template.FuncMap{
 		return " ▲"
 	},
 	"chart": func(c chart) template.HTML { return c.svg() },
+	// A subscription's frequency as a page says it, and the choices.
+	"frequence":   accounts.FrequencyLabel,
+	"frequencies": func() []string { return accounts.Frequencies },
 }
 
 func parseTemplates() (*pageTemplates, error) {
