@@ -154,7 +154,7 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	for _, e := range log {
 		seen[e.Action]++
 	}
-	if seen["abonnement_cree"] != 3 || seen["abonnement_supprime"] != 2 {
+	if seen["abonnement_cree"] != 2 || seen["abonnement_modifie"] != 1 || seen["abonnement_supprime"] != 2 {
 		t.Errorf("audit log: %v", seen)
 	}
 }

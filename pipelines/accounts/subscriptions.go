@@ -72,10 +72,18 @@ func (s *Store) Subscribe(ctx context.Context, acc Account, a Analysis, frequenc
 		return invalid(fmt.Sprintf("fréquence %q inconnue : « quotidien », « hebdomadaire » ou « mensuel »", frequence))
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var had int
+		if err := tx.QueryRowContext(ctx, s.stmt("has_subscription"), acc.Login, a.ID).Scan(&had); err != nil {
+			return fmt.Errorf("subscribe: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, s.stmt("upsert_subscription"), acc.Login, a.ID, frequence, s.now()); err != nil {
 			return fmt.Errorf("subscribe: %w", err)
 		}
-		return s.auditTx(ctx, tx, acc.Login, "abonnement_cree", a.Label()+" ("+FrequencyLabel(frequence)+")", addr)
+		action := "abonnement_cree"
+		if had > 0 {
+			action = "abonnement_modifie" // a new frequency
+		}
+		return s.auditTx(ctx, tx, acc.Login, action, a.Label()+" ("+FrequencyLabel(frequence)+")", addr)
 	})
 }
 

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -94,7 +95,11 @@ func TestSubscriptions(t *testing.T) {
 		t.Fatalf("after deleting the analysis: %+v, %v", all, err)
 	}
 	entries, _, err := s.AuditLog(ctx, AuditFilter{Action: "abonnement_cree", Limit: 10})
-	if err != nil || len(entries) != 3 {
-		t.Fatalf("audit of subscriptions: %+v, %v", entries, err)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit of new subscriptions: %+v, %v", entries, err)
+	}
+	entries, _, err = s.AuditLog(ctx, AuditFilter{Action: "abonnement_modifie", Limit: 10})
+	if err != nil || len(entries) != 1 || entries[0].Login != "dir-a" || !strings.Contains(entries[0].Objet, "le 1er du mois") {
+		t.Fatalf("audit of a new frequency: %+v, %v", entries, err)
 	}
 }

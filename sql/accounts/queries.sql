@@ -129,3 +129,6 @@ SELECT s.login, s.frequence, s.created_at,
 FROM subscriptions s JOIN analyses a ON a.id = s.analysis_id
 WHERE ?1 = '' OR s.login = ?1
 ORDER BY s.login, lower(a.titre), a.id;
+
+-- name: has_subscription
+SELECT count(*) FROM subscriptions WHERE login = ? AND analysis_id = ?;
