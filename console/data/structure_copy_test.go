@@ -27,6 +27,7 @@ var notCopied = map[string]string{
 	"schedule_outputs":       "the daemon's schedules",
 	"schedule_heartbeat":     "the daemon's schedules",
 	"delivery_ledger":        "the deliveries ledger, regional",
+	"identity_blanked":       "fingerprints of emptied justified identity values, for ingest only (IDJ)",
 	"schema_version":         "the migrations' record",
 	"maintenance_pending":    "the file rewrites an archiving owes, regional",
 }
