@@ -218,7 +218,7 @@ func (s *Scheduler) recordMissed(ctx context.Context, w *warehouse.Warehouse, in
 	}
 	s.log().Warn("run missed", "job", in.Job, "for", warehouse.LocalTimestamp(at), "why", why)
 	missed := fmt.Errorf("%w (%s)", ErrMissed, why)
-	return errors.Join(s.ledgerSet(w, in.Job, at, StateMissed, run.ID, 0, missed.Error()), run.Finish(missed))
+	return errors.Join(s.ledgerSet(w, in.Job, at, StateMissed, run.ID, 0, missed.Error()), run.Finish(warehouse.Missed(missed)))
 }
 
 // NextWake returns when the daemon should next look: the next scheduled

@@ -380,9 +380,13 @@ func TestCatchUp(t *testing.T) {
 			if got != want {
 				t.Errorf("ledger:\n%s\nwant\n%s", got, want)
 			}
-			// Missed runs are in the runs table, failed with the reason.
-			if got := query(t, w, `SELECT count(*) FROM runs WHERE status = 'failed' AND error LIKE 'manquée%'`); policy == CatchUpOnce && got != "4" || policy == CatchUpSkip && got != "7" {
+			// Missed runs are in the runs table, missed (not failed: nothing
+			// ran) with the reason.
+			if got := query(t, w, `SELECT count(*) FROM runs WHERE status = 'missed' AND error LIKE 'manquée%'`); policy == CatchUpOnce && got != "4" || policy == CatchUpSkip && got != "7" {
 				t.Errorf("missed runs recorded: %s", got)
+			}
+			if got := query(t, w, `SELECT count(*) FROM runs WHERE status = 'failed'`); got != "0" {
+				t.Errorf("%s runs recorded failed", got)
 			}
 			// A second restart at the same time does nothing more.
 			before := f.count("controls@daily_ingest")

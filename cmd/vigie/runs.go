@@ -13,7 +13,8 @@ func newRunsCmd(a *app) *cobra.Command {
 		Short: "Affiche l'historique des commandes qui ont modifié l'entrepôt",
 		Long: `Affiche chaque exécution enregistrée, la plus récente d'abord : id, commande,
 arguments, tâche, début, fin, statut (running, done, refused, failed,
-cancelled, timed_out), les décomptes par fichier d'un chargement et l'erreur
+cancelled, timed_out, ou missed pour une exécution planifiée que le démon, arrêté
+à l'instant prévu, n'a pas lancée), les décomptes par fichier d'un chargement et l'erreur
 s'il y en a une. Une exécution est enregistrée une fois, par qui la lance :
 la ligne de commande, le démon (une ligne par tâche planifiée) ou la
 démonstration.`,

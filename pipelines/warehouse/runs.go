@@ -20,6 +20,9 @@ const (
 	StatusFailed    = "failed"
 	StatusCancelled = "cancelled"
 	StatusTimedOut  = "timed_out"
+	// StatusMissed is a scheduled run the daemon did not start (it was
+	// down at the instant, and did not catch it up): no work was done.
+	StatusMissed = "missed"
 )
 
 // RefusedError marks a run refused because of its input (a bad extraction, a
@@ -32,12 +35,24 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // Refused wraps err as a refusal.
 func Refused(err error) error { return &RefusedError{Err: err} }
 
+// MissedError marks a scheduled run recorded as missed: not run at all.
+type MissedError struct{ Err error }
+
+func (e *MissedError) Error() string { return e.Err.Error() }
+func (e *MissedError) Unwrap() error { return e.Err }
+
+// Missed wraps err, which says why, as a missed run.
+func Missed(err error) error { return &MissedError{Err: err} }
+
 // Classify tells how a run with this error stopped.
 func Classify(err error) string {
 	var refused *RefusedError
+	var missed *MissedError
 	switch {
 	case err == nil:
 		return StatusDone
+	case errors.As(err, &missed):
+		return StatusMissed
 	case errors.Is(err, context.DeadlineExceeded):
 		return StatusTimedOut
 	case errors.Is(err, context.Canceled):

@@ -5,6 +5,7 @@ SELECT r.id AS "n°", r.command AS commande, r.arguments AS arguments, r.as_of A
        r.started_at AS "début", r.ended_at AS fin,
        CASE r.status WHEN 'done' THEN 'terminée' WHEN 'refused' THEN 'refusée' WHEN 'failed' THEN 'en échec'
             WHEN 'cancelled' THEN 'annulée' WHEN 'timed_out' THEN 'délai dépassé' WHEN 'running' THEN 'en cours'
+            WHEN 'missed' THEN 'manquée'
             ELSE r.status END AS "état",
        r.error AS erreur,
        coalesce(sum(f.rows_read), 0) AS "lignes lues", coalesce(sum(f.rows_quarantined), 0) AS "en quarantaine"
