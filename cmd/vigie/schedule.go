@@ -178,6 +178,13 @@ func scheduleTable(defs *schedules.Definitions, from time.Time, count int) *tabl
 		if in.Gap {
 			note = "passage à l'heure d'été : l'heure prévue n'existe pas ce jour-là"
 		}
+		if other, ok := otherOccurrence(in.At); ok {
+			which := "la première, en heure d'été"
+			if other.Before(in.At) {
+				which = "la seconde, en heure d'hiver"
+			}
+			note = "passage à l'heure d'hiver : cette heure a lieu deux fois, l'exécution est à " + which
+		}
 		t.rows = append(t.rows, []any{in.Job, at.Format("2006-01-02 15:04"), french.Weekday(at.Weekday()), moved, note,
 			strings.Join(defs.Job(in.Job).Steps, " ")})
 	}
@@ -196,6 +203,19 @@ func parseInstant(s string, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errors.New("pas une date")
+}
+
+// otherOccurrence is the other instant with the same Paris wall clock as t,
+// when there is one: the night the clocks go back, 02:30 is both 00:30 and
+// 01:30 UTC.
+func otherOccurrence(t time.Time) (time.Time, bool) {
+	wall := t.In(warehouse.Paris).Format("2006-01-02 15:04")
+	for _, d := range []time.Duration{time.Hour, -time.Hour} {
+		if o := t.Add(d); o.In(warehouse.Paris).Format("2006-01-02 15:04") == wall {
+			return o, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func newScheduleRunCmd(a *app) *cobra.Command {
@@ -238,7 +258,13 @@ d'extraction récente une fois celle-ci arrivée ; un instant dont la livraison 
 				return usagef("écrivez l'instant \"aaaa-mm-jj hh:mm\" (heure de Paris), par exemple --for \"2026-11-23 07:00\"", "--for %q n'est pas un instant", forInstant)
 			}
 			if !job.Scheduled(at) {
-				return notScheduled(job, at, forInstant)
+				// The night the clocks go back, 02:00–02:59 happens twice: the
+				// hour typed may mean the other one.
+				if other, ok := otherOccurrence(at); ok && job.Scheduled(other) {
+					at = other
+				} else {
+					return notScheduled(job, at, forInstant)
+				}
 			}
 			if at.After(now) {
 				// Run now, it would be done before its time, and the daemon

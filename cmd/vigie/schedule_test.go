@@ -377,3 +377,34 @@ func TestScheduleHelpNamesEveryJob(t *testing.T) {
 		}
 	}
 }
+
+// The night the clocks go back, 02:30 happens twice: the list says which one
+// the job runs at, and `schedule run --for` with that wall clock runs it
+// (it was refused as « not scheduled at this instant », naming the same
+// 02:30 as the nearest one).
+func TestScheduleAutumnNight(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	night := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(night, []byte("jobs:\n  - name: night\n    cron: \"30 2 * * *\"\n    steps: [transfers]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runSchedCLI(context.Background(), nil, "schedule", "list", "--schedules", night, "--from", "2026-10-24", "--count", "2", "--format", "csv")
+	if !strings.Contains(out, "night,2026-10-25 02:30,dimanche,,\"passage à l'heure d'hiver : cette heure a lieu deux fois, l'exécution est à la première, en heure d'été\",transfers") {
+		t.Errorf("autumn night in the list:\n%s", out)
+	}
+	wh := filepath.Join(dir, "w.duckdb")
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	cfg := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(cfg, []byte("outbox: "+filepath.Join(dir, "outbox")+"\nwork_dir: "+filepath.Join(dir, "work")+
+		"\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "night", "--schedules", night,
+		"--config", cfg, "--for", "2026-10-25 02:30", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "night,2026-10-25 02:30,done,") {
+		t.Errorf("schedule run --for the autumn night's 02:30: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
