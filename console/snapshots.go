@@ -91,10 +91,10 @@ func (s *snapshots) drop(sn *snapshot) {
 	}
 	sn.copyMu.Unlock()
 	if err := sn.w.Close(); err != nil {
-		s.log.Warn("close snapshot", "path", sn.path, "err", err)
+		s.log.Warn("fermeture de l'instantané", "path", sn.path, "err", err)
 	}
 	if err := os.Remove(sn.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		s.log.Warn("remove snapshot", "path", sn.path, "err", err)
+		s.log.Warn("suppression de l'instantané", "path", sn.path, "err", err)
 	}
 }
 
@@ -119,7 +119,7 @@ func (s *snapshots) refresh(ctx context.Context) error {
 	if s.prepare != nil {
 		if err := s.prepare(ctx, next); err != nil {
 			// Swapped in all the same: what failed is computed again on demand.
-			s.log.Warn("snapshot prepare", "path", latest, "err", err)
+			s.log.Warn("préparation de l'instantané", "path", latest, "err", err)
 		}
 	}
 	s.mu.Lock()
@@ -142,7 +142,7 @@ func (s *snapshots) refresh(ctx context.Context) error {
 	if dropNow {
 		s.drop(old)
 	}
-	s.log.Info("snapshot swapped", "path", latest)
+	s.log.Info("nouvel instantané en service", "path", latest)
 	// Older files: superseded before this console saw them, or left by a
 	// previous console.
 	list, err := warehouse.Snapshots(s.dir)
@@ -154,7 +154,7 @@ func (s *snapshots) refresh(ctx context.Context) error {
 			continue
 		}
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			s.log.Warn("remove snapshot", "path", p, "err", err)
+			s.log.Warn("suppression de l'instantané", "path", p, "err", err)
 		}
 	}
 	return nil
@@ -170,7 +170,7 @@ func (s *snapshots) poll(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 			if err := s.refresh(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("snapshot refresh", "err", err)
+				s.log.Warn("recherche d'un nouvel instantané", "err", err)
 			}
 		}
 	}

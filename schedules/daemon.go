@@ -37,7 +37,7 @@ func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outc
 		return nil, err
 	}
 	for i, in := range claimed {
-		s.log().Warn("run was interrupted", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
+		s.log().Warn("exécution interrompue", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
 		if entries[i].RunID.Valid {
 			if _, err := w.DB.ExecContext(ctx, text, warehouse.LocalTimestamp(s.Clock.Now()), entries[i].RunID.Int64); err != nil {
 				return nil, fmt.Errorf("record interrupted run: %w", err)
@@ -128,7 +128,7 @@ func (s *Scheduler) Tick(ctx context.Context, w *warehouse.Warehouse, now time.T
 			break
 		}
 		if startup && late {
-			s.log().Info("catching up a missed run", "job", j.Name, "for", warehouse.LocalTimestamp(latest.At))
+			s.log().Info("rattrapage d'une exécution manquée", "job", j.Name, "for", warehouse.LocalTimestamp(latest.At))
 		}
 		o, err := s.RunJob(ctx, w, j.Name, latest.At, false)
 		outcomes = append(outcomes, o)
@@ -180,7 +180,7 @@ func (s *Scheduler) retryDeliveries(ctx context.Context, w *warehouse.Warehouse,
 			s.retryPending = true
 			continue
 		}
-		s.log().Info("retrying a failed delivery", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
+		s.log().Info("nouvel essai d'une livraison en échec", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
 		o, err := s.RunJob(ctx, w, in.Job, in.At, false)
 		outcomes = append(outcomes, o)
 		errs = append(errs, err)
@@ -216,7 +216,7 @@ func (s *Scheduler) recordMissed(ctx context.Context, w *warehouse.Warehouse, in
 	if err != nil {
 		return err
 	}
-	s.log().Warn("run missed", "job", in.Job, "for", warehouse.LocalTimestamp(at), "why", why)
+	s.log().Warn("exécution manquée", "job", in.Job, "for", warehouse.LocalTimestamp(at), "why", why)
 	missed := fmt.Errorf("%w (%s)", ErrMissed, why)
 	return errors.Join(s.ledgerSet(w, in.Job, at, StateMissed, run.ID, 0, missed.Error()), run.Finish(warehouse.Missed(missed)))
 }
@@ -291,18 +291,18 @@ func (s *Scheduler) Run(ctx context.Context, open Open) error {
 				// The warehouse is busy (a long query by another process):
 				// look again soon rather than at the next scheduled instant,
 				// so a due run starts late, not a day late.
-				s.log().Warn("cannot open the warehouse, retrying", "wait", time.Duration(s.Config.Retries.Backoff), "err", oe.err)
+				s.log().Warn("entrepôt occupé ou illisible, nouvel essai", "wait", time.Duration(s.Config.Retries.Backoff), "err", oe.err)
 				retry = true
 			} else if ctx.Err() != nil {
 				// A run's failure is recorded in the ledger and runs; the daemon goes on.
-				s.log().Info("pass stopped by the stop request", "err", err)
+				s.log().Info("passage arrêté par la demande d'arrêt", "err", err)
 			} else {
-				s.log().Error("pass ended with errors", "err", err)
+				s.log().Error("passage terminé avec des erreurs", "err", err)
 			}
 		}
 		startup = false
 		if ctx.Err() != nil {
-			s.log().Info("daemon stopped")
+			s.log().Info("démon arrêté")
 			return nil
 		}
 		now := s.Clock.Now()
@@ -312,7 +312,7 @@ func (s *Scheduler) Run(ctx context.Context, open Open) error {
 		}
 		select {
 		case <-ctx.Done():
-			s.log().Info("daemon stopped")
+			s.log().Info("démon arrêté")
 			return nil
 		case <-s.Clock.After(wake.Sub(now)):
 		}

@@ -67,7 +67,7 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		}
 	}
 	if len(bad) > 0 {
-		s.log().Warn("recipients whose email (utilisateurs, console account) is no usable address: outbox only", "recipients", strings.Join(bad, ","))
+		s.log().Warn("destinataires sans adresse électronique utilisable (utilisateurs, compte de la console) : boîte de dépôt seulement", "recipients", strings.Join(bad, ","))
 	}
 	var nobody []string
 	for _, o := range outputs {
@@ -76,10 +76,10 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 		}
 	}
 	if len(nobody) > 0 {
-		s.log().Warn("files for these audiences have no recipient in the configuration", "job", j.Name, "audiences", strings.Join(nobody, ","))
+		s.log().Warn("fichiers sans destinataire dans la configuration pour ces publics", "job", j.Name, "audiences", strings.Join(nobody, ","))
 	}
 	d := s.deliverer(w)
-	err = s.retry(ctx, "delivery", func() error {
+	err = s.retry(ctx, "livraison", func() error {
 		r, err := d.Deliver(ctx, b, recipients)
 		res.Sent += r.Sent
 		res.Failed += r.Failed
@@ -149,7 +149,7 @@ func (s *Scheduler) hold(ctx context.Context, w *warehouse.Warehouse, j *Job, at
 		return StateDeliveryFailed, res, err
 	}
 	res, err := s.deliverAlert(ctx, w, j, at, path, "Les rapports de cette exécution sont retenus : "+why+".")
-	s.log().Warn("reports held back", "job", j.Name, "for", warehouse.LocalTimestamp(at))
+	s.log().Warn("rapports retenus : extraction trop ancienne ou refusée", "job", j.Name, "for", warehouse.LocalTimestamp(at))
 	if err != nil {
 		// Still held: a failed alert is no reason to send the reports (a
 		// delivery resumed later would send them, made from stale data).
@@ -171,7 +171,7 @@ func (s *Scheduler) deliverAlert(ctx context.Context, w *warehouse.Warehouse, j 
 	b := delivery.Batch{Job: j.Name, ScheduledFor: at, Subject: "vigie : rapports retenus (" + frenchJob(j) + ", " + frenchDate(at) + ")",
 		Body: "Bonjour,\n\n" + body, Files: []delivery.File{{Path: path, Audience: delivery.Analysts}}}
 	d := s.deliverer(w)
-	err := s.retry(ctx, "freshness alert", func() error {
+	err := s.retry(ctx, "alerte de fraîcheur", func() error {
 		r, err := d.Deliver(ctx, b, s.Config.DeliveryRecipients())
 		res.Sent += r.Sent
 		res.Failed += r.Failed
@@ -200,7 +200,7 @@ func (s *Scheduler) retryAlert(ctx context.Context, w *warehouse.Warehouse, j *J
 	if last.Valid && now.Sub(fromLocalTimestamp(last.Time)) < DeliveryRetryEvery {
 		return true, nil
 	}
-	s.log().Info("retrying a freshness alert", "job", j.Name, "for", warehouse.LocalTimestamp(at))
+	s.log().Info("nouvel essai de l'alerte de fraîcheur", "job", j.Name, "for", warehouse.LocalTimestamp(at))
 	res, err := s.deliverAlert(ctx, w, j, at, path, "Les rapports de cette exécution sont retenus : le fichier joint dit pourquoi.")
 	return res.Failed > 0 || err != nil, err
 }

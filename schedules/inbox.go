@@ -58,7 +58,7 @@ func (s *Scheduler) ProcessInbox(ctx context.Context, w *warehouse.Warehouse) (I
 	sort.Strings(ready)
 	for _, name := range ready {
 		dir := filepath.Join(inbox, name)
-		s.log().Info("inbox: ingesting", "folder", name)
+		s.log().Info("dossier d'arrivée : chargement", "folder", name)
 		ierr := s.Ingest(ctx, w, dir)
 		if ierr != nil && (errors.Is(ierr, context.Canceled) || errors.Is(ierr, context.DeadlineExceeded)) {
 			return res, fmt.Errorf("inbox %s: %w", name, ierr)
@@ -71,7 +71,7 @@ func (s *Scheduler) ProcessInbox(ctx context.Context, w *warehouse.Warehouse) (I
 			if err := writeFileAtomic(filepath.Join(dir, RejectReasonFile), []byte(reason)); err != nil {
 				return res, err
 			}
-			s.log().Warn("inbox: extraction rejected", "folder", name, "err", ierr)
+			s.log().Warn("dossier d'arrivée : extraction refusée", "folder", name, "err", ierr)
 		}
 		target, err := moveInto(dir, filepath.Join(inbox, dest))
 		if err != nil {

@@ -98,7 +98,7 @@ func (s *Scheduler) RunJob(ctx context.Context, w *warehouse.Warehouse, job stri
 	if err := s.ledgerSet(w, job, at, StateClaimed, run.ID, 0, ""); err != nil {
 		return out, errors.Join(err, run.Finish(err))
 	}
-	s.log().Info("run", "job", job, "for", warehouse.LocalTimestamp(at), "run", run.ID, "attempt", attempt)
+	s.log().Info("exécution", "job", job, "for", warehouse.LocalTimestamp(at), "run", run.ID, "attempt", attempt)
 
 	rctx, cancel := context.WithTimeout(ctx, s.Config.DeadlineFor(job))
 	defer cancel()
@@ -131,9 +131,9 @@ func (s *Scheduler) finish(w *warehouse.Warehouse, run *warehouse.Run, job strin
 	detail := ""
 	if runErr != nil {
 		detail = runErr.Error()
-		s.log().Warn("run stopped", "job", job, "for", warehouse.LocalTimestamp(at), "run", run.ID, "state", state, "err", runErr)
+		s.log().Warn("exécution arrêtée", "job", job, "for", warehouse.LocalTimestamp(at), "run", run.ID, "state", state, "err", runErr)
 	} else {
-		s.log().Info("run finished", "job", job, "for", warehouse.LocalTimestamp(at), "run", run.ID, "state", state)
+		s.log().Info("exécution terminée", "job", job, "for", warehouse.LocalTimestamp(at), "run", run.ID, "state", state)
 	}
 	lerr := s.ledgerSet(w, job, at, state, run.ID, 0, detail)
 	ferr := run.Finish(runErr)
@@ -154,7 +154,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 			return outputs, &explained{fmt.Sprintf("arrêt de vigie demandé avant l'étape %s : l'exécution sera relancée une fois au prochain démarrage", name), err}
 		}
 		if name == "archive_apply" && !s.Config.Archive.Apply {
-			s.log().Info("step skipped: archive.apply is false", "job", j.Name, "step", name)
+			s.log().Info("étape sautée : archive.apply vaut false", "job", j.Name, "step", name)
 			continue
 		}
 		step := s.step(name)
@@ -162,7 +162,7 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 			return outputs, fmt.Errorf("étape %s : %w", name, ErrNotWired)
 		}
 		var got []Output
-		err := s.retry(ctx, "step "+name, func() error {
+		err := s.retry(ctx, "étape "+name, func() error {
 			var err error
 			got, err = step(ctx, rc)
 			return err
@@ -213,7 +213,7 @@ func (s *Scheduler) retry(ctx context.Context, what string, fn func() error) err
 			}
 			return err
 		}
-		s.log().Warn("retrying", "what", what, "attempt", i, "wait", wait, "err", err)
+		s.log().Warn("nouvel essai", "what", what, "attempt", i, "wait", wait, "err", err)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w (%w)", err, ctx.Err())
@@ -276,7 +276,7 @@ func (s *Scheduler) resumeDelivery(ctx context.Context, w *warehouse.Warehouse, 
 		return out, err
 	}
 	out.RunID = run.ID
-	s.log().Info("resume delivery", "job", j.Name, "for", warehouse.LocalTimestamp(at), "run", run.ID)
+	s.log().Info("reprise de la livraison", "job", j.Name, "for", warehouse.LocalTimestamp(at), "run", run.ID)
 	rctx, cancel := context.WithTimeout(ctx, s.Config.DeadlineFor(j.Name))
 	defer cancel()
 	state, res, err := s.deliver(rctx, w, j, at, outputs)

@@ -110,7 +110,7 @@ démon s'arrête avec elle.`,
 					consoleDone <- err
 				}()
 			}
-			a.log.Info("daemon started", "warehouse", a.warehousePath, "jobs", len(defs.Jobs), "catch_up", cfg.CatchUp, "console", so.addr)
+			a.log.Info("démon démarré", "warehouse", a.warehousePath, "jobs", len(defs.Jobs), "catch_up", cfg.CatchUp, "console", so.addr)
 			open := func(ctx context.Context) (*warehouse.Warehouse, error) { return a.openWarehouse(ctx) }
 			err = s.Run(ctx, open)
 			stop()

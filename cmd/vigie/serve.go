@@ -131,6 +131,6 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("console : %w", err)
 	}
-	a.log.Info("console stopped")
+	a.log.Info("console arrêtée")
 	return nil
 }

@@ -300,7 +300,7 @@ var Backup = &Pipeline[backup.Options, backup.Copy]{
 		}
 		c, err := backup.Take(ctx, e.W, o)
 		if err == nil {
-			e.log().Info("backup written", "path", c.Path, "sha256", c.SHA256, "bytes", c.Bytes, "removed", len(c.Removed))
+			e.log().Info("sauvegarde écrite", "path", c.Path, "sha256", c.SHA256, "bytes", c.Bytes, "removed", len(c.Removed))
 		}
 		return c, err
 	},

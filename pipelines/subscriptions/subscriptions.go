@@ -124,7 +124,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 			return nil, err
 		}
 	}
-	log.Debug("subscriptions", "sent", res.Sent, "withheld", res.Withheld, "subscribers", len(res.BySubscriber))
+	log.Debug("abonnements", "sent", res.Sent, "withheld", res.Withheld, "subscribers", len(res.BySubscriber))
 	return res, nil
 }
 
