@@ -220,17 +220,7 @@ func TestWeeklyControlEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(inbox, "processed", "2026-11-22", schedules.ReadyMarker)); err != nil {
 		t.Errorf("the extraction was not moved to processed/: %v", err)
 	}
-	var got []string
-	err := filepath.WalkDir(outbox, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(outbox, p)
-			got = append(got, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := outboxFiles(t, outbox)
 	want := []string{
 		"analyste_a1/2026-11-23_0700_weekly_control/classeur-regional-2026-11-23.xlsx",
 		"analyste_a1/2026-11-23_0700_weekly_control/synthese-regionale-2026-11-23.pdf",
