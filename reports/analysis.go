@@ -44,6 +44,7 @@ type AnalysisResult struct {
 	Titre, Description string
 	Scope              string // « structure ML-A », « toute la région »
 	At                 time.Time
+	Loaded             time.Time // when its data was loaded (zero: never)
 	Columns, Types     []string
 	Rows               [][]any
 	Truncated          bool // the rows stop at the console's limit
@@ -59,7 +60,8 @@ func WriteAnalysis(path string, r AnalysisResult) error {
 		return err
 	}
 	title := []string{r.Titre,
-		fmt.Sprintf("Périmètre : %s — calculé le %s — %s", r.Scope, frDateTime(r.At), countNoun(len(r.Rows), "ligne", "lignes"))}
+		fmt.Sprintf("Périmètre : %s — calculé le %s — %s", r.Scope, frDateTime(r.At), countNoun(len(r.Rows), "ligne", "lignes")),
+		"Données : " + loadedWords(r.Loaded)}
 	if r.Truncated {
 		title = append(title, fmt.Sprintf("Résultat limité aux %s premières lignes : restreignez la requête pour tout recevoir.", frInt(int64(len(r.Rows)))))
 	}
@@ -93,11 +95,11 @@ type SubscriptionLine struct {
 // SubscriptionMessage is the body of a subscriber's email: one line per
 // analysis it subscribed to and that was due. Titles and counts only: the
 // rows are in the attached workbooks.
-func SubscriptionMessage(at time.Time, scope string, lines []SubscriptionLine) string {
+func SubscriptionMessage(at, loaded time.Time, scope string, lines []SubscriptionLine) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Bonjour,\n\n%s dans la console vigie, %s le %s sur votre périmètre (%s) :\n\n",
+	fmt.Fprintf(&b, "Bonjour,\n\n%s dans la console vigie, %s le %s sur votre périmètre (%s), %s :\n\n",
 		french.Plural(int64(len(lines)), "Voici l'analyse à laquelle vous êtes abonné·e", "Voici les analyses auxquelles vous êtes abonné·e"),
-		french.Plural(int64(len(lines)), "calculée", "calculées"), frDateTime(at), scope)
+		french.Plural(int64(len(lines)), "calculée", "calculées"), frDateTime(at), scope, dataWords(loaded))
 	for _, l := range lines {
 		switch {
 		case l.File == "":
@@ -111,4 +113,21 @@ func SubscriptionMessage(at time.Time, scope string, lines []SubscriptionLine) s
 	b.WriteString("\nCes fichiers contiennent des données personnelles : ne les transférez pas hors de votre structure.\n" +
 		"Pour changer la fréquence ou vous désabonner : la page « Abonnements » de la console.\n")
 	return b.String()
+}
+
+// loadedWords says how fresh the data is: « extraction chargée le
+// 23/11/2026 à 06:02 ».
+func loadedWords(t time.Time) string {
+	if t.IsZero() {
+		return "aucune extraction chargée"
+	}
+	return "extraction chargée le " + frDateTime(t)
+}
+
+// dataWords ends the email's first sentence with the data's freshness.
+func dataWords(t time.Time) string {
+	if t.IsZero() {
+		return "alors qu'aucune extraction n'a encore été chargée"
+	}
+	return "sur les données de l'extraction chargée le " + frDateTime(t)
 }

@@ -32,6 +32,8 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
 		t.Fatalf("ingest: %s", errOut)
 	}
+	// When the data was loaded, as the workbook and the email say it.
+	loaded := queryCSV(t, wh, `SELECT strftime(max(started_at), '%d/%m/%Y à %H:%M') FROM runs WHERE command = 'ingest'`)[1][0]
 	pw := "un-mot-de-passe-solide\n"
 	for _, u := range [][]string{
 		{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
@@ -134,7 +136,7 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 				t.Errorf("%s holds %q, another structure's:\n%s", c.file, v, cells)
 			}
 		}
-		if !strings.Contains(cells, "Jeunes suivis") || !strings.Contains(cells, "Périmètre : structure ") {
+		if !strings.Contains(cells, "Jeunes suivis") || !strings.Contains(cells, "Périmètre : structure ") || !strings.Contains(cells, "|Données : extraction chargée le "+loaded+"|") {
 			t.Errorf("%s: no title block:\n%s", c.file, cells)
 		}
 	}
@@ -154,7 +156,8 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 			}
 		}
 		body := smtptest.Body(t, m.Data)
-		if !strings.Contains(body, "Voici l'analyse à laquelle vous êtes abonné·e") || !strings.Contains(body, "« Jeunes suivis » (") || strings.Contains(body, "Martin") {
+		if !strings.Contains(body, "Voici l'analyse à laquelle vous êtes abonné·e") || !strings.Contains(body, "« Jeunes suivis » (") || strings.Contains(body, "Martin") ||
+			!strings.Contains(body, "sur les données de l'extraction chargée le "+loaded) {
 			t.Errorf("body to %v:\n%s", m.To, body)
 		}
 	}

@@ -12,6 +12,7 @@ package subscriptions
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,7 @@ import (
 	"github.com/arml-na/vigie/pipelines/atomic"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
+	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 // QueryFunc runs one read-only statement typed by a user over a scope of the
@@ -114,13 +116,17 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 	if err := os.MkdirAll(o.Out, 0o700); err != nil {
 		return nil, fmt.Errorf("abonnements : %w", err)
 	}
+	loaded, err := dataLoaded(ctx, w)
+	if err != nil {
+		return nil, err
+	}
 	copyPath := filepath.Join(o.Out, ".entrepot-abonnements.duckdb")
 	if err := w.SnapshotTo(ctx, copyPath); err != nil {
 		return nil, fmt.Errorf("abonnements : copie de l'entrepôt : %w", err)
 	}
 	defer os.Remove(copyPath)
 	for _, login := range logins {
-		if err := sendOne(ctx, store, o, copyPath, day, login, byLogin[login], res); err != nil {
+		if err := sendOne(ctx, store, o, copyPath, day, loaded, login, byLogin[login], res); err != nil {
 			return nil, err
 		}
 	}
@@ -129,7 +135,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 }
 
 // sendOne writes one subscriber's workbooks and email body.
-func sendOne(ctx context.Context, store *accounts.Store, o Options, copyPath, day, login string, subs []accounts.Subscription, res *Result) error {
+func sendOne(ctx context.Context, store *accounts.Store, o Options, copyPath, day string, loaded time.Time, login string, subs []accounts.Subscription, res *Result) error {
 	acc, err := store.Get(ctx, login)
 	if err != nil {
 		return err
@@ -170,7 +176,7 @@ func sendOne(ctx context.Context, store *accounts.Store, o Options, copyPath, da
 			} else {
 				name := "analyse-" + strconv.FormatInt(s.Analysis.ID, 10) + "-" + day + ".xlsx"
 				path := filepath.Join(dir, name)
-				r := reports.AnalysisResult{Titre: s.Analysis.Titre, Description: s.Analysis.Description, Scope: scope, At: at,
+				r := reports.AnalysisResult{Titre: s.Analysis.Titre, Description: s.Analysis.Description, Scope: scope, At: at, Loaded: loaded,
 					Columns: t.Columns, Types: t.Types, Rows: t.Rows, Truncated: t.Truncated, Bars: s.Analysis.Affichage == accounts.DisplayBars}
 				if err := reports.WriteAnalysis(path, r); err != nil {
 					return fmt.Errorf("abonnements : %w", err)
@@ -192,9 +198,27 @@ func sendOne(ctx context.Context, store *accounts.Store, o Options, copyPath, da
 		return nil
 	}
 	msg := filepath.Join(dir, reports.MessagePrefix+"abonnements-"+day+".txt")
-	if err := atomic.WriteBytes(msg, 0o600, []byte(reports.SubscriptionMessage(at, scope, lines))); err != nil {
+	if err := atomic.WriteBytes(msg, 0o600, []byte(reports.SubscriptionMessage(at, loaded, scope, lines))); err != nil {
 		return err
 	}
 	res.BySubscriber[login] = append(files, msg)
 	return nil
+}
+
+// dataLoaded is when the latest successful ingestion started (zero: none).
+func dataLoaded(ctx context.Context, w *warehouse.Warehouse) (time.Time, error) {
+	text, err := sqlfiles.Read(w.SQL, "subscriptions/data_loaded.sql")
+	if err != nil {
+		return time.Time{}, err
+	}
+	var t sql.NullTime
+	if err := w.DB.QueryRowContext(ctx, text).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("abonnements : date des données : %w", err)
+	}
+	if !t.Valid {
+		return time.Time{}, nil
+	}
+	// runs.started_at holds Paris wall-clock time.
+	v := t.Time
+	return time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), v.Second(), 0, warehouse.Paris), nil
 }
