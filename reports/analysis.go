@@ -93,13 +93,27 @@ type SubscriptionLine struct {
 }
 
 // SubscriptionMessage is the body of a subscriber's email: one line per
-// analysis it subscribed to and that was due. Titles and counts only: the
-// rows are in the attached workbooks.
-func SubscriptionMessage(at, loaded time.Time, scope string, lines []SubscriptionLine) string {
+// analysis it subscribed to and that was due, computed at computed over
+// scope (region: the whole region) from the data loaded at loaded. Titles
+// and counts only: the rows are in the attached workbooks.
+func SubscriptionMessage(computed, loaded time.Time, scope string, region bool, lines []SubscriptionLine) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Bonjour,\n\n%s dans la console vigie, %s le %s sur votre périmètre (%s), %s :\n\n",
-		french.Plural(int64(len(lines)), "Voici l'analyse à laquelle vous êtes abonné·e", "Voici les analyses auxquelles vous êtes abonné·e"),
-		french.Plural(int64(len(lines)), "calculée", "calculées"), frDateTime(at), scope, dataWords(loaded))
+	sent := 0
+	for _, l := range lines {
+		if l.File != "" {
+			sent++
+		}
+	}
+	b.WriteString("Bonjour,\n\n")
+	if sent == 0 {
+		b.WriteString(french.Plural(int64(len(lines)),
+			"L'analyse à laquelle vous êtes abonné·e dans la console vigie ne vous est pas envoyée aujourd'hui :\n\n",
+			"Aucune des analyses auxquelles vous êtes abonné·e dans la console vigie ne vous est envoyée aujourd'hui :\n\n"))
+	} else {
+		fmt.Fprintf(&b, "%s dans la console vigie.\nPérimètre : %s ; %s le %s %s.\n\n",
+			french.Plural(int64(len(lines)), "Voici l'analyse à laquelle vous êtes abonné·e", "Voici les analyses auxquelles vous êtes abonné·e"),
+			scope, french.Plural(int64(len(lines)), "calculée", "calculées"), frDateTime(computed), dataWords(loaded))
+	}
 	for _, l := range lines {
 		switch {
 		case l.File == "":
@@ -110,8 +124,16 @@ func SubscriptionMessage(at, loaded time.Time, scope string, lines []Subscriptio
 			fmt.Fprintf(&b, "- « %s » (%s) : %s (%s).\n", l.Titre, l.Frequence, countNoun(l.Rows, "ligne", "lignes"), l.File)
 		}
 	}
-	b.WriteString("\nCes fichiers contiennent des données personnelles : ne les transférez pas hors de votre structure.\n" +
-		"Pour changer la fréquence ou vous désabonner : la page « Abonnements » de la console.\n")
+	b.WriteString("\n")
+	if sent > 0 {
+		them := french.Plural(int64(sent), "le", "les")
+		advice := "ne " + them + " transférez pas hors de votre structure"
+		if region {
+			advice = "ne " + them + " transmettez qu'aux personnes habilitées à les lire"
+		}
+		fmt.Fprintf(&b, "%s des données personnelles : %s.\n", french.Plural(int64(sent), "Ce fichier contient", "Ces fichiers contiennent"), advice)
+	}
+	b.WriteString("Pour changer la fréquence ou vous désabonner : la page « Abonnements » de la console.\n")
 	return b.String()
 }
 
@@ -129,5 +151,5 @@ func dataWords(t time.Time) string {
 	if t.IsZero() {
 		return "alors qu'aucune extraction n'a encore été chargée"
 	}
-	return "sur les données de l'extraction chargée le " + frDateTime(t)
+	return "sur l'extraction chargée le " + frDateTime(t)
 }

@@ -136,7 +136,7 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 				t.Errorf("%s holds %q, another structure's:\n%s", c.file, v, cells)
 			}
 		}
-		if !strings.Contains(cells, "Jeunes suivis") || !strings.Contains(cells, "Périmètre : structure ") || !strings.Contains(cells, "|Données : extraction chargée le "+loaded+"|") {
+		if !strings.Contains(cells, "Jeunes suivis") || !strings.Contains(cells, "Périmètre : Mission Locale ") || !strings.Contains(cells, "|Données : extraction chargée le "+loaded+"|") {
 			t.Errorf("%s: no title block:\n%s", c.file, cells)
 		}
 	}
@@ -157,7 +157,7 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 		}
 		body := smtptest.Body(t, m.Data)
 		if !strings.Contains(body, "Voici l'analyse à laquelle vous êtes abonné·e") || !strings.Contains(body, "« Jeunes suivis » (") || strings.Contains(body, "Martin") ||
-			!strings.Contains(body, "sur les données de l'extraction chargée le "+loaded) {
+			!strings.Contains(body, "Périmètre : Mission Locale ") || !strings.Contains(body, "sur l'extraction chargée le "+loaded) {
 			t.Errorf("body to %v:\n%s", m.To, body)
 		}
 	}

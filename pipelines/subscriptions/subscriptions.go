@@ -19,11 +19,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/accounts"
 	"github.com/arml-na/vigie/pipelines/atomic"
+	"github.com/arml-na/vigie/pipelines/french"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -42,7 +42,10 @@ type Options struct {
 	Out string
 	// Query runs the analyses; nil refuses the run.
 	Query QueryFunc
-	Log   *slog.Logger
+	// Now is when the results are computed (time.Now when nil): a run by
+	// hand or caught up later says so.
+	Now func() time.Time
+	Log *slog.Logger
 }
 
 // Result says what a run wrote, for whom.
@@ -75,12 +78,20 @@ func Due(f string, at time.Time) bool {
 // ErrNoQuery is a run without the console's SQL engine wired.
 var ErrNoQuery = errors.New("abonnements : moteur de requêtes de la console non branché")
 
+// queryBudget is what one analysis may take (the console's query timeout,
+// and the start of its child process): an analysis is not started when the
+// run's deadline is nearer.
+const queryBudget = 70 * time.Second
+
 // Run sends the subscriptions due at o.For. Without a console beside the
 // warehouse (no accounts store), there is nothing to send.
 func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error) {
 	res := &Result{BySubscriber: map[string][]string{}}
 	if o.Query == nil {
 		return nil, ErrNoQuery
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	log := o.Log
 	if log == nil {
@@ -109,24 +120,25 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 	if len(logins) == 0 {
 		return res, nil
 	}
-	// One copy of the warehouse for every subscriber: each analysis runs on
-	// the same data, as the console's snapshot would show it, never on the
-	// file being written.
-	day := o.For.In(warehouse.Paris).Format(time.DateOnly)
-	if err := os.MkdirAll(o.Out, 0o700); err != nil {
-		return nil, fmt.Errorf("abonnements : %w", err)
-	}
-	loaded, err := dataLoaded(ctx, w)
-	if err != nil {
+	r := &run{o: o, w: w, store: store, res: res, day: o.For.In(warehouse.Paris).Format(time.DateOnly)}
+	if r.loaded, err = dataLoaded(ctx, w); err != nil {
 		return nil, err
 	}
-	copyPath := filepath.Join(o.Out, ".entrepot-abonnements.duckdb")
-	if err := w.SnapshotTo(ctx, copyPath); err != nil {
+	// One copy of the warehouse for every subscriber: each analysis runs on
+	// the same data, never on the file being written. It holds identities:
+	// it lives in the warehouse's private temporary folder, which the next
+	// opening removes if this run is killed.
+	tmp, err := w.MkdirTemp("abonnements")
+	if err != nil {
+		return nil, fmt.Errorf("abonnements : %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	r.copyPath = filepath.Join(tmp, "entrepot.duckdb")
+	if err := w.SnapshotTo(ctx, r.copyPath); err != nil {
 		return nil, fmt.Errorf("abonnements : copie de l'entrepôt : %w", err)
 	}
-	defer os.Remove(copyPath)
 	for _, login := range logins {
-		if err := sendOne(ctx, store, o, copyPath, day, loaded, login, byLogin[login], res); err != nil {
+		if err := r.sendOne(ctx, login, byLogin[login]); err != nil {
 			return nil, err
 		}
 	}
@@ -134,75 +146,111 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 	return res, nil
 }
 
+// run is one run's state.
+type run struct {
+	o        Options
+	w        *warehouse.Warehouse
+	store    *accounts.Store
+	res      *Result
+	day      string    // the instant's Paris date, in file names
+	loaded   time.Time // when the data was loaded
+	copyPath string    // the copy the analyses run on
+}
+
 // sendOne writes one subscriber's workbooks and email body.
-func sendOne(ctx context.Context, store *accounts.Store, o Options, copyPath, day string, loaded time.Time, login string, subs []accounts.Subscription, res *Result) error {
-	acc, err := store.Get(ctx, login)
+func (r *run) sendOne(ctx context.Context, login string, subs []accounts.Subscription) error {
+	acc, err := r.store.Get(ctx, login)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(o.Out, login)
+	if acc.Disabled {
+		// A disabled account receives nothing, not even a message.
+		r.res.Withheld += len(subs)
+		return nil
+	}
+	dir := filepath.Join(r.o.Out, login)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("abonnements : %w", err)
 	}
-	at := o.For
 	scope, structure := "toute la région", ""
 	if accounts.StructureScoped(acc.Profil) {
-		scope, structure = "structure "+acc.CodeStructure, acc.CodeStructure
+		scope, structure = r.structureLabel(ctx, acc.CodeStructure), acc.CodeStructure
 	}
 	var lines []reports.SubscriptionLine
 	var files []string
 	for _, s := range subs {
 		line := reports.SubscriptionLine{Titre: s.Analysis.Titre, Frequence: accounts.FrequencyLabel(s.Frequence)}
+		if !s.Analysis.OpenTo(acc) {
+			// Its current title is its author's draft, no business of the
+			// subscriber: its number only, as the console's page says it.
+			line.Titre = "Analyse n° " + strconv.FormatInt(s.Analysis.ID, 10)
+		}
 		switch {
-		case acc.Disabled:
-			// A disabled account receives nothing, not even a message.
-			res.Withheld++
-			continue
-		case acc.PasswordExpired(at):
+		case acc.PasswordExpired(r.o.For):
 			line.Why = "votre mot de passe a expiré : changez-le dans la console pour recevoir à nouveau vos abonnements"
 		case !s.Analysis.Subscribable(acc):
 			line.Why = "l'analyse n'est plus partagée avec vous (son auteur l'a modifiée ou retirée de la mallette)"
+		case tooLate(ctx):
+			line.Why = "le temps de la tâche était écoulé avant son tour : elle sera calculée au prochain envoi"
 		}
 		if line.Why == "" {
-			t, qerr := o.Query(ctx, copyPath, structure, s.Analysis.SQL)
-			if qerr != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				// The first line of the engine's message: the rest (the
-				// statement, a caret) is for the console's page.
-				first, _, _ := strings.Cut(qerr.Error(), "\n")
-				line.Why = "la requête a échoué (" + strings.TrimSpace(first) + ") : ouvrez l'analyse dans la console pour voir le détail"
-			} else {
-				name := "analyse-" + strconv.FormatInt(s.Analysis.ID, 10) + "-" + day + ".xlsx"
-				path := filepath.Join(dir, name)
-				r := reports.AnalysisResult{Titre: s.Analysis.Titre, Description: s.Analysis.Description, Scope: scope, At: at, Loaded: loaded,
-					Columns: t.Columns, Types: t.Types, Rows: t.Rows, Truncated: t.Truncated, Bars: s.Analysis.Affichage == accounts.DisplayBars}
-				if err := reports.WriteAnalysis(path, r); err != nil {
-					return fmt.Errorf("abonnements : %w", err)
-				}
-				line.File, line.Rows, line.Truncated = name, len(t.Rows), t.Truncated
-				files = append(files, path)
-				res.Sent++
-				if err := store.Audit(ctx, login, "abonnement_calcule", s.Analysis.Label()+" : "+strconv.Itoa(len(t.Rows))+" lignes", "vigie"); err != nil {
+			t, qerr := r.o.Query(ctx, r.copyPath, structure, s.Analysis.SQL)
+			switch {
+			case qerr != nil && ctx.Err() != nil:
+				return ctx.Err()
+			case qerr != nil:
+				// Not the engine's message: it may quote a value of a row.
+				line.Why = "la requête a échoué ; ouvrez l'analyse dans la console pour voir pourquoi"
+			default:
+				path, err := r.write(ctx, login, dir, scope, s.Analysis, t)
+				if err != nil {
 					return err
 				}
+				line.File, line.Rows, line.Truncated = filepath.Base(path), len(t.Rows), t.Truncated
+				files = append(files, path)
 			}
 		}
 		if line.File == "" {
-			res.Withheld++
+			r.res.Withheld++
 		}
 		lines = append(lines, line)
 	}
-	if len(lines) == 0 {
-		return nil
-	}
-	msg := filepath.Join(dir, reports.MessagePrefix+"abonnements-"+day+".txt")
-	if err := atomic.WriteBytes(msg, 0o600, []byte(reports.SubscriptionMessage(at, loaded, scope, lines))); err != nil {
+	msg := filepath.Join(dir, reports.MessagePrefix+"abonnements-"+r.day+".txt")
+	body := reports.SubscriptionMessage(r.o.Now(), r.loaded, scope, structure == "", lines)
+	if err := atomic.WriteBytes(msg, 0o600, []byte(body)); err != nil {
 		return err
 	}
-	res.BySubscriber[login] = append(files, msg)
+	r.res.BySubscriber[login] = append(files, msg)
 	return nil
+}
+
+// write writes one analysis's result and audits it.
+func (r *run) write(ctx context.Context, login, dir, scope string, a accounts.Analysis, t *warehouse.Table) (string, error) {
+	path := filepath.Join(dir, "analyse-"+strconv.FormatInt(a.ID, 10)+"-"+r.day+".xlsx")
+	res := reports.AnalysisResult{Titre: a.Titre, Description: a.Description, Scope: scope, At: r.o.Now(), Loaded: r.loaded,
+		Columns: t.Columns, Types: t.Types, Rows: t.Rows, Truncated: t.Truncated, Bars: a.Affichage == accounts.DisplayBars}
+	if err := reports.WriteAnalysis(path, res); err != nil {
+		return "", fmt.Errorf("abonnements : %w", err)
+	}
+	r.res.Sent++
+	return path, r.store.Audit(ctx, login, "abonnement_calcule", a.Label()+" : "+french.Count(int64(len(t.Rows)), "ligne", "lignes"), "vigie")
+}
+
+// tooLate tells whether the run's deadline is too near to start an analysis.
+func tooLate(ctx context.Context) bool {
+	d, ok := ctx.Deadline()
+	return ok && time.Until(d) < queryBudget
+}
+
+// structureLabel is « Mission Locale de … (ML-16001) », or the code alone
+// when the warehouse does not name it.
+func (r *run) structureLabel(ctx context.Context, code string) string {
+	text, err := sqlfiles.Read(r.w.SQL, "subscriptions/structure_name.sql")
+	var nom sql.NullString
+	if err == nil && r.w.DB.QueryRowContext(ctx, text, code).Scan(&nom) == nil && nom.String != "" {
+		return nom.String + " (" + code + ")"
+	}
+	return "structure " + code
 }
 
 // dataLoaded is when the latest successful ingestion started (zero: none).

@@ -2,6 +2,7 @@ package subscriptions_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,11 +107,35 @@ func TestWithheldSubscriptions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A catalogue analysis its author took back and retitled: the
+	// subscriber is told it is no longer shared, by its number, never by
+	// the author's new title.
+	for _, l := range []string{"exp", "val"} {
+		p := map[string]string{"exp": accounts.Expert, "val": accounts.Valideur}[l]
+		if err := store.Add(ctx, accounts.NewAccount{Login: l, Profil: p, Password: "un-mot-de-passe-solide"}, known, "test", "cli"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shared := analysis("exp", "SELECT 2 AS y")
+	if err := store.ProposeAnalysis(ctx, shared, "exp", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DecideAnalysis(ctx, shared, shared.Version, true, "", "val", "test"); err != nil {
+		t.Fatal(err)
+	}
+	shared, _ = store.Analysis(ctx, shared.ID)
+	if err := store.Subscribe(ctx, acc("av"), shared, accounts.Weekly, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.UpdateAnalysis(ctx, shared.ID, "exp", accounts.AnalysisInput{Titre: "Brouillon secret", SQL: "SELECT 3", Affichage: accounts.DisplayTable}, "test"); err != nil {
+		t.Fatal(err)
+	}
+
 	res, err = subscriptions.Run(ctx, w, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Sent != 1 || res.Withheld != 2 || len(res.BySubscriber["av"]) != 2 || len(res.BySubscriber["old"]) != 1 {
+	if res.Sent != 1 || res.Withheld != 3 || len(res.BySubscriber["av"]) != 2 || len(res.BySubscriber["old"]) != 1 {
 		t.Fatalf("result: %+v", res)
 	}
 	body := func(login string) string {
@@ -122,10 +147,14 @@ func TestWithheldSubscriptions(t *testing.T) {
 		return string(b)
 	}
 	if b := body("av"); !strings.Contains(b, "Voici les analyses auxquelles") || !strings.Contains(b, "« A SELECT code_structure, count(*) AS n FROM dossiers GROUP BY 1 » (chaque lundi) : 1\u00a0ligne (analyse-") ||
-		!strings.Contains(b, "non envoyée, la requête a échoué (requête en erreur : nom ou type incorrect : la colonne « nope » n'est dans aucune table de la requête) : ouvrez") {
+		!strings.Contains(b, "non envoyée, la requête a échoué ; ouvrez l'analyse dans la console pour voir pourquoi.") || strings.Contains(b, "« nope »") {
 		t.Errorf("av's email:\n%s", b)
 	}
-	if b := body("old"); !strings.Contains(b, "non envoyée, votre mot de passe a expiré") {
+	if b := body("av"); strings.Contains(b, "Brouillon secret") || !strings.Contains(b, fmt.Sprintf("« Analyse n° %d » (chaque lundi) : non envoyée, l'analyse n'est plus partagée avec vous", shared.ID)) {
+		t.Errorf("av's email on the analysis taken back:\n%s", b)
+	}
+	if b := body("old"); !strings.Contains(b, "L'analyse à laquelle vous êtes abonné·e dans la console vigie ne vous est pas envoyée aujourd'hui") ||
+		!strings.Contains(b, "non envoyée, votre mot de passe a expiré") || strings.Contains(b, "données personnelles") {
 		t.Errorf("old's email:\n%s", b)
 	}
 	for _, f := range res.BySubscriber["av"] {
@@ -135,5 +164,52 @@ func TestWithheldSubscriptions(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(o.Out, "*.duckdb")); len(left) != 0 {
 		t.Errorf("the copy of the warehouse was left behind: %v", left)
+	}
+}
+
+// An analysis is not started when the run's deadline is too near: the
+// subscriber is told, and the run ends in time with what it computed.
+func TestSubscriptionsNearTheDeadline(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	store, err := accounts.Open(ctx, filepath.Join(warehouse.ConsoleDir(w.Path), accounts.FileName), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.Add(ctx, accounts.NewAccount{Login: "ana", Profil: accounts.Analyste, Password: "un-mot-de-passe-solide"}, nil, "test", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	// The store lets a test give an analyste an analysis of its own (the
+	// console does not): what matters here is the run.
+	id, err := store.CreateAnalysis(ctx, "ana", accounts.AnalysisInput{Titre: "Un", SQL: "SELECT 1", Affichage: accounts.DisplayTable}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := store.Analysis(ctx, id)
+	acc, _ := store.Get(ctx, "ana")
+	if err := store.Subscribe(ctx, acc, a, accounts.Daily, "test"); err != nil {
+		t.Fatal(err)
+	}
+	o := subscriptions.Options{For: time.Date(2026, 11, 23, 7, 30, 0, 0, warehouse.Paris), Out: filepath.Join(dir, "out"), Query: data.QueryFile}
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	res, err := subscriptions.Run(dctx, w, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := res.BySubscriber["ana"]
+	if res.Sent != 0 || len(files) != 1 {
+		t.Fatalf("result near the deadline: %+v", res)
+	}
+	b, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(b), "non envoyée, le temps de la tâche était écoulé") {
+		t.Errorf("email:\n%s", b)
 	}
 }
