@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -37,6 +39,18 @@ func workbookName(code string, asOf time.Time) string {
 // them once a dossier of the structure is archived after they were written.
 func NominativeFileNames(code string, asOf time.Time) []string {
 	return []string{aspPDFName(code, asOf), workbookName(code, asOf)}
+}
+
+// IsNominative tells whether name is one of the nominative files of
+// structure code (NominativeFileNames), whatever its date.
+func IsNominative(code, name string) bool {
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	if len(base) < len("2006-01-02") {
+		return false
+	}
+	day, err := time.Parse(time.DateOnly, base[len(base)-len("2006-01-02"):])
+	return err == nil && slices.Contains(NominativeFileNames(code, day), name)
 }
 
 // ASPFileName names the signed ASP list of a structure.

@@ -54,6 +54,20 @@ func (s *Scheduler) deliver(ctx context.Context, w *warehouse.Warehouse, j *Job,
 	for _, o := range outputs {
 		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
 	}
+	// What was fit when written may not be now (an archiving, an account
+	// disabled since): checked at every delivery, retries included.
+	files, held, err := delivery.Withhold(ctx, w, b.Files, s.Clock.Now())
+	if err != nil {
+		return StateDeliveryFailed, res, err
+	}
+	for _, h := range held {
+		s.log().Warn("fichier retenu, non livré", "job", j.Name, "file", filepath.Base(h.File.Path), "audience", h.File.Audience, "why", h.Why)
+	}
+	b.Files = files
+	outputs = outputs[:0:0]
+	for _, f := range files {
+		outputs = append(outputs, Output{Path: f.Path, Audience: f.Audience})
+	}
 	recipients := s.Config.DeliveryRecipients()
 	people, err := delivery.FileRecipients(ctx, w, b.Files)
 	if err != nil {

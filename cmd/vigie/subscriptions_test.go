@@ -226,3 +226,91 @@ func workbookCells(t *testing.T, path string) string {
 	}
 	return b.String()
 }
+
+// A subscription's delivery that failed and is resumed later goes only if it
+// is still fit: not after an archiving of a dossier its file may name (the
+// file would bring the anonymised identity back), not to an account that
+// unsubscribed meanwhile.
+func TestSubscriptionRetryChecksAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "w.duckdb")
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	for _, u := range [][]string{
+		{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
+		{"dir33", "--profil", "standard", "--structure", "ML-33002", "--email", "dir33@ml33.example.org"},
+		{"av16", "--profil", "avance", "--structure", "ML-16001", "--email", "av16@ml16.example.org"},
+	} {
+		if code, _, errOut := runVigieIn(t, "un-mot-de-passe-solide\n", append([]string{"--warehouse", wh, "users", "add"}, u...)...); code != 0 {
+			t.Fatalf("users add %s: %s", u[0], errOut)
+		}
+	}
+	store, err := accounts.Open(ctx, filepath.Join(warehouse.ConsoleDir(wh), accounts.FileName), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	id, err := store.CreateAnalysis(ctx, "av16", accounts.AnalysisInput{Titre: "Mes jeunes",
+		SQL: "SELECT id_dossier, nom_usage FROM dossiers ORDER BY 1", Affichage: accounts.DisplayTable}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := store.Analysis(ctx, id)
+	av16, _ := store.Get(ctx, "av16")
+	if err := store.Subscribe(ctx, av16, a, accounts.Daily, "test"); err != nil {
+		t.Fatal(err)
+	}
+	// A second account on the same analysis is impossible (it is personal):
+	// dir33 gets its own, on the structure's dossiers too.
+	id33, err := store.CreateAnalysis(ctx, "dir33", accounts.AnalysisInput{Titre: "Nos jeunes", SQL: "SELECT id_dossier FROM dossiers", Affichage: accounts.DisplayTable}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a33, _ := store.Analysis(ctx, id33)
+	dir33, _ := store.Get(ctx, "dir33")
+	if err := store.Subscribe(ctx, dir33, a33, accounts.Daily, "test"); err != nil {
+		t.Fatal(err)
+	}
+
+	mail := smtptest.Start(t, false)
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, mail.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "vigie.yaml")
+	cfg := "outbox: " + filepath.Join(dir, "outbox") + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n" +
+		"retries: {attempts: 1}\n" +
+		"smtp:\n  host: localhost\n  port: " + itoa(mail.Port) + "\n  tls: starttls\n  username: " + smtptest.User +
+		"\n  password_env: SMTP_PW\n  from: vigie@arml.example.org\n  ca_file: " + ca + "\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func() string {
+		_, out, _ := runSchedCLI(ctx, map[string]string{"SMTP_PW": smtptest.Password}, "--warehouse", wh, "schedule", "run", "subscriptions",
+			"--config", cfgPath, "--for", "2026-11-23 07:30", "--format", "csv")
+		return out
+	}
+	// Both emails are refused once: the run's delivery fails.
+	mail.FailOnce("av16@ml16.example.org")
+	mail.FailOnce("dir33@ml33.example.org")
+	if out := run(); !strings.Contains(out, "subscriptions,2026-11-23 07:30,delivery_failed,") {
+		t.Fatalf("first run:\n%s", out)
+	}
+	// Meanwhile D1 (ML-16001, in av16's file) is archived, and dir33
+	// unsubscribes.
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "archive", "dossier", "D1", "--motif", "demande_du_jeune", "--as-of", "2026-11-23",
+		"--backup-dir", filepath.Join(dir, "bk")); code != 0 {
+		t.Fatalf("archive dossier: %s", errOut)
+	}
+	if err := store.Unsubscribe(ctx, "dir33", a33, "test"); err != nil {
+		t.Fatal(err)
+	}
+	run() // resumes the delivery
+	for _, m := range mail.Messages() {
+		t.Errorf("a resumed delivery sent %v a file it should not have", m.To)
+	}
+}

@@ -2,33 +2,15 @@ package data
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/arml-na/vigie/pipelines/archive"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 )
 
 // LastArchivings returns, per structure, when a dossier of it was last
-// archived (sql/console/archivings.sql); recorded_at is a Paris wall-clock
-// time.
+// archived (archive.LastArchivings): the console withholds the nominative
+// report files written before it.
 func LastArchivings(ctx context.Context, w *warehouse.Warehouse) (map[string]time.Time, error) {
-	q, err := readQuery(w, "archivings.sql")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := w.DB.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("archivings: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]time.Time{}
-	for rows.Next() {
-		var code string
-		var at time.Time
-		if err := rows.Scan(&code, &at); err != nil {
-			return nil, fmt.Errorf("archivings: %w", err)
-		}
-		out[code] = time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), at.Minute(), at.Second(), at.Nanosecond(), warehouse.Paris)
-	}
-	return out, rows.Err()
+	return archive.LastArchivings(ctx, w)
 }

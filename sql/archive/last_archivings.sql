@@ -1,6 +1,6 @@
--- The last archiving of each structure: when the newest archive batch that
+-- archive/last_archivings: the last archiving of each structure: when the newest archive batch that
 -- anonymised one of its dossiers was recorded (local Paris time). The
--- console withholds the nominative report files written before it (they
+-- console and the deliveries withhold the nominative files written before it (they
 -- may still name a dossier archived since).
 SELECT d.code_structure, max(b.recorded_at) AS last_archiving
 FROM archive_batches b
