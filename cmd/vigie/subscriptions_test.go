@@ -184,6 +184,40 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	if strings.Join(tuesday, ",") != "abonne_dir33,abonne_dir33" {
 		t.Errorf("Tuesday's deliveries: %v", tuesday)
 	}
+
+	// The next Monday was missed (the daemon was down: the ledger says so):
+	// Tuesday 1 December makes up the weekly subscription, once, with the
+	// monthly one of the 1st; Wednesday sends the daily one only.
+	w, err := warehouse.Open(ctx, wh, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.ExecContext(ctx, `INSERT INTO schedule_ledger (job, scheduled_for, state, updated_at) VALUES ('subscriptions', TIMESTAMP '2026-11-30 07:30:00', 'missed', now())`); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ at, day, want string }{
+		{"2026-12-01 07:30", "2026-12-01", "abonne_dir16,abonne_dir33,abonne_expert"},
+		{"2026-12-02 07:30", "2026-12-02", "abonne_dir33"},
+	} {
+		runFor(c.at)
+		seen := map[string]bool{}
+		for _, f := range outboxFiles(t, outbox) {
+			if strings.Contains(f, c.day+"_0730") {
+				seen[strings.SplitN(f, "/", 2)[0]] = true
+			}
+		}
+		got := make([]string, 0, len(seen))
+		for k := range seen {
+			got = append(got, k)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != c.want {
+			t.Errorf("deliveries for %s: %v, want %s", c.at, got, c.want)
+		}
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

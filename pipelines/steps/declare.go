@@ -322,7 +322,7 @@ var Subscriptions = &Pipeline[subscriptions.Options, *subscriptions.Result]{
 		return subscriptions.Run(ctx, e.W, o)
 	},
 	ForInstant: func(in Instant) (subscriptions.Options, error) {
-		return subscriptions.Options{For: in.For, Out: filepath.Join(in.OutDir, "abonnements"), Query: in.Query}, nil
+		return subscriptions.Options{For: in.For, Job: in.Job, Out: filepath.Join(in.OutDir, "abonnements"), Query: in.Query}, nil
 	},
 	Outputs: func(r *subscriptions.Result) ([]Output, error) {
 		logins := make([]string, 0, len(r.BySubscriber))

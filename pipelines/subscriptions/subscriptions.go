@@ -38,6 +38,10 @@ type QueryFunc func(ctx context.Context, path, structure, sqlText string) (*ware
 type Options struct {
 	// For is the scheduled instant: it decides which subscriptions are due.
 	For time.Time
+	// Job is the scheduled job running the step: its earlier runs of the
+	// week or month tell whether a weekly or monthly subscription went
+	// already ("" : none did).
+	Job string
 	// Out is the folder of the files (one sub-folder per subscriber).
 	Out string
 	// Query runs the analyses; nil refuses the run.
@@ -59,20 +63,35 @@ type Result struct {
 	Sent, Withheld int
 }
 
+// History tells, for the period that starts at since, whether an earlier
+// run of the subscriptions job sent its files, and whether one was missed
+// (the daemon down at its instant, or the run failed or was interrupted).
+type History func(since time.Time) (sent, missed bool)
+
 // Due tells whether a subscription of frequency f is sent at instant at
-// (Europe/Paris): daily ones every day, weekly ones on Mondays, monthly ones
-// the 1st of the month.
-func Due(f string, at time.Time) bool {
+// (Europe/Paris): daily ones at every run; weekly ones on Mondays, monthly
+// ones on the 1st — and on a later day of the week (month) when that day's
+// run was missed and no run since sent them: a Monday the daemon missed is
+// made up once.
+func Due(f string, at time.Time, h History) bool {
 	local := at.In(warehouse.Paris)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, warehouse.Paris)
+	var start time.Time
 	switch f {
 	case accounts.Daily:
 		return true
 	case accounts.Weekly:
-		return local.Weekday() == time.Monday
+		start = day.AddDate(0, 0, -(int(local.Weekday())+6)%7)
 	case accounts.Monthly:
-		return local.Day() == 1
+		start = day.AddDate(0, 0, 1-local.Day())
+	default:
+		return false
 	}
-	return false
+	if start.Equal(day) {
+		return true
+	}
+	sent, missed := h(start)
+	return missed && !sent
 }
 
 // ErrNoQuery is a run without the console's SQL engine wired.
@@ -106,10 +125,14 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	history, err := historyOf(ctx, w, o)
+	if err != nil {
+		return nil, err
+	}
 	byLogin := map[string][]accounts.Subscription{}
 	var logins []string
 	for _, s := range all {
-		if !Due(s.Frequence, o.For) {
+		if !Due(s.Frequence, o.For, history) {
 			continue
 		}
 		if len(byLogin[s.Login]) == 0 {
@@ -269,4 +292,32 @@ func dataLoaded(ctx context.Context, w *warehouse.Warehouse) (time.Time, error) 
 	// runs.started_at holds Paris wall-clock time.
 	v := t.Time
 	return time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), v.Second(), 0, warehouse.Paris), nil
+}
+
+// historyOf reads the schedule ledger for Due, once for the week and once
+// for the month of o.For.
+func historyOf(ctx context.Context, w *warehouse.Warehouse, o Options) (History, error) {
+	type answer struct{ sent, missed bool }
+	known := map[string]answer{}
+	key := func(t time.Time) string { return warehouse.LocalTimestamp(t) }
+	if o.Job != "" {
+		text, err := sqlfiles.Read(w.SQL, "subscriptions/sent_since.sql")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range []string{accounts.Weekly, accounts.Monthly} {
+			Due(f, o.For, func(since time.Time) (bool, bool) {
+				var a answer
+				if qerr := w.DB.QueryRowContext(ctx, text, o.Job, key(since), key(o.For)).Scan(&a.sent, &a.missed); qerr != nil && err == nil {
+					err = fmt.Errorf("abonnements : lecture des exécutions précédentes : %w", qerr)
+				}
+				known[key(since)] = a
+				return a.sent, a.missed
+			})
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return func(since time.Time) (bool, bool) { a := known[key(since)]; return a.sent, a.missed }, nil
 }

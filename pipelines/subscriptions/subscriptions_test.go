@@ -20,22 +20,45 @@ import (
 
 func TestDue(t *testing.T) {
 	t.Parallel()
-	monday := time.Date(2026, 11, 30, 7, 30, 0, 0, warehouse.Paris)
-	first := time.Date(2026, 12, 1, 7, 30, 0, 0, warehouse.Paris) // a Tuesday
+	paris := func(d string) time.Time {
+		v, _ := time.ParseInLocation("2006-01-02 15:04", d, warehouse.Paris)
+		return v
+	}
+	monday, tuesday, first := paris("2026-11-30 07:30"), paris("2026-12-01 07:30"), paris("2026-12-01 07:30")
 	for _, c := range []struct {
-		f    string
-		at   time.Time
-		want bool
+		f            string
+		at           time.Time
+		sent, missed bool // the period's earlier runs
+		want         bool
 	}{
-		{accounts.Daily, monday, true}, {accounts.Daily, first, true},
-		{accounts.Weekly, monday, true}, {accounts.Weekly, first, false},
-		{accounts.Monthly, monday, false}, {accounts.Monthly, first, true},
+		{accounts.Daily, monday, true, false, true},
+		{accounts.Weekly, monday, false, false, true},
+		{accounts.Weekly, tuesday, true, false, false},  // Monday's run sent it
+		{accounts.Weekly, tuesday, false, false, false}, // no run this week before: not a Monday
+		{accounts.Weekly, tuesday, false, true, true},   // Monday missed: made up once
+		{accounts.Weekly, tuesday, true, true, false},   // … and not again
+		{accounts.Monthly, first, false, false, true},
+		{accounts.Monthly, monday, false, false, false},
+		{accounts.Monthly, paris("2026-12-02 07:30"), false, true, true},
+		{accounts.Monthly, paris("2026-12-02 07:30"), true, true, false},
 		// Monday 00:30 in Paris is still Sunday in UTC: Paris decides.
-		{accounts.Weekly, time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC), true},
-		{"annuel", first, false},
+		{accounts.Weekly, time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC), false, false, true},
+		{"annuel", first, false, true, false},
 	} {
-		if got := subscriptions.Due(c.f, c.at); got != c.want {
-			t.Errorf("Due(%s, %s) = %v", c.f, c.at, got)
+		var asked []string
+		got := subscriptions.Due(c.f, c.at, func(since time.Time) (bool, bool) {
+			asked = append(asked, since.In(warehouse.Paris).Format("2006-01-02 15:04"))
+			return c.sent, c.missed
+		})
+		if got != c.want {
+			t.Errorf("Due(%s, %s, sent %v, missed %v) = %v", c.f, c.at, c.sent, c.missed, got)
+		}
+		// The period asked about starts on its Monday (1st) at midnight.
+		if c.at.Month() != time.December {
+			continue
+		}
+		if c.f == accounts.Weekly && len(asked) == 1 && asked[0] != "2026-11-30 00:00" || c.f == accounts.Monthly && len(asked) == 1 && asked[0] != "2026-12-01 00:00" {
+			t.Errorf("Due(%s, %s) asked about the period from %v", c.f, c.at, asked)
 		}
 	}
 }
