@@ -119,22 +119,31 @@ var running = make(chan struct{}, MaxRunningQueries)
 var ErrBusy = fmt.Errorf("trop de requêtes en cours : réessayez dans un moment (%d au plus à la fois)", MaxRunningQueries)
 
 // ErrQueryTimeout is a query stopped after QueryTimeout.
-var ErrQueryTimeout = fmt.Errorf("la requête a dépassé %s : elle a été arrêtée ; restreignez-la (WHERE, LIMIT)", QueryTimeout)
+var ErrQueryTimeout = fmt.Errorf("la requête a dépassé %d secondes : elle a été arrêtée ; restreignez-la (WHERE, LIMIT)", int(QueryTimeout.Seconds()))
 
 // Query runs one read-only statement typed by a user over the scope's data
 // of the snapshot file at path, in a child process.
 func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, error) {
+	return query(ctx, path, s, sqlText, queueWait)
+}
+
+// query is Query waiting at most wait for a turn (0: as long as ctx lets).
+func query(ctx context.Context, path string, s Scope, sqlText string, wait time.Duration) (*Table, error) {
 	if _, err := s.check(""); err != nil {
 		return nil, err
 	}
 	// At most MaxRunningQueries children at once: a slow statement (a
 	// catalogue analysis every director opens) may not take every core.
+	var busy <-chan time.Time
+	if wait > 0 {
+		busy = time.After(wait)
+	}
 	select {
 	case running <- struct{}{}:
 		defer func() { <-running }()
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	case <-time.After(queueWait):
+	case <-busy:
 		return nil, ErrBusy
 	}
 	exe, err := os.Executable()
@@ -189,11 +198,13 @@ func Query(ctx context.Context, path string, s Scope, sqlText string) (*Table, e
 
 // QueryFile is Query for a structure code ("" for the region) rather than a
 // Scope: the subscriptions step runs the analyses of the console's accounts
-// with it, each over its subscriber's scope.
+// with it, each over its subscriber's scope. A batch, it waits for its turn
+// as long as its context lets it (under `vigie daemon --serve` it shares
+// the turns with the console's users), rather than give up as a page does.
 func QueryFile(ctx context.Context, path, structure, sqlText string) (*Table, error) {
 	s := RegionScope()
 	if structure != "" {
 		s = StructureScope(structure)
 	}
-	return Query(ctx, path, s, sqlText)
+	return query(ctx, path, s, sqlText, 0)
 }

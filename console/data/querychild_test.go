@@ -71,11 +71,21 @@ func TestQueryTimeoutAndBusy(t *testing.T) {
 		running <- struct{}{}
 	}
 	_, err = Query(ctx, path, RegionScope(), "SELECT 1")
-	for range MaxRunningQueries {
-		<-running
-	}
 	if !errors.Is(err, ErrBusy) {
 		t.Errorf("every slot taken: %v, want ErrBusy", err)
+	}
+	// A batch's query (the subscriptions) waits for its turn instead.
+	go func() {
+		time.Sleep(2 * queueWait)
+		<-running
+	}()
+	if _, err := QueryFile(ctx, path, "", "SELECT 1"); err != nil {
+		t.Errorf("a batch's query once a slot is free: %v", err)
+	}
+	// One slot was given back by the goroutine, and QueryFile returned its
+	// own: the test's other ones are left.
+	for range MaxRunningQueries - 1 {
+		<-running
 	}
 	if _, err := Query(ctx, path, RegionScope(), "SELECT 1"); err != nil {
 		t.Errorf("a slot free again: %v", err)
