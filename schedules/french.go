@@ -17,14 +17,18 @@ func frenchDate(t time.Time) string {
 func FrenchDate(t time.Time) string { return frenchDate(t) }
 
 func frenchDuration(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		n := int(d / (24 * time.Hour))
-		if n == 1 {
-			return "1 jour"
+	for _, u := range []struct {
+		unit      time.Duration
+		one, many string
+	}{
+		{24 * time.Hour, "jour", "jours"}, {time.Hour, "heure", "heures"}, {time.Minute, "minute", "minutes"},
+		{time.Second, "seconde", "secondes"}, {time.Millisecond, "milliseconde", "millisecondes"},
+	} {
+		if d >= u.unit && d%u.unit == 0 {
+			return french.Count(int64(d/u.unit), u.one, u.many)
 		}
-		return fmt.Sprintf("%d jours", n)
 	}
-	return fmt.Sprintf("%.0f heures", d.Hours())
+	return d.String()
 }
 
 func frenchJob(j *Job) string {

@@ -167,6 +167,10 @@ func (s *Scheduler) runSteps(ctx context.Context, w *warehouse.Warehouse, j *Job
 			got, err = step(ctx, rc)
 			return err
 		})
+		if err != nil && errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			d := s.Config.DeadlineFor(j.Name)
+			return outputs, &explained{fmt.Sprintf("étape %s : délai de la tâche dépassé (%s, deadlines.%s dans la configuration) ; l'exécution est arrêtée", name, frenchDuration(d), j.Name), err}
+		}
 		if err != nil {
 			return outputs, fmt.Errorf("étape %s : %w", name, err)
 		}

@@ -312,8 +312,9 @@ func TestRetriesWithBackoffAndDeadline(t *testing.T) {
 	f.failN["controls"] = 0
 	f.hook["controls"] = func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
 	third := at(t, "2026-11-26 06:00")
-	if _, err := f.scheduler().RunJob(ctx, w, "daily_ingest", third, false); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want deadline exceeded", err)
+	if _, err := f.scheduler().RunJob(ctx, w, "daily_ingest", third, false); !errors.Is(err, context.DeadlineExceeded) ||
+		err.Error() != "étape controls : délai de la tâche dépassé (20 millisecondes, deadlines.daily_ingest dans la configuration) ; l'exécution est arrêtée" {
+		t.Fatalf("err = %v, want deadline exceeded, said in French", err)
 	}
 	got := query(t, w, `SELECT scheduled_for, status FROM runs WHERE command = 'schedule' ORDER BY id`)
 	want := "2026-11-24 06:00 done\n2026-11-25 06:00 failed\n2026-11-26 06:00 timed_out"
