@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -91,13 +92,27 @@ func (n NewAccount) Validate(known func(string) bool) error {
 	case n.CodeStructure != "" && !known(n.CodeStructure):
 		return &UnknownStructureError{Code: n.CodeStructure}
 	}
-	if strings.ContainsAny(n.Nom+n.Email, "\r\n\x00") {
-		return invalid("le nom et l'adresse électronique tiennent sur une ligne")
+	if strings.ContainsAny(n.Nom, "\r\n\x00") {
+		return invalid("le nom tient sur une ligne")
 	}
-	if n.Email != "" && (!strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " ,;<>")) {
-		return invalid(fmt.Sprintf("adresse électronique %q invalide", n.Email))
+	if n.Email != "" {
+		if err := checkEmail(n.Email); err != nil {
+			return err
+		}
 	}
 	return CheckPassword(n.Password)
+}
+
+// checkEmail refuses what is not one bare address (nom@domaine) as the
+// delivery's SMTP envelope takes it (delivery.BareAddress): no display name,
+// no second address, no space or line break. An address refused there would
+// leave the subscriber's files in the outbox without a word.
+func checkEmail(e string) error {
+	p, err := mail.ParseAddress(e)
+	if err != nil || p.Name != "" || p.Address != e || strings.ContainsAny(e, "\r\n,;<> ") {
+		return invalid(fmt.Sprintf("adresse électronique %q invalide : donnez une adresse seule, sans nom ni chevrons, par exemple claire.martin@ml16.fr", e))
+	}
+	return nil
 }
 
 // Add creates an account; by names who did it for the audit log.

@@ -55,6 +55,12 @@ func TestAddValidates(t *testing.T) {
 		{"analyst with structure", NewAccount{Login: "jdupont", Profil: Analyste, CodeStructure: "ML-A", Password: goodPW}},
 		{"unknown structure", NewAccount{Login: "jdupont", Profil: Avance, CodeStructure: "ML-Z", Password: goodPW}},
 		{"bad structure code", NewAccount{Login: "jdupont", Profil: Avance, CodeStructure: "ML A'", Password: goodPW}},
+		// Addresses the delivery would not send to (delivery.BareAddress).
+		{"email without domain", NewAccount{Login: "mail1", Profil: Analyste, Email: "claire@", Password: goodPW}},
+		{"email with two @", NewAccount{Login: "mail2", Profil: Analyste, Email: "claire@ml16@fr", Password: goodPW}},
+		{"email with a tab", NewAccount{Login: "mail3", Profil: Analyste, Email: "claire\t@ml16.fr", Password: goodPW}},
+		{"email with a name", NewAccount{Login: "mail4", Profil: Analyste, Email: "Claire <claire@ml16.fr>", Password: goodPW}},
+		{"two emails", NewAccount{Login: "mail5", Profil: Analyste, Email: "claire@ml16.fr,paul@ml16.fr", Password: goodPW}},
 	} {
 		err := s.Add(ctx, tc.n, known, "test", "cli")
 		var inv *InvalidError
@@ -63,12 +69,16 @@ func TestAddValidates(t *testing.T) {
 			t.Errorf("%s: got %v, want a refusal", tc.name, err)
 		}
 	}
+	// Positive control of the address check.
+	if err := s.Add(ctx, NewAccount{Login: "claire", Profil: Analyste, Email: "claire.müller@ml16.fr", Password: goodPW}, known, "test", "cli"); err != nil {
+		t.Fatalf("a bare address: %v", err)
+	}
 	add(t, s, "dir-a", Standard, "ML-A")
 	if err := s.Add(ctx, NewAccount{Login: "dir-a", Profil: Admin, Password: goodPW}, known, "test", "cli"); !errors.Is(err, ErrExists) {
 		t.Errorf("duplicate login: %v", err)
 	}
 	list, err := s.List(ctx)
-	if err != nil || len(list) != 1 || list[0].CodeStructure != "ML-A" || list[0].Profil != Standard {
+	if err != nil || len(list) != 2 || list[1].CodeStructure != "ML-A" || list[1].Profil != Standard || list[0].Email != "claire.müller@ml16.fr" {
 		t.Fatalf("list: %+v %v", list, err)
 	}
 	fi, err := os.Stat(path)
