@@ -66,7 +66,7 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	id := pageID(t, page)
 
 	r := stdA.get(page)
-	if r.code != 200 || !strings.Contains(r.body, `action="`+page+`/abonnement"`) || !strings.Contains(r.body, "dossier de sortie de vigie") ||
+	if r.code != 200 || !strings.Contains(r.body, `action="`+page+`/abonnement"`) || !strings.Contains(r.body, "dossier de sortie de vigie") || !strings.Contains(r.body, "« vigie users email »") ||
 		!strings.Contains(r.body, "les données de la structure "+structA) {
 		t.Fatalf("the analysis's page offers no subscription, or does not say where the files go:\n%.3000s", r.body)
 	}

@@ -285,3 +285,63 @@ func TestTokensAndPasswords(t *testing.T) {
 		t.Errorf("CGU: %v %v", ok, ok2)
 	}
 }
+
+// The admin gives an account an email, changes it, removes it: each change
+// is audited compte_modifie with the new address (where the files now go);
+// the same address again changes nothing and is not audited; a bad address
+// or an unknown login changes nothing.
+func TestSetEmail(t *testing.T) {
+	s, _, _ := open(t)
+	ctx := context.Background()
+	add(t, s, "dir-a", Standard, "ML-A")
+	email := func() string {
+		t.Helper()
+		a, err := s.Get(ctx, "dir-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Email
+	}
+	audited := func() []string {
+		t.Helper()
+		log, _, err := s.AuditLog(ctx, AuditFilter{Action: "compte_modifie", Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i := len(log) - 1; i >= 0; i-- { // oldest first
+			out = append(out, log[i].Login+" "+log[i].Objet)
+		}
+		return out
+	}
+	for _, step := range []struct {
+		email   string
+		changed bool
+	}{
+		{"claire.martin@ml-a.fr", true},
+		{"claire.martin@ml-a.fr", false}, // the same: nothing
+		{"direction@ml-a.fr", true},
+		{"", true}, // removed
+		{"", false},
+	} {
+		changed, err := s.SetEmail(ctx, "dir-a", step.email, "cli:root", "cli")
+		if err != nil || changed != step.changed || email() != step.email {
+			t.Fatalf("SetEmail(%q): changed %v, %v; stored %q", step.email, changed, err, email())
+		}
+	}
+	want := []string{"cli:root dir-a : adresse électronique claire.martin@ml-a.fr", "cli:root dir-a : adresse électronique direction@ml-a.fr",
+		"cli:root dir-a : adresse électronique retirée"}
+	if got := audited(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("audit:\n got %q\nwant %q", got, want)
+	}
+	var inv *InvalidError
+	if _, err := s.SetEmail(ctx, "dir-a", "Claire <claire@ml-a.fr>", "cli:root", "cli"); !errors.As(err, &inv) || email() != "" {
+		t.Errorf("a named address: %v, stored %q", err, email())
+	}
+	if _, err := s.SetEmail(ctx, "personne", "p@ml-a.fr", "cli:root", "cli"); !errors.Is(err, ErrNoAccount) {
+		t.Errorf("unknown login: %v", err)
+	}
+	if got := audited(); len(got) != len(want) {
+		t.Errorf("refusals audited: %q", got)
+	}
+}

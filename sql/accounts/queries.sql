@@ -21,6 +21,10 @@ UPDATE accounts SET disabled = ? WHERE login = ?;
 -- name: set_password
 UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE login = ?;
 
+-- name: set_email
+-- The account's email address (NULL: none), where its subscriptions are sent.
+UPDATE accounts SET email = ? WHERE login = ?;
+
 -- name: set_last_login
 UPDATE accounts SET last_login = ? WHERE login = ?;
 
