@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/accounts"
 )
 
@@ -56,13 +57,25 @@ func (s *Server) subscriptionBoxOf(r *http.Request, a accounts.Analysis) (subscr
 
 // handleSubscribe subscribes the caller to the path's analysis, or changes
 // the frequency of its subscription. An analysis it may not subscribe to is
-// the same 404 as one it may not open.
+// the same 404 as one it may not open; a catalogue analysis that names
+// another structure than the caller's is the 403 of its page, which offers
+// no subscription (it does not open on the caller's data).
 func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.analysisFor(w, r)
 	if !ok {
 		return
 	}
-	err := s.cfg.Store.Subscribe(r.Context(), who(r).acc, a, r.PostFormValue("frequence"), s.clientAddr(r))
+	p := who(r)
+	err := s.withSnapshot(func(sn *snapshot) error { return data.CheckLiterals(r.Context(), sn.w, p.scope, a.SQL) })
+	switch {
+	case errors.Is(err, data.ErrForeignSQL):
+		s.analysisPage(w, r, http.StatusForbidden, a, "", "") // says why, as a GET of it does
+		return
+	case err != nil:
+		s.failData(w, r, err)
+		return
+	}
+	err = s.cfg.Store.Subscribe(r.Context(), p.acc, a, r.PostFormValue("frequence"), s.clientAddr(r))
 	var inv *accounts.InvalidError
 	switch {
 	case errors.As(err, &inv):

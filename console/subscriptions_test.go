@@ -226,6 +226,26 @@ func TestSubscriptionRefusals(t *testing.T) {
 	if r := stdA.get(namingB); r.code != 403 || strings.Contains(r.body, `action="`+namingB+`/abonnement"`) {
 		t.Errorf("A's director is offered a subscription to an analysis naming B: %d", r.code)
 	}
+	// Posted anyway: the same 403 and message as its page, nothing stored
+	// (the daemon would send A's director a workbook of nothing).
+	const naming = "Cette analyse nomme une autre structure que la vôtre"
+	if r := stdA.post(namingB+"/abonnement", url.Values{"frequence": {accounts.Weekly}}); r.code != 403 || !strings.Contains(r.body, naming) ||
+		strings.Contains(r.body, `action="`+namingB+`/abonnement"`) {
+		t.Errorf("A's director subscribes to an analysis naming B: %d, want 403 %q:\n%.600s", r.code, naming, r.body)
+	}
+	if got := subscriptionsOf(t, f, "std-a"); len(got) != 0 {
+		t.Errorf("A's director's subscription to an analysis naming B is stored: %v", got)
+	}
+	if r := stdA.get("/abonnements"); strings.Contains(r.body, ">actif<") {
+		t.Errorf("/abonnements lists it active")
+	}
+	// B's director may (positive control of the route).
+	if r := stdB.post(namingB+"/abonnement", url.Values{"frequence": {accounts.Weekly}}); r.code != 303 {
+		t.Errorf("B's director subscribes to the analysis naming B: %d %.300s", r.code, r.body)
+	}
+	if got := subscriptionsOf(t, f, "std-b"); got[pageID(t, namingB)] != accounts.Weekly {
+		t.Errorf("B's director's subscription: %v", got)
+	}
 
 	// No CSRF token.
 	if r := stdA.do("POST", validated+"/abonnement", url.Values{"frequence": {accounts.Daily}}, nil); r.code != 403 || !strings.Contains(r.body, "CSRF") {
