@@ -141,6 +141,8 @@ type subscriptionRow struct {
 type subscriptionsData struct {
 	Rows         []subscriptionRow
 	Email, Scope string
+	// MayAuthor: the caller may have analyses of its own to subscribe to.
+	MayAuthor bool
 }
 
 // handleSubscriptions lists the caller's subscriptions. One whose analysis
@@ -158,7 +160,7 @@ func (s *Server) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := subscriptionsData{Email: p.acc.Email, Scope: scopeText(p.scope)}
+	d := subscriptionsData{Email: p.acc.Email, Scope: scopeText(p.scope), MayAuthor: mayAuthor(p.acc.Profil)}
 	for _, sub := range subs {
 		d.Rows = append(d.Rows, subscriptionRow{Subscription: sub, Open: sub.Analysis.OpenTo(p.acc), Active: sub.Analysis.Subscribable(p.acc)})
 	}

@@ -76,6 +76,14 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	if r := stdA.get("/abonnements"); r.code != 200 || !strings.Contains(r.body, "Aucun abonnement") || !strings.Contains(r.body, `href="/abonnements"`) {
 		t.Errorf("/abonnements before any: %d, want the empty state and the menu entry", r.code)
 	}
+	// The empty state invites to the account's own analyses only those
+	// who may write some.
+	for login, own := range map[string]bool{"std-a": false, "ana": false, "val": false, "av-a": true, "exp": true} {
+		r := f.login(t, login).get("/abonnements")
+		if !strings.Contains(r.body, "Aucun abonnement") || strings.Contains(r.body, "des vôtres") != own {
+			t.Errorf("%s's empty /abonnements: invites to its own analyses %v, want %v", login, !own, own)
+		}
+	}
 
 	if r := stdA.post(page+"/abonnement", url.Values{"frequence": {accounts.Weekly}}); r.code != 303 || r.location != page {
 		t.Fatalf("subscribe: %d %q %.300s", r.code, r.location, r.body)
