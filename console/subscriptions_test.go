@@ -265,8 +265,8 @@ func TestSubscriptionRefusals(t *testing.T) {
 	// An unknown frequency.
 	for _, fr := range []string{"annuel", "", "Quotidien"} {
 		r := stdA.post(validated+"/abonnement", url.Values{"frequence": {fr}})
-		if r.code != 400 || !strings.Contains(r.body, "Fréquence") || !strings.Contains(r.body, "inconnue") {
-			t.Errorf("frequency %q: %d, want 400 in French:\n%.600s", fr, r.code, r.body)
+		if r.code != 400 || !strings.Contains(r.body, "Fréquence « "+fr+" » inconnue") {
+			t.Errorf("frequency %q: %d, want 400 naming it between « »:\n%.600s", fr, r.code, r.body)
 		}
 	}
 	if got := subscriptionsOf(t, f, "std-a"); len(got) != 0 {

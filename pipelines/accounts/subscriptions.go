@@ -69,7 +69,7 @@ func (s *Store) Subscribe(ctx context.Context, acc Account, a Analysis, frequenc
 	case !a.Subscribable(acc):
 		return ErrNoAnalysis
 	case frequence != Daily && frequence != Weekly && frequence != Monthly:
-		return invalid(fmt.Sprintf("fréquence %q inconnue : « quotidien », « hebdomadaire » ou « mensuel »", frequence))
+		return invalid(fmt.Sprintf("fréquence « %s » inconnue : « quotidien », « hebdomadaire » ou « mensuel »", frequence))
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var had int

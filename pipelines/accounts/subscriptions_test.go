@@ -68,6 +68,10 @@ func TestSubscriptions(t *testing.T) {
 			t.Errorf("%s subscribes to %d (%s): %v", tc.login, tc.id, tc.frequence, err)
 		}
 	}
+	err = s.Subscribe(ctx, acc("av-a"), analysis(shared), "horaire", "test")
+	if want := "fréquence « horaire » inconnue : « quotidien », « hebdomadaire » ou « mensuel »"; err == nil || err.Error() != want {
+		t.Errorf("unknown frequency: %v, want %q", err, want)
+	}
 	all, err := s.Subscriptions(ctx, "")
 	if err != nil {
 		t.Fatal(err)
