@@ -119,6 +119,13 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	if got := subscriptionsOf(t, f, "std-a"); got[id] != accounts.Monthly || len(got) != 1 {
 		t.Fatalf("stored after the change: %v", got)
 	}
+	// The same frequency again: nothing changes, nothing is audited.
+	if r := stdA.post(page+"/abonnement", url.Values{"frequence": {accounts.Monthly}}); r.code != 303 || r.location != page {
+		t.Fatalf("the same frequency again: %d %.300s", r.code, r.body)
+	}
+	if got := subscriptionsOf(t, f, "std-a"); got[id] != accounts.Monthly || len(got) != 1 {
+		t.Fatalf("stored after the same frequency again: %v", got)
+	}
 	if r := stdA.get("/abonnements"); !strings.Contains(r.body, "<td>le 1er du mois</td>") || strings.Contains(r.body, "<td>chaque lundi</td>") ||
 		!strings.Contains(r.body, "25/11/2026") {
 		t.Errorf("/abonnements after the change:\n%.3000s", r.body)

@@ -62,6 +62,7 @@ func TestSubscriptions(t *testing.T) {
 		{"root", shared, Weekly, false},     // admin reads no data
 		{"av-a", shared, "annuel", false},   // unknown frequency
 		{"dir-a", shared, Monthly, true},    // changes the frequency
+		{"dir-a", shared, Monthly, true},    // the same again: nothing
 	} {
 		err := s.Subscribe(ctx, acc(tc.login), analysis(tc.id), tc.frequence, "test")
 		if (err == nil) != tc.ok {

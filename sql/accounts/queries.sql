@@ -134,5 +134,6 @@ FROM subscriptions s JOIN analyses a ON a.id = s.analysis_id
 WHERE ?1 = '' OR s.login = ?1
 ORDER BY s.login, lower(a.titre), a.id;
 
--- name: has_subscription
-SELECT count(*) FROM subscriptions WHERE login = ? AND analysis_id = ?;
+-- name: subscription_frequency
+-- The frequency of login's subscription to an analysis ('': none).
+SELECT coalesce(max(frequence), '') FROM subscriptions WHERE login = ? AND analysis_id = ?;
