@@ -205,6 +205,13 @@ func TestAnalysisRightsAndRefusals(t *testing.T) {
 		{url.Values{"titre": {" "}, "sql": {"SELECT 1"}, "affichage": {"tableau"}}, "titre"},
 		{url.Values{"titre": {"Graphique"}, "sql": {"SELECT 1"}, "affichage": {"camembert"}}, "ffichage inconnu"},
 		{url.Values{"titre": {"Vide"}, "sql": {"   "}, "affichage": {"tableau"}}, "Écrivez la requête"},
+		// A title heads the subscribers' emails: one line, no control character.
+		{url.Values{"titre": {"Suivi\n\nIMPORTANT : reconnectez-vous sur http://evil.example"}, "sql": {"SELECT 1"}, "affichage": {"tableau"}},
+			"Le titre tient sur une ligne"},
+		{url.Values{"titre": {"Suivi\r\nIMPORTANT"}, "sql": {"SELECT 1"}, "affichage": {"tableau"}}, "Le titre tient sur une ligne"},
+		{url.Values{"titre": {"Suivi\tmensuel"}, "sql": {"SELECT 1"}, "affichage": {"tableau"}}, "Le titre tient sur une ligne"},
+		{url.Values{"titre": {"Suivi"}, "description": {"Une ligne\x1b[2Jeffacée"}, "sql": {"SELECT 1"}, "affichage": {"tableau"}},
+			"La description peut aller à la ligne"},
 	} {
 		r := avA.post("/analyses", c.form)
 		if r.code != 400 || !strings.Contains(r.body, c.msg) {
@@ -213,6 +220,18 @@ func TestAnalysisRightsAndRefusals(t *testing.T) {
 	}
 	if r := avA.get("/analyses"); !strings.Contains(r.body, "Aucune analyse") {
 		t.Errorf("a refused analysis was saved")
+	}
+	// A description keeps its line breaks (a browser sends them as CRLF).
+	described := avA.post("/analyses", url.Values{"titre": {"Suivi"}, "description": {"Première ligne.\r\nSeconde ligne."},
+		"sql": {"SELECT 1 AS n"}, "affichage": {"tableau"}})
+	if described.code != 303 || !analysisLoc.MatchString(described.location) {
+		t.Fatalf("a description on two lines: %d %.400s", described.code, described.body)
+	}
+	if r := avA.get(described.location); !strings.Contains(r.body, "Première ligne.\nSeconde ligne.") {
+		t.Errorf("the description lost its line break:\n%.2000s", r.body)
+	}
+	if r := avA.post(described.location+"/supprimer", nil); r.code != 303 {
+		t.Fatalf("delete: %d", r.code)
 	}
 	if r := avA.post("/analyses", url.Values{"titre": {"Dossiers de B"}, "sql": {"SELECT * FROM dossiers WHERE code_structure = '" + structB + "'"},
 		"affichage": {"tableau"}}); r.code != 403 || !strings.Contains(r.body, `id="sql"`) || !strings.Contains(r.body, "code_structure = &#39;"+structB) {

@@ -170,7 +170,7 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) {
 		t.Rows = append(t.Rows, []any{a.Login, a.Profil, a.CodeStructure, a.Etat(), last, a.PasswordChangedAt.In(parisLoc())})
 	}
 	s.render(w, r, http.StatusOK, "tables", pageData{Title: "Comptes", Extra: tableData{
-		Intro:  "Les comptes de la console. Ils se gèrent avec « vigie users » (add, disable, enable, passwd, token, revoke) ; un changement vaut à la requête suivante.",
+		Intro:  "Les comptes de la console. Ils se gèrent avec « vigie users » (add, email, disable, enable, passwd, token, revoke) ; un changement vaut à la requête suivante. L'adresse électronique d'un compte, où partent ses abonnements, se donne ou se change avec « vigie users email IDENTIFIANT ADRESSE ».",
 		Tables: []namedTable{{T: t, LinkCol: -1}}}})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/arml-na/vigie/console/data"
 	"github.com/arml-na/vigie/pipelines/accounts"
 )
 
@@ -56,13 +57,25 @@ func (s *Server) subscriptionBoxOf(r *http.Request, a accounts.Analysis) (subscr
 
 // handleSubscribe subscribes the caller to the path's analysis, or changes
 // the frequency of its subscription. An analysis it may not subscribe to is
-// the same 404 as one it may not open.
+// the same 404 as one it may not open; a catalogue analysis that names
+// another structure than the caller's is the 403 of its page, which offers
+// no subscription (it does not open on the caller's data).
 func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.analysisFor(w, r)
 	if !ok {
 		return
 	}
-	err := s.cfg.Store.Subscribe(r.Context(), who(r).acc, a, r.PostFormValue("frequence"), s.clientAddr(r))
+	p := who(r)
+	err := s.withSnapshot(func(sn *snapshot) error { return data.CheckLiterals(r.Context(), sn.w, p.scope, a.SQL) })
+	switch {
+	case errors.Is(err, data.ErrForeignSQL):
+		s.analysisPage(w, r, http.StatusForbidden, a, "", "") // says why, as a GET of it does
+		return
+	case err != nil:
+		s.failData(w, r, err)
+		return
+	}
+	err = s.cfg.Store.Subscribe(r.Context(), p.acc, a, r.PostFormValue("frequence"), s.clientAddr(r))
 	var inv *accounts.InvalidError
 	switch {
 	case errors.As(err, &inv):
@@ -128,6 +141,8 @@ type subscriptionRow struct {
 type subscriptionsData struct {
 	Rows         []subscriptionRow
 	Email, Scope string
+	// MayAuthor: the caller may have analyses of its own to subscribe to.
+	MayAuthor bool
 }
 
 // handleSubscriptions lists the caller's subscriptions. One whose analysis
@@ -145,7 +160,7 @@ func (s *Server) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := subscriptionsData{Email: p.acc.Email, Scope: scopeText(p.scope)}
+	d := subscriptionsData{Email: p.acc.Email, Scope: scopeText(p.scope), MayAuthor: mayAuthor(p.acc.Profil)}
 	for _, sub := range subs {
 		d.Rows = append(d.Rows, subscriptionRow{Subscription: sub, Open: sub.Analysis.OpenTo(p.acc), Active: sub.Analysis.Subscribable(p.acc)})
 	}

@@ -66,7 +66,7 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	id := pageID(t, page)
 
 	r := stdA.get(page)
-	if r.code != 200 || !strings.Contains(r.body, `action="`+page+`/abonnement"`) || !strings.Contains(r.body, "dossier de sortie de vigie") ||
+	if r.code != 200 || !strings.Contains(r.body, `action="`+page+`/abonnement"`) || !strings.Contains(r.body, "dossier de sortie de vigie") || !strings.Contains(r.body, "« vigie users email »") ||
 		!strings.Contains(r.body, "les données de la structure "+structA) {
 		t.Fatalf("the analysis's page offers no subscription, or does not say where the files go:\n%.3000s", r.body)
 	}
@@ -75,6 +75,14 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	}
 	if r := stdA.get("/abonnements"); r.code != 200 || !strings.Contains(r.body, "Aucun abonnement") || !strings.Contains(r.body, `href="/abonnements"`) {
 		t.Errorf("/abonnements before any: %d, want the empty state and the menu entry", r.code)
+	}
+	// The empty state invites to the account's own analyses only those
+	// who may write some.
+	for login, own := range map[string]bool{"std-a": false, "ana": false, "val": false, "av-a": true, "exp": true} {
+		r := f.login(t, login).get("/abonnements")
+		if !strings.Contains(r.body, "Aucun abonnement") || strings.Contains(r.body, "des vôtres") != own {
+			t.Errorf("%s's empty /abonnements: invites to its own analyses %v, want %v", login, !own, own)
+		}
 	}
 
 	if r := stdA.post(page+"/abonnement", url.Values{"frequence": {accounts.Weekly}}); r.code != 303 || r.location != page {
@@ -110,6 +118,13 @@ func TestSubscribeChangeUnsubscribe(t *testing.T) {
 	}
 	if got := subscriptionsOf(t, f, "std-a"); got[id] != accounts.Monthly || len(got) != 1 {
 		t.Fatalf("stored after the change: %v", got)
+	}
+	// The same frequency again: nothing changes, nothing is audited.
+	if r := stdA.post(page+"/abonnement", url.Values{"frequence": {accounts.Monthly}}); r.code != 303 || r.location != page {
+		t.Fatalf("the same frequency again: %d %.300s", r.code, r.body)
+	}
+	if got := subscriptionsOf(t, f, "std-a"); got[id] != accounts.Monthly || len(got) != 1 {
+		t.Fatalf("stored after the same frequency again: %v", got)
 	}
 	if r := stdA.get("/abonnements"); !strings.Contains(r.body, "<td>le 1er du mois</td>") || strings.Contains(r.body, "<td>chaque lundi</td>") ||
 		!strings.Contains(r.body, "25/11/2026") {
@@ -226,6 +241,26 @@ func TestSubscriptionRefusals(t *testing.T) {
 	if r := stdA.get(namingB); r.code != 403 || strings.Contains(r.body, `action="`+namingB+`/abonnement"`) {
 		t.Errorf("A's director is offered a subscription to an analysis naming B: %d", r.code)
 	}
+	// Posted anyway: the same 403 and message as its page, nothing stored
+	// (the daemon would send A's director a workbook of nothing).
+	const naming = "Cette analyse nomme une autre structure que la vôtre"
+	if r := stdA.post(namingB+"/abonnement", url.Values{"frequence": {accounts.Weekly}}); r.code != 403 || !strings.Contains(r.body, naming) ||
+		strings.Contains(r.body, `action="`+namingB+`/abonnement"`) {
+		t.Errorf("A's director subscribes to an analysis naming B: %d, want 403 %q:\n%.600s", r.code, naming, r.body)
+	}
+	if got := subscriptionsOf(t, f, "std-a"); len(got) != 0 {
+		t.Errorf("A's director's subscription to an analysis naming B is stored: %v", got)
+	}
+	if r := stdA.get("/abonnements"); strings.Contains(r.body, ">actif<") {
+		t.Errorf("/abonnements lists it active")
+	}
+	// B's director may (positive control of the route).
+	if r := stdB.post(namingB+"/abonnement", url.Values{"frequence": {accounts.Weekly}}); r.code != 303 {
+		t.Errorf("B's director subscribes to the analysis naming B: %d %.300s", r.code, r.body)
+	}
+	if got := subscriptionsOf(t, f, "std-b"); got[pageID(t, namingB)] != accounts.Weekly {
+		t.Errorf("B's director's subscription: %v", got)
+	}
 
 	// No CSRF token.
 	if r := stdA.do("POST", validated+"/abonnement", url.Values{"frequence": {accounts.Daily}}, nil); r.code != 403 || !strings.Contains(r.body, "CSRF") {
@@ -237,8 +272,8 @@ func TestSubscriptionRefusals(t *testing.T) {
 	// An unknown frequency.
 	for _, fr := range []string{"annuel", "", "Quotidien"} {
 		r := stdA.post(validated+"/abonnement", url.Values{"frequence": {fr}})
-		if r.code != 400 || !strings.Contains(r.body, "Fréquence") || !strings.Contains(r.body, "inconnue") {
-			t.Errorf("frequency %q: %d, want 400 in French:\n%.600s", fr, r.code, r.body)
+		if r.code != 400 || !strings.Contains(r.body, "Fréquence « "+fr+" » inconnue") {
+			t.Errorf("frequency %q: %d, want 400 naming it between « »:\n%.600s", fr, r.code, r.body)
 		}
 	}
 	if got := subscriptionsOf(t, f, "std-a"); len(got) != 0 {

@@ -58,7 +58,7 @@ func cliActor(getenv func(string) string) string {
 func newUsersCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "users",
-		Short: "Gère les comptes de la console (add, list, disable, enable, passwd, token, revoke)",
+		Short: "Gère les comptes de la console (add, list, email, disable, enable, passwd, token, revoke)",
 		Long: `Gère les comptes de la console (vigie serve). Ils sont rangés à côté de
 l'entrepôt, dans ENTREPOT.console/console.db, et un changement s'applique tout
 de suite, même pendant que la console et le démon tournent : un compte
@@ -69,10 +69,14 @@ expert, valideur et analyste voient la région ; admin gère les comptes et lit
 le journal d'audit, et ne voit aucune donnée de jeune.
 
 Les mots de passe sont lus sur l'entrée standard (une ligne ; demandés deux
-fois sur un terminal) : 12 caractères au moins, changés tous les 90 jours.`,
+fois sur un terminal) : 12 caractères au moins, changés tous les 90 jours.
+
+L'adresse électronique d'un compte (add --email, ou « vigie users email ») est
+celle où partent ses abonnements aux analyses ; sans adresse, ils ne sont
+déposés que dans le dossier de sortie.`,
 		Args: noArgs,
 	}
-	cmd.AddCommand(newUsersAddCmd(a), newUsersListCmd(a), newUsersStateCmd(a, "disable", true),
+	cmd.AddCommand(newUsersAddCmd(a), newUsersListCmd(a), newUsersEmailCmd(a), newUsersStateCmd(a, "disable", true),
 		newUsersStateCmd(a, "enable", false), newUsersPasswdCmd(a), newUsersTokenCmd(a), newUsersRevokeCmd(a))
 	return cmd
 }
@@ -195,7 +199,7 @@ func newUsersAddCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&n.Profil, "profil", "", "profil : "+strings.Join(accounts.Profiles, ", "))
 	cmd.Flags().StringVar(&n.CodeStructure, "structure", "", "la structure du compte (standard et avance seulement)")
 	cmd.Flags().StringVar(&n.Nom, "nom", "", "le nom de la personne")
-	cmd.Flags().StringVar(&n.Email, "email", "", "l'adresse électronique de la personne")
+	cmd.Flags().StringVar(&n.Email, "email", "", "l'adresse électronique de la personne, où partent ses abonnements (voir aussi « vigie users email »)")
 	return cmd
 }
 
@@ -237,6 +241,65 @@ mot_de_passe_change_le (etat : actif ou desactive ; dates à l'heure de Paris).`
 		},
 	}
 	addFormatFlag(cmd, a)
+	return cmd
+}
+
+func newUsersEmailCmd(a *app) *cobra.Command {
+	var none bool
+	cmd := &cobra.Command{
+		Use:   "email LOGIN (ADRESSE | --aucune)",
+		Short: "Donne à un compte son adresse électronique, la change, ou la retire (--aucune)",
+		Long: `Donne à un compte son adresse électronique, ou la change : c'est là que partent
+ses abonnements aux analyses. Une adresse seule, sans nom ni chevrons
+(claire.martin@ml16.fr). --aucune retire l'adresse : les abonnements ne sont
+plus que déposés dans le dossier de sortie.
+
+Le changement est écrit au journal d'audit (compte_modifie, avec la nouvelle
+adresse) ; redonner l'adresse que le compte a déjà ne change rien.`,
+		Example: `  vigie users email dir-ml16001 claire.martin@ml16.fr
+  vigie users email dir-ml16001 --aucune`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 || len(args) == 2 {
+				return nil
+			}
+			return usagef("usage : vigie users email LOGIN ADRESSE, ou vigie users email LOGIN --aucune ; "+helpHint(cmd),
+				"« vigie users email » attend un identifiant et une adresse, reçu %s", frCount(len(args), "argument", "arguments"))
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			login, email := args[0], ""
+			switch {
+			case len(args) == 2 && none:
+				return usagef(helpHint(cmd), "donnez une adresse ou --aucune, pas les deux")
+			case len(args) == 1 && !none:
+				return usagef("par exemple : vigie users email "+login+" claire.martin@ml16.fr ; pour la retirer : vigie users email "+login+" --aucune",
+					"l'adresse manque")
+			case len(args) == 2 && args[1] == "":
+				return usagef("pour retirer l'adresse : vigie users email "+login+" --aucune", "adresse vide")
+			case len(args) == 2:
+				email = args[1]
+				if err := accounts.CheckEmail(email); err != nil {
+					return accountError(err) // before opening anything
+				}
+			}
+			return a.withAccounts(cmd.Context(), func(s *accounts.Store) error {
+				changed, err := s.SetEmail(cmd.Context(), login, email, cliActor(a.getenv), "cli")
+				switch {
+				case err != nil:
+					return err
+				case !changed && email == "":
+					fmt.Fprintf(a.stderr, "Le compte %s n'a pas d'adresse électronique : rien n'a changé.\n", login)
+				case !changed:
+					fmt.Fprintf(a.stderr, "Le compte %s a déjà l'adresse %s : rien n'a changé.\n", login, email)
+				case email == "":
+					fmt.Fprintf(a.stderr, "Adresse électronique de %s retirée : ses abonnements ne vont plus qu'au dossier de sortie.\n", login)
+				default:
+					fmt.Fprintf(a.stderr, "Adresse électronique de %s changée : %s.\n", login, email)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&none, "aucune", false, "retire l'adresse du compte")
 	return cmd
 }
 

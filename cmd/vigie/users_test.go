@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/arml-na/vigie/pipelines/accounts"
+	sqlfiles "github.com/arml-na/vigie/sql"
 )
 
 func runVigieIn(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -45,6 +48,18 @@ func TestUsersCommand(t *testing.T) {
 		{"un-autre-mot-de-passe\n", []string{"passwd", "ana"}, 0, "changé"},
 		{"", []string{"token", "ana", "--expire", "dix"}, 2, "--expire"},
 		{"", []string{"revoke", "ana"}, 0, "révoqués"},
+		{"", []string{"email", "ana", "ana@arml.example.org"}, 0, "changée"},
+		{"", []string{"email", "ana", "ana@arml.example.org"}, 0, "rien n'a changé"},
+		{"", []string{"email", "personne", "p@arml.example.org"}, 1, "aucun compte"},
+		{"", []string{"email", "ana", "Ana <ana@arml.example.org>"}, 2, "invalide"},
+		{"", []string{"email", "ana", "ana@"}, 2, "invalide"},
+		{"", []string{"email", "ana"}, 2, "--aucune"},
+		{"", []string{"email", "ana", ""}, 2, "--aucune"},
+		{"", []string{"email", "ana", "a@arml.example.org", "--aucune"}, 2, "pas les deux"},
+		{"", []string{"email"}, 2, "attend un identifiant et une adresse"},
+		{"", []string{"email", "personne", "--aucune"}, 1, "aucun compte"},
+		{"", []string{"email", "dir16", "claire.martin@ml16.example.org"}, 0, "changée"},
+		{"", []string{"email", "ana", "--aucune"}, 0, "retirée"},
 	} {
 		code, _, errs := runVigieIn(t, c.stdin, append([]string{"--warehouse", wh, "users"}, c.args...)...)
 		if code != c.code || !strings.Contains(errs, c.msg) {
@@ -66,6 +81,31 @@ func TestUsersCommand(t *testing.T) {
 	if got := strings.Join(recs[1][:4], ","); got != "ana,analyste,,actif" {
 		t.Errorf("ana: %s", got)
 	}
+	// The addresses as stored, and their changes in the audit log (the
+	// same address twice is one change; refusals none).
+	store, err := accounts.Open(context.Background(), filepath.Join(wh+".console", "console.db"), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for login, want := range map[string]string{"ana": "", "dir16": "claire.martin@ml16.example.org"} {
+		if acc, err := store.Get(context.Background(), login); err != nil || acc.Email != want {
+			t.Errorf("%s's email: %q %v, want %q", login, acc.Email, err, want)
+		}
+	}
+	log, _, err := store.AuditLog(context.Background(), accounts.AuditFilter{Action: "compte_modifie"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, e := range log {
+		changes = append(changes, e.Login+" "+e.Objet)
+	}
+	if want := []string{"cli ana : adresse électronique retirée", "cli dir16 : adresse électronique claire.martin@ml16.example.org",
+		"cli ana : adresse électronique ana@arml.example.org"}; strings.Join(changes, "|") != strings.Join(want, "|") {
+		t.Errorf("audited changes (newest first):\n got %q\nwant %q", changes, want)
+	}
+
 	fi, err := os.Stat(filepath.Join(wh+".console", "console.db"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("console.db: %v %v", fi, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -91,13 +92,27 @@ func (n NewAccount) Validate(known func(string) bool) error {
 	case n.CodeStructure != "" && !known(n.CodeStructure):
 		return &UnknownStructureError{Code: n.CodeStructure}
 	}
-	if strings.ContainsAny(n.Nom+n.Email, "\r\n\x00") {
-		return invalid("le nom et l'adresse électronique tiennent sur une ligne")
+	if strings.ContainsAny(n.Nom, "\r\n\x00") {
+		return invalid("le nom tient sur une ligne")
 	}
-	if n.Email != "" && (!strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " ,;<>")) {
-		return invalid(fmt.Sprintf("adresse électronique %q invalide", n.Email))
+	if n.Email != "" {
+		if err := CheckEmail(n.Email); err != nil {
+			return err
+		}
 	}
 	return CheckPassword(n.Password)
+}
+
+// CheckEmail refuses what is not one bare address (nom@domaine) as the
+// delivery's SMTP envelope takes it (delivery.BareAddress): no display name,
+// no second address, no space or line break. An address refused there would
+// leave the subscriber's files in the outbox without a word.
+func CheckEmail(e string) error {
+	p, err := mail.ParseAddress(e)
+	if err != nil || p.Name != "" || p.Address != e || strings.ContainsAny(e, "\r\n,;<> ") {
+		return invalid(fmt.Sprintf("adresse électronique %q invalide : donnez une adresse seule, sans nom ni chevrons, par exemple claire.martin@ml16.fr", e))
+	}
+	return nil
 }
 
 // Add creates an account; by names who did it for the audit log.
@@ -235,4 +250,40 @@ func (s *Store) SetPassword(ctx context.Context, login, pw, by, addr string) err
 		}
 		return s.auditTx(ctx, tx, by, "mot_de_passe_change", login, addr)
 	})
+}
+
+// SetEmail gives an account an email address, or removes it (""): where
+// its subscriptions are sent, the outbox only without one. The address it
+// has already changes nothing and is not audited: changed says whether
+// anything changed.
+func (s *Store) SetEmail(ctx context.Context, login, email, by, addr string) (changed bool, err error) {
+	if email != "" {
+		if err := CheckEmail(email); err != nil {
+			return false, err
+		}
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := scanAccount(tx.QueryRowContext(ctx, s.stmt("get_account"), login))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoAccount
+		}
+		if err != nil {
+			return fmt.Errorf("email: %w", err)
+		}
+		if a.Email == email {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, s.stmt("set_email"), nullable(email), login); err != nil {
+			return fmt.Errorf("email: %w", err)
+		}
+		changed = true
+		// The new address is named: where an account's files now go is
+		// what an audit of a leak looks for.
+		objet := login + " : adresse électronique retirée"
+		if email != "" {
+			objet = login + " : adresse électronique " + email
+		}
+		return s.auditTx(ctx, tx, by, "compte_modifie", objet, addr)
+	})
+	return changed, err
 }

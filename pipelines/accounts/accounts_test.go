@@ -55,6 +55,12 @@ func TestAddValidates(t *testing.T) {
 		{"analyst with structure", NewAccount{Login: "jdupont", Profil: Analyste, CodeStructure: "ML-A", Password: goodPW}},
 		{"unknown structure", NewAccount{Login: "jdupont", Profil: Avance, CodeStructure: "ML-Z", Password: goodPW}},
 		{"bad structure code", NewAccount{Login: "jdupont", Profil: Avance, CodeStructure: "ML A'", Password: goodPW}},
+		// Addresses the delivery would not send to (delivery.BareAddress).
+		{"email without domain", NewAccount{Login: "mail1", Profil: Analyste, Email: "claire@", Password: goodPW}},
+		{"email with two @", NewAccount{Login: "mail2", Profil: Analyste, Email: "claire@ml16@fr", Password: goodPW}},
+		{"email with a tab", NewAccount{Login: "mail3", Profil: Analyste, Email: "claire\t@ml16.fr", Password: goodPW}},
+		{"email with a name", NewAccount{Login: "mail4", Profil: Analyste, Email: "Claire <claire@ml16.fr>", Password: goodPW}},
+		{"two emails", NewAccount{Login: "mail5", Profil: Analyste, Email: "claire@ml16.fr,paul@ml16.fr", Password: goodPW}},
 	} {
 		err := s.Add(ctx, tc.n, known, "test", "cli")
 		var inv *InvalidError
@@ -63,12 +69,16 @@ func TestAddValidates(t *testing.T) {
 			t.Errorf("%s: got %v, want a refusal", tc.name, err)
 		}
 	}
+	// Positive control of the address check.
+	if err := s.Add(ctx, NewAccount{Login: "claire", Profil: Analyste, Email: "claire.müller@ml16.fr", Password: goodPW}, known, "test", "cli"); err != nil {
+		t.Fatalf("a bare address: %v", err)
+	}
 	add(t, s, "dir-a", Standard, "ML-A")
 	if err := s.Add(ctx, NewAccount{Login: "dir-a", Profil: Admin, Password: goodPW}, known, "test", "cli"); !errors.Is(err, ErrExists) {
 		t.Errorf("duplicate login: %v", err)
 	}
 	list, err := s.List(ctx)
-	if err != nil || len(list) != 1 || list[0].CodeStructure != "ML-A" || list[0].Profil != Standard {
+	if err != nil || len(list) != 2 || list[1].CodeStructure != "ML-A" || list[1].Profil != Standard || list[0].Email != "claire.müller@ml16.fr" {
 		t.Fatalf("list: %+v %v", list, err)
 	}
 	fi, err := os.Stat(path)
@@ -273,5 +283,65 @@ func TestTokensAndPasswords(t *testing.T) {
 	ok2, _ := s.AcceptedCGU(ctx, "ana", "2027-1")
 	if !ok || ok2 {
 		t.Errorf("CGU: %v %v", ok, ok2)
+	}
+}
+
+// The admin gives an account an email, changes it, removes it: each change
+// is audited compte_modifie with the new address (where the files now go);
+// the same address again changes nothing and is not audited; a bad address
+// or an unknown login changes nothing.
+func TestSetEmail(t *testing.T) {
+	s, _, _ := open(t)
+	ctx := context.Background()
+	add(t, s, "dir-a", Standard, "ML-A")
+	email := func() string {
+		t.Helper()
+		a, err := s.Get(ctx, "dir-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Email
+	}
+	audited := func() []string {
+		t.Helper()
+		log, _, err := s.AuditLog(ctx, AuditFilter{Action: "compte_modifie", Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i := len(log) - 1; i >= 0; i-- { // oldest first
+			out = append(out, log[i].Login+" "+log[i].Objet)
+		}
+		return out
+	}
+	for _, step := range []struct {
+		email   string
+		changed bool
+	}{
+		{"claire.martin@ml-a.fr", true},
+		{"claire.martin@ml-a.fr", false}, // the same: nothing
+		{"direction@ml-a.fr", true},
+		{"", true}, // removed
+		{"", false},
+	} {
+		changed, err := s.SetEmail(ctx, "dir-a", step.email, "cli:root", "cli")
+		if err != nil || changed != step.changed || email() != step.email {
+			t.Fatalf("SetEmail(%q): changed %v, %v; stored %q", step.email, changed, err, email())
+		}
+	}
+	want := []string{"cli:root dir-a : adresse électronique claire.martin@ml-a.fr", "cli:root dir-a : adresse électronique direction@ml-a.fr",
+		"cli:root dir-a : adresse électronique retirée"}
+	if got := audited(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("audit:\n got %q\nwant %q", got, want)
+	}
+	var inv *InvalidError
+	if _, err := s.SetEmail(ctx, "dir-a", "Claire <claire@ml-a.fr>", "cli:root", "cli"); !errors.As(err, &inv) || email() != "" {
+		t.Errorf("a named address: %v, stored %q", err, email())
+	}
+	if _, err := s.SetEmail(ctx, "personne", "p@ml-a.fr", "cli:root", "cli"); !errors.Is(err, ErrNoAccount) {
+		t.Errorf("unknown login: %v", err)
+	}
+	if got := audited(); len(got) != len(want) {
+		t.Errorf("refusals audited: %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,9 +62,16 @@ const (
 // Validate checks an author's input; its error says what to change.
 func (in *AnalysisInput) Validate() error {
 	in.Titre, in.Description, in.SQL = strings.TrimSpace(in.Titre), strings.TrimSpace(in.Description), strings.TrimSpace(in.SQL)
+	in.Description = strings.ReplaceAll(in.Description, "\r\n", "\n") // a browser's textarea
 	switch {
 	case in.Titre == "":
 		return invalid("donnez un titre à l'analyse")
+	case strings.IndexFunc(in.Titre, lineOrControl) >= 0:
+		// The title heads the subscribers' emails: a line break there
+		// would let it forge paragraphs of its own.
+		return invalid("le titre tient sur une ligne : ni retour à la ligne, ni tabulation, ni autre caractère de contrôle")
+	case strings.IndexFunc(in.Description, func(r rune) bool { return r != '\n' && lineOrControl(r) }) >= 0:
+		return invalid("la description peut aller à la ligne, mais ne contient ni tabulation ni autre caractère de contrôle")
 	case utf8.RuneCountInString(in.Titre) > maxTitre:
 		return invalid(fmt.Sprintf("le titre dépasse %d caractères", maxTitre))
 	case utf8.RuneCountInString(in.Description) > maxDescription:
@@ -76,6 +84,12 @@ func (in *AnalysisInput) Validate() error {
 		return invalid("affichage inconnu : « tableau » ou « barres »")
 	}
 	return nil
+}
+
+// lineOrControl tells a control character (Unicode Cc: line breaks, tab,
+// escape…) or a line or paragraph separator.
+func lineOrControl(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // Label is the analysis as the audit log names it: its id and title.

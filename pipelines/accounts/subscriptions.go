@@ -63,24 +63,28 @@ type Subscription struct {
 }
 
 // Subscribe subscribes acc to a (or changes the frequency of its
-// subscription).
+// subscription). The frequency it has already changes nothing and is not
+// audited.
 func (s *Store) Subscribe(ctx context.Context, acc Account, a Analysis, frequence, addr string) error {
 	switch {
 	case !a.Subscribable(acc):
 		return ErrNoAnalysis
 	case frequence != Daily && frequence != Weekly && frequence != Monthly:
-		return invalid(fmt.Sprintf("fréquence %q inconnue : « quotidien », « hebdomadaire » ou « mensuel »", frequence))
+		return invalid(fmt.Sprintf("fréquence « %s » inconnue : « quotidien », « hebdomadaire » ou « mensuel »", frequence))
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var had int
-		if err := tx.QueryRowContext(ctx, s.stmt("has_subscription"), acc.Login, a.ID).Scan(&had); err != nil {
+		var had string
+		if err := tx.QueryRowContext(ctx, s.stmt("subscription_frequency"), acc.Login, a.ID).Scan(&had); err != nil {
 			return fmt.Errorf("subscribe: %w", err)
+		}
+		if had == frequence {
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, s.stmt("upsert_subscription"), acc.Login, a.ID, frequence, s.now()); err != nil {
 			return fmt.Errorf("subscribe: %w", err)
 		}
 		action := "abonnement_cree"
-		if had > 0 {
+		if had != "" {
 			action = "abonnement_modifie" // a new frequency
 		}
 		return s.auditTx(ctx, tx, acc.Login, action, a.Label()+" ("+FrequencyLabel(frequence)+")", addr)

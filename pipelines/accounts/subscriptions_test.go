@@ -62,11 +62,16 @@ func TestSubscriptions(t *testing.T) {
 		{"root", shared, Weekly, false},     // admin reads no data
 		{"av-a", shared, "annuel", false},   // unknown frequency
 		{"dir-a", shared, Monthly, true},    // changes the frequency
+		{"dir-a", shared, Monthly, true},    // the same again: nothing
 	} {
 		err := s.Subscribe(ctx, acc(tc.login), analysis(tc.id), tc.frequence, "test")
 		if (err == nil) != tc.ok {
 			t.Errorf("%s subscribes to %d (%s): %v", tc.login, tc.id, tc.frequence, err)
 		}
+	}
+	err = s.Subscribe(ctx, acc("av-a"), analysis(shared), "horaire", "test")
+	if want := "fréquence « horaire » inconnue : « quotidien », « hebdomadaire » ou « mensuel »"; err == nil || err.Error() != want {
+		t.Errorf("unknown frequency: %v, want %q", err, want)
 	}
 	all, err := s.Subscriptions(ctx, "")
 	if err != nil {

@@ -21,6 +21,10 @@ UPDATE accounts SET disabled = ? WHERE login = ?;
 -- name: set_password
 UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE login = ?;
 
+-- name: set_email
+-- The account's email address (NULL: none), where its subscriptions are sent.
+UPDATE accounts SET email = ? WHERE login = ?;
+
 -- name: set_last_login
 UPDATE accounts SET last_login = ? WHERE login = ?;
 
@@ -130,5 +134,6 @@ FROM subscriptions s JOIN analyses a ON a.id = s.analysis_id
 WHERE ?1 = '' OR s.login = ?1
 ORDER BY s.login, lower(a.titre), a.id;
 
--- name: has_subscription
-SELECT count(*) FROM subscriptions WHERE login = ? AND analysis_id = ?;
+-- name: subscription_frequency
+-- The frequency of login's subscription to an analysis ('': none).
+SELECT coalesce(max(frequence), '') FROM subscriptions WHERE login = ? AND analysis_id = ?;
