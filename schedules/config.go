@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/arml-na/vigie/pipelines/email"
 	"github.com/arml-na/vigie/pipelines/reporting"
 	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/structure"
@@ -161,13 +161,7 @@ func (a *Address) UnmarshalYAML(n *yaml.Node) error {
 var errNotBareAddress = errors.New("ce n'est pas une adresse électronique seule : écrivez nom@domaine, sans nom affiché ni chevrons")
 
 func checkAddress(s string) error {
-	p, err := mail.ParseAddress(s)
-	if err != nil {
-		// net/mail's own reason is English (« no angle-addr »): the
-		// French one says what to write.
-		return errNotBareAddress
-	}
-	if p.Name != "" || p.Address != s {
+	if !email.Bare(s) {
 		return errNotBareAddress
 	}
 	return nil

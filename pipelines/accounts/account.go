@@ -5,11 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/arml-na/vigie/pipelines/email"
 )
 
 // Profiles of console.md.
@@ -108,8 +109,7 @@ func (n NewAccount) Validate(known func(string) bool) error {
 // no second address, no space or line break. An address refused there would
 // leave the subscriber's files in the outbox without a word.
 func CheckEmail(e string) error {
-	p, err := mail.ParseAddress(e)
-	if err != nil || p.Name != "" || p.Address != e || strings.ContainsAny(e, "\r\n,;<> ") {
+	if !email.Bare(e) {
 		return invalid(fmt.Sprintf("adresse électronique %q invalide : donnez une adresse seule, sans nom ni chevrons, par exemple claire.martin@ml16.fr", e))
 	}
 	return nil

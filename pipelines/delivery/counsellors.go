@@ -5,9 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
-	"strings"
 
+	"github.com/arml-na/vigie/pipelines/email"
 	"github.com/arml-na/vigie/pipelines/warehouse"
 	"github.com/arml-na/vigie/reports"
 	sqlfiles "github.com/arml-na/vigie/sql"
@@ -52,10 +51,5 @@ func Counsellors(ctx context.Context, w *warehouse.Warehouse, files []File) ([]R
 	return out, nil
 }
 
-// BareAddress tells whether s is one bare email address (nom@domaine), as
-// an SMTP envelope takes it: no display name, no second address, no line
-// break.
-func BareAddress(s string) bool {
-	p, err := mail.ParseAddress(s)
-	return err == nil && p.Name == "" && p.Address == s && !strings.ContainsAny(s, "\r\n,;<>")
-}
+// BareAddress tells whether s is one bare email address (email.Bare).
+func BareAddress(s string) bool { return email.Bare(s) }
