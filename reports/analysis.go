@@ -115,6 +115,9 @@ func SubscriptionMessage(computed, loaded time.Time, scope string, region bool, 
 			scope, french.Plural(int64(len(lines)), "calculée", "calculées"), frDateTime(computed), dataWords(loaded))
 	}
 	for _, l := range lines {
+		// A title saved before titles were one line only may hold line
+		// breaks: in a plain-text email they would forge paragraphs.
+		l.Titre = strings.Join(strings.Fields(l.Titre), " ")
 		switch {
 		case l.File == "":
 			fmt.Fprintf(&b, "- « %s » (%s) : non envoyée, %s.\n", l.Titre, l.Frequence, l.Why)
