@@ -160,14 +160,14 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	t := &data.Table{Columns: []string{"login", "profil", "code_structure", "etat", "derniere_connexion", "mot_de_passe_change_le"},
-		Types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP"}}
+	t := &data.Table{Columns: []string{"login", "profil", "code_structure", "etat", "email", "derniere_connexion", "mot_de_passe_change_le"},
+		Types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP"}}
 	for _, a := range list {
 		var last any
 		if !a.LastLogin.IsZero() {
 			last = a.LastLogin.In(parisLoc())
 		}
-		t.Rows = append(t.Rows, []any{a.Login, a.Profil, a.CodeStructure, a.Etat(), last, a.PasswordChangedAt.In(parisLoc())})
+		t.Rows = append(t.Rows, []any{a.Login, a.Profil, a.CodeStructure, a.Etat(), a.Email, last, a.PasswordChangedAt.In(parisLoc())})
 	}
 	s.render(w, r, http.StatusOK, "tables", pageData{Title: "Comptes", Extra: tableData{
 		Intro:  "Les comptes de la console. Ils se gèrent avec « vigie users » (add, email, disable, enable, passwd, token, revoke) ; un changement vaut à la requête suivante. L'adresse électronique d'un compte, où partent ses abonnements, se donne ou se change avec « vigie users email IDENTIFIANT ADRESSE ».",

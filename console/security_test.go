@@ -132,6 +132,13 @@ func TestStructureAccountSeesNothingOfAnother(t *testing.T) {
 			t.Errorf("admin %s: %d", p, r.code)
 		}
 	}
+	// The admin sees where an account's subscriptions go.
+	if _, err := f.store.SetEmail(context.Background(), "std-a", "claire.martin@ml16.fr", "test", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if r := adm.get("/comptes"); !strings.Contains(r.body, "claire.martin@ml16.fr") {
+		t.Errorf("the accounts page does not show an account's email:\n%.2000s", r.body)
+	}
 	for _, p := range []string{"/api/v1/findings", "/api/v1/structures", "/constats", "/asp", "/api/v1/asp"} {
 		if r := adm.get(p); r.code != 403 {
 			t.Errorf("admin %s: %d", p, r.code)
