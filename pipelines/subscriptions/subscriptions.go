@@ -1,6 +1,7 @@
 // Package subscriptions sends the analyses accounts of the console subscribed
 // to: each day (07:30, the subscriptions job), every subscription due that
-// day — the daily ones, the weekly ones on Mondays, the monthly ones the 1st —
+// day — the daily ones, the weekly ones on Mondays, the monthly ones the 1st,
+// or the next run when that one was missed (Due) —
 // has its analysis run over its subscriber's own scope on a copy of the
 // warehouse taken for the run, written as a workbook, and delivered to that
 // subscriber only, with an email body saying what was sent and what was not.
@@ -74,24 +75,34 @@ type History func(since time.Time) (sent, missed bool)
 // run was missed and no run since sent them: a Monday the daemon missed is
 // made up once.
 func Due(f string, at time.Time, h History) bool {
-	local := at.In(warehouse.Paris)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, warehouse.Paris)
-	var start time.Time
-	switch f {
-	case accounts.Daily:
-		return true
-	case accounts.Weekly:
-		start = day.AddDate(0, 0, -(int(local.Weekday())+6)%7)
-	case accounts.Monthly:
-		start = day.AddDate(0, 0, 1-local.Day())
-	default:
-		return false
-	}
-	if start.Equal(day) {
+	start, ok := periodStart(f, at)
+	switch {
+	case !ok:
+		return f == accounts.Daily
+	case start.Equal(day(at)):
 		return true
 	}
 	sent, missed := h(start)
 	return missed && !sent
+}
+
+// day is at's Paris date at midnight.
+func day(at time.Time) time.Time {
+	l := at.In(warehouse.Paris)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, warehouse.Paris)
+}
+
+// periodStart is the start of the week (Monday) or of the month (the 1st)
+// of at, for a weekly or monthly subscription; ok is false for the others.
+func periodStart(f string, at time.Time) (time.Time, bool) {
+	d := day(at)
+	switch f {
+	case accounts.Weekly:
+		return d.AddDate(0, 0, -(int(d.Weekday())+6)%7), true
+	case accounts.Monthly:
+		return d.AddDate(0, 0, 1-d.Day()), true
+	}
+	return time.Time{}, false
 }
 
 // ErrNoQuery is a run without the console's SQL engine wired.
@@ -299,25 +310,22 @@ func dataLoaded(ctx context.Context, w *warehouse.Warehouse) (time.Time, error) 
 func historyOf(ctx context.Context, w *warehouse.Warehouse, o Options) (History, error) {
 	type answer struct{ sent, missed bool }
 	known := map[string]answer{}
-	key := func(t time.Time) string { return warehouse.LocalTimestamp(t) }
 	if o.Job != "" {
 		text, err := sqlfiles.Read(w.SQL, "subscriptions/sent_since.sql")
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range []string{accounts.Weekly, accounts.Monthly} {
-			Due(f, o.For, func(since time.Time) (bool, bool) {
-				var a answer
-				if qerr := w.DB.QueryRowContext(ctx, text, o.Job, key(since), key(o.For)).Scan(&a.sent, &a.missed); qerr != nil && err == nil {
-					err = fmt.Errorf("abonnements : lecture des exécutions précédentes : %w", qerr)
-				}
-				known[key(since)] = a
-				return a.sent, a.missed
-			})
-		}
-		if err != nil {
-			return nil, err
+			start, _ := periodStart(f, o.For)
+			var a answer
+			if err := w.DB.QueryRowContext(ctx, text, o.Job, warehouse.LocalTimestamp(start), warehouse.LocalTimestamp(o.For)).Scan(&a.sent, &a.missed); err != nil {
+				return nil, fmt.Errorf("abonnements : lecture des exécutions précédentes : %w", err)
+			}
+			known[warehouse.LocalTimestamp(start)] = a
 		}
 	}
-	return func(since time.Time) (bool, bool) { a := known[key(since)]; return a.sent, a.missed }, nil
+	return func(since time.Time) (bool, bool) {
+		a := known[warehouse.LocalTimestamp(since)]
+		return a.sent, a.missed
+	}, nil
 }
