@@ -409,17 +409,9 @@ func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
 		}
 		cfg.Recipients.Directors = append(cfg.Recipients.Directors, schedules.Director{Structure: c, Name: "Direction " + c})
 	}
-	b := delivery.Batch{Job: "demo", ScheduledFor: time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 7, 0, 0, 0, warehouse.Paris)}
-	for _, o := range d.Outputs {
-		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
-	}
-	people, err := delivery.FileRecipients(ctx, d.Warehouse, b.Files)
-	if err != nil {
-		return err
-	}
 	outbox := filepath.Join(d.Out, "outbox")
-	dl := &delivery.Deliverer{W: d.Warehouse, Outbox: outbox, Log: a.log}
-	res, err := dl.Deliver(ctx, b, append(cfg.DeliveryRecipients(), people...))
+	at := time.Date(d.AsOf.Year(), d.AsOf.Month(), d.AsOf.Day(), 7, 0, 0, 0, warehouse.Paris)
+	res, err := demoOutbox(ctx, a, d.Warehouse, outbox, at, d.Outputs, cfg.DeliveryRecipients())
 	if err != nil {
 		return err
 	}
@@ -427,4 +419,19 @@ func demoDeliver(ctx context.Context, a *app, d *demoRun) error {
 		"  conseiller_<id> sa propre liste, analyste_demo les fichiers régionaux) ;\n"+
 		"  registre des livraisons : vigie query \"SELECT recipient, file, sha256, delivered_at FROM delivery_ledger\"\n", res.Sent, outbox)
 	return nil
+}
+
+// demoOutbox delivers the demo's outputs into outbox, as the daemon would:
+// to the configured people and to the counsellors and subscribers the files
+// are for.
+func demoOutbox(ctx context.Context, a *app, w *warehouse.Warehouse, outbox string, at time.Time, outs []steps.Output, configured []delivery.Recipient) (delivery.Result, error) {
+	b := delivery.Batch{Job: "demo", ScheduledFor: at}
+	for _, o := range outs {
+		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
+	}
+	people, err := delivery.FileRecipients(ctx, w, b.Files)
+	if err != nil {
+		return delivery.Result{}, err
+	}
+	return (&delivery.Deliverer{W: w, Outbox: outbox, Log: a.log}).Deliver(ctx, b, append(configured, people...))
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/arml-na/vigie/console/data"
-	"github.com/arml-na/vigie/pipelines/delivery"
 	"github.com/arml-na/vigie/pipelines/steps"
 	"github.com/arml-na/vigie/pipelines/subscriptions"
 
@@ -85,16 +84,8 @@ func (a *app) demoSubscription(ctx context.Context, w *warehouse.Warehouse, stor
 	if err != nil {
 		return err
 	}
-	b := delivery.Batch{Job: "demo", ScheduledFor: at}
-	for _, o := range outs {
-		b.Files = append(b.Files, delivery.File{Path: o.Path, Audience: o.Audience})
-	}
-	people, err := delivery.FileRecipients(ctx, w, b.Files)
-	if err != nil {
-		return err
-	}
 	outbox := filepath.Join(out, "outbox")
-	if _, err := (&delivery.Deliverer{W: w, Outbox: outbox, Log: a.log}).Deliver(ctx, b, people); err != nil {
+	if _, err := demoOutbox(ctx, a, w, outbox, at, outs, nil); err != nil {
 		return fmt.Errorf("abonnement de démonstration : %w", err)
 	}
 	fmt.Fprintf(a.stdout, "Et demo-standard y est abonné (chaque jour) : son résultat, sur sa seule structure, est livré dans %s\n",
