@@ -28,29 +28,14 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	wh := filepath.Join(dir, "w.duckdb")
-	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
-		t.Fatalf("ingest: %s", errOut)
-	}
+	wh, store := subscriptionWarehouse(t, dir,
+		[]string{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
+		[]string{"dir33", "--profil", "standard", "--structure", "ML-33002", "--email", "dir33@ml33.example.org"},
+		[]string{"gone", "--profil", "standard", "--structure", "ML-16001", "--email", "gone@ml16.example.org"},
+		[]string{"expert", "--profil", "expert", "--email", "expert@arml.example.org"},
+		[]string{"valid", "--profil", "valideur"})
 	// When the data was loaded, as the workbook and the email say it.
 	loaded := queryCSV(t, wh, `SELECT strftime(max(started_at), '%d/%m/%Y à %H:%M') FROM runs WHERE command = 'ingest'`)[1][0]
-	pw := "un-mot-de-passe-solide\n"
-	for _, u := range [][]string{
-		{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
-		{"dir33", "--profil", "standard", "--structure", "ML-33002", "--email", "dir33@ml33.example.org"},
-		{"gone", "--profil", "standard", "--structure", "ML-16001", "--email", "gone@ml16.example.org"},
-		{"expert", "--profil", "expert", "--email", "expert@arml.example.org"},
-		{"valid", "--profil", "valideur"},
-	} {
-		if code, _, errOut := runVigieIn(t, pw, append([]string{"--warehouse", wh, "users", "add"}, u...)...); code != 0 {
-			t.Fatalf("users add %s: %s", u[0], errOut)
-		}
-	}
-	store, err := accounts.Open(ctx, filepath.Join(warehouse.ConsoleDir(wh), accounts.FileName), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	get := func(login string) accounts.Account {
 		a, err := store.Get(ctx, login)
 		if err != nil {
@@ -81,19 +66,8 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	}
 
 	mail := smtptest.Start(t, false)
-	ca := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(ca, mail.CAPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	outbox := filepath.Join(dir, "outbox")
-	cfgPath := filepath.Join(dir, "vigie.yaml")
-	cfg := "outbox: " + outbox + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
-		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n" +
-		"smtp:\n  host: localhost\n  port: " + itoa(mail.Port) + "\n  tls: starttls\n  username: " + smtptest.User +
-		"\n  password_env: SMTP_PW\n  from: vigie@arml.example.org\n  ca_file: " + ca + "\n"
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := subscriptionConfig(t, dir, mail, "")
 	runFor := func(at string) string {
 		t.Helper()
 		code, out, errOut := runSchedCLI(ctx, map[string]string{"SMTP_PW": smtptest.Password}, "--warehouse", wh, "schedule", "run", "subscriptions",
@@ -220,6 +194,48 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	}
 }
 
+// subscriptionWarehouse loads the basic extraction into a new warehouse in
+// dir, adds the console accounts users (login then users add's flags), and
+// opens the accounts store.
+func subscriptionWarehouse(t *testing.T, dir string, users ...[]string) (string, *accounts.Store) {
+	t.Helper()
+	wh := filepath.Join(dir, "w.duckdb")
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	for _, u := range users {
+		if code, _, errOut := runVigieIn(t, "un-mot-de-passe-solide\n", append([]string{"--warehouse", wh, "users", "add"}, u...)...); code != 0 {
+			t.Fatalf("users add %s: %s", u[0], errOut)
+		}
+	}
+	store, err := accounts.Open(context.Background(), filepath.Join(warehouse.ConsoleDir(wh), accounts.FileName), sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return wh, store
+}
+
+// subscriptionConfig writes dir/vigie.yaml: the outbox dir/outbox, both
+// structures' directors, the loopback SMTP server mail (password in
+// $SMTP_PW), and extra.
+func subscriptionConfig(t *testing.T, dir string, mail *smtptest.Server, extra string) string {
+	t.Helper()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, mail.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "vigie.yaml")
+	cfg := "outbox: " + filepath.Join(dir, "outbox") + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
+		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n" + extra +
+		"smtp:\n  host: localhost\n  port: " + itoa(mail.Port) + "\n  tls: starttls\n  username: " + smtptest.User +
+		"\n  password_env: SMTP_PW\n  from: vigie@arml.example.org\n  ca_file: " + ca + "\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // outboxFiles lists the files under an outbox, relative and sorted.
@@ -269,24 +285,10 @@ func TestSubscriptionRetryChecksAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	wh := filepath.Join(dir, "w.duckdb")
-	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
-		t.Fatalf("ingest: %s", errOut)
-	}
-	for _, u := range [][]string{
-		{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
-		{"dir33", "--profil", "standard", "--structure", "ML-33002", "--email", "dir33@ml33.example.org"},
-		{"av16", "--profil", "avance", "--structure", "ML-16001", "--email", "av16@ml16.example.org"},
-	} {
-		if code, _, errOut := runVigieIn(t, "un-mot-de-passe-solide\n", append([]string{"--warehouse", wh, "users", "add"}, u...)...); code != 0 {
-			t.Fatalf("users add %s: %s", u[0], errOut)
-		}
-	}
-	store, err := accounts.Open(ctx, filepath.Join(warehouse.ConsoleDir(wh), accounts.FileName), sqlfiles.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	wh, store := subscriptionWarehouse(t, dir,
+		[]string{"dir16", "--profil", "standard", "--structure", "ML-16001", "--email", "dir16@ml16.example.org"},
+		[]string{"dir33", "--profil", "standard", "--structure", "ML-33002", "--email", "dir33@ml33.example.org"},
+		[]string{"av16", "--profil", "avance", "--structure", "ML-16001", "--email", "av16@ml16.example.org"})
 	id, err := store.CreateAnalysis(ctx, "av16", accounts.AnalysisInput{Titre: "Mes jeunes",
 		SQL: "SELECT id_dossier, nom_usage FROM dossiers ORDER BY 1", Affichage: accounts.DisplayTable}, "test")
 	if err != nil {
@@ -310,19 +312,7 @@ func TestSubscriptionRetryChecksAgain(t *testing.T) {
 	}
 
 	mail := smtptest.Start(t, false)
-	ca := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(ca, mail.CAPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "vigie.yaml")
-	cfg := "outbox: " + filepath.Join(dir, "outbox") + "\nwork_dir: " + filepath.Join(dir, "work") + "\n" +
-		"recipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n" +
-		"retries: {attempts: 1}\n" +
-		"smtp:\n  host: localhost\n  port: " + itoa(mail.Port) + "\n  tls: starttls\n  username: " + smtptest.User +
-		"\n  password_env: SMTP_PW\n  from: vigie@arml.example.org\n  ca_file: " + ca + "\n"
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := subscriptionConfig(t, dir, mail, "retries: {attempts: 1}\n")
 	run := func() string {
 		_, out, _ := runSchedCLI(ctx, map[string]string{"SMTP_PW": smtptest.Password}, "--warehouse", wh, "schedule", "run", "subscriptions",
 			"--config", cfgPath, "--for", "2026-11-23 07:30", "--format", "csv")
