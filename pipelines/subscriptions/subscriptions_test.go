@@ -82,7 +82,16 @@ func TestWithheldSubscriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	monday := time.Date(2026, 11, 23, 7, 30, 0, 0, warehouse.Paris)
-	o := subscriptions.Options{For: monday, Out: filepath.Join(dir, "out"), Query: data.QueryFile}
+	// The copy the analyses run on: seen while they run, gone after.
+	var copies []string
+	query := func(ctx context.Context, path, structure, sqlText string) (*warehouse.Table, error) {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("the analysis runs on %s: %v", path, err)
+		}
+		copies = append(copies, path)
+		return data.QueryFile(ctx, path, structure, sqlText)
+	}
+	o := subscriptions.Options{For: monday, Out: filepath.Join(dir, "out"), Query: query}
 
 	// No console beside the warehouse: nothing to send, nothing created.
 	res, err := subscriptions.Run(ctx, w, o)
@@ -185,8 +194,18 @@ func TestWithheldSubscriptions(t *testing.T) {
 			t.Errorf("%s: %v, %v (0600 expected: it holds personal data)", f, fi.Mode(), err)
 		}
 	}
-	if left, _ := filepath.Glob(filepath.Join(o.Out, "*.duckdb")); len(left) != 0 {
-		t.Errorf("the copy of the warehouse was left behind: %v", left)
+	// The copy holds every identity: in the warehouse's private temporary
+	// folder (which the next opening removes after a killed run), and gone.
+	if len(copies) == 0 {
+		t.Fatal("no analysis ran")
+	}
+	for _, c := range copies {
+		if !strings.HasPrefix(filepath.Base(filepath.Dir(c)), ".w.duckdb.tmp-abonnements-") {
+			t.Errorf("the copy of the warehouse is at %s, not in a private temporary folder", c)
+		}
+		if _, err := os.Stat(c); !os.IsNotExist(err) {
+			t.Errorf("the copy of the warehouse was left behind: %s (%v)", c, err)
+		}
 	}
 }
 
