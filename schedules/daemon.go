@@ -28,24 +28,12 @@ type Open func(ctx context.Context) (*warehouse.Warehouse, error)
 // `vigie daemon --help` promises that one again), and pending deliveries
 // resume. It returns the outcomes of what it ran.
 func (s *Scheduler) Startup(ctx context.Context, w *warehouse.Warehouse) ([]Outcome, error) {
-	claimed, entries, err := s.inState(ctx, w, StateClaimed)
-	if err != nil {
+	if err := s.MarkInterrupted(ctx, w); err != nil {
 		return nil, err
 	}
 	text, err := s.sqlText(w, "interrupt_run.sql")
 	if err != nil {
 		return nil, err
-	}
-	for i, in := range claimed {
-		s.log().Warn("exécution interrompue", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
-		if entries[i].RunID.Valid {
-			if _, err := w.DB.ExecContext(ctx, text, warehouse.LocalTimestamp(s.Clock.Now()), entries[i].RunID.Int64); err != nil {
-				return nil, fmt.Errorf("record interrupted run: %w", err)
-			}
-		}
-		if err := s.ledgerSet(w, in.Job, in.At, StateInterrupted, 0, 0, "interrompue : vigie s'est arrêté pendant l'exécution"); err != nil {
-			return nil, err
-		}
 	}
 	var outcomes []Outcome
 	var errs []error
@@ -219,6 +207,35 @@ func (s *Scheduler) recordMissed(ctx context.Context, w *warehouse.Warehouse, in
 	s.log().Warn("exécution manquée", "job", in.Job, "for", warehouse.LocalTimestamp(at), "why", why)
 	missed := fmt.Errorf("%w (%s)", ErrMissed, why)
 	return errors.Join(s.ledgerSet(w, in.Job, at, StateMissed, run.ID, 0, missed.Error()), run.Finish(warehouse.Missed(missed)))
+}
+
+// MarkInterrupted records as interrupted the runs the ledger says are under
+// way (claimed): whoever holds the warehouse for writing knows that no run
+// is (a run holds it until it ends), so those were stopped — a daemon
+// killed, a `schedule run` interrupted. The daemon does it at start, and
+// `vigie schedule run` before its run, so that such an instant is re-run
+// with --force rather than called done.
+func (s *Scheduler) MarkInterrupted(ctx context.Context, w *warehouse.Warehouse) error {
+	claimed, entries, err := s.inState(ctx, w, StateClaimed)
+	if err != nil {
+		return err
+	}
+	text, err := s.sqlText(w, "interrupt_run.sql")
+	if err != nil {
+		return err
+	}
+	for i, in := range claimed {
+		s.log().Warn("exécution interrompue", "job", in.Job, "for", warehouse.LocalTimestamp(in.At))
+		if entries[i].RunID.Valid {
+			if _, err := w.DB.ExecContext(ctx, text, warehouse.LocalTimestamp(s.Clock.Now()), entries[i].RunID.Int64); err != nil {
+				return fmt.Errorf("record interrupted run: %w", err)
+			}
+		}
+		if err := s.ledgerSet(w, in.Job, in.At, StateInterrupted, 0, 0, "interrompue : vigie s'est arrêté pendant l'exécution"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NextWake returns when the daemon should next look: the next scheduled

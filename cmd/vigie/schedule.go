@@ -285,6 +285,11 @@ d'extraction récente une fois celle-ci arrivée ; un instant dont la livraison 
 			if err := checkRecipients(ctx, a, cfg, w); err != nil {
 				return err
 			}
+			// This process holds the warehouse: a run the ledger says is
+			// under way was stopped (killed), not running.
+			if err := s.MarkInterrupted(ctx, w); err != nil {
+				return err
+			}
 			o, err := s.RunJob(ctx, w, job.Name, at, force)
 			t := &table{columns: []string{"job", "scheduled_for", "state", "run_id", "outputs", "delivered", "already_delivered", "failed_deliveries"},
 				types: []string{"VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}}

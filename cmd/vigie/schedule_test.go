@@ -398,3 +398,42 @@ func TestScheduleAutumnNight(t *testing.T) {
 		t.Errorf("schedule run --for the autumn night's 02:30: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// A run killed in the middle leaves its instant « claimed » in the ledger:
+// `schedule run`, which holds the warehouse and so knows nothing runs, says
+// it did not succeed and re-runs it with --force (it said « déjà traitée,
+// rien à refaire (claimed) », exit 0, and --force could not re-run it).
+func TestScheduleRunAfterAKilledRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "w.duckdb")
+	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
+		t.Fatalf("ingest: %s", errOut)
+	}
+	w, err := warehouse.Open(ctx, wh, sqlfiles.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.ExecContext(ctx, `INSERT INTO schedule_ledger (job, scheduled_for, state, attempts, updated_at) VALUES ('transfers', TIMESTAMP '2026-11-23 04:00:00', 'claimed', 1, now())`); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(cfg, []byte("outbox: "+filepath.Join(dir, "outbox")+"\nwork_dir: "+filepath.Join(dir, "work")+
+		"\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(extra ...string) (int, string, string) {
+		return runSchedCLI(ctx, nil, append([]string{"--warehouse", wh, "schedule", "run", "transfers", "--config", cfg,
+			"--for", "2026-11-23 04:00", "--format", "csv"}, extra...)...)
+	}
+	if code, out, errOut := run(); code != exitFailed || !strings.Contains(out, "déjà traitée sans aboutir (interrupted)") || !strings.Contains(errOut, "--force") {
+		t.Errorf("a killed run's instant: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut := run("--force"); code != 0 || !strings.Contains(out, "transfers,2026-11-23 04:00,done,") {
+		t.Errorf("--force on a killed run's instant: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
