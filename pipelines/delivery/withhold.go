@@ -28,7 +28,7 @@ type Withheld struct {
 //   - a nominative file (a structure's ASP list and workbook, a
 //     subscription's result) written before a dossier it may name was
 //     archived would bring that anonymised identity back: it is withheld, as
-//     the console withholds it;
+//     the console withholds it, and so is the email body that announces it;
 //   - a subscription's files go only while the subscription still stands: the
 //     account enabled, its password not expired, still subscribed to an
 //     analysis it may subscribe to. Otherwise none of that subscriber's files
@@ -65,12 +65,25 @@ func Withhold(ctx context.Context, w *warehouse.Warehouse, files []File, now tim
 			heldSubscriber[login] = why
 		}
 	}
+	heldStructure := map[string]string{}
+	for _, f := range files {
+		if !IsMessage(f) && reports.IsNominative(f.Audience, filepath.Base(f.Path)) {
+			if why := archivedSince(f, last[f.Audience]); why != "" {
+				heldStructure[f.Audience] = why
+			}
+		}
+	}
 	for _, f := range files {
 		why := ""
 		if login, ok := IsSubscriber(f.Audience); ok {
 			why = heldSubscriber[login]
-		} else if !IsMessage(f) && reports.IsNominative(f.Audience, filepath.Base(f.Path)) {
-			why = archivedSince(f, last[f.Audience])
+		} else if IsMessage(f) || reports.IsNominative(f.Audience, filepath.Base(f.Path)) {
+			// The email body of a structure whose list is withheld would
+			// announce it as attached: the batch's plain body goes instead.
+			why = heldStructure[f.Audience]
+			if !IsMessage(f) {
+				why = archivedSince(f, last[f.Audience])
+			}
 		}
 		if why != "" {
 			held = append(held, Withheld{File: f, Why: why})

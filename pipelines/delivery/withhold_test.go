@@ -46,16 +46,19 @@ func TestWithholdNominativeFilesOlderThanAnArchiving(t *testing.T) {
 		{Path: file("tableau-de-bord-ML-A-2026-11-23.pdf", before), Audience: "ML-A"},
 		{Path: file("liste-asp-ML-A-2026-11-30.pdf", after), Audience: "ML-A"},
 		{Path: file("liste-asp-ML-B-2026-11-23.pdf", before), Audience: "ML-B"},
+		{Path: file("courriel-ML-A-2026-11-23.txt", before), Audience: "ML-A"}, // announces ML-A's list
+		{Path: file("courriel-ML-B-2026-11-23.txt", before), Audience: "ML-B"},
 	}
 	keep, held, err := Withhold(ctx, w, files, after)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(held) != 2 || filepath.Base(held[0].File.Path) != "liste-asp-ML-A-2026-11-23.pdf" || filepath.Base(held[1].File.Path) != "classeur-ML-A-2026-11-23.xlsx" ||
+	if len(held) != 3 || filepath.Base(held[0].File.Path) != "liste-asp-ML-A-2026-11-23.pdf" || filepath.Base(held[1].File.Path) != "classeur-ML-A-2026-11-23.xlsx" ||
+		filepath.Base(held[2].File.Path) != "courriel-ML-A-2026-11-23.txt" ||
 		held[0].Why != "écrit avant l'archivage du 24/11/2026 à 05:00 : il pourrait nommer un dossier anonymisé depuis" {
 		t.Errorf("held: %+v", held)
 	}
-	if len(keep) != 3 {
+	if len(keep) != 4 {
 		t.Errorf("kept: %+v", keep)
 	}
 }
