@@ -387,11 +387,7 @@ func TestScheduleAutumnNight(t *testing.T) {
 	if code, _, errOut := runVigie(t, "--warehouse", wh, "ingest", copyExtraction(t, nil)); code != 0 {
 		t.Fatalf("ingest: %s", errOut)
 	}
-	cfg := filepath.Join(dir, "vigie.yaml")
-	if err := os.WriteFile(cfg, []byte("outbox: "+filepath.Join(dir, "outbox")+"\nwork_dir: "+filepath.Join(dir, "work")+
-		"\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := basicConfig(t, dir)
 	code, out, errOut := runSchedCLI(context.Background(), nil, "--warehouse", wh, "schedule", "run", "night", "--schedules", night,
 		"--config", cfg, "--for", "2026-10-25 02:30", "--format", "csv")
 	if code != 0 || !strings.Contains(out, "night,2026-10-25 02:30,done,") {
@@ -421,11 +417,7 @@ func TestScheduleRunAfterAKilledRun(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cfg := filepath.Join(dir, "vigie.yaml")
-	if err := os.WriteFile(cfg, []byte("outbox: "+filepath.Join(dir, "outbox")+"\nwork_dir: "+filepath.Join(dir, "work")+
-		"\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := basicConfig(t, dir)
 	run := func(extra ...string) (int, string, string) {
 		return runSchedCLI(ctx, nil, append([]string{"--warehouse", wh, "schedule", "run", "transfers", "--config", cfg,
 			"--for", "2026-11-23 04:00", "--format", "csv"}, extra...)...)
@@ -436,4 +428,16 @@ func TestScheduleRunAfterAKilledRun(t *testing.T) {
 	if code, out, errOut := run("--force"); code != 0 || !strings.Contains(out, "transfers,2026-11-23 04:00,done,") {
 		t.Errorf("--force on a killed run's instant: exit %d\n%s\n%s", code, out, errOut)
 	}
+}
+
+// basicConfig writes dir/vigie.yaml for the basic extraction's two
+// structures: outbox and work folders in dir, one analyst, both directors.
+func basicConfig(t *testing.T, dir string) string {
+	t.Helper()
+	cfg := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(cfg, []byte("outbox: "+filepath.Join(dir, "outbox")+"\nwork_dir: "+filepath.Join(dir, "work")+
+		"\nrecipients:\n  analysts: [{id: a1}]\n  directors: [{structure: ML-16001}, {structure: ML-33002}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
