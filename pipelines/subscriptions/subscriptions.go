@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/arml-na/vigie/pipelines/accounts"
@@ -108,6 +109,11 @@ func periodStart(f string, at time.Time) (time.Time, bool) {
 // ErrNoQuery is a run without the console's SQL engine wired.
 var ErrNoQuery = errors.New("abonnements : moteur de requêtes de la console non branché")
 
+// Parallel is how many subscribers are served at once: the console's limit
+// of query children (console/data.MaxRunningQueries), the machine's two
+// cores.
+const Parallel = 2
+
 // queryBudget is what one analysis may take (the console's query timeout,
 // and the start of its child process): an analysis is not started when the
 // run's deadline is nearer.
@@ -171,10 +177,38 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 	if err := w.SnapshotTo(ctx, r.copyPath); err != nil {
 		return nil, fmt.Errorf("abonnements : copie de l'entrepôt : %w", err)
 	}
-	for _, login := range logins {
-		if err := r.sendOne(ctx, login, byLogin[login]); err != nil {
+	// Parallel subscribers at a time: each analysis is a child process
+	// building its subscriber's copy of the data, one core each.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(logins))
+	turns := make(chan struct{}, Parallel)
+	var wg sync.WaitGroup
+	for i, login := range logins {
+		select {
+		case turns <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-turns; wg.Done() }()
+			if errs[i] = r.sendOne(ctx, login, byLogin[login]); errs[i] != nil {
+				cancel() // the run fails: no need to compute the others
+			}
+		}()
+	}
+	wg.Wait()
+	// The first failure, not the cancellations it caused in the others.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
 			return nil, err
 		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	log.Debug("abonnements", "sent", res.Sent, "withheld", res.Withheld, "subscribers", len(res.BySubscriber))
 	return res, nil
@@ -182,6 +216,7 @@ func Run(ctx context.Context, w *warehouse.Warehouse, o Options) (*Result, error
 
 // run is one run's state.
 type run struct {
+	mu       sync.Mutex // res, written by the subscribers served at once
 	o        Options
 	w        *warehouse.Warehouse
 	store    *accounts.Store
@@ -199,7 +234,7 @@ func (r *run) sendOne(ctx context.Context, login string, subs []accounts.Subscri
 	}
 	if acc.Disabled {
 		// A disabled account receives nothing, not even a message.
-		r.res.Withheld += len(subs)
+		r.count(0, len(subs))
 		return nil
 	}
 	dir := filepath.Join(r.o.Out, login)
@@ -245,7 +280,7 @@ func (r *run) sendOne(ctx context.Context, login string, subs []accounts.Subscri
 			}
 		}
 		if line.File == "" {
-			r.res.Withheld++
+			r.count(0, 1)
 		}
 		lines = append(lines, line)
 	}
@@ -254,7 +289,9 @@ func (r *run) sendOne(ctx context.Context, login string, subs []accounts.Subscri
 	if err := atomic.WriteBytes(msg, 0o600, []byte(body)); err != nil {
 		return err
 	}
+	r.mu.Lock()
 	r.res.BySubscriber[login] = append(files, msg)
+	r.mu.Unlock()
 	return nil
 }
 
@@ -266,8 +303,16 @@ func (r *run) write(ctx context.Context, login, dir, scope string, a accounts.An
 	if err := reports.WriteAnalysis(path, res); err != nil {
 		return "", fmt.Errorf("abonnements : %w", err)
 	}
-	r.res.Sent++
+	r.count(1, 0)
 	return path, r.store.Audit(ctx, login, "abonnement_calcule", a.Label()+" : "+french.Count(int64(len(t.Rows)), "ligne", "lignes"), "vigie")
+}
+
+// count adds to the result's counts.
+func (r *run) count(sent, withheld int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.Sent += sent
+	r.res.Withheld += withheld
 }
 
 // tooLate tells whether the run's deadline is too near to start an analysis.
