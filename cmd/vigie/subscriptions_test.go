@@ -64,6 +64,25 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	if code, _, errOut := runVigie(t, "--warehouse", wh, "users", "disable", "gone"); code != 0 {
 		t.Fatalf("users disable: %s", errOut)
 	}
+	// A catalogue analysis naming ML-33002, which dir16 subscribed to (as
+	// before the console refused such subscriptions, or before its text
+	// changed and was validated again): not sent, said so, no empty file.
+	id2, err := store.CreateAnalysis(ctx, "expert", accounts.AnalysisInput{Titre: "Les Graves",
+		SQL: "SELECT id_dossier FROM dossiers WHERE code_structure = 'ML-33002'", Affichage: accounts.DisplayTable}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := store.Analysis(ctx, id2)
+	if err := store.ProposeAnalysis(ctx, a2, "expert", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DecideAnalysis(ctx, a2, a2.Version, true, "", "valid", "test"); err != nil {
+		t.Fatal(err)
+	}
+	a2, _ = store.Analysis(ctx, id2)
+	if err := store.Subscribe(ctx, get("dir16"), a2, accounts.Weekly, "test"); err != nil {
+		t.Fatal(err)
+	}
 
 	mail := smtptest.Start(t, false)
 	outbox := filepath.Join(dir, "outbox")
@@ -130,7 +149,10 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 			}
 		}
 		body := smtptest.Body(t, m.Data)
-		if !strings.Contains(body, "Voici l'analyse à laquelle vous êtes abonné·e") || !strings.Contains(body, "« Jeunes suivis » (") || strings.Contains(body, "Martin") ||
+		if m.To[0] == "dir16@ml16.example.org" && !strings.Contains(body, "- « Les Graves » (chaque lundi) : non envoyée, la requête a échoué ; ouvrez l'analyse dans la console pour voir pourquoi.") {
+			t.Errorf("dir16 is not told why the analysis naming ML-33002 is not sent:\n%s", body)
+		}
+		if !strings.Contains(body, "dans la console vigie.\nPérimètre") || !strings.Contains(body, "« Jeunes suivis » (") || strings.Contains(body, "Martin") ||
 			!strings.Contains(body, "Périmètre : Mission Locale ") || !strings.Contains(body, "sur l'extraction chargée le "+loaded) {
 			t.Errorf("body to %v:\n%s", m.To, body)
 		}

@@ -201,10 +201,26 @@ func query(ctx context.Context, path string, s Scope, sqlText string, wait time.
 // with it, each over its subscriber's scope. A batch, it waits for its turn
 // as long as its context lets it (under `vigie daemon --serve` it shares
 // the turns with the console's users), rather than give up as a page does.
+//
+// A structure's statement that names another structure or one of its
+// dossiers is refused (ErrForeignSQL), as the console refuses it: it would
+// find nothing in the structure's copy, and an empty result would say
+// nothing of why.
 func QueryFile(ctx context.Context, path, structure, sqlText string) (*Table, error) {
 	s := RegionScope()
 	if structure != "" {
 		s = StructureScope(structure)
+		w, err := warehouse.OpenQuery(ctx, path, sqlfiles.FS())
+		if err != nil {
+			return nil, err
+		}
+		err = CheckLiterals(ctx, w, s, sqlText)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	return query(ctx, path, s, sqlText, 0)
 }
