@@ -63,7 +63,10 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.Format("02/01/2006")
+		// Paris's day: a time stored as Unix seconds (an analysis changed, a
+		// subscription taken at 00:30) is the server's zone otherwise; a
+		// date at midnight UTC stays its day (Paris is ahead of UTC).
+		return t.In(warehouse.Paris).Format("02/01/2006")
 	},
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
