@@ -43,19 +43,8 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 		}
 		return a
 	}
-	id, err := store.CreateAnalysis(ctx, "expert", accounts.AnalysisInput{Titre: "Jeunes suivis",
-		SQL: "SELECT code_structure, id_dossier, nom_usage FROM dossiers ORDER BY 1, 2", Affichage: accounts.DisplayTable}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _ := store.Analysis(ctx, id)
-	if err := store.ProposeAnalysis(ctx, a, "expert", "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.DecideAnalysis(ctx, a, a.Version, true, "", "valid", "test"); err != nil {
-		t.Fatal(err)
-	}
-	a, _ = store.Analysis(ctx, id)
+	a := catalogueAnalysis(t, store, "Jeunes suivis", "SELECT code_structure, id_dossier, nom_usage FROM dossiers ORDER BY 1, 2")
+	id := a.ID
 	for login, f := range map[string]string{"dir16": accounts.Weekly, "dir33": accounts.Daily, "gone": accounts.Weekly, "expert": accounts.Monthly} {
 		if err := store.Subscribe(ctx, get(login), a, f, "test"); err != nil {
 			t.Fatal(err)
@@ -67,19 +56,7 @@ func TestSubscriptionsEndToEnd(t *testing.T) {
 	// A catalogue analysis naming ML-33002, which dir16 subscribed to (as
 	// before the console refused such subscriptions, or before its text
 	// changed and was validated again): not sent, said so, no empty file.
-	id2, err := store.CreateAnalysis(ctx, "expert", accounts.AnalysisInput{Titre: "Les Graves",
-		SQL: "SELECT id_dossier FROM dossiers WHERE code_structure = 'ML-33002'", Affichage: accounts.DisplayTable}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a2, _ := store.Analysis(ctx, id2)
-	if err := store.ProposeAnalysis(ctx, a2, "expert", "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.DecideAnalysis(ctx, a2, a2.Version, true, "", "valid", "test"); err != nil {
-		t.Fatal(err)
-	}
-	a2, _ = store.Analysis(ctx, id2)
+	a2 := catalogueAnalysis(t, store, "Les Graves", "SELECT id_dossier FROM dossiers WHERE code_structure = 'ML-33002'")
 	if err := store.Subscribe(ctx, get("dir16"), a2, accounts.Weekly, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -236,6 +213,29 @@ func subscriptionWarehouse(t *testing.T, dir string, users ...[]string) (string,
 	}
 	t.Cleanup(func() { store.Close() })
 	return wh, store
+}
+
+// catalogueAnalysis puts an analysis in the catalogue as the profiles
+// would: written and proposed by the account "expert", validated by "valid".
+func catalogueAnalysis(t *testing.T, store *accounts.Store, titre, sqlText string) accounts.Analysis {
+	t.Helper()
+	ctx := context.Background()
+	id, err := store.CreateAnalysis(ctx, "expert", accounts.AnalysisInput{Titre: titre, SQL: sqlText, Affichage: accounts.DisplayTable}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := store.Analysis(ctx, id)
+	if err := store.ProposeAnalysis(ctx, a, "expert", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DecideAnalysis(ctx, a, a.Version, true, "", "valid", "test"); err != nil {
+		t.Fatal(err)
+	}
+	a, err = store.Analysis(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // subscriptionConfig writes dir/vigie.yaml: the outbox dir/outbox, both
